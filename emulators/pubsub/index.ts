@@ -1,0 +1,4 @@
+export { startPubSubEmulator } from './emulator';
+export type { PubSubEmulator, PubSubEmulatorOptions, DeadLetteredMessage, SubscriptionInfo } from './emulator';
+export type { Counters } from './broker';
+export type { MessagePublishedData } from './cloud-event';

@@ -1,0 +1,90 @@
+import { genericMetadata } from './clock';
+import { paginate } from './list-filter';
+import type { Handler } from './unary';
+import { parseLocation } from './resource-names';
+import type { VertexContext } from './vertex-context';
+
+const V1 = 'google.cloud.aiplatform.v1';
+
+/**
+ * ModelService RPCs ferry uses: UploadModel (versions under a parent model), GetModel, ListModels,
+ * ListModelVersions, MergeVersionAliases, DeleteModel, DeleteModelVersion.
+ * https://cloud.google.com/vertex-ai/docs/reference/rpc/google.cloud.aiplatform.v1#modelservice
+ */
+export function modelServiceHandlers(ctx: VertexContext): Record<string, Handler> {
+  const { models, operations } = ctx;
+  return {
+    async UploadModel(req) {
+      const parent = parseLocation(req.parent, 'parent');
+      const plan = models.planUpload(parent, req);
+      const created = Date.now();
+      const op = await operations.start({
+        parent: plan.name,
+        metadataType: `${V1}.UploadModelOperationMetadata`,
+        metadata: () => ({ genericMetadata: genericMetadata(created) }),
+        responseType: `${V1}.UploadModelResponse`,
+        durationMs: ctx.durationMs('UploadModel'),
+        run: plan.commit,
+      });
+      return operations.toProto(op);
+    },
+
+    GetModel(req) {
+      const { entry, version } = models.resolve(req.name, 'name');
+      return models.toProto(entry, version);
+    },
+
+    ListModels(req) {
+      const all = models.list(parseLocation(req.parent, 'parent'), req.filter);
+      const { page, nextPageToken } = paginate(all, req.pageSize, req.pageToken);
+      return { models: page, nextPageToken };
+    },
+
+    ListModelVersions(req) {
+      const all = models.listVersions(req.name, req.filter);
+      const { page, nextPageToken } = paginate(all, req.pageSize, req.pageToken);
+      return { models: page, nextPageToken };
+    },
+
+    MergeVersionAliases(req) {
+      return models.mergeAliases(req.name, req.versionAliases);
+    },
+
+    async DeleteModel(req) {
+      const entry = models.checkDelete(req.name);
+      const created = Date.now();
+      const op = await operations.start({
+        parent: entry.name,
+        metadataType: `${V1}.DeleteOperationMetadata`,
+        metadata: () => ({ genericMetadata: genericMetadata(created) }),
+        responseType: 'google.protobuf.Empty',
+        durationMs: ctx.durationMs('DeleteModel'),
+        run: () => {
+          models.checkDelete(req.name);
+          models.models.delete(entry.name);
+          return {};
+        },
+      });
+      return operations.toProto(op);
+    },
+
+    async DeleteModelVersion(req) {
+      const { entry, version } = models.checkDeleteVersion(req.name);
+      const created = Date.now();
+      const op = await operations.start({
+        parent: entry.name,
+        metadataType: `${V1}.DeleteOperationMetadata`,
+        metadata: () => ({ genericMetadata: genericMetadata(created) }),
+        responseType: 'google.protobuf.Empty',
+        durationMs: ctx.durationMs('DeleteModelVersion'),
+        run: () => {
+          models.checkDeleteVersion(req.name);
+          entry.versions.delete(version.versionId);
+          if (entry.versions.size === 0) models.models.delete(entry.name);
+          return {};
+        },
+      });
+      return operations.toProto(op);
+    },
+  };
+}

@@ -1,0 +1,107 @@
+import { Server, ServerCredentials } from '@grpc/grpc-js';
+import { FaultInjector } from '../faults';
+import { seededRandom } from '../random';
+import { idSequence } from './clock';
+import { EndpointRegistry } from './endpoint-registry';
+import { endpointServiceHandlers } from './endpoint-service';
+import { ModelRegistry } from './model-registry';
+import { modelServiceHandlers } from './model-service';
+import { OperationStore } from './operations';
+import { operationsHandlers } from './operations-service';
+import { predictionServiceHandlers } from './prediction-service';
+import { SERVICES, loadVertexProtos } from './protos';
+import { unaryService } from './unary';
+import type { LroMethod, PredictionBackend, VertexContext } from './vertex-context';
+import { snapshot, type VertexState } from './vertex-state';
+
+export type { LroMethod, PredictionBackend } from './vertex-context';
+export type { LoadedModel } from './endpoint-registry';
+export type { VertexState } from './vertex-state';
+
+/** Options of {@link startVertexEmulator}. */
+export interface VertexEmulatorOptions {
+  /** 0 (default) picks a free port. */
+  port?: number;
+  /** Used by callers to build names; the emulator accepts any project and location. */
+  project?: string;
+  location?: string;
+  /** Virtual duration of DeployModel (real ones take 15–30 min). */
+  deployDurationMs?: number;
+  /** Wall-clock ms per virtual ms: 0.001 replays a 30-minute deployment in 1.8 s. */
+  timeScale?: number;
+  /** Seed for traffic routing. */
+  seed?: number;
+  backend: PredictionBackend;
+}
+
+/** A running emulator; point the official clients at `endpoint`:`port`. */
+export interface VertexEmulator {
+  endpoint: '127.0.0.1';
+  port: number;
+  project: string;
+  location: string;
+  faults: FaultInjector;
+  /** Sets the virtual duration of one kind of LRO (DeployModel defaults to `deployDurationMs`, others to 0). */
+  setOperationDuration(method: LroMethod, virtualMs: number): void;
+  /** Models, endpoints, operations and RPC call counts, as plain values for tests. */
+  state(): VertexState;
+  stop(): Promise<void>;
+}
+
+/** Above the 1.5 MB Predict limit, so oversized requests get Vertex's INVALID_ARGUMENT rather than grpc's RESOURCE_EXHAUSTED. */
+const MAX_MESSAGE_BYTES = 16 * 1024 * 1024;
+
+/**
+ * Starts a local Vertex AI (google.cloud.aiplatform.v1) gRPC server for ModelService,
+ * EndpointService, PredictionService and google.longrunning.Operations, which the unmodified
+ * `@google-cloud/aiplatform` clients reach with
+ * `{ apiEndpoint: '127.0.0.1', port, sslCreds: grpc.credentials.createInsecure() }`.
+ * https://cloud.google.com/vertex-ai/docs/reference/rpc/google.cloud.aiplatform.v1
+ */
+export async function startVertexEmulator(options: VertexEmulatorOptions): Promise<VertexEmulator> {
+  const { project = 'local-project', location = 'us-central1', deployDurationMs = 0, timeScale = 1, seed = 1, backend } = options;
+  if (!backend || typeof backend.load !== 'function') throw new Error('startVertexEmulator: options.backend with a load(artifactUri) method is required');
+  if (!(timeScale >= 0) || !Number.isFinite(timeScale)) throw new Error(`startVertexEmulator: timeScale must be a finite number >= 0, got ${timeScale}`);
+  const protos = loadVertexProtos();
+  const durations = new Map<LroMethod, number>([['DeployModel', deployDurationMs]]);
+  const ctx: VertexContext = {
+    models: new ModelRegistry(idSequence(1000000000000000000n)),
+    endpoints: new EndpointRegistry(idSequence(2000000000000000000n)),
+    operations: new OperationStore(protos),
+    backend,
+    durationMs: (method) => (durations.get(method) ?? 0) * timeScale,
+    random: seededRandom(seed),
+  };
+  const faults = new FaultInjector();
+  const calls = new Map<string, number>();
+  const server = new Server({ 'grpc.max_receive_message_length': MAX_MESSAGE_BYTES, 'grpc.max_send_message_length': MAX_MESSAGE_BYTES });
+  server.addService(protos.service(SERVICES.model), unaryService(faults, calls, modelServiceHandlers(ctx)));
+  server.addService(protos.service(SERVICES.endpoint), unaryService(faults, calls, endpointServiceHandlers(ctx)));
+  server.addService(protos.service(SERVICES.prediction), unaryService(faults, calls, predictionServiceHandlers(ctx)));
+  server.addService(protos.service(SERVICES.operations), unaryService(faults, calls, operationsHandlers(ctx)));
+  const port = await new Promise<number>((resolve, reject) => {
+    server.bindAsync(`127.0.0.1:${options.port ?? 0}`, ServerCredentials.createInsecure(), (err, bound) => (err ? reject(err) : resolve(bound)));
+  });
+  return {
+    endpoint: '127.0.0.1',
+    port,
+    project,
+    location,
+    faults,
+    setOperationDuration(method, virtualMs) {
+      durations.set(method, virtualMs);
+    },
+    state: () => snapshot(ctx, calls),
+    async stop() {
+      ctx.operations.stopAll();
+      for (const entry of ctx.endpoints.endpoints.values()) for (const d of entry.deployed) d.loaded.dispose?.();
+      await new Promise<void>((resolve) => {
+        server.tryShutdown(() => resolve());
+        setTimeout(() => {
+          server.forceShutdown();
+          resolve();
+        }, 1000).unref();
+      });
+    },
+  };
+}

@@ -1,0 +1,211 @@
+import { AddressInfo } from 'node:net';
+import http, { Server, ServerResponse } from 'node:http';
+import * as functions from '@google-cloud/functions-framework';
+import type { CloudEvent } from '@google-cloud/functions-framework';
+import { getTestServer } from '@google-cloud/functions-framework/testing';
+import { Message } from '@google-cloud/pubsub';
+import type { MessagePublishedData } from '../../../../emulators/pubsub';
+import { Harness, PROJECT, startHarness, startPushTarget, waitFor } from './pubsub-test-kit';
+
+type Target = Awaited<ReturnType<typeof startPushTarget>>;
+
+describe('Eventarc-style push delivery', () => {
+  let h: Harness;
+  const targets: Target[] = [];
+  const target = async (status?: (i: number) => number): Promise<Target> => {
+    const t = await startPushTarget(status);
+    targets.push(t);
+    return t;
+  };
+
+  beforeAll(async () => {
+    h = await startHarness({ timeScale: 0.001 });
+  });
+  afterAll(async () => {
+    await h.close();
+    await Promise.all(targets.map((t) => t.close()));
+  });
+
+  test('binary-mode CloudEvent with the exact headers and MessagePublishedData body', async () => {
+    const t = await target();
+    const [topic] = await h.pubsub.createTopic('push-exact');
+    await topic.createSubscription('push-exact-sub', { pushConfig: { pushEndpoint: t.url } });
+    const payload = JSON.stringify({ model: 'flowers', version: 7 });
+    const id = await topic.publishMessage({ data: Buffer.from(payload), attributes: { kind: 'savedmodel.ready' } });
+    await waitFor('push', () => t.calls.length >= 1);
+    await waitFor('ack', () => h.emulator.counters().acked >= 1);
+
+    const { headers, body } = t.calls[0];
+    const time = headers['ce-time'] as string;
+    expect(new Date(time).toISOString()).toBe(time);
+    expect(headers).toMatchObject({
+      'ce-id': id,
+      'ce-source': `//pubsub.googleapis.com/projects/${PROJECT}/topics/push-exact`,
+      'ce-type': 'google.cloud.pubsub.topic.v1.messagePublished',
+      'ce-specversion': '1.0',
+    });
+    expect(headers['content-type']).toMatch(/^application\/json/);
+    const parsed = JSON.parse(body) as MessagePublishedData;
+    expect(parsed).toEqual({
+      message: {
+        data: Buffer.from(payload).toString('base64'),
+        attributes: { kind: 'savedmodel.ready' },
+        messageId: id,
+        message_id: id,
+        publishTime: time,
+        publish_time: time,
+      },
+      subscription: `projects/${PROJECT}/subscriptions/push-exact-sub`,
+    });
+    expect(Buffer.from(parsed.message.data as string, 'base64').toString()).toBe(payload);
+    expect(t.calls).toHaveLength(1);
+  });
+
+  test('the functions framework decodes the push as a CloudEvent (as a gen2 function would)', async () => {
+    const received: Array<{ type: string; source: string; id: string; payload: string }> = [];
+    functions.cloudEvent<MessagePublishedData>('pubsubProbe', (event: CloudEvent<MessagePublishedData>) => {
+      const data = event.data as MessagePublishedData;
+      received.push({
+        type: event.type,
+        source: event.source,
+        id: event.id,
+        payload: Buffer.from(data.message.data ?? '', 'base64').toString(),
+      });
+    });
+    const server: Server = getTestServer('pubsubProbe');
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    try {
+      const { port } = server.address() as AddressInfo;
+      const [topic] = await h.pubsub.createTopic('push-ff');
+      await topic.createSubscription('push-ff-sub', { pushConfig: { pushEndpoint: `http://127.0.0.1:${port}/` } });
+      const id = await topic.publishMessage({ json: { step: 'register' } });
+      await waitFor('function call', () => received.length >= 1);
+      expect(received[0]).toEqual({
+        type: 'google.cloud.pubsub.topic.v1.messagePublished',
+        source: `//pubsub.googleapis.com/projects/${PROJECT}/topics/push-ff`,
+        id,
+        payload: '{"step":"register"}',
+      });
+    } finally {
+      server.closeAllConnections();
+      await new Promise((resolve) => server.close(resolve));
+    }
+  });
+
+  test('non-2xx backs off, then dead-letters after 5 attempts with the source attributes', async () => {
+    const t = await target(() => 503);
+    const [topic] = await h.pubsub.createTopic('push-fail');
+    const [dlq] = await h.pubsub.createTopic('push-fail-dlq');
+    const [dlqSub] = await dlq.createSubscription('push-fail-dlq-sub');
+    await topic.createSubscription('push-fail-sub', {
+      pushConfig: { pushEndpoint: t.url },
+      deadLetterPolicy: { deadLetterTopic: dlq.name, maxDeliveryAttempts: 5 },
+      retryPolicy: { minimumBackoff: { seconds: 20 }, maximumBackoff: { seconds: 600 } },
+    });
+    const id = await topic.publishMessage({ data: Buffer.from('poison'), attributes: { origin: 'test' } });
+    const dead = await waitFor('dead letter', () => h.emulator.deadLetters(dlq.name)[0]);
+
+    expect(t.calls.map((c) => c.headers['ce-id'])).toEqual([id, id, id, id, id]);
+    expect(t.calls.map((c) => (JSON.parse(c.body) as MessagePublishedData).deliveryAttempt)).toEqual([1, 2, 3, 4, 5]);
+    // Backoff 20 s, 40 s, 80 s, 160 s at timeScale 0.001: at least 300 ms between first and last.
+    expect(t.calls[4].at - t.calls[0].at).toBeGreaterThanOrEqual(300 - 5);
+    const publishTime = JSON.parse(t.calls[0].body).message.publishTime as string;
+    expect(dead.attributes).toEqual({
+      origin: 'test',
+      CloudPubSubDeadLetterSourceDeliveryCount: '5',
+      CloudPubSubDeadLetterSourceSubscription: 'push-fail-sub',
+      CloudPubSubDeadLetterSourceSubscriptionProject: PROJECT,
+      CloudPubSubDeadLetterSourceTopicPublishTime: publishTime,
+    });
+
+    const got = await new Promise<Message>((resolve) => dlqSub.once('message', resolve));
+    got.ack();
+    await dlqSub.close();
+    expect(got.data.toString()).toBe('poison');
+    expect(got.attributes.CloudPubSubDeadLetterSourceDeliveryCount).toBe('5');
+    await new Promise((r) => setTimeout(r, 100));
+    expect(t.calls).toHaveLength(5);
+  });
+
+  test('without a dead-letter policy a failing push keeps retrying until it succeeds', async () => {
+    const t = await target((i) => (i < 3 ? 500 : 200));
+    const [topic] = await h.pubsub.createTopic('push-recover');
+    await topic.createSubscription('push-recover-sub', { pushConfig: { pushEndpoint: t.url } });
+    const before = h.emulator.counters();
+    await topic.publishMessage({ data: Buffer.from('eventually') });
+    await waitFor('ack after retries', () => h.emulator.counters().acked > before.acked);
+    expect(t.calls).toHaveLength(4);
+    expect(JSON.parse(t.calls[3].body).deliveryAttempt).toBeUndefined();
+    expect(h.emulator.counters().redelivered - before.redelivered).toBe(3);
+  });
+
+  test('injected push faults: failed attempts never reach the target; duplicates arrive twice', async () => {
+    const t = await target();
+    const [topic] = await h.pubsub.createTopic('push-faults');
+    await topic.createSubscription('push-faults-sub', { pushConfig: { pushEndpoint: t.url } });
+    const before = h.emulator.counters();
+    h.emulator.faults.failNext('push', 2, 500);
+    const first = await topic.publishMessage({ data: Buffer.from('dropped twice') });
+    await waitFor('first acked', () => h.emulator.counters().acked > before.acked);
+    expect(t.calls.map((c) => c.headers['ce-id'])).toEqual([first]);
+    expect(h.emulator.counters().delivered - before.delivered).toBe(3);
+
+    h.emulator.faults.duplicateNext('push', 1);
+    const second = await topic.publishMessage({ data: Buffer.from('twice') });
+    await waitFor('duplicate', () => t.calls.length >= 3);
+    expect(t.calls.slice(1).map((c) => c.headers['ce-id'])).toEqual([second, second]);
+  });
+
+  test('an unreachable endpoint is a failed attempt, and ModifyPushConfig turns push off', async () => {
+    const [topic] = await h.pubsub.createTopic('push-unreachable');
+    const [sub] = await topic.createSubscription('push-unreachable-sub', {
+      pushConfig: { pushEndpoint: 'http://127.0.0.1:9/nothing-listens' },
+    });
+    const before = h.emulator.counters();
+    await topic.publishMessage({ data: Buffer.from('lost?') });
+    await waitFor('a redelivery', () => h.emulator.counters().redelivered > before.redelivered);
+    await sub.modifyPushConfig({});
+    const got = await new Promise<Message>((resolve) => sub.once('message', resolve));
+    got.ack();
+    await sub.close();
+    expect(got.data.toString()).toBe('lost?');
+  });
+
+  test('a push endpoint that is not an http(s) URL is INVALID_ARGUMENT', async () => {
+    const [topic] = await h.pubsub.createTopic('push-bad-url');
+    const err = await topic
+      .createSubscription('push-bad-url-sub', { pushConfig: { pushEndpoint: 'ftp://example.com/x' } })
+      .catch((e: unknown) => e);
+    expect((err as { code?: number }).code).toBe(3);
+    expect(String(err)).toContain('push_endpoint');
+  });
+});
+
+describe('push target that never answers', () => {
+  test('a push not answered within the ack deadline (10 s, not scaled) is retried', async () => {
+    const h = await startHarness({ timeScale: 0.001 });
+    const hits: number[] = [];
+    const pending: ServerResponse[] = [];
+    const server = http.createServer((req, res) => {
+      hits.push(Date.now());
+      req.resume();
+      if (hits.length === 1) pending.push(res); // hang the first delivery
+      else res.writeHead(204).end();
+    });
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    try {
+      const { port } = server.address() as AddressInfo;
+      const [topic] = await h.pubsub.createTopic('push-hang');
+      await topic.createSubscription('push-hang-sub', { pushConfig: { pushEndpoint: `http://127.0.0.1:${port}/` }, ackDeadlineSeconds: 10 });
+      await topic.publishMessage({ data: Buffer.from('slow target') });
+      await waitFor('retry after the deadline', () => h.emulator.counters().acked >= 1, 20_000);
+      expect(hits).toHaveLength(2);
+      expect(hits[1] - hits[0]).toBeGreaterThanOrEqual(9_900);
+    } finally {
+      pending.forEach((res) => res.destroy());
+      server.closeAllConnections();
+      await new Promise((resolve) => server.close(resolve));
+      await h.close();
+    }
+  }, 30_000);
+});
