@@ -1,0 +1,44 @@
+import { readFile, stat } from 'node:fs/promises';
+import { parseArgs } from 'node:util';
+import { folderFiles, singleFile } from '../../functions/artifacts/artifact-files';
+import { mismatch } from '../../functions/core/validation/golden-set';
+import { loadLocalModel } from '../../functions/runtime/load-local-model';
+import type { Command } from '../io';
+import { errorLine } from '../load-artifact';
+import { readInstances } from '../read-instances';
+
+/**
+ * `ferry predict <artifact> --instances <json|file> [--signature name]`: runs the model locally and
+ * prints predictions as TF Serving does. Given a golden set, checks every example and says which differ.
+ */
+export const predict: Command = async (args, io) => {
+  const { values, positionals } = parseArgs({ args, allowPositionals: true, options: { instances: { type: 'string' }, signature: { type: 'string' } } });
+  if (positionals.length !== 1 || !values.instances) {
+    io.err('usage: ferry predict <SavedModel folder | model.tflite> --instances <json | file.json | file.jsonl | golden.jsonl> [--signature name]');
+    return 2;
+  }
+  const [path] = positionals;
+  try {
+    const input = await readInstances(values.instances);
+    const info = await stat(path).catch(() => undefined);
+    if (!info) throw new Error(`${path}: no such file or folder`);
+    const files = info.isDirectory() ? folderFiles(path) : singleFile(path, new Uint8Array(await readFile(path)));
+    const model = await loadLocalModel(files, { signature: values.signature });
+    try {
+      if (input.kind === 'instances') {
+        io.out(JSON.stringify({ predictions: await model.predict(input.instances) }));
+        return 0;
+      }
+      const predictions = await model.predict(input.examples.map((e) => e.instance));
+      const problems = input.examples.map((e, i) => mismatch(e.expected, predictions[i], e.tolerance, `line ${e.line}`)).filter((p): p is string => p !== undefined);
+      for (const problem of problems) io.err(`${values.instances} ${problem}`);
+      io.out(`${input.examples.length - problems.length} of ${input.examples.length} golden examples match`);
+      return problems.length === 0 ? 0 : 1;
+    } finally {
+      model.dispose();
+    }
+  } catch (error) {
+    io.err(errorLine(path, error));
+    return 1;
+  }
+};

@@ -1,0 +1,77 @@
+import type { Storage } from '@google-cloud/storage';
+import type { DocumentStore, Versioned } from '../../pipeline/ports';
+import { statusOf } from './storage-client';
+
+/** GCS answers 412 when a precondition (ifGenerationMatch) does not hold. */
+const PRECONDITION_FAILED = 412;
+
+/**
+ * JSON documents as objects in the state bucket: create-only writes with `ifGenerationMatch: 0`
+ * and compare-and-set updates with the generation read.
+ * @see https://cloud.google.com/storage/docs/request-preconditions
+ */
+export class GcsDocuments implements DocumentStore {
+  constructor(
+    private readonly storage: () => Storage,
+    private readonly bucket: string,
+    private readonly prefix = '',
+  ) {}
+
+  private file(key: string, generation?: string) {
+    return this.storage().bucket(this.bucket).file(`${this.prefix}${key}`, generation ? { generation } : {});
+  }
+
+  async create(key: string, value: unknown): Promise<boolean> {
+    return this.write(key, value, 0);
+  }
+
+  async get<T>(key: string): Promise<Versioned<T> | undefined> {
+    try {
+      const [metadata] = await this.file(key).getMetadata();
+      const generation = String(metadata.generation);
+      // Reading that exact generation keeps the value and the generation consistent.
+      const [contents] = await this.file(key, generation).download();
+      return { value: JSON.parse(contents.toString('utf8')) as T, generation };
+    } catch (error) {
+      if (statusOf(error) === 404) return undefined;
+      throw error;
+    }
+  }
+
+  async update(key: string, value: unknown, generation: string): Promise<boolean> {
+    return this.write(key, value, Number(generation));
+  }
+
+  async delete(key: string): Promise<void> {
+    await this.file(key).delete({ ignoreNotFound: true });
+  }
+
+  /** Every document under `prefix` + `under`, as parsed JSON. */
+  async list<T>(under: string): Promise<T[]> {
+    const [files] = await this.storage().bucket(this.bucket).getFiles({ prefix: `${this.prefix}${under}`, autoPaginate: true });
+    const values: T[] = [];
+    for (const file of files) {
+      try {
+        const [contents] = await file.download();
+        values.push(JSON.parse(contents.toString('utf8')) as T);
+      } catch (error) {
+        if (statusOf(error) !== 404) throw error; // deleted between list and read
+      }
+    }
+    return values;
+  }
+
+  private async write(key: string, value: unknown, ifGenerationMatch: number): Promise<boolean> {
+    try {
+      await this.file(key).save(JSON.stringify(value, null, 1), {
+        contentType: 'application/json',
+        resumable: false,
+        preconditionOpts: { ifGenerationMatch },
+      });
+      return true;
+    } catch (error) {
+      if (statusOf(error) === PRECONDITION_FAILED) return false;
+      throw error;
+    }
+  }
+}

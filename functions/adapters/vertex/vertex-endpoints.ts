@@ -1,0 +1,83 @@
+import type { EndpointServiceClient } from '@google-cloud/aiplatform/build/src/v1';
+import type { TrafficSplit } from '../../core/traffic-split';
+import type { DeployRequest, EndpointInfo, Endpoints, OperationStatus } from '../../pipeline/ports';
+import { WORKFLOW_LABEL } from '../../pipeline/stages/register-model';
+
+interface EndpointLike {
+  name?: string | null;
+  etag?: string | null;
+  trafficSplit?: Record<string, number> | null;
+  deployedModels?: Array<{ id?: string | null; model?: string | null; modelVersionId?: string | null; displayName?: string | null }> | null;
+}
+
+function info(endpoint: EndpointLike): EndpointInfo {
+  return {
+    name: endpoint.name ?? '',
+    etag: endpoint.etag ?? undefined,
+    trafficSplit: Object.fromEntries(Object.entries(endpoint.trafficSplit ?? {}).filter(([, pct]) => pct > 0)),
+    deployedModels: (endpoint.deployedModels ?? []).map((d) => ({ id: d.id ?? '', model: d.model ?? '', modelVersionId: d.modelVersionId ?? '', displayName: d.displayName ?? '' })),
+  };
+}
+
+/**
+ * Vertex AI endpoints through the official EndpointServiceClient. Deploy and undeploy return the
+ * operation's name without waiting: the pipeline follows operations across invocations.
+ * @see https://cloud.google.com/vertex-ai/docs/reference/rpc/google.cloud.aiplatform.v1#endpointservice
+ */
+export class VertexEndpoints implements Endpoints {
+  constructor(
+    private readonly client: () => EndpointServiceClient,
+    private readonly parent: () => string,
+  ) {}
+
+  async getOrCreate(displayName: string, workflow: string): Promise<EndpointInfo> {
+    const [found] = await this.client().listEndpoints({
+      parent: this.parent(),
+      filter: `display_name="${displayName}" AND labels.${WORKFLOW_LABEL}="${workflow}"`,
+    });
+    if (found[0]) return info(found[0]);
+    // Two first versions racing could both create one; the oldest wins from then on (list order).
+    const [operation] = await this.client().createEndpoint({ parent: this.parent(), endpoint: { displayName, labels: { [WORKFLOW_LABEL]: workflow } } });
+    const [endpoint] = await operation.promise();
+    return info(endpoint);
+  }
+
+  async get(endpoint: string): Promise<EndpointInfo> {
+    const [found] = await this.client().getEndpoint({ name: endpoint });
+    return info(found);
+  }
+
+  async deploy(request: DeployRequest): Promise<string> {
+    const [operation] = await this.client().deployModel({
+      endpoint: request.endpoint,
+      deployedModel: {
+        id: request.deployedModelId,
+        model: request.model,
+        displayName: request.displayName,
+        dedicatedResources: {
+          machineSpec: { machineType: request.machineType },
+          minReplicaCount: request.minReplicas,
+          maxReplicaCount: request.maxReplicas,
+        },
+      },
+      trafficSplit: request.trafficSplit,
+    });
+    return operation.name ?? '';
+  }
+
+  async undeploy(endpoint: string, deployedModelId: string, trafficSplit: TrafficSplit): Promise<string> {
+    const [operation] = await this.client().undeployModel({ endpoint, deployedModelId, trafficSplit });
+    return operation.name ?? '';
+  }
+
+  async setSplit(endpoint: string, trafficSplit: TrafficSplit): Promise<void> {
+    await this.client().updateEndpoint({ endpoint: { name: endpoint, trafficSplit }, updateMask: { paths: ['traffic_split'] } });
+  }
+
+  async operation(name: string): Promise<OperationStatus> {
+    // The typings want the protobufjs class; a plain object is what the client sends anyway.
+    const [operation] = await this.client().getOperation({ name } as never);
+    const error = operation.error ? { code: operation.error.code ?? 2, message: operation.error.message ?? 'operation failed' } : undefined;
+    return { done: Boolean(operation.done), ...(error ? { error } : {}) };
+  }
+}

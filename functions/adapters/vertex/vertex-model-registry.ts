@@ -1,0 +1,61 @@
+import type { ModelServiceClient } from '@google-cloud/aiplatform/build/src/v1';
+import type { ModelRegistry, ModelVersionRef, UploadRequest } from '../../pipeline/ports';
+import { RUN_LABEL, WORKFLOW_LABEL } from '../../pipeline/stages/register-model';
+
+interface ModelLike {
+  name?: string | null;
+  versionId?: string | null;
+  versionAliases?: string[] | null;
+}
+
+function ref(model: ModelLike): ModelVersionRef {
+  const name = model.name ?? '';
+  const versionId = model.versionId ?? '';
+  return { name, versionId, versionName: `${name}@${versionId}`, aliases: model.versionAliases ?? [] };
+}
+
+/**
+ * Vertex AI Model Registry through the official ModelServiceClient.
+ * @see https://cloud.google.com/vertex-ai/docs/reference/rpc/google.cloud.aiplatform.v1#modelservice
+ */
+export class VertexModelRegistry implements ModelRegistry {
+  constructor(
+    private readonly client: () => ModelServiceClient,
+    private readonly parent: () => string,
+  ) {}
+
+  async findModel(displayName: string, workflow: string): Promise<string | undefined> {
+    const [models] = await this.client().listModels({
+      parent: this.parent(),
+      filter: `display_name="${displayName}" AND labels.${WORKFLOW_LABEL}="${workflow}"`,
+    });
+    return models[0]?.name ?? undefined;
+  }
+
+  async findVersionByRun(parentModel: string, runId: string): Promise<ModelVersionRef | undefined> {
+    const [versions] = await this.client().listModelVersions({ name: parentModel, filter: `labels.${RUN_LABEL}="${runId}"` });
+    return versions[0] ? ref(versions[0]) : undefined;
+  }
+
+  async upload(request: UploadRequest): Promise<ModelVersionRef> {
+    const [operation] = await this.client().uploadModel({
+      parent: this.parent(),
+      ...(request.parentModel ? { parentModel: request.parentModel } : {}),
+      model: {
+        displayName: request.displayName,
+        description: request.description ?? '',
+        artifactUri: request.artifactUri,
+        containerSpec: { imageUri: request.servingImage },
+        labels: request.labels,
+        versionAliases: request.aliases,
+      },
+    });
+    const [response] = await operation.promise();
+    const name = response.model ?? '';
+    return { name, versionId: response.modelVersionId ?? '', versionName: `${name}@${response.modelVersionId}`, aliases: request.aliases };
+  }
+
+  async mergeAliases(versionName: string, aliases: string[]): Promise<void> {
+    await this.client().mergeVersionAliases({ name: versionName, versionAliases: aliases });
+  }
+}

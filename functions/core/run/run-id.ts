@@ -1,0 +1,25 @@
+import { createHash } from 'node:crypto';
+
+/**
+ * One run per artifact version, whatever number of events announce it: the id is derived from
+ * the workflow, the bucket and the artifact's root, never from the event. It is also a valid
+ * Vertex label value (lowercase `[a-z0-9_-]`, at most 63 characters), so a retried step can find
+ * what its first attempt created by label.
+ * @see https://cloud.google.com/vertex-ai/docs/reference/rest/v1/projects.locations.models#Model.FIELDS.labels
+ */
+export function runIdFor(workflow: string, version: string, bucket: string, root: string): string {
+  const hash = createHash('sha256').update(`${bucket}/${root}`).digest('hex').slice(0, 10);
+  const readable = `${workflow}-${version}`.toLowerCase().replace(/[^a-z0-9_-]/g, '_').slice(0, 52);
+  return `${readable}-${hash}`;
+}
+
+/** A Vertex version alias for an artifact version (aliases must start with a letter). */
+export function versionAlias(version: string): string {
+  const alias = `v${version}`.toLowerCase().replace(/[^a-z0-9-]/g, '-').replace(/-+$/, '').slice(0, 127);
+  return /[a-z0-9]$/.test(alias) ? alias : `${alias}0`;
+}
+
+/** Deterministic numeric DeployedModel id (Vertex takes 1–10 digits), so a retried DeployModel cannot deploy twice. */
+export function deployedModelIdFor(runId: string): string {
+  return String(1_000_000_000 + createHash('sha256').update(runId).digest().readUInt32BE(0));
+}

@@ -1,0 +1,73 @@
+import type { GateDecision } from '../validation/gates';
+import type { TrafficSplit } from '../traffic-split';
+
+/**
+ * Where a run stands. A SavedModel goes checked → registered → deploying → deployed → (validated
+ * at each traffic step) → promoting → promoted, or → rolling-back → rejected; a TFLite model goes
+ * checked → published or rejected. Any stage may end in failed.
+ */
+export type RunState =
+  | 'checked'
+  | 'registered'
+  | 'deploying'
+  | 'deployed'
+  | 'promoting'
+  | 'rolling-back'
+  | 'promoted'
+  | 'published'
+  | 'rejected'
+  | 'failed';
+
+export type Outcome = 'promoted' | 'published' | 'rejected' | 'failed';
+
+export const TERMINAL_STATES: ReadonlySet<RunState> = new Set(['promoted', 'published', 'rejected', 'failed']);
+
+export interface TimelineEntry {
+  state: RunState;
+  at: string;
+  /** One line a person can read: what happened, with numbers. */
+  detail?: string;
+  step?: number;
+}
+
+export interface RunRecord {
+  runId: string;
+  workflow: string;
+  kind: 'savedmodel' | 'tflite';
+  bucket: string;
+  /** `models/flowers/7/` or `mobile/flowers/7/model.tflite`. */
+  root: string;
+  version: string;
+  state: RunState;
+  /** Index into the workflow's traffic steps (-1 = the canary) while deploying and validating. */
+  step: number;
+  outcome?: Outcome;
+  reason?: string;
+  createdAt: string;
+  updatedAt: string;
+  timeline: TimelineEntry[];
+  /** Static facts found by the inspector (signatures, TF version, sizes). */
+  inspection?: Record<string, unknown>;
+  model?: { name: string; versionId: string; versionName: string; servingImage: string };
+  endpoint?: { name: string };
+  deployment?: {
+    deployedModelId: string;
+    /** The split before the candidate arrived: what a rollback restores exactly. */
+    previousSplit: TrafficSplit;
+    split?: TrafficSplit;
+    operation?: string;
+  };
+  /** Undeploy operations still running (rollback or retiring old versions). */
+  pendingOperations?: string[];
+  decisions?: Array<GateDecision & { step: number; trafficPercent: number }>;
+  mobile?: {
+    sha256: string;
+    sizeBytes: number;
+    validation?: { examples: number; matches: number; firstMismatch?: string };
+    channels: Record<string, { status: 'published' | 'skipped'; detail: string }>;
+  };
+}
+
+export function isTerminal(run: RunRecord): boolean {
+  return TERMINAL_STATES.has(run.state);
+}

@@ -1,0 +1,57 @@
+import { TERMINAL_STATES, type Outcome, type RunRecord, type RunState } from './run-record';
+
+const ALLOWED: Record<RunState, RunState[]> = {
+  checked: ['registered', 'published', 'rejected', 'failed'],
+  registered: ['deploying', 'failed'],
+  deploying: ['deployed', 'rolling-back', 'failed'],
+  deployed: ['deployed', 'promoting', 'promoted', 'rolling-back', 'rejected', 'failed'],
+  promoting: ['promoted', 'failed'],
+  'rolling-back': ['rejected', 'failed'],
+  promoted: [],
+  published: [],
+  rejected: [],
+  failed: [],
+};
+
+const OUTCOME: Partial<Record<RunState, Outcome>> = { promoted: 'promoted', published: 'published', rejected: 'rejected', failed: 'failed' };
+
+export class TransitionError extends Error {}
+
+/** The run after moving to `to`, with a timeline entry. Pure: the caller writes it with compare-and-set. */
+export function advance(run: RunRecord, to: RunState, now: Date, detail?: string, patch: Partial<RunRecord> = {}): RunRecord {
+  if (!ALLOWED[run.state].includes(to)) throw new TransitionError(`run ${run.runId}: cannot go from ${run.state} to ${to}`);
+  const at = now.toISOString();
+  const next: RunRecord = { ...run, ...patch, state: to, updatedAt: at };
+  next.timeline = [...run.timeline, { state: to, at, ...(detail ? { detail } : {}), ...(to === 'deployed' || to === 'deploying' ? { step: next.step } : {}) }];
+  const outcome = OUTCOME[to];
+  if (outcome) {
+    next.outcome = outcome;
+    if (detail) next.reason = detail;
+  }
+  return next;
+}
+
+/** Ends a run that is not yet terminal; a terminal run stays as it is (duplicates of a late failure). */
+export function endRun(run: RunRecord, outcome: 'failed' | 'rejected', reason: string, now: Date): RunRecord {
+  if (TERMINAL_STATES.has(run.state)) return run;
+  const to: RunState = outcome === 'rejected' && ALLOWED[run.state].includes('rejected') ? 'rejected' : 'failed';
+  return advance({ ...run }, to, now, reason);
+}
+
+export interface StagePoint {
+  state: RunState;
+  step?: number;
+}
+
+/**
+ * What a stage handler does with a message, given the run as stored:
+ * `run` when the run waits for this stage; `republish` when this stage already moved the run on
+ * (its first attempt died before publishing the next message, so publish it again); `ignore`
+ * for duplicates of a stage the run has left.
+ */
+export function stageAction(run: RunRecord, expects: StagePoint, produces: StagePoint[]): 'run' | 'republish' | 'ignore' {
+  const at = (point: StagePoint) => run.state === point.state && (point.step === undefined || run.step === point.step);
+  if (at(expects)) return 'run';
+  if (produces.some(at)) return 'republish';
+  return 'ignore';
+}

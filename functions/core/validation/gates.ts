@@ -1,0 +1,66 @@
+import type { Gates } from '../workflow/types';
+import { candidateAnswers, percentile, totalRequests, type ModelTally, type ValidationTally } from './tally';
+
+export interface ModelSummary {
+  deployedModelId: string;
+  requests: number;
+  answers: number;
+  matchRate: number;
+  p95LatencyMs: number;
+}
+
+/** The decision and the numbers behind it; stored in the run record as they are. */
+export interface GateDecision {
+  passed: boolean;
+  reasons: string[];
+  candidate: ModelSummary;
+  incumbent?: ModelSummary;
+  requests: number;
+  failedRequests: number;
+  errorRate: number;
+}
+
+function summarise(deployedModelId: string, tally: ModelTally | undefined): ModelSummary {
+  const answers = tally?.answers ?? 0;
+  return {
+    deployedModelId,
+    requests: tally?.requests ?? 0,
+    answers,
+    matchRate: answers === 0 ? 0 : (tally?.matches ?? 0) / answers,
+    p95LatencyMs: percentile(tally?.latenciesMs ?? [], 95),
+  };
+}
+
+/** The incumbent to compare with: the other model that answered most. */
+function incumbentOf(tally: ValidationTally): string | undefined {
+  return Object.entries(tally.byModel)
+    .filter(([id]) => id !== tally.candidateId)
+    .sort((a, b) => b[1].requests - a[1].requests)[0]?.[0];
+}
+
+export function evaluateGates(gates: Gates, tally: ValidationTally, minCandidateAnswers: number): GateDecision {
+  const candidate = summarise(tally.candidateId, tally.byModel[tally.candidateId]);
+  const incumbentId = incumbentOf(tally);
+  const incumbent = incumbentId ? summarise(incumbentId, tally.byModel[incumbentId]) : undefined;
+  const requests = totalRequests(tally);
+  const errorRate = requests === 0 ? 0 : tally.failedRequests / requests;
+  const reasons: string[] = [];
+  const pct = (x: number) => `${(x * 100).toFixed(1)} %`;
+
+  if (candidateAnswers(tally) < minCandidateAnswers) {
+    reasons.push(`the candidate answered ${candidate.answers} golden examples, fewer than the ${minCandidateAnswers} needed, in ${requests} requests${tally.lastError ? ` (last error: ${tally.lastError})` : ''}`);
+  }
+  if (candidate.answers > 0 && candidate.matchRate < gates.minMatchRate) {
+    const first = tally.byModel[tally.candidateId]?.firstMismatch;
+    reasons.push(`match rate ${pct(candidate.matchRate)} is below ${pct(gates.minMatchRate)}${first ? ` (first mismatch: ${first})` : ''}`);
+  }
+  if (errorRate > gates.maxErrorRate) reasons.push(`error rate ${pct(errorRate)} is above ${pct(gates.maxErrorRate)}${tally.lastError ? ` (last error: ${tally.lastError})` : ''}`);
+  if (gates.maxP95LatencyMs !== undefined && candidate.p95LatencyMs > gates.maxP95LatencyMs) {
+    reasons.push(`p95 latency ${candidate.p95LatencyMs.toFixed(1)} ms is above ${gates.maxP95LatencyMs} ms`);
+  }
+  if (gates.maxP95LatencyRatio !== undefined && incumbent && incumbent.p95LatencyMs > 0) {
+    const ratio = candidate.p95LatencyMs / incumbent.p95LatencyMs;
+    if (ratio > gates.maxP95LatencyRatio) reasons.push(`p95 latency is ${ratio.toFixed(2)}× the incumbent's, above ${gates.maxP95LatencyRatio}×`);
+  }
+  return { passed: reasons.length === 0, reasons, candidate, incumbent, requests, failedRequests: tally.failedRequests, errorRate };
+}

@@ -1,0 +1,53 @@
+/** What one deployed model did during validation. */
+export interface ModelTally {
+  requests: number;
+  /** Golden examples answered. */
+  answers: number;
+  /** Answers within tolerance of the expected output. */
+  matches: number;
+  latenciesMs: number[];
+  firstMismatch?: string;
+}
+
+/** Everything a validation saw; failed requests carry no deployedModelId, so they are counted apart. */
+export interface ValidationTally {
+  candidateId: string;
+  byModel: Record<string, ModelTally>;
+  failedRequests: number;
+  lastError?: string;
+}
+
+export function newTally(candidateId: string): ValidationTally {
+  return { candidateId, byModel: {}, failedRequests: 0 };
+}
+
+export function recordResponse(tally: ValidationTally, deployedModelId: string, latencyMs: number, mismatches: Array<string | undefined>): void {
+  const model = (tally.byModel[deployedModelId] ??= { requests: 0, answers: 0, matches: 0, latenciesMs: [] });
+  model.requests += 1;
+  model.latenciesMs.push(latencyMs);
+  for (const found of mismatches) {
+    model.answers += 1;
+    if (found === undefined) model.matches += 1;
+    else model.firstMismatch ??= found;
+  }
+}
+
+export function recordFailure(tally: ValidationTally, message: string): void {
+  tally.failedRequests += 1;
+  tally.lastError = message;
+}
+
+export function candidateAnswers(tally: ValidationTally): number {
+  return tally.byModel[tally.candidateId]?.answers ?? 0;
+}
+
+export function totalRequests(tally: ValidationTally): number {
+  return Object.values(tally.byModel).reduce((sum, m) => sum + m.requests, 0) + tally.failedRequests;
+}
+
+/** Nearest-rank percentile; 0 for no samples. */
+export function percentile(values: number[], p: number): number {
+  if (values.length === 0) return 0;
+  const sorted = [...values].sort((a, b) => a - b);
+  return sorted[Math.min(sorted.length - 1, Math.max(0, Math.ceil((p / 100) * sorted.length) - 1))];
+}

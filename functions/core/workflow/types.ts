@@ -1,0 +1,62 @@
+/** A promotion workflow with every default applied (see workflows/workflow.schema.json). */
+export interface Workflow {
+  name: string;
+  description?: string;
+  /** Where it was loaded from, for error messages. */
+  file: string;
+  match: string;
+  artifact: 'savedmodel' | 'tflite';
+  model?: {
+    displayName: string;
+    description?: string;
+    /** 'auto' = the prebuilt TensorFlow image for the SavedModel's TensorFlow version. */
+    servingImage: string;
+    labels: Record<string, string>;
+  };
+  endpoint?: {
+    displayName: string;
+    machineType: string;
+    minReplicas: number;
+    maxReplicas: number;
+  };
+  rollout: {
+    canaryPercent: number;
+    /** Traffic percentages after the canary, ascending, always ending at 100. */
+    steps: number[];
+    /** Previous versions left deployed (with no traffic) after a promotion. */
+    keepPrevious: number;
+  };
+  validation: {
+    goldenSet: string;
+    /** Golden answers the candidate must give before the gates are evaluated. */
+    minCandidateAnswers: number;
+    /** Upper bound on prediction requests per validation, so a stuck canary cannot loop forever. */
+    maxRequests: number;
+    gates: Gates;
+  };
+  mobile?: {
+    modelName: string;
+    tags: string[];
+    channels: { firebaseMl: boolean; firebaseStorage: boolean };
+    maxSizeBytes: number;
+  };
+}
+
+export interface Gates {
+  minMatchRate: number;
+  maxErrorRate: number;
+  maxP95LatencyMs?: number;
+  maxP95LatencyRatio?: number;
+}
+
+export const WORKFLOW_DEFAULTS = {
+  machineType: 'n1-standard-2',
+  minReplicas: 1,
+  canaryPercent: 10,
+  keepPrevious: 1,
+  minCandidateAnswers: 20,
+  maxRequests: 2000,
+  minMatchRate: 1,
+  maxErrorRate: 0,
+  mobileMaxSizeBytes: 100 * 1024 * 1024,
+} as const;

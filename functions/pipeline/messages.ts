@@ -1,0 +1,76 @@
+/**
+ * The JSON carried in `message.data` between stages, written down once and checked at the edge.
+ * Stages pass only the run id (and, for operations, the operation): the run record is the truth.
+ */
+export interface StageMessage {
+  runId: string;
+}
+
+/** ferry.model.deployed: the candidate serves its share at traffic step `step` (-1 = the canary). */
+export interface DeployedMessage extends StageMessage {
+  step: number;
+}
+
+/** Why an operation is followed, which decides what its completion does. */
+export type OperationPurpose = 'deploy' | 'rollback' | 'retire';
+
+export interface OperationMessage extends StageMessage {
+  /** Absent when a retried DeployModel found its first attempt's deployment: the endpoint is watched instead. */
+  operation?: string;
+  purpose: OperationPurpose;
+  /** When the operation was started (ISO); follows end the run failed past the operation timeout. */
+  startedAt: string;
+}
+
+/** Published on ferry.run.events at every state change: notifications and audit. */
+export interface RunEvent {
+  runId: string;
+  workflow: string;
+  state: string;
+  outcome?: string;
+  detail?: string;
+  at: string;
+}
+
+export class MessageError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'MessageError';
+  }
+}
+
+const RUN_ID = /^[a-z0-9_-]{1,63}$/;
+
+function object(value: unknown, what: string): Record<string, unknown> {
+  if (typeof value !== 'object' || value === null || Array.isArray(value)) throw new MessageError(`${what}: expected a JSON object`);
+  return value as Record<string, unknown>;
+}
+
+function field(record: Record<string, unknown>, name: string, what: string, pattern?: RegExp): string {
+  const value = record[name];
+  if (typeof value !== 'string' || value === '' || (pattern && !pattern.test(value))) throw new MessageError(`${what}: "${name}" is missing or malformed`);
+  return value;
+}
+
+export function parseStageMessage(value: unknown): StageMessage {
+  const record = object(value, 'stage message');
+  return { runId: field(record, 'runId', 'stage message', RUN_ID) };
+}
+
+export function parseDeployedMessage(value: unknown): DeployedMessage {
+  const record = object(value, 'deployed message');
+  const step = record.step;
+  if (typeof step !== 'number' || !Number.isInteger(step) || step < -1 || step > 100) throw new MessageError('deployed message: "step" must be an integer from -1');
+  return { runId: field(record, 'runId', 'deployed message', RUN_ID), step };
+}
+
+export function parseOperationMessage(value: unknown): OperationMessage {
+  const record = object(value, 'operation message');
+  const purpose = field(record, 'purpose', 'operation message');
+  if (purpose !== 'deploy' && purpose !== 'rollback' && purpose !== 'retire') throw new MessageError(`operation message: "purpose" must be deploy, rollback or retire, got ${purpose}`);
+  const startedAt = field(record, 'startedAt', 'operation message');
+  if (Number.isNaN(Date.parse(startedAt))) throw new MessageError('operation message: "startedAt" is not a date');
+  const message: OperationMessage = { runId: field(record, 'runId', 'operation message', RUN_ID), purpose, startedAt };
+  if (record.operation !== undefined) message.operation = field(record, 'operation', 'operation message', /^projects\/[^/]+\/locations\/[^/]+\/.+\/operations\/[^/]+$/);
+  return message;
+}

@@ -1,0 +1,180 @@
+/**
+ * The narrow interfaces the pipeline's stages work through. Entry points wire in the adapters over
+ * the official Google clients (functions/adapters/*); unit tests pass small in-memory versions.
+ */
+import type { RunRecord } from '../core/run/run-record';
+import type { TrafficSplit } from '../core/traffic-split';
+
+export interface ObjectInfo {
+  name: string;
+  size: number;
+  generation: string;
+}
+
+/** Reads of the artifacts (and golden sets) in Cloud Storage. */
+export interface ObjectReader {
+  /** Every object under `prefix`, following pages. */
+  list(bucket: string, prefix: string): Promise<ObjectInfo[]>;
+  /** Undefined when the object does not exist. */
+  stat(bucket: string, name: string): Promise<ObjectInfo | undefined>;
+  read(bucket: string, name: string): Promise<Uint8Array>;
+}
+
+/** A stored document and the generation to compare-and-set against. */
+export interface Versioned<T> {
+  value: T;
+  generation: string;
+}
+
+/** Run records with create-only writes and compare-and-set updates. */
+export interface RunStore {
+  /** False when a run with this id exists already (a duplicate event). */
+  create(run: RunRecord): Promise<boolean>;
+  get(runId: string): Promise<Versioned<RunRecord> | undefined>;
+  /** False when someone else updated it first: reload and decide again. */
+  update(run: RunRecord, generation: string): Promise<boolean>;
+  list(): Promise<RunRecord[]>;
+}
+
+/** Small JSON documents with the same guarantees (completeness tracking of multi-file artifacts). */
+export interface DocumentStore {
+  create(key: string, value: unknown): Promise<boolean>;
+  get<T>(key: string): Promise<Versioned<T> | undefined>;
+  update(key: string, value: unknown, generation: string): Promise<boolean>;
+  delete(key: string): Promise<void>;
+}
+
+export interface Publisher {
+  publish(topic: string, data: object, attributes?: Record<string, string>): Promise<string>;
+}
+
+export interface ModelVersionRef {
+  /** `projects/p/locations/l/models/123` */
+  name: string;
+  versionId: string;
+  /** `projects/p/locations/l/models/123@2` */
+  versionName: string;
+  aliases: string[];
+}
+
+export interface UploadRequest {
+  displayName: string;
+  description?: string;
+  artifactUri: string;
+  servingImage: string;
+  labels: Record<string, string>;
+  aliases: string[];
+  /** Present when the model already exists: the new version goes under it. */
+  parentModel?: string;
+}
+
+/** Vertex AI Model Registry. */
+export interface ModelRegistry {
+  /** The parent model for a display name (the one ferry labelled as its workflow's), if any. */
+  findModel(displayName: string, workflow: string): Promise<string | undefined>;
+  /** A version already uploaded by this run (a retry after a crash finds it here). */
+  findVersionByRun(parentModel: string, runId: string): Promise<ModelVersionRef | undefined>;
+  upload(request: UploadRequest): Promise<ModelVersionRef>;
+  /** Adds aliases (moving them from other versions); `-alias` removes. */
+  mergeAliases(versionName: string, aliases: string[]): Promise<void>;
+}
+
+export interface DeployedModelInfo {
+  id: string;
+  model: string;
+  modelVersionId: string;
+  displayName: string;
+}
+
+export interface EndpointInfo {
+  name: string;
+  trafficSplit: TrafficSplit;
+  deployedModels: DeployedModelInfo[];
+  etag?: string;
+}
+
+export interface DeployRequest {
+  endpoint: string;
+  model: string;
+  deployedModelId: string;
+  displayName: string;
+  machineType: string;
+  minReplicas: number;
+  maxReplicas: number;
+  trafficSplit: TrafficSplit;
+}
+
+export interface OperationStatus {
+  done: boolean;
+  error?: { code: number; message: string };
+}
+
+/** Vertex AI endpoints and their long-running operations. */
+export interface Endpoints {
+  getOrCreate(displayName: string, workflow: string): Promise<EndpointInfo>;
+  get(endpoint: string): Promise<EndpointInfo>;
+  /** Starts DeployModel; returns the operation name without waiting. */
+  deploy(request: DeployRequest): Promise<string>;
+  /** Starts UndeployModel with the split that remains; returns the operation name. */
+  undeploy(endpoint: string, deployedModelId: string, trafficSplit: TrafficSplit): Promise<string>;
+  setSplit(endpoint: string, trafficSplit: TrafficSplit): Promise<void>;
+  operation(name: string): Promise<OperationStatus>;
+}
+
+export interface PredictResult {
+  predictions: unknown[];
+  deployedModelId: string;
+}
+
+export interface Predictor {
+  predict(endpoint: string, instances: unknown[]): Promise<PredictResult>;
+}
+
+export interface Clock {
+  now(): Date;
+  sleep(ms: number): Promise<void>;
+}
+
+export interface Logger {
+  info(message: string, fields?: Record<string, unknown>): void;
+  warn(message: string, fields?: Record<string, unknown>): void;
+  error(message: string, fields?: Record<string, unknown>): void;
+}
+
+/** What static checks found; problems reject the artifact before anything is deployed. */
+export interface StaticCheckResult {
+  problems: string[];
+  /** Signatures, TensorFlow version, sizes, checkpoint figures: kept in the run record. */
+  facts: Record<string, unknown>;
+}
+
+/** The inspector over an artifact in Cloud Storage. */
+export interface ArtifactChecker {
+  /** Files a SavedModel folder still lacks, given what is listed (reads saved_model.pb and the checkpoint index). */
+  missingFiles(bucket: string, root: string, listing: ObjectInfo[]): Promise<string[]>;
+  check(workflowName: string, kind: 'savedmodel' | 'tflite', bucket: string, root: string, listing: ObjectInfo[]): Promise<StaticCheckResult>;
+}
+
+/** Runs a TFLite model on instances (Google's TFLite runtime), for validation before any phone gets it. */
+export interface TfliteRunner {
+  predict(bytes: Uint8Array, instances: unknown[]): Promise<unknown[]>;
+}
+
+/** A validated on-device model on its way to the apps. */
+export interface MobileRelease {
+  runId: string;
+  modelName: string;
+  version: string;
+  tags: string[];
+  bytes: Uint8Array;
+  sha256: string;
+  /** Where the candidate lies in the artifacts bucket. */
+  gcsUri: string;
+}
+
+/** One way apps receive models: Firebase ML, or Cloud Storage for Firebase (versioned object + manifest). */
+export interface MobileChannel {
+  readonly name: 'firebaseMl' | 'firebaseStorage';
+  /** Idempotent: publishing the same release twice leaves one release. Returns what a person reads. */
+  publish(release: MobileRelease): Promise<string>;
+}

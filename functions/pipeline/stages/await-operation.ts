@@ -1,0 +1,99 @@
+import type { RunRecord } from '../../core/run/run-record';
+import { advance, endRun } from '../../core/run/transitions';
+import type { OperationMessage } from '../messages';
+import type { Endpoints, OperationStatus } from '../ports';
+import { runStage, type Stage, type StageDeps } from '../run-stage';
+import { TOPICS } from '../topics';
+
+export interface AwaitDeps extends StageDeps {
+  endpoints: Endpoints;
+  /** How long one invocation follows an operation before handing it to the next (well under the function timeout). */
+  budgetMs: number;
+  pollMs: number;
+  /** An operation still running after this long ends the run failed. */
+  operationTimeoutMs: number;
+}
+
+/** Defaults for Cloud Functions: 540 s timeout, so follow for 4 minutes then hand on. */
+export const AWAIT_DEFAULTS = { budgetMs: 240_000, pollMs: 10_000, operationTimeoutMs: 2 * 60 * 60 * 1000 };
+
+/**
+ * Follows a Vertex long-running operation without ever blocking longer than its budget: it polls
+ * for a while, and if the operation is still running it publishes the same message again and
+ * returns successfully — no error, no retry, no dead letter, however long the deployment takes.
+ * @see https://cloud.google.com/vertex-ai/docs/general/long-running-operations
+ */
+export async function awaitOperation(deps: AwaitDeps, message: OperationMessage): Promise<void> {
+  const started = deps.clock.now().getTime();
+  for (;;) {
+    const status = await statusOf(deps, message);
+    if (status.done) {
+      await runStage(deps, message.runId, completionStage(deps, message, status));
+      return;
+    }
+    const now = deps.clock.now().getTime();
+    if (now - Date.parse(message.startedAt) > deps.operationTimeoutMs) {
+      const timeout: OperationStatus = { done: true, error: { code: 4, message: `operation still running after ${Math.round(deps.operationTimeoutMs / 60000)} min` } };
+      await runStage(deps, message.runId, completionStage(deps, message, timeout));
+      return;
+    }
+    if (now - started + deps.pollMs > deps.budgetMs) {
+      await deps.publisher.publish(TOPICS.operationPending, message);
+      return;
+    }
+    await deps.clock.sleep(deps.pollMs);
+  }
+}
+
+async function statusOf(deps: AwaitDeps, message: OperationMessage): Promise<OperationStatus> {
+  if (message.operation) return deps.endpoints.operation(message.operation);
+  // No operation name: a retried DeployModel found the first attempt's deployment; watch the endpoint.
+  const stored = await deps.runs.get(message.runId);
+  const run = stored?.value;
+  if (!run?.endpoint || !run.deployment) return { done: true, error: { code: 5, message: 'the run has no deployment to follow' } };
+  const endpoint = await deps.endpoints.get(run.endpoint.name);
+  return { done: endpoint.deployedModels.some((d) => d.id === run.deployment?.deployedModelId) };
+}
+
+function completionStage(deps: AwaitDeps, message: OperationMessage, status: OperationStatus): Stage {
+  const failure = status.error && `${status.error.message} (code ${status.error.code})`;
+  const now = () => deps.clock.now();
+  switch (message.purpose) {
+    case 'deploy':
+      return {
+        name: 'awaitOperation(deploy)',
+        expects: { state: 'deploying' },
+        produces: [{ state: 'deployed', step: -1 }],
+        next: (run) => [{ topic: TOPICS.modelDeployed, data: { runId: run.runId, step: run.step } }],
+        work: async (run: RunRecord) => {
+          if (failure) return endRun(run, 'failed', `DeployModel failed: ${failure}; the previous traffic split is unchanged`, now());
+          const percent = run.deployment?.split?.[run.deployment.deployedModelId] ?? 0;
+          return advance(run, 'deployed', now(), `deployed; serving ${percent} % of traffic`);
+        },
+      };
+    case 'rollback':
+      return {
+        name: 'awaitOperation(rollback)',
+        expects: { state: 'rolling-back' },
+        produces: [{ state: 'rejected' }],
+        next: () => [],
+        work: async (run: RunRecord) => {
+          if (failure) return endRun(run, 'failed', `${run.reason ?? 'rejected'}; undeploying the candidate failed: ${failure} (it has no traffic)`, now());
+          return advance(run, 'rejected', now(), run.reason ?? 'rejected by validation');
+        },
+      };
+    case 'retire':
+      return {
+        name: 'awaitOperation(retire)',
+        expects: { state: 'promoting' },
+        produces: [{ state: 'promoted' }],
+        next: () => [],
+        work: async (run: RunRecord) => {
+          const left = (run.pendingOperations ?? []).filter((op) => op !== message.operation);
+          const note = failure ? `retiring an old deployment failed: ${failure}` : undefined;
+          if (left.length > 0) return { ...run, pendingOperations: left, timeline: note ? [...run.timeline, { state: run.state, at: now().toISOString(), detail: note }] : run.timeline };
+          return advance({ ...run, pendingOperations: [] }, 'promoted', now(), note ? `promoted at 100 %; ${note}` : 'promoted at 100 %; old deployments retired');
+        },
+      };
+  }
+}

@@ -1,0 +1,77 @@
+import { deployedModelIdFor } from '../../core/run/run-id';
+import type { RunRecord } from '../../core/run/run-record';
+import { advance } from '../../core/run/transitions';
+import { deploySplit, withoutModel, type TrafficSplit } from '../../core/traffic-split';
+import type { WorkflowSet } from '../../core/workflow/workflow-set';
+import type { OperationMessage } from '../messages';
+import type { Clock, Endpoints } from '../ports';
+import type { Stage } from '../run-stage';
+import { TOPICS } from '../topics';
+import { workflowOf } from './workflow-of';
+
+export interface DeployDeps {
+  endpoints: Endpoints;
+  workflows: WorkflowSet;
+  clock: Clock;
+}
+
+const ALREADY_EXISTS = 6;
+
+/**
+ * Deploys the registered version to the workflow's endpoint (created on first use) at the canary
+ * percent, scaling the incumbents so the split sums to 100. The deployed-model id is derived from
+ * the run, so a retried DeployModel cannot deploy the candidate twice. Does not wait for the
+ * 15–30 minute operation: awaitOperation follows it.
+ * @see https://cloud.google.com/vertex-ai/docs/reference/rpc/google.cloud.aiplatform.v1#google.cloud.aiplatform.v1.EndpointService.DeployModel
+ */
+export function deployModelStage(deps: DeployDeps): Stage {
+  return {
+    name: 'deployModel',
+    expects: { state: 'registered' },
+    produces: [{ state: 'deploying' }],
+    next: (run) => [{ topic: TOPICS.operationPending, data: operationMessage(run, 'deploy', run.deployment?.operation) }],
+    async work(run: RunRecord) {
+      const workflow = workflowOf(deps.workflows, run);
+      const endpointConfig = workflow.endpoint;
+      if (!endpointConfig || !run.model) throw new Error(`${workflow.file}: endpoint: is required for SavedModel workflows`);
+      const endpoint = await deps.endpoints.getOrCreate(endpointConfig.displayName, workflow.name);
+      const deployedModelId = deployedModelIdFor(run.runId);
+      const previousSplit: TrafficSplit = withoutModel(endpoint.trafficSplit, deployedModelId);
+      const split = deploySplit(previousSplit, workflow.rollout.canaryPercent);
+      let operation: string | undefined;
+      if (!endpoint.deployedModels.some((d) => d.id === deployedModelId)) {
+        try {
+          operation = await deps.endpoints.deploy({
+            endpoint: endpoint.name,
+            model: run.model.versionName,
+            deployedModelId,
+            displayName: `ferry-${run.runId}`.slice(0, 128),
+            machineType: endpointConfig.machineType,
+            minReplicas: endpointConfig.minReplicas,
+            maxReplicas: endpointConfig.maxReplicas,
+            trafficSplit: split,
+          });
+        } catch (error) {
+          // An earlier attempt's DeployModel is still running: follow the endpoint instead of its operation.
+          if ((error as { code?: unknown }).code !== ALREADY_EXISTS) throw error;
+        }
+      }
+      const percent = split['0'];
+      return advance(run, 'deploying', deps.clock.now(), `deploying ${run.model.versionName} as ${deployedModelId} with ${percent} % of traffic`, {
+        endpoint: { name: endpoint.name },
+        deployment: { deployedModelId, previousSplit, split: { ...withoutZeroKey(split), [deployedModelId]: percent }, operation },
+        step: -1,
+      });
+    },
+  };
+}
+
+function withoutZeroKey(split: TrafficSplit): TrafficSplit {
+  const rest = { ...split };
+  delete rest['0'];
+  return rest;
+}
+
+export function operationMessage(run: RunRecord, purpose: OperationMessage['purpose'], operation: string | undefined): OperationMessage {
+  return { runId: run.runId, purpose, startedAt: run.updatedAt, ...(operation ? { operation } : {}) };
+}

@@ -1,0 +1,59 @@
+import { advance } from '../../core/run/transitions';
+import { versionAlias } from '../../core/run/run-id';
+import type { RunRecord } from '../../core/run/run-record';
+import { servingImageFor } from '../../core/serving-image';
+import type { WorkflowSet } from '../../core/workflow/workflow-set';
+import type { Clock, ModelRegistry } from '../ports';
+import type { Stage } from '../run-stage';
+import { TOPICS } from '../topics';
+import { workflowOf } from './workflow-of';
+
+/** Labels ferry puts on what it creates, so a retried step finds its first attempt's work. */
+export const RUN_LABEL = 'ferry_run';
+export const WORKFLOW_LABEL = 'ferry_workflow';
+
+export interface RegisterDeps {
+  registry: ModelRegistry;
+  workflows: WorkflowSet;
+  clock: Clock;
+}
+
+/**
+ * Registers the candidate as a new version under the workflow's model (or as its first version),
+ * with the version alias, then moves `candidate` to it. A retry after a crash finds the version
+ * by its run label instead of uploading twice.
+ * @see https://cloud.google.com/vertex-ai/docs/model-registry/versioning
+ */
+export function registerModelStage(deps: RegisterDeps): Stage {
+  return {
+    name: 'registerModel',
+    expects: { state: 'checked' },
+    produces: [{ state: 'registered' }],
+    next: (run) => [{ topic: TOPICS.modelRegistered, data: { runId: run.runId } }],
+    async work(run: RunRecord) {
+      const workflow = workflowOf(deps.workflows, run);
+      const model = workflow.model;
+      if (!model) throw new Error(`${workflow.file}: model: is required for SavedModel workflows`);
+      const tensorflowVersion = (run.inspection?.tensorflowVersion as string | undefined) ?? undefined;
+      const image = servingImageFor(tensorflowVersion, model.servingImage);
+      const parentModel = await deps.registry.findModel(model.displayName, workflow.name);
+      const found = parentModel ? await deps.registry.findVersionByRun(parentModel, run.runId) : undefined;
+      const version =
+        found ??
+        (await deps.registry.upload({
+          displayName: model.displayName,
+          description: model.description,
+          artifactUri: `gs://${run.bucket}/${run.root}`,
+          servingImage: image.image,
+          labels: { ...model.labels, [RUN_LABEL]: run.runId, [WORKFLOW_LABEL]: workflow.name },
+          aliases: [versionAlias(run.version)],
+          parentModel,
+        }));
+      if (!version.aliases.includes('candidate')) await deps.registry.mergeAliases(version.versionName, ['candidate']);
+      const detail = `${version.versionName} (${versionAlias(run.version)}, candidate)${found ? ', found from an earlier attempt' : ''}${image.warning ? `; ${image.warning}` : ''}`;
+      return advance(run, 'registered', deps.clock.now(), detail, {
+        model: { name: version.name, versionId: version.versionId, versionName: version.versionName, servingImage: image.image },
+      });
+    },
+  };
+}

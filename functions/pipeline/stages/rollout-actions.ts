@@ -1,0 +1,77 @@
+import type { RunRecord } from '../../core/run/run-record';
+import { advance } from '../../core/run/transitions';
+import { stepSplit } from '../../core/traffic-split';
+import type { Workflow } from '../../core/workflow/types';
+import type { Clock, Endpoints, ModelRegistry } from '../ports';
+
+export interface RolloutDeps {
+  endpoints: Endpoints;
+  registry: ModelRegistry;
+  clock: Clock;
+}
+
+const NOT_FOUND = 5;
+
+/** Passed at a step below 100 %: give the candidate the next step's share. */
+export async function stepUp(deps: RolloutDeps, run: RunRecord, workflow: Workflow, summary: string): Promise<RunRecord> {
+  const { endpoint, deployment } = required(run);
+  const step = run.step + 1;
+  const percent = workflow.rollout.steps[step];
+  const current = await deps.endpoints.get(endpoint);
+  const split = stepSplit(current.trafficSplit, deployment.deployedModelId, percent);
+  await deps.endpoints.setSplit(endpoint, split);
+  return advance({ ...run, step, deployment: { ...deployment, split } }, 'deployed', deps.clock.now(), `${summary}; traffic to ${percent} %`);
+}
+
+/**
+ * Passed at 100 %: `default` moves to the candidate, and deployments beyond the workflow's
+ * `keepPrevious` (newest kept) are undeployed; they carry no traffic by now.
+ */
+export async function promote(deps: RolloutDeps, run: RunRecord, workflow: Workflow, summary: string): Promise<RunRecord> {
+  const { endpoint, deployment, model } = required(run);
+  await deps.registry.mergeAliases(model.versionName, ['default', '-candidate']);
+  const current = await deps.endpoints.get(endpoint);
+  const others = current.deployedModels
+    .filter((d) => d.id !== deployment.deployedModelId)
+    .sort((a, b) => Number(b.modelVersionId) - Number(a.modelVersionId) || b.id.localeCompare(a.id));
+  const retire = others.slice(workflow.rollout.keepPrevious);
+  const operations: string[] = [];
+  for (const old of retire) {
+    try {
+      operations.push(await deps.endpoints.undeploy(endpoint, old.id, current.trafficSplit));
+    } catch (error) {
+      if ((error as { code?: unknown }).code !== NOT_FOUND) throw error;
+    }
+  }
+  const detail = `${summary}; default → ${model.versionName}`;
+  if (operations.length === 0) return advance(run, 'promoted', deps.clock.now(), `${detail}; promoted at 100 %`);
+  return advance({ ...run, pendingOperations: operations }, 'promoting', deps.clock.now(), `${detail}; retiring ${operations.length} old deployment(s)`);
+}
+
+/**
+ * Failed a gate: the exact split from before the candidate is restored at once (UpdateEndpoint is
+ * not an operation), then the candidate is undeployed and marked `rejected`.
+ */
+export async function rollBack(deps: RolloutDeps, run: RunRecord, reason: string): Promise<RunRecord> {
+  const { endpoint, deployment, model } = required(run);
+  await deps.endpoints.setSplit(endpoint, deployment.previousSplit);
+  await deps.registry.mergeAliases(model.versionName, ['rejected', '-candidate']);
+  const current = await deps.endpoints.get(endpoint);
+  let operation: string | undefined;
+  if (current.deployedModels.some((d) => d.id === deployment.deployedModelId)) {
+    try {
+      operation = await deps.endpoints.undeploy(endpoint, deployment.deployedModelId, deployment.previousSplit);
+    } catch (error) {
+      if ((error as { code?: unknown }).code !== NOT_FOUND) throw error;
+    }
+  }
+  const restored = Object.keys(deployment.previousSplit).length === 0 ? 'no traffic (it was the first model)' : JSON.stringify(deployment.previousSplit);
+  if (!operation) return advance({ ...run, reason }, 'rejected', deps.clock.now(), `${reason}; split restored to ${restored}`);
+  return advance({ ...run, reason, pendingOperations: [operation] }, 'rolling-back', deps.clock.now(), `${reason}; split restored to ${restored}; undeploying the candidate`);
+}
+
+function required(run: RunRecord) {
+  const { endpoint, deployment, model } = run;
+  if (!endpoint || !deployment || !model) throw new Error(`run ${run.runId} has no deployment to act on`);
+  return { endpoint: endpoint.name, deployment, model };
+}

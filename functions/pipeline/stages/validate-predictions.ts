@@ -1,0 +1,65 @@
+import type { RunRecord } from '../../core/run/run-record';
+import { evaluateGates, type GateDecision } from '../../core/validation/gates';
+import type { WorkflowSet } from '../../core/workflow/workflow-set';
+import type { ObjectReader, Predictor } from '../ports';
+import type { NextMessage, Stage } from '../run-stage';
+import { TOPICS } from '../topics';
+import { operationMessage } from './deploy-model';
+import { promote, rollBack, stepUp, type RolloutDeps } from './rollout-actions';
+import { loadGoldenSet, sampleEndpoint } from './sample-golden-set';
+import { workflowOf } from './workflow-of';
+
+export interface ValidateDeps extends RolloutDeps {
+  objects: ObjectReader;
+  predictor: Predictor;
+  workflows: WorkflowSet;
+  /** Monotonic milliseconds for latencies. */
+  elapsedMs: () => number;
+}
+
+/**
+ * The final function: sends the golden set through the endpoint, attributes each answer to the
+ * deployed model that gave it, evaluates the gates, then steps traffic up, promotes, or rolls back.
+ * The numbers behind the decision are stored in the run record.
+ */
+export function validatePredictionsStage(deps: ValidateDeps, step: number): Stage {
+  return {
+    name: 'validatePredictions',
+    expects: { state: 'deployed', step },
+    produces: [{ state: 'deployed', step: step + 1 }, { state: 'promoting' }, { state: 'promoted' }, { state: 'rolling-back' }, { state: 'rejected' }],
+    next: nextMessages,
+    async work(run: RunRecord) {
+      const workflow = workflowOf(deps.workflows, run);
+      const { endpoint, deployment } = run;
+      if (!endpoint || !deployment) throw new Error(`run ${run.runId} has no deployment to validate`);
+      const golden = await loadGoldenSet(deps.objects, workflow, run);
+      const tally = await sampleEndpoint(deps.predictor, endpoint.name, deployment.deployedModelId, golden, workflow.validation, deps.elapsedMs);
+      const decision = evaluateGates(workflow.validation.gates, tally, workflow.validation.minCandidateAnswers);
+      const percent = deployment.split?.[deployment.deployedModelId] ?? 0;
+      const recorded: RunRecord = { ...run, decisions: [...(run.decisions ?? []), { ...decision, step: run.step, trafficPercent: percent }] };
+      if (!decision.passed) return rollBack(deps, recorded, `rejected at ${percent} %: ${decision.reasons.join('; ')}`);
+      const summary = summarise(decision, percent);
+      if (percent >= 100 || run.step + 1 >= workflow.rollout.steps.length) return promote(deps, recorded, workflow, summary);
+      return stepUp(deps, recorded, workflow, summary);
+    },
+  };
+}
+
+function summarise(decision: GateDecision, percent: number): string {
+  const c = decision.candidate;
+  const vs = decision.incumbent ? ` (incumbent p95 ${decision.incumbent.p95LatencyMs.toFixed(1)} ms)` : '';
+  return `validated at ${percent} %: ${c.answers} answers, match ${(c.matchRate * 100).toFixed(1)} %, p95 ${c.p95LatencyMs.toFixed(1)} ms${vs}, errors ${(decision.errorRate * 100).toFixed(1)} %`;
+}
+
+function nextMessages(run: RunRecord): NextMessage[] {
+  switch (run.state) {
+    case 'deployed':
+      return [{ topic: TOPICS.modelDeployed, data: { runId: run.runId, step: run.step } }];
+    case 'rolling-back':
+      return (run.pendingOperations ?? []).map((op) => ({ topic: TOPICS.operationPending, data: operationMessage(run, 'rollback', op) }));
+    case 'promoting':
+      return (run.pendingOperations ?? []).map((op) => ({ topic: TOPICS.operationPending, data: operationMessage(run, 'retire', op) }));
+    default:
+      return [];
+  }
+}

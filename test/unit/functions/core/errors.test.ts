@@ -1,0 +1,30 @@
+import { classifyError, errorMessage } from '../../../../functions/core/errors';
+
+const withCode = (code: unknown, extra: Record<string, unknown> = {}) => Object.assign(new Error('x'), { code, ...extra });
+
+describe('classifyError', () => {
+  it.each([
+    ['gRPC UNAVAILABLE', withCode(14), 'transient'],
+    ['gRPC DEADLINE_EXCEEDED', withCode(4), 'transient'],
+    ['gRPC RESOURCE_EXHAUSTED', withCode(8), 'transient'],
+    ['gRPC INVALID_ARGUMENT', withCode(3), 'permanent'],
+    ['gRPC FAILED_PRECONDITION', withCode(9), 'permanent'],
+    ['gRPC NOT_FOUND', withCode(5), 'permanent'],
+    ['HTTP 429', withCode(429), 'transient'],
+    ['HTTP 503', withCode(503), 'transient'],
+    ['HTTP 412', withCode(412), 'permanent'],
+    ['HTTP 400 in status', withCode(undefined, { status: 400 }), 'permanent'],
+    ['a reset socket', withCode('ECONNRESET'), 'transient'],
+    ['a plain error', new Error('bad artifact'), 'permanent'],
+    ['a string', 'oops', 'permanent'],
+  ])('%s is %s', (_name, error, expected) => {
+    expect(classifyError(error)).toBe(expected);
+  });
+});
+
+describe('errorMessage', () => {
+  it('keeps the first line', () => {
+    expect(errorMessage(new Error('first\nsecond'))).toBe('first');
+    expect(errorMessage(42)).toBe('42');
+  });
+});

@@ -1,0 +1,40 @@
+import { deployedModelIdFor, runIdFor, versionAlias } from '../../../../../functions/core/run/run-id';
+
+describe('runIdFor', () => {
+  it('is the same for the same artifact and differs across buckets and versions', () => {
+    const a = runIdFor('flowers', '7', 'artifacts', 'models/flowers/7/');
+    expect(runIdFor('flowers', '7', 'artifacts', 'models/flowers/7/')).toBe(a);
+    expect(runIdFor('flowers', '7', 'other', 'models/flowers/7/')).not.toBe(a);
+    expect(runIdFor('flowers', '8', 'artifacts', 'models/flowers/8/')).not.toBe(a);
+  });
+
+  it.each([
+    ['7'],
+    ['2026.11.23-RC1'],
+    ['x'.repeat(63)],
+  ])('is a valid Vertex label value for version %s', (version) => {
+    const id = runIdFor('a-very-long-workflow-name-of-forty-chars', version, 'b', `m/${version}/`);
+    expect(id).toMatch(/^[a-z0-9_-]{1,63}$/);
+  });
+});
+
+describe('versionAlias', () => {
+  it.each([
+    ['7', 'v7'],
+    ['2026.11.23', 'v2026-11-23'],
+    ['RC_1', 'vrc-1'],
+    ['1-', 'v1'],
+  ])('%s → %s, a valid alias', (version, alias) => {
+    expect(versionAlias(version)).toBe(alias);
+    expect(versionAlias(version)).toMatch(/^[a-z][a-zA-Z0-9-]{0,126}[a-z0-9]$/);
+  });
+});
+
+describe('deployedModelIdFor', () => {
+  it('is a stable 10-digit id', () => {
+    const id = deployedModelIdFor('flowers-7-abc');
+    expect(id).toMatch(/^[1-9][0-9]{9}$/);
+    expect(deployedModelIdFor('flowers-7-abc')).toBe(id);
+    expect(deployedModelIdFor('flowers-8-abc')).not.toBe(id);
+  });
+});
