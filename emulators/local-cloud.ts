@@ -44,6 +44,7 @@ export async function startLocalCloud(options: LocalCloudOptions = {}): Promise<
   const projectId = options.projectId ?? 'ferry-local';
   const location = options.location ?? 'us-central1';
   const started: Array<{ stop(): Promise<void> }> = [];
+  process.env.METADATA_SERVER_DETECTION ??= 'none';
   try {
     const storage = await startStorageEmulator({ projectId, dataDir: options.dataDir && join(options.dataDir, 'storage') });
     started.push(storage);
@@ -78,6 +79,8 @@ export async function startLocalCloud(options: LocalCloudOptions = {}): Promise<
     });
     started.push(firebaseMl);
     const env: Record<string, string> = {
+      // No GCE metadata server here: stop google-auth from probing for one.
+      METADATA_SERVER_DETECTION: 'none',
       FERRY_PROJECT: projectId,
       FERRY_LOCATION: location,
       GOOGLE_CLOUD_PROJECT: projectId,

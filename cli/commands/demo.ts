@@ -1,31 +1,32 @@
-import { mkdtemp, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { parseArgs } from 'node:util';
+import { runDemo } from '../demo/run-demo';
 import type { Command } from '../io';
-import { runCli } from '../run-cli';
 
 /**
- * `npm start`. Until the promotion pipeline's local demo lands, this writes the example
- * artifacts, inspects them and runs their golden sets in both runtimes — the first two steps every
- * run of the pipeline takes.
+ * `npm start`: the whole pipeline on the embedded emulators — v1 promoted, a bad v2 rolled back,
+ * v3 promoted from a canary, a TFLite model published on both channels, a corrupted one refused.
+ * Exits 0 only if every run ended as expected; stops every server it started.
  */
-export const demo: Command = async (_args, io) => {
-  const dir = await mkdtemp(join(tmpdir(), 'ferry-demo-'));
+export const demo: Command = async (args, io) => {
+  const { values } = parseArgs({ args, options: { 'deploy-minutes': { type: 'string' } } });
+  const minutes = Number(values['deploy-minutes'] ?? 30);
+  io.out(`ferry demo: each Vertex deployment takes ${minutes} virtual minutes, replayed in compressed time.`);
+  const { runs, stack } = await runDemo(io, { deployDurationMs: minutes * 60_000 });
   try {
-    const steps = [
-      ['examples', dir, '--a', '0.5', '--b', '2', '--shards', '2'],
-      ['inspect', join(dir, 'savedmodel')],
-      ['inspect', join(dir, 'model.tflite')],
-      ['predict', join(dir, 'savedmodel'), '--instances', join(dir, 'golden.jsonl')],
-      ['predict', join(dir, 'model.tflite'), '--instances', join(dir, 'golden.jsonl')],
-    ];
-    for (const step of steps) {
-      io.out(`\n$ ferry ${step.join(' ')}`);
-      const code = await runCli(step, io);
-      if (code !== 0) return code;
+    const endpoint = stack.cloud.vertex.state().endpoints[0];
+    io.out('\nsummary');
+    let ok = true;
+    for (const { scenario, run } of runs) {
+      const as = run.state === scenario.expect;
+      ok &&= as;
+      io.out(`  ${as ? '✔' : '✘'} ${scenario.bucketPath.padEnd(32)} ${run.state.padEnd(10)} (expected ${scenario.expect})`);
     }
-    return 0;
+    if (endpoint) io.out(`  endpoint ${endpoint.displayName}: traffic ${JSON.stringify(endpoint.trafficSplit)}`);
+    const dead = stack.deadLetters();
+    io.out(`  dead letters: ${dead.length}`);
+    io.out(ok ? '\nall runs ended as expected.' : '\nSOME RUNS DID NOT END AS EXPECTED.');
+    return ok && dead.length === 0 ? 0 : 1;
   } finally {
-    await rm(dir, { recursive: true, force: true });
+    await stack.stop();
   }
 };

@@ -1,23 +1,34 @@
+import { mkdirSync } from 'node:fs';
+import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import type { Command } from '../io';
+import { removeStackFile, writeStackFile } from '../stack/stack-env';
 
 /**
- * `ferry up [--data-dir .ferry]`: the local cloud (Storage, Pub/Sub, Vertex AI, Firebase ML) on
- * 127.0.0.1 until Ctrl-C; prints the variables that point clients at it.
+ * `ferry up [--data-dir .ferry/data] [--deploy-minutes 30]`: the local cloud and ferry's functions
+ * on 127.0.0.1 until Ctrl-C. `ferry drop`, `status` and `plan` in another terminal find it
+ * through `.ferry/stack.json`.
  */
 export const up: Command = async (args, io) => {
-  const { values } = parseArgs({ args, options: { 'data-dir': { type: 'string' }, 'deploy-ms': { type: 'string' } } });
-  const { startLocalCloud } = await import('../../emulators/local-cloud');
-  const cloud = await startLocalCloud({ dataDir: values['data-dir'], deployDurationMs: Number(values['deploy-ms'] ?? 0) });
-  io.out('ferry local cloud is up. Point clients at it with:');
-  for (const [name, value] of Object.entries(cloud.env)) io.out(`  export ${name}=${value}`);
+  const { values } = parseArgs({ args, options: { 'data-dir': { type: 'string' }, 'deploy-minutes': { type: 'string' } } });
+  mkdirSync('.ferry', { recursive: true });
+  process.env.FERRY_LOG_FILE ??= join('.ferry', 'functions.log');
+  const { startLocalStack } = await import('../../emulators/local-stack');
+  const stack = await startLocalStack({ dataDir: values['data-dir'], deployDurationMs: Number(values['deploy-minutes'] ?? 30) * 60_000, timeScale: 0.001 });
+  const env = { ...stack.cloud.env, FERRY_STATE_BUCKET: stack.buckets.state, FERRY_ARTIFACTS_BUCKET: stack.buckets.artifacts, FERRY_MOBILE_BUCKET: stack.buckets.mobile };
+  writeStackFile({ env, buckets: stack.buckets, pid: process.pid });
+  io.out('ferry is up: local Cloud Storage, Pub/Sub, Vertex AI, Firebase ML and the six functions.');
+  for (const [name, url] of Object.entries(stack.functions)) io.out(`  ${name.padEnd(20)} ${url}`);
+  io.out(`function logs: ${process.env.FERRY_LOG_FILE}`);
+  io.out('In another terminal: ferry drop <artifact> models/flowers/7/ ; ferry status. To use the clients directly:');
+  for (const [name, value] of Object.entries(env)) io.out(`  export ${name}=${value}`);
   io.out('Ctrl-C stops it.');
   await new Promise<void>((resolve) => {
-    const stop = () => resolve();
-    process.once('SIGINT', stop);
-    process.once('SIGTERM', stop);
+    process.once('SIGINT', () => resolve());
+    process.once('SIGTERM', () => resolve());
   });
-  await cloud.stop();
+  await stack.stop();
+  removeStackFile();
   io.out('stopped.');
   return 0;
 };

@@ -34,7 +34,9 @@ export function resolveModelSource(uri: string, signer: SignerCheck): ModelSourc
   } catch {
     throw new RestError('INVALID_ARGUMENT', `tfliteModel.gcsTfliteUri ${JSON.stringify(uri.slice(0, 200))}: not a gs:// uri or a signed https URL`);
   }
-  if (url.protocol !== 'https:') {
+  // With STORAGE_EMULATOR_HOST set, the SDK signs against the local Storage emulator (plain http on loopback).
+  const loopback = url.hostname === '127.0.0.1' || url.hostname === 'localhost' || url.hostname === '[::1]';
+  if (url.protocol !== 'https:' && !(url.protocol === 'http:' && loopback)) {
     throw new RestError('INVALID_ARGUMENT', `tfliteModel.gcsTfliteUri: scheme ${url.protocol} is not supported; use gs://bucket/object`);
   }
   const { bucket, object, encodedObject } = bucketAndObject(url);

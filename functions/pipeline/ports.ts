@@ -150,8 +150,11 @@ export interface StaticCheckResult {
 
 /** The inspector over an artifact in Cloud Storage. */
 export interface ArtifactChecker {
-  /** Files a SavedModel folder still lacks, given what is listed (reads saved_model.pb and the checkpoint index). */
-  missingFiles(bucket: string, root: string, listing: ObjectInfo[]): Promise<string[]>;
+  /**
+   * Files a SavedModel folder still lacks, given what is listed (reads saved_model.pb and the
+   * checkpoint index); a golden set the workflow keeps beside the model (`./golden.jsonl`) counts too.
+   */
+  missingFiles(workflowName: string, bucket: string, root: string, listing: ObjectInfo[]): Promise<string[]>;
   check(workflowName: string, kind: 'savedmodel' | 'tflite', bucket: string, root: string, listing: ObjectInfo[]): Promise<StaticCheckResult>;
 }
 

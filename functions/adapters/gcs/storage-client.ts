@@ -21,3 +21,8 @@ export function statusOf(error: unknown): number | undefined {
   const code = (error as { code?: unknown })?.code;
   return typeof code === 'number' ? code : undefined;
 }
+
+/** Forgets the client so the next use reads the environment again (local stack restarts). */
+export function resetStorageClient(): void {
+  storage = undefined;
+}

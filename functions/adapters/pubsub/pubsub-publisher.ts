@@ -29,3 +29,10 @@ export class PubSubPublisher implements Publisher {
     return handle.publishMessage({ json: data, attributes });
   }
 }
+
+/** Closes the instance's client (local stack shutdown; Cloud Functions never needs it). */
+export async function closePubsubClient(): Promise<void> {
+  const client = pubsub;
+  pubsub = undefined;
+  await client?.close();
+}

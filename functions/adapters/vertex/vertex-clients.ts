@@ -41,3 +41,13 @@ export function predictionClient(): PredictionServiceClient {
   }
   return prediction;
 }
+
+/** Closes whichever clients were created (local stack shutdown). */
+export async function closeVertexClients(): Promise<void> {
+  const open = [models, endpoints, prediction];
+  models = undefined;
+  endpoints = undefined;
+  prediction = undefined;
+  config = undefined;
+  await Promise.all(open.map((client) => client?.close()));
+}

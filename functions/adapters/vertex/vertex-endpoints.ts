@@ -30,12 +30,18 @@ export class VertexEndpoints implements Endpoints {
     private readonly parent: () => string,
   ) {}
 
-  async getOrCreate(displayName: string, workflow: string): Promise<EndpointInfo> {
+  /** The workflow's endpoint if it exists (`ferry plan` looks without creating). */
+  async find(displayName: string, workflow: string): Promise<EndpointInfo | undefined> {
     const [found] = await this.client().listEndpoints({
       parent: this.parent(),
       filter: `display_name="${displayName}" AND labels.${WORKFLOW_LABEL}="${workflow}"`,
     });
-    if (found[0]) return info(found[0]);
+    return found[0] ? info(found[0]) : undefined;
+  }
+
+  async getOrCreate(displayName: string, workflow: string): Promise<EndpointInfo> {
+    const found = await this.find(displayName, workflow);
+    if (found) return found;
     // Two first versions racing could both create one; the oldest wins from then on (list order).
     const [operation] = await this.client().createEndpoint({ parent: this.parent(), endpoint: { displayName, labels: { [WORKFLOW_LABEL]: workflow } } });
     const [endpoint] = await operation.promise();

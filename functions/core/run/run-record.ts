@@ -57,6 +57,8 @@ export interface RunRecord {
     split?: TrafficSplit;
     operation?: string;
   };
+  /** How a rollback ends: `rejected` when validation said no, `failed` when it could not run. */
+  rollbackOutcome?: 'rejected' | 'failed';
   /** Undeploy operations still running (rollback or retiring old versions). */
   pendingOperations?: string[];
   decisions?: Array<GateDecision & { step: number; trafficPercent: number }>;

@@ -75,11 +75,11 @@ function completionStage(deps: AwaitDeps, message: OperationMessage, status: Ope
       return {
         name: 'awaitOperation(rollback)',
         expects: { state: 'rolling-back' },
-        produces: [{ state: 'rejected' }],
+        produces: [{ state: 'rejected' }, { state: 'failed' }],
         next: () => [],
         work: async (run: RunRecord) => {
           if (failure) return endRun(run, 'failed', `${run.reason ?? 'rejected'}; undeploying the candidate failed: ${failure} (it has no traffic)`, now());
-          return advance(run, 'rejected', now(), run.reason ?? 'rejected by validation');
+          return advance(run, run.rollbackOutcome ?? 'rejected', now(), run.reason ?? 'rejected by validation');
         },
       };
     case 'retire':

@@ -46,7 +46,7 @@ export async function onArtifact(deps: OnArtifactDeps, object: StorageObjectData
     return;
   }
   const listing = await deps.objects.list(object.bucket, match.root);
-  const missing = await deps.checker.missingFiles(object.bucket, match.root, listing);
+  const missing = await deps.checker.missingFiles(match.workflow.name, object.bucket, match.root, listing);
   if (missing.length === 0) {
     await startRun(deps, object.bucket, match, runId);
     return;

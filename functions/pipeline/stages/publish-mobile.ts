@@ -85,7 +85,7 @@ async function runGoldenSet(deps: PublishMobileDeps, bytes: Uint8Array, golden: 
     const started = deps.elapsedMs();
     try {
       const [prediction] = await deps.runner.predict(bytes, [example.instance]);
-      recordResponse(tally, CANDIDATE, deps.elapsedMs() - started, [mismatch(example.expected, prediction, example.tolerance, `golden line ${example.line}`)]);
+      recordResponse(tally, CANDIDATE, deps.elapsedMs() - started, [mismatch(example.expected, prediction, example.tolerance, `golden line ${example.line}: prediction`)]);
     } catch (error) {
       if (error instanceof NotRunnableError) throw error;
       recordFailure(tally, `golden line ${example.line}: ${errorMessage(error)}`);

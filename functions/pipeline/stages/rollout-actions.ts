@@ -52,10 +52,11 @@ export async function promote(deps: RolloutDeps, run: RunRecord, workflow: Workf
  * Failed a gate: the exact split from before the candidate is restored at once (UpdateEndpoint is
  * not an operation), then the candidate is undeployed and marked `rejected`.
  */
-export async function rollBack(deps: RolloutDeps, run: RunRecord, reason: string): Promise<RunRecord> {
+export async function rollBack(deps: RolloutDeps, run: RunRecord, reason: string, outcome: 'rejected' | 'failed' = 'rejected'): Promise<RunRecord> {
   const { endpoint, deployment, model } = required(run);
   await deps.endpoints.setSplit(endpoint, deployment.previousSplit);
-  await deps.registry.mergeAliases(model.versionName, ['rejected', '-candidate']);
+  if (outcome === 'rejected') await deps.registry.mergeAliases(model.versionName, ['rejected', '-candidate']);
+  else await deps.registry.mergeAliases(model.versionName, ['-candidate']);
   const current = await deps.endpoints.get(endpoint);
   let operation: string | undefined;
   if (current.deployedModels.some((d) => d.id === deployment.deployedModelId)) {
@@ -66,8 +67,14 @@ export async function rollBack(deps: RolloutDeps, run: RunRecord, reason: string
     }
   }
   const restored = Object.keys(deployment.previousSplit).length === 0 ? 'no traffic (it was the first model)' : JSON.stringify(deployment.previousSplit);
-  if (!operation) return advance({ ...run, reason }, 'rejected', deps.clock.now(), `${reason}; split restored to ${restored}`);
-  return advance({ ...run, reason, pendingOperations: [operation] }, 'rolling-back', deps.clock.now(), `${reason}; split restored to ${restored}; undeploying the candidate`);
+  const now = deps.clock.now();
+  const rolling = advance(
+    { ...run, reason, rollbackOutcome: outcome, pendingOperations: operation ? [operation] : [] },
+    'rolling-back',
+    now,
+    `${reason}; split restored to ${restored}${operation ? '; undeploying the candidate' : ''}`,
+  );
+  return operation ? rolling : advance(rolling, outcome, now, reason);
 }
 
 function required(run: RunRecord) {

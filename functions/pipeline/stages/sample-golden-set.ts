@@ -40,7 +40,7 @@ export async function sampleEndpoint(
       const result = await predictor.predict(endpoint, batch.map((example) => example.instance));
       const mismatches = batch.map((example, k) =>
         result.predictions.length === batch.length
-          ? mismatch(example.expected, result.predictions[k], example.tolerance, `golden line ${example.line}`)
+          ? mismatch(example.expected, result.predictions[k], example.tolerance, `golden line ${example.line}: prediction`)
           : `golden line ${example.line}: ${result.predictions.length} predictions for ${batch.length} instances`,
       );
       recordResponse(tally, result.deployedModelId, now() - started, mismatches);

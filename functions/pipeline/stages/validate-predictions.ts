@@ -1,3 +1,4 @@
+import { classifyError, errorMessage } from '../../core/errors';
 import type { RunRecord } from '../../core/run/run-record';
 import { evaluateGates, type GateDecision } from '../../core/validation/gates';
 import type { WorkflowSet } from '../../core/workflow/workflow-set';
@@ -26,23 +27,33 @@ export function validatePredictionsStage(deps: ValidateDeps, step: number): Stag
   return {
     name: 'validatePredictions',
     expects: { state: 'deployed', step },
-    produces: [{ state: 'deployed', step: step + 1 }, { state: 'promoting' }, { state: 'promoted' }, { state: 'rolling-back' }, { state: 'rejected' }],
+    produces: [{ state: 'deployed', step: step + 1 }, { state: 'promoting' }, { state: 'promoted' }, { state: 'rolling-back' }, { state: 'rejected' }, { state: 'failed' }],
     next: nextMessages,
     async work(run: RunRecord) {
-      const workflow = workflowOf(deps.workflows, run);
-      const { endpoint, deployment } = run;
-      if (!endpoint || !deployment) throw new Error(`run ${run.runId} has no deployment to validate`);
-      const golden = await loadGoldenSet(deps.objects, workflow, run);
-      const tally = await sampleEndpoint(deps.predictor, endpoint.name, deployment.deployedModelId, golden, workflow.validation, deps.elapsedMs);
-      const decision = evaluateGates(workflow.validation.gates, tally, workflow.validation.minCandidateAnswers);
-      const percent = deployment.split?.[deployment.deployedModelId] ?? 0;
-      const recorded: RunRecord = { ...run, decisions: [...(run.decisions ?? []), { ...decision, step: run.step, trafficPercent: percent }] };
-      if (!decision.passed) return rollBack(deps, recorded, `rejected at ${percent} %: ${decision.reasons.join('; ')}`);
-      const summary = summarise(decision, percent);
-      if (percent >= 100 || run.step + 1 >= workflow.rollout.steps.length) return promote(deps, recorded, workflow, summary);
-      return stepUp(deps, recorded, workflow, summary);
+      try {
+        return await validate(deps, run);
+      } catch (error) {
+        // A candidate that cannot be validated must not keep its traffic: roll back, end failed.
+        if (classifyError(error) === 'transient' || !run.deployment) throw error;
+        return rollBack(deps, run, `validation could not run: ${errorMessage(error)}`, 'failed');
+      }
     },
   };
+}
+
+async function validate(deps: ValidateDeps, run: RunRecord): Promise<RunRecord> {
+  const workflow = workflowOf(deps.workflows, run);
+  const { endpoint, deployment } = run;
+  if (!endpoint || !deployment) throw new Error(`run ${run.runId} has no deployment to validate`);
+  const golden = await loadGoldenSet(deps.objects, workflow, run);
+  const tally = await sampleEndpoint(deps.predictor, endpoint.name, deployment.deployedModelId, golden, workflow.validation, deps.elapsedMs);
+  const decision = evaluateGates(workflow.validation.gates, tally, workflow.validation.minCandidateAnswers);
+  const percent = deployment.split?.[deployment.deployedModelId] ?? 0;
+  const recorded: RunRecord = { ...run, decisions: [...(run.decisions ?? []), { ...decision, step: run.step, trafficPercent: percent }] };
+  if (!decision.passed) return rollBack(deps, recorded, `rejected at ${percent} %: ${decision.reasons.join('; ')}`);
+  const summary = summarise(decision, percent);
+  if (percent >= 100 || run.step + 1 >= workflow.rollout.steps.length) return promote(deps, recorded, workflow, summary);
+  return stepUp(deps, recorded, workflow, summary);
 }
 
 function summarise(decision: GateDecision, percent: number): string {

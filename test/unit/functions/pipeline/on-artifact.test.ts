@@ -33,7 +33,7 @@ class MemoryBucket implements ObjectReader {
 function shardChecker(numShards: number, problems: string[] = []): ArtifactChecker & { checks: number } {
   const checker = {
     checks: 0,
-    async missingFiles(_b: string, root: string, listing: ObjectInfo[]) {
+    async missingFiles(_w: string, _b: string, root: string, listing: ObjectInfo[]) {
       const have = new Set(listing.map((o) => o.name.slice(root.length)));
       if (!have.has('saved_model.pb')) return ['saved_model.pb'];
       const needed = ['variables/variables.index', ...Array.from({ length: numShards }, (_, i) => `variables/variables.data-${String(i).padStart(5, '0')}-of-${String(numShards).padStart(5, '0')}`)];

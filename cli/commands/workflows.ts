@@ -1,0 +1,21 @@
+import { join } from 'node:path';
+import { loadWorkflows } from '../../functions/adapters/workflow-files';
+import type { Command } from '../io';
+
+/** `ferry workflows check [dir]`: loads every workflow file; the first bad one is named with its field. */
+export const workflows: Command = async (args, io) => {
+  const [sub, dir] = args;
+  if (sub !== 'check') {
+    io.err('usage: ferry workflows check [dir]');
+    return 2;
+  }
+  try {
+    const set = loadWorkflows(dir ?? process.env.FERRY_WORKFLOWS_DIR ?? join(__dirname, '..', '..', 'workflows'));
+    for (const w of set.workflows) io.out(`ok  ${w.file}: ${w.artifact} at ${w.match}`);
+    io.out(`${set.workflows.length} workflow(s) valid`);
+    return 0;
+  } catch (error) {
+    io.err(error instanceof Error ? error.message : String(error));
+    return 1;
+  }
+};

@@ -1,0 +1,22 @@
+import type { RunRecord } from '../functions/core/run/run-record';
+
+const ICON: Record<string, string> = { promoted: '✔', published: '✔', rejected: '✘', failed: '!' };
+
+/** A run's timeline as a person reads it: one line per state change, with the time since the start. */
+export function formatRun(run: RunRecord): string {
+  const start = Date.parse(run.createdAt);
+  const outcome = run.outcome ? `${ICON[run.outcome] ?? ''} ${run.outcome}` : `… ${run.state}`;
+  const lines = [`${run.runId}  ${run.kind} ${run.root} (workflow ${run.workflow})  ${outcome}`];
+  for (const entry of run.timeline) {
+    const seconds = ((Date.parse(entry.at) - start) / 1000).toFixed(2).padStart(7);
+    lines.push(`  +${seconds}s  ${entry.state.padEnd(12)} ${entry.detail ?? ''}`);
+  }
+  for (const decision of run.decisions ?? []) {
+    const c = decision.candidate;
+    lines.push(
+      `  decision at ${decision.trafficPercent} %: ${decision.passed ? 'pass' : 'fail'}; candidate ${c.answers} answers, match ${(c.matchRate * 100).toFixed(1)} %, p95 ${c.p95LatencyMs.toFixed(1)} ms; ${decision.requests} requests, ${decision.failedRequests} failed`,
+    );
+  }
+  for (const [channel, result] of Object.entries(run.mobile?.channels ?? {})) lines.push(`  ${channel}: ${result.detail}`);
+  return lines.join('\n');
+}

@@ -1,0 +1,32 @@
+import { existsSync, readFileSync, rmSync, writeFileSync, mkdirSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+
+/**
+ * `ferry up` leaves the running stack's variables in `.ferry/stack.json`, so `ferry drop`, `status`
+ * and `plan` in another terminal reach the same emulators. Against a real project, the same
+ * commands use the environment (FERRY_PROJECT, FERRY_STATE_BUCKET, ...) instead.
+ */
+export const STACK_FILE = join('.ferry', 'stack.json');
+
+export interface StackFile {
+  env: Record<string, string>;
+  buckets: { artifacts: string; state: string; mobile: string };
+  pid: number;
+}
+
+export function writeStackFile(file: StackFile, path = STACK_FILE): void {
+  mkdirSync(dirname(path), { recursive: true });
+  writeFileSync(path, JSON.stringify(file, null, 2));
+}
+
+export function removeStackFile(path = STACK_FILE): void {
+  rmSync(path, { force: true });
+}
+
+/** Applies a running local stack's variables to this process (unless they are set already). */
+export function useStackFile(path = STACK_FILE): StackFile | undefined {
+  if (!existsSync(path)) return undefined;
+  const file = JSON.parse(readFileSync(path, 'utf8')) as StackFile;
+  for (const [name, value] of Object.entries(file.env)) process.env[name] ??= value;
+  return file;
+}

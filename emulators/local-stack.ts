@@ -1,0 +1,118 @@
+import type { Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { startLocalCloud, type LocalCloud, type LocalCloudOptions } from './local-cloud';
+
+export interface LocalStackOptions extends LocalCloudOptions {
+  /** Workflows to load (default: the repository's `workflows/`). */
+  workflowsDir?: string;
+  /** How often and how long awaitOperation polls before handing on (default 50 ms / 3 s locally). */
+  awaitPollMs?: number;
+  awaitBudgetMs?: number;
+  /** Delivery attempts before a message goes to ferry.dead-letter. */
+  maxDeliveryAttempts?: number;
+}
+
+export interface LocalStack {
+  cloud: LocalCloud;
+  buckets: { artifacts: string; state: string; mobile: string };
+  /** Each function's URL, served by the Functions Framework. */
+  functions: Record<string, string>;
+  /** Messages parked on ferry.dead-letter, and storage events Eventarc would have given up on. */
+  deadLetters(): Array<{ source: string; data: unknown; attributes?: Record<string, string> }>;
+  stop(): Promise<void>;
+}
+
+/** Which topic triggers which function (Terraform declares the same; a test checks it). */
+export const TRIGGERS: Record<string, string> = {
+  'ferry.savedmodel.ready': 'registerModel',
+  'ferry.model.registered': 'deployModel',
+  'ferry.operation.pending': 'awaitOperation',
+  'ferry.model.deployed': 'validatePredictions',
+  'ferry.tflite.ready': 'publishMobile',
+};
+
+/** Eventarc's retry policy for gen2 triggers with retries on: 10 s to 600 s, scaled locally. */
+const RETRY = { minBackoffS: 10, maxBackoffS: 600 };
+
+/**
+ * The local cloud plus ferry's functions, each served by the Functions Framework on 127.0.0.1 and
+ * triggered the way Eventarc triggers it: Storage finalize CloudEvents to onArtifact, Pub/Sub push
+ * CloudEvents to the stage functions, with retry and dead-letter policies. One stack per process:
+ * the functions read their configuration from `process.env`, as in Cloud Functions.
+ */
+export async function startLocalStack(options: LocalStackOptions = {}): Promise<LocalStack> {
+  const timeScale = options.timeScale ?? 0.001;
+  const cloud = await startLocalCloud({ ...options, timeScale });
+  const servers: Server[] = [];
+  try {
+    const buckets = { artifacts: 'ferry-artifacts', state: 'ferry-state', mobile: 'ferry-mobile' };
+    for (const bucket of Object.values(buckets)) cloud.storage.createBucket(bucket);
+    Object.assign(process.env, cloud.env, {
+      FERRY_STATE_BUCKET: buckets.state,
+      FERRY_MOBILE_BUCKET: buckets.mobile,
+      FERRY_AWAIT_POLL_MS: String(options.awaitPollMs ?? 50),
+      FERRY_AWAIT_BUDGET_MS: String(options.awaitBudgetMs ?? 3000),
+      ...(options.workflowsDir ? { FERRY_WORKFLOWS_DIR: options.workflowsDir } : {}),
+    });
+    const { ENTRY_POINTS } = await import('../functions/index');
+    const { getTestServer } = await import('@google-cloud/functions-framework/testing');
+    const functions: Record<string, string> = {};
+    for (const name of ENTRY_POINTS) {
+      const server = getTestServer(name);
+      await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+      servers.push(server);
+      functions[name] = `http://127.0.0.1:${(server.address() as AddressInfo).port}/`;
+    }
+    const { PubSub } = await import('@google-cloud/pubsub');
+    const pubsub = new PubSub({ apiEndpoint: cloud.pubsub.host, projectId: cloud.projectId });
+    const { TOPICS } = await import('../functions/pipeline/topics');
+    for (const topic of Object.values(TOPICS)) await pubsub.createTopic(topic);
+    const deadLetterTopic = `projects/${cloud.projectId}/topics/${TOPICS.deadLetter}`;
+    for (const [topic, fn] of Object.entries(TRIGGERS)) {
+      await pubsub.topic(topic).createSubscription(`${fn}-trigger`, {
+        pushConfig: { pushEndpoint: functions[fn] },
+        ackDeadlineSeconds: 600,
+        retryPolicy: { minimumBackoff: { seconds: RETRY.minBackoffS }, maximumBackoff: { seconds: RETRY.maxBackoffS } },
+        deadLetterPolicy: { deadLetterTopic, maxDeliveryAttempts: options.maxDeliveryAttempts ?? 10 },
+      });
+    }
+    await pubsub.topic(TOPICS.deadLetter).createSubscription('ferry-dead-letter-inbox');
+    await pubsub.topic(TOPICS.runEvents).createSubscription('ferry-run-events-audit');
+    await pubsub.close();
+    const storageTrigger = cloud.storage.subscribe({
+      url: functions.onArtifact,
+      eventTypes: ['google.cloud.storage.object.v1.finalized'],
+      bucket: buckets.artifacts,
+      retry: { minBackoffMs: RETRY.minBackoffS * 1000, maxBackoffMs: RETRY.maxBackoffS * 1000, maxAttempts: options.maxDeliveryAttempts ?? 10 },
+      timeScale,
+    });
+    return {
+      cloud,
+      buckets,
+      functions,
+      deadLetters: () => [
+        ...cloud.pubsub.deadLetters().map((m) => ({ source: m.sourceSubscription, data: parseJson(m.data), attributes: m.attributes })),
+        ...storageTrigger.deliveryStats().droppedEvents.map((d) => ({ source: 'onArtifact (storage trigger)', data: d.event, attributes: { lastError: d.lastError } })),
+      ],
+      stop: async () => {
+        storageTrigger.close();
+        await Promise.all(servers.map((s) => new Promise((resolve) => s.close(resolve))));
+        const { closeClients } = await import('../functions/entry/wiring');
+        await closeClients();
+        await cloud.stop();
+      },
+    };
+  } catch (error) {
+    await Promise.all(servers.map((s) => new Promise((resolve) => s.close(resolve))));
+    await cloud.stop();
+    throw error;
+  }
+}
+
+function parseJson(data: Buffer): unknown {
+  try {
+    return JSON.parse(data.toString('utf8'));
+  } catch {
+    return data.toString('utf8');
+  }
+}

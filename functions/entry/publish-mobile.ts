@@ -1,0 +1,17 @@
+import { cloudEvent } from '@google-cloud/functions-framework';
+import { parseStageMessage } from '../pipeline/messages';
+import { runStage } from '../pipeline/run-stage';
+import { publishMobileStage } from '../pipeline/stages/publish-mobile';
+import { stageHandler } from './stage-handler';
+import { clock, elapsedMs, mobileChannels, objects, publisher, runStore, tfliteRunner, workflows } from './wiring';
+
+/** ferry.tflite.ready → TFLite golden set, then Firebase ML and Cloud Storage for Firebase. */
+export const publishMobileHandler = stageHandler('publishMobile', parseStageMessage, (message, log) =>
+  runStage(
+    { runs: runStore(), publisher, clock, log },
+    message.runId,
+    publishMobileStage({ objects, runner: tfliteRunner, channels: mobileChannels(), workflows: workflows(), clock, elapsedMs }),
+  ),
+);
+
+cloudEvent('publishMobile', publishMobileHandler);

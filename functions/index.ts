@@ -1,0 +1,13 @@
+/**
+ * Every Cloud Function of ferry, registered with the Functions Framework under the entry-point
+ * names Terraform deploys (`--target=onArtifact` etc.). Each lives in its own module so a
+ * per-function bundle loads only its own code.
+ */
+import './entry/on-artifact';
+import './entry/register-model';
+import './entry/deploy-model';
+import './entry/await-operation';
+import './entry/validate-predictions';
+import './entry/publish-mobile';
+
+export const ENTRY_POINTS = ['onArtifact', 'registerModel', 'deployModel', 'awaitOperation', 'validatePredictions', 'publishMobile'] as const;

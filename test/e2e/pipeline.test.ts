@@ -1,0 +1,140 @@
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { Storage } from '@google-cloud/storage';
+import { waitForRun } from '../../cli/demo/wait-for-run';
+import { startLocalStack, type LocalStack } from '../../emulators/local-stack';
+import { seededRandom } from '../../emulators/random';
+import { exampleGoldenSet } from '../../functions/artifacts/example-golden-set';
+import { writeExampleSavedModel } from '../../functions/artifacts/savedmodel';
+import type { RunRecord } from '../../functions/core/run/run-record';
+import { runIdFor } from '../../functions/core/run/run-id';
+
+/** One workflow per scenario, so each has its own model and endpoint. */
+const SCENARIOS = ['order', 'late', 'wide', 'flaky', 'invalid', 'crash', 'badgolden', 'nogolden'];
+
+function workflowsDir(): string {
+  const dir = mkdtempSync(join(tmpdir(), 'ferry-workflows-'));
+  for (const name of SCENARIOS) {
+    writeFileSync(
+      join(dir, `${name}.yaml`),
+      [
+        `name: ${name}`,
+        `match: models/${name}/{version}/`,
+        'artifact: savedmodel',
+        `model: { displayName: ${name} }`,
+        `endpoint: { displayName: ${name} }`,
+        `validation: { goldenSet: golden/${name}.jsonl, minCandidateAnswers: 10 }`,
+        '',
+      ].join('\n'),
+    );
+  }
+  return dir;
+}
+
+describe('the pipeline on the local stack', () => {
+  let stack: LocalStack;
+  let storage: Storage;
+
+  beforeAll(async () => {
+    process.env.FERRY_LOG_FILE = join(mkdtempSync(join(tmpdir(), 'ferry-e2e-')), 'functions.log');
+    stack = await startLocalStack({ workflowsDir: workflowsDir(), deployDurationMs: 20 * 60_000, timeScale: 0.0005, maxDeliveryAttempts: 5 });
+    storage = new Storage({ apiEndpoint: stack.cloud.storage.url, projectId: stack.cloud.projectId });
+    for (const name of SCENARIOS.filter((n) => n !== 'nogolden')) await put(`golden/${name}.jsonl`, name === 'badgolden' ? '{"instance": {"x": [1]}, "expected": [2.5]}\n{"instance": ' : exampleGoldenSet(0.5, 2));
+  }, 60_000);
+  afterAll(() => stack?.stop());
+
+  const put = (name: string, contents: Uint8Array | string) =>
+    storage.bucket(stack.buckets.artifacts).file(name).save(typeof contents === 'string' ? contents : Buffer.from(contents), { resumable: false, preconditionOpts: { ifGenerationMatch: 0 } });
+  const files = (numShards: number, extra?: { count: number; elements: number }) => Object.entries(writeExampleSavedModel({ a: 0.5, b: 2, numShards, extraVariables: extra }));
+  const runOf = (name: string, version = '1') => waitForRun(storage, stack.buckets.state, runIdFor(name, version, stack.buckets.artifacts, `models/${name}/${version}/`), 90_000);
+  const versionsLabelled = (runId: string) =>
+    stack.cloud.vertex.state().models.flatMap((m) => m.versions).filter((v) => v.labels.ferry_run === runId);
+
+  it('starts one run from duplicated, out-of-order finalize events', async () => {
+    stack.cloud.storage.faults.duplicateNext('push', 3);
+    const all = files(2);
+    for (const [path, bytes] of [...all].reverse()) await put(`models/order/1/${path}`, bytes);
+    const run = await runOf('order');
+    expect(run.state).toBe('promoted');
+    expect(versionsLabelled(run.runId)).toHaveLength(1);
+    expect(run.timeline.filter((t) => t.state === 'checked')).toHaveLength(1);
+  });
+
+  it('waits for shards that arrive last, then starts once', async () => {
+    const [pb, index, ...shards] = files(2).sort(([a], [b]) => (a === 'saved_model.pb' ? -1 : b === 'saved_model.pb' ? 1 : a.localeCompare(b)));
+    for (const [path, bytes] of [pb, index]) await put(`models/late/1/${path}`, bytes);
+    await new Promise((resolve) => setTimeout(resolve, 500));
+    const [exists] = await storage.bucket(stack.buckets.state).file(`runs/${runIdFor('late', '1', stack.buckets.artifacts, 'models/late/1/')}.json`).exists();
+    expect(exists).toBe(false);
+    for (const [path, bytes] of shards) await put(`models/late/1/${path}`, bytes);
+    expect((await runOf('late')).state).toBe('promoted');
+  });
+
+  it('promotes a SavedModel of 1,000 shards uploaded in random order', async () => {
+    const all = files(1000, { count: 999, elements: 1 });
+    const random = seededRandom(7);
+    all.sort(() => random() - 0.5);
+    await Promise.all(Array.from({ length: 8 }, async (_, worker) => {
+      for (let i = worker; i < all.length; i += 8) await put(`models/wide/1/${all[i][0]}`, all[i][1]);
+    }));
+    const run = await runOf('wide');
+    expect(run.state).toBe('promoted');
+    expect((run.inspection?.variables as { shards: number }).shards).toBe(1000);
+  }, 120_000);
+
+  it('retries a deployment through Vertex UNAVAILABLE and still promotes', async () => {
+    stack.cloud.vertex.faults.failNext('DeployModel', 2, 14, 'The service is currently unavailable.');
+    for (const [path, bytes] of files(1)) await put(`models/flaky/1/${path}`, bytes);
+    const run = await runOf('flaky');
+    expect(run.state).toBe('promoted');
+    expect(stack.cloud.vertex.state().endpoints.find((e) => e.displayName === 'flaky')?.deployedModels).toHaveLength(1);
+  });
+
+  it('fails a run on INVALID_ARGUMENT without a retry storm', async () => {
+    const before = stack.cloud.vertex.state().calls.UploadModel ?? 0;
+    stack.cloud.vertex.faults.failNext('UploadModel', 1, 3, 'List of found errors: 1.Field: model.container_spec.image_uri; Message: Invalid image.');
+    for (const [path, bytes] of files(1)) await put(`models/invalid/1/${path}`, bytes);
+    const run = await runOf('invalid');
+    expect(run).toMatchObject({ state: 'failed', outcome: 'failed' });
+    expect(run.reason).toMatch(/registerModel: .*INVALID_ARGUMENT.*image_uri/);
+    await new Promise((resolve) => setTimeout(resolve, 300));
+    expect((stack.cloud.vertex.state().calls.UploadModel ?? 0) - before).toBe(1);
+  });
+
+  it('registers once when the state write after UploadModel fails (a crash between the call and the write)', async () => {
+    stack.cloud.vertex.faults.addLatency('MergeVersionAliases', 400);
+    for (const [path, bytes] of files(1)) await put(`models/crash/1/${path}`, bytes);
+    const deadline = Date.now() + 20_000;
+    while (!stack.cloud.vertex.state().models.some((m) => m.versions.some((v) => v.labels.ferry_workflow === 'crash')) && Date.now() < deadline) {
+      await new Promise((resolve) => setTimeout(resolve, 5));
+    }
+    // The version exists; the run record write that follows fails as if the function died there
+    // (enough 503s that the Storage client's own retries give up, so the stage throws).
+    stack.cloud.storage.faults.failNext('objects.insert', 5, 503);
+    const run = await runOf('crash');
+    stack.cloud.vertex.faults.addLatency('MergeVersionAliases', 0);
+    expect(run.state).toBe('promoted');
+    expect(versionsLabelled(run.runId)).toHaveLength(1);
+    expect(run.timeline.find((t) => t.state === 'registered')?.detail).toMatch(/found from an earlier attempt/);
+  }, 60_000);
+
+  it('rejects an artifact whose golden set does not parse, naming the file and line, before deploying', async () => {
+    for (const [path, bytes] of files(1)) await put(`models/badgolden/1/${path}`, bytes);
+    const run = await runOf('badgolden');
+    expect(run.state).toBe('rejected');
+    expect(run.reason).toMatch(/gs:\/\/ferry-artifacts\/golden\/badgolden\.jsonl: line 2: not JSON/);
+    expect(stack.cloud.vertex.state().models.some((m) => m.versions.some((v) => v.labels.ferry_workflow === 'badgolden'))).toBe(false);
+  });
+
+  it('rejects an artifact whose golden set is missing, before deploying', async () => {
+    for (const [path, bytes] of files(1)) await put(`models/nogolden/1/${path}`, bytes);
+    const run: RunRecord = await runOf('nogolden');
+    expect(run.state).toBe('rejected');
+    expect(run.reason).toMatch(/golden\/nogolden\.jsonl: golden set not found/);
+  });
+
+  it('parks nothing on the dead-letter topic', () => {
+    expect(stack.deadLetters()).toEqual([]);
+  });
+});
