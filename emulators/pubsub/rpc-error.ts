@@ -1,20 +1,9 @@
 import { status } from '@grpc/grpc-js';
+import { RpcError } from '../rpc-error';
 
-/**
- * A failure with the gRPC status and wording the real Pub/Sub API uses, so clients classify it
- * the same way (NOT_FOUND is permanent, UNAVAILABLE is retried by the client's default policy).
- * @see https://cloud.google.com/pubsub/docs/reference/error-codes
- */
-export class RpcError extends Error {
-  constructor(
-    readonly code: status,
-    message: string,
-  ) {
-    super(message);
-    this.name = 'RpcError';
-  }
-}
+export { RpcError };
 
+/** Errors in Pub/Sub's wording: https://cloud.google.com/pubsub/docs/reference/error-codes */
 export function notFound(resource: string): RpcError {
   return new RpcError(status.NOT_FOUND, `Resource not found (resource=${resource}).`);
 }

@@ -1,20 +1,7 @@
 import { status } from '@grpc/grpc-js';
+import { RpcError } from '../rpc-error';
 
-export { status as Code };
-
-/**
- * A gRPC status the emulator answers with; the official client turns it into the same
- * `GoogleError` (`code`, `"<code> <NAME>: <details>"`) the real API produces.
- */
-export class RpcError extends Error {
-  constructor(
-    readonly code: status,
-    message: string,
-  ) {
-    super(message);
-    this.name = 'RpcError';
-  }
-}
+export { RpcError, status as Code };
 
 /** Shorthands for the statuses Vertex answers most. */
 export const invalidArgument = (message: string): RpcError => new RpcError(status.INVALID_ARGUMENT, message);

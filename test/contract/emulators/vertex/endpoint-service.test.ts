@@ -1,6 +1,7 @@
 import { status } from '@grpc/grpc-js';
 import { timesBackend } from './fake-backend';
 import { clientsFor, closeClients, createEndpoint, DEDICATED, deploy, startVertexEmulator, upload, type VertexClients, type VertexEmulator } from './vertex-clients';
+import { rejection } from '../../../helpers/rejection';
 
 let emulator: VertexEmulator;
 let clients: VertexClients;
@@ -21,15 +22,6 @@ afterAll(async () => {
   await closeClients(clients);
   await emulator.stop();
 });
-
-async function rejection(promise: Promise<unknown>): Promise<{ code: number; message: string }> {
-  try {
-    await promise;
-  } catch (err) {
-    return err as { code: number; message: string };
-  }
-  throw new Error('expected the call to fail');
-}
 
 const splitOf = async (endpoint: string): Promise<Record<string, number>> => {
   const [ep] = await clients.endpoints.getEndpoint({ name: endpoint });

@@ -1,6 +1,7 @@
 import { status } from '@grpc/grpc-js';
 import { timesBackend } from './fake-backend';
 import { clientsFor, closeClients, SERVING_IMAGE, startVertexEmulator, upload, type VertexClients, type VertexEmulator } from './vertex-clients';
+import { rejection } from '../../../helpers/rejection';
 
 let emulator: VertexEmulator;
 let clients: VertexClients;
@@ -18,15 +19,6 @@ afterAll(async () => {
 });
 
 /** Resolves to the error the client raised (failing the test if it did not). */
-async function rejection(promise: Promise<unknown>): Promise<{ code: number; message: string }> {
-  try {
-    await promise;
-  } catch (err) {
-    return err as { code: number; message: string };
-  }
-  throw new Error('expected the call to fail');
-}
-
 describe('UploadModel and versions', () => {
   let model: string;
 

@@ -2,6 +2,7 @@ import { status } from '@grpc/grpc-js';
 import { protos } from '@google-cloud/aiplatform';
 import { timesBackend } from './fake-backend';
 import { clientsFor, closeClients, createEndpoint, DEDICATED, startVertexEmulator, upload, type VertexClients, type VertexEmulator } from './vertex-clients';
+import { rejection } from '../../../helpers/rejection';
 
 const THIRTY_MINUTES = 30 * 60 * 1000;
 const Stage = protos.google.cloud.aiplatform.v1.DeploymentStage;
@@ -26,15 +27,6 @@ afterAll(async () => {
 /** gax types its operations requests as protobuf classes; a plain `{ name }` is what it sends. */
 function byName<T>(name: string): T {
   return { name } as unknown as T;
-}
-
-async function rejection(promise: Promise<unknown>): Promise<{ code: number; message: string }> {
-  try {
-    await promise;
-  } catch (err) {
-    return err as { code: number; message: string };
-  }
-  throw new Error('expected the call to fail');
 }
 
 const startDeploy = async (endpoint: string) => {

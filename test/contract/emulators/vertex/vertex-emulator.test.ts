@@ -2,15 +2,7 @@ import { status } from '@grpc/grpc-js';
 import { timesBackend } from './fake-backend';
 import { rawBytes, rawClient } from './raw-client';
 import { clientsFor, closeClients, createEndpoint, deploy, startVertexEmulator, upload, type VertexEmulator } from './vertex-clients';
-
-async function rejection(promise: Promise<unknown>): Promise<{ code: number; message: string }> {
-  try {
-    await promise;
-  } catch (err) {
-    return err as { code: number; message: string };
-  }
-  throw new Error('expected the call to fail');
-}
+import { rejection } from '../../../helpers/rejection';
 
 describe('startVertexEmulator', () => {
   it.each([

@@ -3,21 +3,10 @@ import { advance } from '../../../../functions/core/run/transitions';
 import { runStage, type Stage } from '../../../../functions/pipeline/run-stage';
 import { TOPICS } from '../../../../functions/pipeline/topics';
 import { fixedClock, MemoryPublisher, MemoryRuns, silentLogger } from '../../../helpers/memory-ports';
+import { sampleRun } from '../../../helpers/sample-run';
 
 const clock = fixedClock();
-const base: RunRecord = {
-  runId: 'flowers-7-abc',
-  workflow: 'flowers',
-  kind: 'savedmodel',
-  bucket: 'artifacts',
-  root: 'models/flowers/7/',
-  version: '7',
-  state: 'checked',
-  step: -1,
-  createdAt: clock.now().toISOString(),
-  updatedAt: clock.now().toISOString(),
-  timeline: [{ state: 'checked', at: clock.now().toISOString() }],
-};
+const base: RunRecord = sampleRun({}, clock.now().toISOString());
 
 function setup(work: Stage['work']) {
   const runs = new MemoryRuns();

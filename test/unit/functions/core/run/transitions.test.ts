@@ -1,20 +1,9 @@
 import type { RunRecord } from '../../../../../functions/core/run/run-record';
 import { advance, endRun, stageAction, TransitionError } from '../../../../../functions/core/run/transitions';
+import { sampleRun } from '../../../../helpers/sample-run';
 
 const now = new Date('2026-11-23T10:00:00Z');
-const run: RunRecord = {
-  runId: 'flowers-7-abc',
-  workflow: 'flowers',
-  kind: 'savedmodel',
-  bucket: 'artifacts',
-  root: 'models/flowers/7/',
-  version: '7',
-  state: 'checked',
-  step: -1,
-  createdAt: now.toISOString(),
-  updatedAt: now.toISOString(),
-  timeline: [{ state: 'checked', at: now.toISOString() }],
-};
+const run: RunRecord = sampleRun({}, now.toISOString());
 
 describe('advance', () => {
   it('moves along the allowed path and records the timeline', () => {

@@ -4,6 +4,7 @@ import type { Endpoints, OperationStatus } from '../../../../../functions/pipeli
 import { AWAIT_DEFAULTS, awaitOperation } from '../../../../../functions/pipeline/stages/await-operation';
 import { TOPICS } from '../../../../../functions/pipeline/topics';
 import { fixedClock, MemoryPublisher, MemoryRuns, silentLogger } from '../../../../helpers/memory-ports';
+import { sampleRun } from '../../../../helpers/sample-run';
 
 const OPERATION = 'projects/p/locations/l/endpoints/1/operations/9';
 
@@ -23,22 +24,14 @@ function endpointsFinishingAt(clock: { now(): Date }, doneAt: number, error?: Op
 }
 
 function deployingRun(at: Date): RunRecord {
-  const iso = at.toISOString();
-  return {
-    runId: 'flowers-7-abc',
-    workflow: 'flowers',
-    kind: 'savedmodel',
-    bucket: 'b',
-    root: 'models/flowers/7/',
-    version: '7',
-    state: 'deploying',
-    step: -1,
-    createdAt: iso,
-    updatedAt: iso,
-    timeline: [{ state: 'deploying', at: iso }],
-    endpoint: { name: 'projects/p/locations/l/endpoints/1' },
-    deployment: { deployedModelId: '1234567890', previousSplit: {}, split: { '1234567890': 100 }, operation: OPERATION },
-  };
+  return sampleRun(
+    {
+      state: 'deploying',
+      endpoint: { name: 'projects/p/locations/l/endpoints/1' },
+      deployment: { deployedModelId: '1234567890', previousSplit: {}, split: { '1234567890': 100 }, operation: OPERATION },
+    },
+    at.toISOString(),
+  );
 }
 
 describe('awaitOperation', () => {

@@ -5,6 +5,7 @@ import { writeExampleTflite } from '../../../../../functions/artifacts/tflite/wr
 import { InstancesError, NotRunnableError } from '../../../../../functions/runtime/errors';
 import { loadTfliteModel, type TfliteModel } from '../../../../../functions/runtime/tflite/load-tflite-model';
 import { describeWithFixtures, fixture } from '../../../../helpers/fixtures';
+import { rejection } from '../../../../helpers/rejection';
 
 const tflite = (name: string): Uint8Array => new Uint8Array(readFileSync(fixture(`tflite/${name}.tflite`)));
 
@@ -15,15 +16,6 @@ async function withModel<T>(bytes: Uint8Array, use: (model: TfliteModel) => Prom
   } finally {
     model.dispose();
   }
-}
-
-async function rejection(promise: Promise<unknown>): Promise<Error> {
-  try {
-    await promise;
-  } catch (error) {
-    return error as Error;
-  }
-  throw new Error('expected a rejection');
 }
 
 /** float32 results within 1e-5, relative to the value for values above 1. */
@@ -71,7 +63,7 @@ describeWithFixtures('loadTfliteModel on TensorFlow-made files', () => {
     ['empty', [], /instances: the array is empty/],
   ])('rejects instances with %s', async (_name, instances, message) => {
     await withModel(tflite('half_plus_two'), async (model) => {
-      const error = await rejection(model.predict(instances as unknown[]));
+      const error = await rejection<Error>(model.predict(instances as unknown[]));
       expect(error).toBeInstanceOf(InstancesError);
       expect(error.message).toMatch(message);
     });
@@ -79,14 +71,14 @@ describeWithFixtures('loadTfliteModel on TensorFlow-made files', () => {
 
   it('rejects an instance missing one of two inputs, naming it', async () => {
     await withModel(tflite('add4'), async (model) => {
-      const error = await rejection(model.predict([{ input_1: [1, 2, 3, 4], input_2: [1, 1, 1, 1] }, { input_1: [1, 2, 3, 4] }]));
+      const error = await rejection<Error>(model.predict([{ input_1: [1, 2, 3, 4], input_2: [1, 1, 1, 1] }, { input_1: [1, 2, 3, 4] }]));
       expect(error).toBeInstanceOf(InstancesError);
       expect(error.message).toMatch(/instances\[1\]\.input_2: missing/);
     });
   });
 
   it('refuses the custom-op model clearly, and later loads still work', async () => {
-    const error = await rejection(loadTfliteModel(tflite('parse_example_custom_op'), { file: 'gs://b/mobile/p/1/model.tflite' }));
+    const error = await rejection<Error>(loadTfliteModel(tflite('parse_example_custom_op'), { file: 'gs://b/mobile/p/1/model.tflite' }));
     expect(error).toBeInstanceOf(NotRunnableError);
     expect(error.message).toMatch(/^not runnable: custom op ParseExampleV2/);
     expect(error.message).toContain('gs://b/mobile/p/1/model.tflite');
@@ -95,7 +87,7 @@ describeWithFixtures('loadTfliteModel on TensorFlow-made files', () => {
   });
 
   it('refuses selfie_segmentation: its MediaPipe op Convolution2DTransposeBias is not in the stock runtime', async () => {
-    const error = await rejection(loadTfliteModel(tflite('selfie_segmentation'), { file: 'selfie.tflite' }));
+    const error = await rejection<Error>(loadTfliteModel(tflite('selfie_segmentation'), { file: 'selfie.tflite' }));
     expect(error).toBeInstanceOf(NotRunnableError);
     expect((error as NotRunnableError).blocker).toBe('Convolution2DTransposeBias');
     expect(error.message).toMatch(/Node number \d+ \(Convolution2DTransposeBias\) failed to prepare/);
@@ -103,7 +95,7 @@ describeWithFixtures('loadTfliteModel on TensorFlow-made files', () => {
 
   it('reports a truncated file as a TfliteError before the runtime sees it', async () => {
     const bytes = tflite('half_plus_two');
-    const error = await rejection(loadTfliteModel(bytes.subarray(0, 100), { file: 'cut.tflite' }));
+    const error = await rejection<Error>(loadTfliteModel(bytes.subarray(0, 100), { file: 'cut.tflite' }));
     expect(error).toBeInstanceOf(TfliteError);
     expect(error.message).toMatch(/^cut\.tflite: /);
   });
@@ -133,7 +125,7 @@ describe('loadTfliteModel on generated files', () => {
     const model = await loadTfliteModel(example, { file: 'gone.tflite' });
     model.dispose();
     model.dispose();
-    expect((await rejection(model.predict([1]))).message).toMatch(/gone\.tflite: the model was disposed/);
+    expect((await rejection<Error>(model.predict([1]))).message).toMatch(/gone\.tflite: the model was disposed/);
   });
 
   it('loads or refuses bit-flipped models cleanly; the runtime keeps working', async () => {
