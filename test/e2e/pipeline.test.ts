@@ -11,7 +11,7 @@ import type { RunRecord } from '../../functions/core/run/run-record';
 import { runIdFor } from '../../functions/core/run/run-id';
 
 /** One workflow per scenario, so each has its own model and endpoint. */
-const SCENARIOS = ['order', 'late', 'wide', 'flaky', 'invalid', 'crash', 'badgolden', 'nogolden'];
+const SCENARIOS = ['order', 'late', 'wide', 'flaky', 'invalid', 'crash', 'badgolden', 'nogolden', 'beside'];
 
 function workflowsDir(): string {
   const dir = mkdtempSync(join(tmpdir(), 'ferry-workflows-'));
@@ -24,7 +24,7 @@ function workflowsDir(): string {
         'artifact: savedmodel',
         `model: { displayName: ${name} }`,
         `endpoint: { displayName: ${name} }`,
-        `validation: { goldenSet: golden/${name}.jsonl, minCandidateAnswers: 10 }`,
+        `validation: { goldenSet: ${name === 'beside' ? './golden.jsonl' : `golden/${name}.jsonl`}, minCandidateAnswers: 10 }`,
         '',
       ].join('\n'),
     );
@@ -40,7 +40,7 @@ describe('the pipeline on the local stack', () => {
     process.env.FERRY_LOG_FILE = join(mkdtempSync(join(tmpdir(), 'ferry-e2e-')), 'functions.log');
     stack = await startLocalStack({ workflowsDir: workflowsDir(), deployDurationMs: 20 * 60_000, timeScale: 0.0005, maxDeliveryAttempts: 5 });
     storage = new Storage({ apiEndpoint: stack.cloud.storage.url, projectId: stack.cloud.projectId });
-    for (const name of SCENARIOS.filter((n) => n !== 'nogolden')) await put(`golden/${name}.jsonl`, name === 'badgolden' ? '{"instance": {"x": [1]}, "expected": [2.5]}\n{"instance": ' : exampleGoldenSet(0.5, 2));
+    for (const name of SCENARIOS.filter((n) => n !== 'nogolden' && n !== 'beside')) await put(`golden/${name}.jsonl`, name === 'badgolden' ? '{"instance": {"x": [1]}, "expected": [2.5]}\n{"instance": ' : exampleGoldenSet(0.5, 2));
   }, 60_000);
   afterAll(() => stack?.stop());
 
@@ -132,6 +132,15 @@ describe('the pipeline on the local stack', () => {
     const run: RunRecord = await runOf('nogolden');
     expect(run.state).toBe('rejected');
     expect(run.reason).toMatch(/golden\/nogolden\.jsonl: golden set not found/);
+  });
+
+  it('waits for a golden set kept beside the model (a training job writes it last)', async () => {
+    for (const [path, bytes] of files(2)) await put(`models/beside/1/${path}`, bytes);
+    await new Promise((resolve) => setTimeout(resolve, 500));
+    const [exists] = await storage.bucket(stack.buckets.state).file(`runs/${runIdFor('beside', '1', stack.buckets.artifacts, 'models/beside/1/')}.json`).exists();
+    expect(exists).toBe(false);
+    await put('models/beside/1/golden.jsonl', exampleGoldenSet(0.5, 2));
+    expect((await runOf('beside')).state).toBe('promoted');
   });
 
   it('parks nothing on the dead-letter topic', () => {
