@@ -28,7 +28,7 @@ async function main(): Promise<void> {
     if (json) continue;
     for (const row of rows) {
       const base = row.baseline ? `  vs ${row.baseline.name} ${format(row.baseline.value)} (×${format(row.value / row.baseline.value)})` : '';
-      process.stdout.write(`  ${row.name.padEnd(52)} ${format(row.value).padStart(10)} ${row.unit}${base}${row.detail ? `  [${row.detail}]` : ''}\n`);
+      process.stdout.write(`  ${row.name.padEnd(56)} ${format(row.value).padStart(10)} ${row.unit}${base}${row.detail ? `  [${row.detail}]` : ''}\n`);
     }
   }
   const machine = { node: process.version, cpus: cpus().length, cpuModel: cpus()[0]?.model, memoryGiB: Math.round(totalmem() / 2 ** 30), platform: process.platform };
