@@ -111,6 +111,8 @@ export interface OperationStatus {
 
 /** Vertex AI endpoints and their long-running operations. */
 export interface Endpoints {
+  /** The workflow's endpoint if it exists, without creating it. */
+  find(displayName: string, workflow: string): Promise<EndpointInfo | undefined>;
   getOrCreate(displayName: string, workflow: string): Promise<EndpointInfo>;
   get(endpoint: string): Promise<EndpointInfo>;
   /** Starts DeployModel; returns the operation name without waiting. */

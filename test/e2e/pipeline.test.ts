@@ -11,7 +11,7 @@ import type { RunRecord } from '../../functions/core/run/run-record';
 import { runIdFor } from '../../functions/core/run/run-id';
 
 /** One workflow per scenario, so each has its own model and endpoint. */
-const SCENARIOS = ['order', 'late', 'wide', 'flaky', 'invalid', 'crash', 'badgolden', 'nogolden', 'beside'];
+const SCENARIOS = ['order', 'late', 'wide', 'flaky', 'invalid', 'crash', 'badgolden', 'nogolden', 'beside', 'queue'];
 
 function workflowsDir(): string {
   const dir = mkdtempSync(join(tmpdir(), 'ferry-workflows-'));
@@ -141,6 +141,18 @@ describe('the pipeline on the local stack', () => {
     expect(exists).toBe(false);
     await put('models/beside/1/golden.jsonl', exampleGoldenSet(0.5, 2));
     expect((await runOf('beside')).state).toBe('promoted');
+  });
+
+  it('rolls out two versions dropped at once one after the other on their endpoint', async () => {
+    await Promise.all(['1', '2'].map(async (version) => {
+      for (const [path, bytes] of files(1)) await put(`models/queue/${version}/${path}`, bytes);
+    }));
+    const [first, second] = await Promise.all([runOf('queue', '1'), runOf('queue', '2')]);
+    expect([first.state, second.state]).toEqual(['promoted', 'promoted']);
+    const [earlier, later] = Date.parse(first.updatedAt) < Date.parse(second.updatedAt) ? [first, second] : [second, first];
+    // The later run deployed only once the earlier one had ended, against the split it left.
+    expect(Date.parse(later.timeline.find((t) => t.state === 'deploying')?.at ?? '')).toBeGreaterThanOrEqual(Date.parse(earlier.updatedAt));
+    expect(later.deployment?.previousSplit).toEqual({ [earlier.deployment?.deployedModelId as string]: 100 });
   });
 
   it('parks nothing on the dead-letter topic', () => {

@@ -10,6 +10,9 @@ interface EndpointLike {
   deployedModels?: Array<{ id?: string | null; model?: string | null; modelVersionId?: string | null; displayName?: string | null }> | null;
 }
 
+const ALREADY_EXISTS = 6;
+const NOT_FOUND = 5;
+
 function info(endpoint: EndpointLike): EndpointInfo {
   return {
     name: endpoint.name ?? '',
@@ -30,22 +33,39 @@ export class VertexEndpoints implements Endpoints {
     private readonly parent: () => string,
   ) {}
 
+  /**
+   * One endpoint per workflow, with an id derived from the workflow (`ferry-<workflow>`), so two
+   * first versions racing cannot create two endpoints: the second create gets ALREADY_EXISTS.
+   */
+  endpointName(workflow: string): string {
+    return `${this.parent()}/endpoints/ferry-${workflow}`;
+  }
+
   /** The workflow's endpoint if it exists (`ferry plan` looks without creating). */
-  async find(displayName: string, workflow: string): Promise<EndpointInfo | undefined> {
-    const [found] = await this.client().listEndpoints({
-      parent: this.parent(),
-      filter: `display_name="${displayName}" AND labels.${WORKFLOW_LABEL}="${workflow}"`,
-    });
-    return found[0] ? info(found[0]) : undefined;
+  async find(_displayName: string, workflow: string): Promise<EndpointInfo | undefined> {
+    try {
+      return await this.get(this.endpointName(workflow));
+    } catch (error) {
+      if ((error as { code?: unknown }).code === NOT_FOUND) return undefined;
+      throw error;
+    }
   }
 
   async getOrCreate(displayName: string, workflow: string): Promise<EndpointInfo> {
     const found = await this.find(displayName, workflow);
     if (found) return found;
-    // Two first versions racing could both create one; the oldest wins from then on (list order).
-    const [operation] = await this.client().createEndpoint({ parent: this.parent(), endpoint: { displayName, labels: { [WORKFLOW_LABEL]: workflow } } });
-    const [endpoint] = await operation.promise();
-    return info(endpoint);
+    try {
+      const [operation] = await this.client().createEndpoint({
+        parent: this.parent(),
+        endpointId: `ferry-${workflow}`,
+        endpoint: { displayName, labels: { [WORKFLOW_LABEL]: workflow } },
+      });
+      const [endpoint] = await operation.promise();
+      return info(endpoint);
+    } catch (error) {
+      if ((error as { code?: unknown }).code !== ALREADY_EXISTS) throw error;
+      return this.get(this.endpointName(workflow));
+    }
   }
 
   async get(endpoint: string): Promise<EndpointInfo> {

@@ -1,10 +1,11 @@
+import { errorMessage } from '../../core/errors';
 import { deployedModelIdFor } from '../../core/run/run-id';
 import type { RunRecord } from '../../core/run/run-record';
 import { advance } from '../../core/run/transitions';
 import { deploySplit, withoutModel, type TrafficSplit } from '../../core/traffic-split';
 import type { WorkflowSet } from '../../core/workflow/workflow-set';
 import type { OperationMessage } from '../messages';
-import type { Clock, Endpoints } from '../ports';
+import type { Clock, EndpointInfo, Endpoints } from '../ports';
 import type { Stage } from '../run-stage';
 import { TOPICS } from '../topics';
 import { workflowOf } from './workflow-of';
@@ -13,9 +14,26 @@ export interface DeployDeps {
   endpoints: Endpoints;
   workflows: WorkflowSet;
   clock: Clock;
+  /** True while another run is still rolling out (so its rollback would undo this run's split). */
+  isRunActive(runId: string): Promise<boolean>;
 }
 
 const ALREADY_EXISTS = 6;
+export const DEPLOYED_NAME_PREFIX = 'ferry-';
+
+/** One rollout at a time per endpoint: a later run waits (by retrying) until the earlier one ends. */
+async function waitForOtherRollouts(deps: DeployDeps, endpoint: EndpointInfo, own: string): Promise<void> {
+  for (const deployed of endpoint.deployedModels) {
+    if (deployed.id === own || !deployed.displayName.startsWith(DEPLOYED_NAME_PREFIX)) continue;
+    const other = deployed.displayName.slice(DEPLOYED_NAME_PREFIX.length);
+    if (await deps.isRunActive(other)) {
+      throw Object.assign(new Error(`endpoint ${endpoint.name} is busy with run ${other}; this run deploys once it ends`), { code: ABORTED });
+    }
+  }
+}
+const FAILED_PRECONDITION = 9;
+/** Transient (see core/errors): the delivery is retried with backoff. */
+const ABORTED = 10;
 
 /**
  * Deploys the registered version to the workflow's endpoint (created on first use) at the canary
@@ -36,6 +54,7 @@ export function deployModelStage(deps: DeployDeps): Stage {
       if (!endpointConfig || !run.model) throw new Error(`${workflow.file}: endpoint: is required for SavedModel workflows`);
       const endpoint = await deps.endpoints.getOrCreate(endpointConfig.displayName, workflow.name);
       const deployedModelId = deployedModelIdFor(run.runId);
+      await waitForOtherRollouts(deps, endpoint, deployedModelId);
       const previousSplit: TrafficSplit = withoutModel(endpoint.trafficSplit, deployedModelId);
       const split = deploySplit(previousSplit, workflow.rollout.canaryPercent);
       let operation: string | undefined;
@@ -45,15 +64,19 @@ export function deployModelStage(deps: DeployDeps): Stage {
             endpoint: endpoint.name,
             model: run.model.versionName,
             deployedModelId,
-            displayName: `ferry-${run.runId}`.slice(0, 128),
+            displayName: `${DEPLOYED_NAME_PREFIX}${run.runId}`,
             machineType: endpointConfig.machineType,
             minReplicas: endpointConfig.minReplicas,
             maxReplicas: endpointConfig.maxReplicas,
             trafficSplit: split,
           });
         } catch (error) {
+          const code = (error as { code?: unknown }).code;
+          // Vertex runs one deploy/undeploy per endpoint at a time and says to retry when it is done
+          // (often this run's own first DeployModel, whose state write was lost): retry the delivery.
+          if (code === FAILED_PRECONDITION) throw Object.assign(new Error(`${endpoint.name}: ${errorMessage(error)}`), { code: ABORTED });
           // An earlier attempt's DeployModel is still running: follow the endpoint instead of its operation.
-          if ((error as { code?: unknown }).code !== ALREADY_EXISTS) throw error;
+          if (code !== ALREADY_EXISTS) throw error;
         }
       }
       const percent = split['0'];

@@ -14,6 +14,7 @@ function endpointsFinishingAt(clock: { now(): Date }, doneAt: number, error?: Op
     throw new Error('not used');
   };
   return {
+    find: unused,
     getOrCreate: unused,
     get: unused,
     deploy: unused,
