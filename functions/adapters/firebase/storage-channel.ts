@@ -18,6 +18,11 @@ export interface MobileManifest {
 
 const CAS_ATTEMPTS = 10;
 
+/** True when version `a` is newer than `b` (numeric where the versions are numbers: 10 > 9). */
+export function newerVersion(a: string, b: string): boolean {
+  return a.localeCompare(b, 'en', { numeric: true }) > 0;
+}
+
 /**
  * Cloud Storage for Firebase, Google's migration path off Firebase ML: each version is an
  * immutable object (written once, `ifGenerationMatch: 0`), and a manifest beside it names the
@@ -43,6 +48,10 @@ export class FirebaseStorageChannel implements MobileChannel {
     for (let attempt = 0; attempt < CAS_ATTEMPTS; attempt += 1) {
       const current = await this.documents.get<MobileManifest>(manifestKey);
       if (current?.value.runId === release.runId) return `gs://${this.bucket}/${object} is current (manifest already points at it)`;
+      // Releases can finish out of order; the manifest never moves back to an older version.
+      if (current && newerVersion(current.value.version, release.version)) {
+        return `gs://${this.bucket}/${object} stored; the manifest keeps the newer version ${current.value.version}`;
+      }
       const manifest: MobileManifest = {
         modelName: release.modelName,
         version: release.version,
