@@ -1,0 +1,82 @@
+import { startVertexEmulator, type VertexEmulator } from '../../../../../emulators/vertex/vertex-emulator';
+import { closeVertexClients, endpointClient, modelClient, predictionClient, vertex } from '../../../../../functions/adapters/vertex/vertex-clients';
+import { VertexEndpoints } from '../../../../../functions/adapters/vertex/vertex-endpoints';
+import { VertexModelRegistry } from '../../../../../functions/adapters/vertex/vertex-model-registry';
+import { VertexPredictor } from '../../../../../functions/adapters/vertex/vertex-predictor';
+import { timesBackend } from '../../../emulators/vertex/fake-backend';
+
+/** ferry's Vertex adapters through the official aiplatform v1 clients against the Vertex emulator. */
+describe('Vertex adapters', () => {
+  let emulator: VertexEmulator;
+  let registry: VertexModelRegistry;
+  let endpoints: VertexEndpoints;
+
+  beforeAll(async () => {
+    emulator = await startVertexEmulator({ backend: timesBackend(), project: 'p', deployDurationMs: 0 });
+    process.env.FERRY_PROJECT = 'p';
+    process.env.FERRY_VERTEX_EMULATOR = `127.0.0.1:${emulator.port}`;
+    registry = new VertexModelRegistry(modelClient, () => vertex().parent);
+    endpoints = new VertexEndpoints(endpointClient, () => vertex().parent);
+  });
+  afterAll(async () => {
+    await closeVertexClients();
+    await emulator.stop();
+  });
+
+  const upload = (uri: string, runId: string, parentModel?: string) =>
+    registry.upload({ displayName: 'flowers', artifactUri: uri, servingImage: 'img', labels: { ferry_run: runId, ferry_workflow: 'flowers' }, aliases: [`v${runId}`], parentModel });
+
+  it('registers versions under one parent, finds them by run, and moves aliases', async () => {
+    expect(await registry.findModel('flowers', 'flowers')).toBeUndefined();
+    const v1 = await upload('gs://a/times-2/', '1');
+    const parent = await registry.findModel('flowers', 'flowers');
+    expect(parent).toBe(v1.name);
+    const v2 = await upload('gs://a/times-3/', '2', parent);
+    expect(v2).toMatchObject({ name: v1.name, versionId: '2', versionName: `${v1.name}@2` });
+    expect(await registry.findVersionByRun(v1.name, '2')).toMatchObject({ versionId: '2' });
+    expect(await registry.findVersionByRun(v1.name, 'nope')).toBeUndefined();
+    await registry.mergeAliases(v1.versionName, ['candidate']);
+    await registry.mergeAliases(v2.versionName, ['candidate']);
+    const [current] = await modelClient().getModel({ name: `${v1.name}@candidate` });
+    expect(current.versionId).toBe('2');
+  });
+
+  it('creates one endpoint per workflow even when two first runs race', async () => {
+    expect(await endpoints.find('flowers', 'flowers')).toBeUndefined();
+    const [a, b] = await Promise.all([endpoints.getOrCreate('flowers', 'flowers'), endpoints.getOrCreate('flowers', 'flowers')]);
+    expect(a.name).toBe(b.name);
+    expect(a.name).toMatch(/\/endpoints\/ferry-flowers$/);
+    expect(emulator.state().endpoints).toHaveLength(1);
+  });
+
+  it('deploys, follows the operation, predicts with attribution, changes the split and undeploys', async () => {
+    const endpoint = await endpoints.getOrCreate('flowers', 'flowers');
+    const parent = (await registry.findModel('flowers', 'flowers')) as string;
+    const deploy = (id: string, version: string, split: Record<string, number>) =>
+      endpoints.deploy({ endpoint: endpoint.name, model: `${parent}@${version}`, deployedModelId: id, displayName: `ferry-${id}`, machineType: 'n1-standard-2', minReplicas: 1, maxReplicas: 1, trafficSplit: split });
+    const first = await deploy('1111111111', '1', { '0': 100 });
+    await waitDone(first);
+    const second = await deploy('2222222222', '2', { '0': 10, '1111111111': 90 });
+    await waitDone(second);
+    expect((await endpoints.get(endpoint.name)).trafficSplit).toEqual({ '1111111111': 90, '2222222222': 10 });
+    await expect(deploy('2222222222', '2', { '0': 10, '1111111111': 90 })).rejects.toMatchObject({ code: 6 });
+    const predictor = new VertexPredictor(predictionClient);
+    const answers = await Promise.all(Array.from({ length: 60 }, () => predictor.predict(endpoint.name, [{ x: 1 }])));
+    for (const answer of answers) expect(answer.predictions).toEqual([answer.deployedModelId === '1111111111' ? 2 : 3]);
+    await endpoints.setSplit(endpoint.name, { '1111111111': 100 });
+    await waitDone(await endpoints.undeploy(endpoint.name, '2222222222', { '1111111111': 100 }));
+    expect((await endpoints.get(endpoint.name)).deployedModels.map((d) => d.id)).toEqual(['1111111111']);
+  });
+
+  async function waitDone(operation: string): Promise<void> {
+    for (let i = 0; i < 100; i += 1) {
+      const status = await endpoints.operation(operation);
+      if (status.done) {
+        expect(status.error).toBeUndefined();
+        return;
+      }
+      await new Promise((resolve) => setTimeout(resolve, 20));
+    }
+    throw new Error(`${operation} did not finish`);
+  }
+});
