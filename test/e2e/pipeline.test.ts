@@ -11,7 +11,7 @@ import type { RunRecord } from '../../functions/core/run/run-record';
 import { runIdFor } from '../../functions/core/run/run-id';
 
 /** One workflow per scenario, so each has its own model and endpoint. */
-const SCENARIOS = ['order', 'late', 'wide', 'flaky', 'invalid', 'crash', 'badgolden', 'nogolden', 'beside', 'queue'];
+const SCENARIOS = ['order', 'late', 'wide', 'flaky', 'invalid', 'crash', 'badgolden', 'nogolden', 'beside', 'queue', 'crashdeploy'];
 
 function workflowsDir(): string {
   const dir = mkdtempSync(join(tmpdir(), 'ferry-workflows-'));
@@ -117,6 +117,25 @@ describe('the pipeline on the local stack', () => {
     expect(run.state).toBe('promoted');
     expect(versionsLabelled(run.runId)).toHaveLength(1);
     expect(run.timeline.find((t) => t.state === 'registered')?.detail).toMatch(/found from an earlier attempt/);
+  }, 60_000);
+
+  it('deploys once when the state write after DeployModel fails (a crash between the call and the write)', async () => {
+    const before = stack.cloud.vertex.state().calls.DeployModel ?? 0;
+    const redelivered = stack.cloud.pubsub.counters().redelivered;
+    stack.cloud.vertex.faults.addLatency('DeployModel', 300);
+    for (const [path, bytes] of files(1)) await put(`models/crashdeploy/1/${path}`, bytes);
+    const deadline = Date.now() + 20_000;
+    while ((stack.cloud.vertex.state().calls.DeployModel ?? 0) === before && Date.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 5));
+    // DeployModel has arrived and will start the deployment; the run record write after it fails.
+    stack.cloud.storage.faults.failNext('objects.insert', 5, 503);
+    stack.cloud.vertex.faults.addLatency('DeployModel', 0);
+    const run = await runOf('crashdeploy');
+    expect(run.state).toBe('promoted');
+    // The deploy stage failed after DeployModel and was delivered again; the retry found the
+    // deployment by its run-derived id instead of deploying a second copy.
+    expect(stack.cloud.pubsub.counters().redelivered).toBeGreaterThan(redelivered);
+    const endpoint = stack.cloud.vertex.state().endpoints.find((e) => e.displayName === 'crashdeploy');
+    expect(endpoint?.deployedModels.map((d) => d.id)).toEqual([run.deployment?.deployedModelId]);
   }, 60_000);
 
   it('rejects an artifact whose golden set does not parse, naming the file and line, before deploying', async () => {
