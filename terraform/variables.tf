@@ -1,0 +1,89 @@
+variable "project_id" {
+  description = "The Google Cloud project ferry runs in (billing enabled)."
+  type        = string
+}
+
+variable "region" {
+  description = "Region of the functions, buckets, Eventarc trigger and Vertex AI resources (FERRY_LOCATION)."
+  type        = string
+  default     = "us-central1"
+}
+
+variable "name_prefix" {
+  description = "Prefix of every resource name; bucket names also get the project id to be globally unique."
+  type        = string
+  default     = "ferry"
+}
+
+variable "build_dir" {
+  description = "Where `npm run package` wrote one folder per function (relative to this folder)."
+  type        = string
+  default     = "../build/functions"
+}
+
+variable "functions" {
+  description = "Per-function overrides, keyed by entry point (onArtifact, registerModel, deployModel, awaitOperation, validatePredictions, publishMobile)."
+  type = map(object({
+    memory_mb     = optional(number)
+    timeout_s     = optional(number)
+    max_instances = optional(number)
+  }))
+  default = {}
+}
+
+variable "max_delivery_attempts" {
+  description = "Deliveries of a stage message before Pub/Sub moves it to the dead-letter topic (5-100)."
+  type        = number
+  default     = 10
+}
+
+variable "retry_min_backoff_s" {
+  description = "Shortest wait before Pub/Sub redelivers a failed stage message."
+  type        = number
+  default     = 10
+}
+
+variable "retry_max_backoff_s" {
+  description = "Longest wait before Pub/Sub redelivers a failed stage message."
+  type        = number
+  default     = 600
+}
+
+variable "max_event_age_ms" {
+  description = "Events older than this are not retried any more (FERRY_MAX_EVENT_AGE_MS): the run ends failed."
+  type        = number
+  default     = 21600000
+}
+
+variable "await_budget_ms" {
+  description = "How long one awaitOperation call follows a Vertex operation before handing it on (FERRY_AWAIT_BUDGET_MS); must stay below its timeout."
+  type        = number
+  default     = 240000
+}
+
+variable "await_poll_ms" {
+  description = "How often awaitOperation polls a Vertex operation (FERRY_AWAIT_POLL_MS)."
+  type        = number
+  default     = 10000
+}
+
+variable "firebase" {
+  description = "Add Firebase to the project (false when it already is a Firebase project) and link the mobile bucket to Cloud Storage for Firebase."
+  type = object({
+    add_project = optional(bool, true)
+    link_bucket = optional(bool, true)
+  })
+  default = {}
+}
+
+variable "force_destroy_buckets" {
+  description = "Let `terraform destroy` delete buckets that still hold objects (artifacts, run records, mobile models)."
+  type        = bool
+  default     = false
+}
+
+variable "labels" {
+  description = "Labels put on every bucket, function and topic."
+  type        = map(string)
+  default     = { app = "ferry" }
+}

@@ -1,0 +1,198 @@
+import { readFileSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import { DEFAULT_OUT } from '../../../cli/package/main';
+import { functionNeeds, kebabCase } from '../../../cli/package/function-needs';
+import { DEAD_LETTER_INBOX } from '../../../cli/stack/dead-letters';
+import { TRIGGERS } from '../../../emulators/local-stack';
+import { ENV } from '../../../functions/entry/config';
+import { ENTRY_POINTS } from '../../../functions/index';
+import { TOPICS } from '../../../functions/pipeline/topics';
+import { ferryEnvNames, topicKeysReachedFrom } from './code-facts';
+import { findBlock, loadModule, nested, strings, type TfModule } from './load-terraform';
+
+const ROOT = resolve(__dirname, '..', '..', '..');
+const TF = join(ROOT, 'terraform');
+const MODULE = join(TF, 'modules', 'cloud-function');
+
+/** The contract from the lead's brief: entry point ← trigger. */
+const CONTRACT: Record<string, string> = {
+  onArtifact: 'google.cloud.storage.object.v1.finalized',
+  registerModel: 'ferry.savedmodel.ready',
+  deployModel: 'ferry.model.registered',
+  awaitOperation: 'ferry.operation.pending',
+  validatePredictions: 'ferry.model.deployed',
+  publishMobile: 'ferry.tflite.ready',
+};
+
+const unwrap = (expr: unknown): string => String(expr).replace(/^\$\{([\s\S]*)\}$/, '$1').trim();
+
+let root: TfModule;
+let fnModule: TfModule;
+
+beforeAll(async () => {
+  root = await loadModule(TF);
+  fnModule = await loadModule(MODULE);
+});
+
+type Defaults = Record<string, { name: string; trigger_topic: string | null; publishes: string[]; memory_mb: number; timeout_s: number }>;
+const defaults = (): Defaults => root.locals.function_defaults as Defaults;
+
+describe('Terraform and the code agree', () => {
+  it('declares one function per exported entry point, deployed with that entry_point', () => {
+    expect(Object.keys(defaults()).sort()).toEqual([...ENTRY_POINTS].sort());
+    const call = findBlock(root, 'module', 'module', 'function');
+    expect(call.body.source).toBe('./modules/cloud-function');
+    expect(unwrap(call.body.for_each)).toBe('local.functions');
+    expect(unwrap(call.body.entry_point)).toBe('each.key');
+    expect(unwrap(root.locals.functions)).toMatch(/for entry_point, f in local\.function_defaults : entry_point =>/);
+    const fn = findBlock(fnModule, 'resource', 'google_cloudfunctions2_function', 'this');
+    const build = nested(fn.body, 'build_config');
+    expect(unwrap(build.entry_point)).toBe('var.entry_point');
+    expect(build.runtime).toBe('nodejs20');
+    for (const [entryPoint, f] of Object.entries(defaults())) expect(f.name).toBe(kebabCase(entryPoint));
+  });
+
+  it('creates every topic in functions/pipeline/topics.ts under the same key, and no other', () => {
+    expect(root.locals.topics).toEqual(TOPICS);
+    expect(unwrap(findBlock(root, 'resource', 'google_pubsub_topic', 'topics').body.for_each)).toBe('local.topics');
+  });
+
+  it('triggers each function as the contract and the local stack say', () => {
+    const topicOf = (key: string | null) => (key === null ? null : (TOPICS as Record<string, string>)[key]);
+    for (const entryPoint of ENTRY_POINTS) {
+      const f = defaults()[entryPoint];
+      if (entryPoint === 'onArtifact') expect(f.trigger_topic).toBeNull();
+      else {
+        expect(topicOf(f.trigger_topic)).toBe(CONTRACT[entryPoint]);
+        expect(TRIGGERS[topicOf(f.trigger_topic)!]).toBe(entryPoint);
+      }
+    }
+    expect(Object.keys(TRIGGERS).sort()).toEqual(Object.values(defaults()).flatMap((f) => (f.trigger_topic ? [topicOf(f.trigger_topic)] : [])).sort());
+  });
+
+  it('gives Storage finalize to the handler that parses storage objects and Pub/Sub to the stage handlers', () => {
+    const call = findBlock(root, 'module', 'module', 'function');
+    expect(unwrap(call.body.storage_trigger)).toMatch(/each\.value\.trigger_topic == null \? \{[\s\S]*bucket\s*=\s*google_storage_bucket\.artifacts\.name[\s\S]*event_type\s*=\s*"google\.cloud\.storage\.object\.v1\.finalized"/);
+    expect(unwrap(call.body.pubsub_trigger)).toMatch(/each\.value\.trigger_topic == null \? null : \{[\s\S]*topic\s*=\s*google_pubsub_topic\.topics\[each\.value\.trigger_topic\]\.name/);
+    for (const entryPoint of ENTRY_POINTS) {
+      const source = readFileSync(join(ROOT, functionNeeds(ROOT, entryPoint).source), 'utf8');
+      const storage = defaults()[entryPoint].trigger_topic === null;
+      expect([entryPoint, /parseStorageObjectData/.test(source)]).toEqual([entryPoint, storage]);
+      expect([entryPoint, /stageHandler\(/.test(source)]).toEqual([entryPoint, !storage]);
+      expect(source).toContain(`cloudEvent('${entryPoint}'`);
+    }
+    const fn = findBlock(fnModule, 'resource', 'google_cloudfunctions2_function', 'this');
+    const trigger = (fn.body.dynamic as Record<string, Array<{ content: Array<Record<string, unknown>> }>>).event_trigger[0].content[0];
+    expect(trigger.retry_policy).toBe('RETRY_POLICY_RETRY');
+    expect(nested(trigger, 'event_filters')).toEqual({ attribute: 'bucket', value: '${event_trigger.value.bucket}' });
+  });
+
+  it('pushes stage messages to /projects/P/topics/T, which the Functions Framework turns into messagePublished CloudEvents', () => {
+    const sub = findBlock(fnModule, 'resource', 'google_pubsub_subscription', 'trigger');
+    const push = nested(sub.body, 'push_config');
+    expect(push.push_endpoint).toBe('${google_cloudfunctions2_function.this.url}/projects/${var.project_id}/topics/${var.pubsub_trigger.topic}');
+    expect(unwrap(nested(push, 'oidc_token').service_account_email)).toBe('var.invoker_email');
+  });
+
+  it('retries with 10-600 s backoff and dead-letters every trigger subscription to ferry.dead-letter', () => {
+    const sub = findBlock(fnModule, 'resource', 'google_pubsub_subscription', 'trigger');
+    expect(nested(sub.body, 'retry_policy')).toEqual({ minimum_backoff: '${var.pubsub_trigger.min_backoff_s}s', maximum_backoff: '${var.pubsub_trigger.max_backoff_s}s' });
+    expect(nested(sub.body, 'dead_letter_policy')).toEqual({ dead_letter_topic: '${var.pubsub_trigger.dead_letter_topic}', max_delivery_attempts: '${var.pubsub_trigger.max_delivery_attempts}' });
+    expect(root.variables.get('retry_min_backoff_s')?.default).toBe(10);
+    expect(root.variables.get('retry_max_backoff_s')?.default).toBe(600);
+    expect(root.variables.get('max_delivery_attempts')?.default).toBe(10);
+    const call = findBlock(root, 'module', 'module', 'function');
+    expect(unwrap(call.body.pubsub_trigger)).toMatch(/dead_letter_topic\s*=\s*google_pubsub_topic\.topics\["deadLetter"\]\.id/);
+    expect(findBlock(root, 'resource', 'google_pubsub_subscription', 'dead_letter_inbox').body.name).toBe(DEAD_LETTER_INBOX);
+  });
+
+  it('sets every variable the code needs on the functions that read it, and only names the code reads', () => {
+    const common = root.locals.common_env as Record<string, string>;
+    const extra = root.locals.extra_env as Record<string, Record<string, string>>;
+    const known = new Set([...Object.values(ENV), ...ferryEnvNames(readFileSync(join(ROOT, 'functions/adapters/vertex/vertex-config.ts'), 'utf8'))]);
+    for (const entryPoint of ENTRY_POINTS) {
+      const env = { ...common, ...(extra[entryPoint] ?? {}) };
+      const needs = functionNeeds(ROOT, entryPoint);
+      const required = [ENV.stateBucket, ...(needs.vertexServices.length > 0 ? ['FERRY_PROJECT', 'FERRY_LOCATION'] : []), ...(needs.firebase ? [ENV.mobileBucket] : [])];
+      for (const name of required) expect([entryPoint, name, name in env]).toEqual([entryPoint, name, true]);
+      for (const name of Object.keys(env)) expect([entryPoint, name, known.has(name)]).toEqual([entryPoint, name, true]);
+    }
+    expect(Object.keys(extra).every((k) => (ENTRY_POINTS as readonly string[]).includes(k))).toBe(true);
+    const call = findBlock(root, 'module', 'module', 'function');
+    expect(unwrap(call.body.environment)).toBe('merge(local.common_env, lookup(local.extra_env, each.key, {}))');
+    const service = nested(findBlock(fnModule, 'resource', 'google_cloudfunctions2_function', 'this').body, 'service_config');
+    expect(unwrap(service.environment_variables)).toBe('var.environment');
+  });
+
+  it('lets awaitOperation hand on before its timeout', () => {
+    const budget = root.variables.get('await_budget_ms')?.default as number;
+    const poll = root.variables.get('await_poll_ms')?.default as number;
+    expect(budget + poll).toBeLessThan(defaults().awaitOperation.timeout_s * 1000);
+  });
+
+  it('lets each function publish to exactly the topics its code publishes to', () => {
+    for (const entryPoint of ENTRY_POINTS) {
+      const reached = [...topicKeysReachedFrom(ROOT, functionNeeds(ROOT, entryPoint).source)].sort();
+      expect([entryPoint, [...defaults()[entryPoint].publishes].sort()]).toEqual([entryPoint, reached]);
+    }
+  });
+
+  it('uploads what npm run package builds, named by content hash', () => {
+    const buildDir = root.variables.get('build_dir')?.default as string;
+    expect(resolve(TF, buildDir)).toBe(join(ROOT, DEFAULT_OUT));
+    const call = findBlock(root, 'module', 'module', 'function');
+    expect(call.body.source_dir).toBe('${path.root}/${var.build_dir}/${each.key}');
+    expect(findBlock(fnModule, 'data', 'archive_file', 'source').body.source_dir).toBe('${var.source_dir}');
+    expect(findBlock(fnModule, 'resource', 'google_storage_bucket_object', 'source').body.name).toBe('${var.entry_point}-${data.archive_file.source.output_md5}.zip');
+  });
+
+  it('passes the cloud-function module only variables it declares, and every required one', () => {
+    const call = findBlock(root, 'module', 'module', 'function');
+    const meta = new Set(['source', 'for_each', 'count', 'depends_on', 'providers']);
+    const passed = Object.keys(call.body).filter((k) => !meta.has(k));
+    expect(passed.filter((k) => !fnModule.variables.has(k))).toEqual([]);
+    const required = [...fnModule.variables].filter(([, v]) => !('default' in v)).map(([k]) => k);
+    expect(required.filter((k) => !passed.includes(k))).toEqual([]);
+  });
+
+  it('types and describes every variable and output', () => {
+    for (const module of [root, fnModule]) {
+      for (const [name, v] of module.variables) expect([name, typeof v.type, typeof v.description]).toEqual([name, 'string', 'string']);
+      for (const [name, o] of module.outputs) expect([name, typeof o.description]).toEqual([name, 'string']);
+    }
+  });
+});
+
+describe('least privilege', () => {
+  const roleValues = (module: TfModule): string[] => strings(module.blocks.map((b) => b.body.role ?? []));
+
+  it('grants no primitive role anywhere', () => {
+    for (const module of [root, fnModule]) {
+      for (const file of module.files) expect([file, readFileSync(join(module.dir, file), 'utf8').match(/roles\/(owner|editor|viewer)\b/g)]).toEqual([file, null]);
+      for (const role of [...roleValues(module), ...strings(module.locals.build_roles)]) expect(role).not.toMatch(/^roles\/(owner|editor|viewer)$/);
+    }
+    const literal = roleValues(root).filter((r) => !r.startsWith('${'));
+    expect(literal.every((r) => /^roles\/[a-zA-Z.]+$/.test(r))).toBe(true);
+  });
+
+  it('gives Vertex AI user only to the functions whose code calls Vertex, and artifacts read only to those that read it', () => {
+    const vertex = ENTRY_POINTS.filter((e) => functionNeeds(ROOT, e).vertexServices.length > 0);
+    expect([...(root.locals.uses_vertex as string[])].sort()).toEqual([...vertex].sort());
+    expect(root.locals.reads_artifacts).toEqual(['onArtifact', 'validatePredictions', 'publishMobile']);
+  });
+
+  it('has the service-agent and signing grants Eventarc, dead-lettering, Vertex and firebase-admin need', () => {
+    const member = (type: string, name: string) => findBlock(root, 'resource', type, name).body;
+    expect(member('google_pubsub_topic_iam_member', 'dead_letter_publisher')).toMatchObject({ role: 'roles/pubsub.publisher', member: '${local.pubsub_agent}', topic: '${google_pubsub_topic.topics["deadLetter"].name}' });
+    expect(findBlock(fnModule, 'resource', 'google_pubsub_subscription_iam_member', 'dead_letter_subscriber').body).toMatchObject({ role: 'roles/pubsub.subscriber', member: '${var.pubsub_trigger.pubsub_agent}' });
+    expect(member('google_project_iam_member', 'gcs_agent_publisher')).toMatchObject({ role: 'roles/pubsub.publisher', member: '${local.gcs_agent}' });
+    expect(member('google_storage_bucket_iam_member', 'artifacts_vertex_agent')).toMatchObject({ role: 'roles/storage.objectViewer', member: '${local.vertex_agent}' });
+    expect(member('google_service_account_iam_member', 'publish_mobile_signs_as_itself')).toMatchObject({
+      role: 'roles/iam.serviceAccountTokenCreator',
+      service_account_id: '${google_service_account.function["publishMobile"].name}',
+      member: '${google_service_account.function["publishMobile"].member}',
+    });
+    expect(member('google_project_iam_member', 'firebase_ml_admin')).toMatchObject({ role: 'roles/firebaseml.admin', member: '${google_service_account.function["publishMobile"].member}' });
+    expect(findBlock(fnModule, 'resource', 'google_cloud_run_v2_service_iam_member', 'invoker').body).toMatchObject({ role: 'roles/run.invoker', member: 'serviceAccount:${var.invoker_email}' });
+  });
+});
