@@ -11,7 +11,7 @@ import { startVertexEmulator, type VertexEmulator } from './vertex/vertex-emulat
 export interface LocalCloudOptions {
   projectId?: string;
   location?: string;
-  /** Keep Storage and Pub/Sub state here so `ferry up` survives a restart. */
+  /** Keep every emulator's state here so `ferry up` survives a restart. */
   dataDir?: string;
   /** Virtual length of a Vertex deployment (real ones take 15–30 minutes). */
   deployDurationMs?: number;
@@ -60,6 +60,7 @@ export async function startLocalCloud(options: LocalCloudOptions = {}): Promise<
       deployDurationMs: options.deployDurationMs ?? 0,
       timeScale: options.timeScale ?? 1,
       seed: options.seed ?? 1,
+      dataDir: options.dataDir && join(options.dataDir, 'vertex'),
       backend: {
         async load(artifactUri) {
           const { bucket, name } = parseGcsUri(artifactUri);
@@ -71,6 +72,7 @@ export async function startLocalCloud(options: LocalCloudOptions = {}): Promise<
     started.push(vertex);
     const firebaseMl = await startFirebaseMlEmulator({
       projectId,
+      dataDir: options.dataDir && join(options.dataDir, 'firebase-ml'),
       validationDelayMs: options.firebaseValidationMs,
       readObject: (gcsUri) => {
         const { bucket, name } = parseGcsUri(gcsUri);

@@ -2,6 +2,7 @@ import { createServer, type Server } from 'node:https';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { rmSync } from 'node:fs';
 import type { AddressInfo } from 'node:net';
+import { join } from 'node:path';
 import { FIREBASE_ML_EMULATOR_ENV } from '../../functions/adapters/firebase/firebase-app';
 import { FaultInjector } from '../faults';
 import { DEFAULT_MAX_MODEL_BYTES, validateTflite, type ReadObject, type ValidateModel } from './check-model-file';
@@ -9,6 +10,7 @@ import { parseJsonObject, readBody, sendError, sendJson } from './http-io';
 import { makeLocalCredentials } from './local-credentials';
 import { ModelRegistry } from './model-registry';
 import { checkUpdateMask } from './model-rules';
+import { loadFirebaseMlState, saveFirebaseMlState } from './persistence';
 import { faultError, RestError } from './rest-error';
 import { TokenIssuer } from './token-endpoint';
 import type { ModelJson } from './wire-types';
@@ -24,6 +26,12 @@ export interface FirebaseMlEmulatorOptions {
   validationDelayMs?: number;
   maxModelBytes?: number;
   now?: () => number;
+  /**
+   * Keep models, operations, access tokens, the CA and the service-account key here, so a
+   * restart with the same dataDir serves the same models to clients holding the old CA and key.
+   * Without it nothing outlives `stop()`.
+   */
+  dataDir?: string;
 }
 
 export interface FirebaseMlEmulator {
@@ -51,6 +59,7 @@ export interface RecordedCall {
 export type Method = 'models.create' | 'models.list' | 'models.get' | 'models.patch' | 'models.delete' | 'operations.get' | 'token';
 const API_PATH = /^\/v1beta2\/projects\/([^/]+)\/(models|operations)(?:\/([^/]+))?$/;
 export const DEFAULT_VALIDATION_DELAY_MS = 100;
+const MUTATING = new Set<Method>(['models.create', 'models.patch', 'models.delete']);
 /** `calls()` keeps the most recent calls only, so a long-running local stack does not grow without bound. */
 const MAX_RECORDED_CALLS = 1000;
 
@@ -63,7 +72,9 @@ const MAX_RECORDED_CALLS = 1000;
  */
 export async function startFirebaseMlEmulator(options: FirebaseMlEmulatorOptions): Promise<FirebaseMlEmulator> {
   const now = options.now ?? Date.now;
-  const creds = makeLocalCredentials(options.projectId);
+  const { dataDir } = options;
+  const saved = dataDir ? loadFirebaseMlState(dataDir, options.projectId) : undefined;
+  const creds = makeLocalCredentials(options.projectId, dataDir && join(dataDir, 'credentials'));
   const account = { clientEmail: creds.serviceAccount.client_email, publicKeyPem: creds.serviceAccountPublicKeyPem };
   const tokens = new TokenIssuer(account, now);
   const faults = new FaultInjector();
@@ -76,6 +87,21 @@ export async function startFirebaseMlEmulator(options: FirebaseMlEmulatorOptions
     signer: account,
     now,
   });
+  if (saved) {
+    tokens.restore(saved.tokens);
+    registry.restoreState(saved.registry);
+  }
+  const save = (): void => {
+    if (dataDir) saveFirebaseMlState(dataDir, { projectId: options.projectId, registry: registry.exportState(), tokens: tokens.issued() });
+  };
+  save();
+  registry.onChange = () => {
+    try {
+      save();
+    } catch (error) {
+      process.emitWarning(`Firebase ML emulator: could not save its state in ${dataDir}: ${(error as Error).message}`);
+    }
+  };
 
   const recorded: RecordedCall[] = [];
   const handle = async (req: IncomingMessage, res: ServerResponse): Promise<void> => {
@@ -84,6 +110,7 @@ export async function startFirebaseMlEmulator(options: FirebaseMlEmulatorOptions
       const form = await readBody(req);
       if (await injected('token', res)) return;
       const answer = tokens.exchange(form);
+      if (answer.status === 200) save();
       sendJson(res, answer.status, answer.body);
       return;
     }
@@ -103,7 +130,9 @@ export async function startFirebaseMlEmulator(options: FirebaseMlEmulatorOptions
     if (decision.latencyMs > 0) await new Promise((resolve) => setTimeout(resolve, decision.latencyMs));
     if (decision.fail) throw faultError(decision.fail.code, decision.fail.message);
     const id = match[3] === undefined ? '' : decodePathSegment(match[3]);
-    const result = await dispatch(method, id, url, body);
+    const result = await dispatch(method, id, url, body).finally(() => {
+      if (MUTATING.has(method)) save();
+    });
     if (decision.duplicate) throw new RestError('UNAVAILABLE', `${method} was applied but its response was lost (injected); retry`);
     sendJson(res, 200, result);
   };
@@ -133,6 +162,10 @@ export async function startFirebaseMlEmulator(options: FirebaseMlEmulatorOptions
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
     server.listen(options.port ?? 0, '127.0.0.1', () => resolve());
+  }).catch((error: unknown) => {
+    registry.stop(); // resumed validations must not finish (and save) for an emulator that never started
+    if (creds.temporary) rmSync(creds.dir, { recursive: true, force: true });
+    throw error;
   });
   const port = (server.address() as AddressInfo).port;
   const host = `127.0.0.1:${port}`;
@@ -154,7 +187,7 @@ export async function startFirebaseMlEmulator(options: FirebaseMlEmulatorOptions
       registry.stop();
       server.closeAllConnections();
       await new Promise<void>((resolve) => server.close(() => resolve()));
-      rmSync(creds.dir, { recursive: true, force: true });
+      if (creds.temporary) rmSync(creds.dir, { recursive: true, force: true });
     },
   };
 }

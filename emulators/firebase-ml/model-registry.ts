@@ -1,6 +1,7 @@
 import { checkModelFile, type ReadObject, type ValidateModel } from './check-model-file';
 import { parseModelFilter } from './list-filter';
 import { modelName, toModelJson, type ModelRecord } from './model-record';
+import type { PendingValidation, RegistryState } from './registry-state';
 import { checkDisplayName, checkPublished, checkTags, checkTfliteModel, type UpdatablePath } from './model-rules';
 import { resolveModelSource, type SignerCheck } from './model-source';
 import { RestError } from './rest-error';
@@ -31,10 +32,44 @@ export class ModelRegistry {
   private readonly records = new Map<string, ModelRecord>();
   private readonly operations = new Map<string, OperationJson>();
   private readonly timers = new Set<NodeJS.Timeout>();
+  /** Validations not finished yet, by operation name: what to redo if the emulator restarts. */
+  private readonly pending = new Map<string, PendingValidation>();
   private nextModelId = 10_000_001;
   private nextOperationId = 1;
+  /** Called when a delayed validation finishes, so the new state can be saved. */
+  onChange?: () => void;
 
   constructor(private readonly options: RegistryOptions) {}
+
+  /** Models, operations, counters and unfinished validations as plain values (a deep copy). */
+  exportState(): RegistryState {
+    return structuredClone({
+      nextModelId: this.nextModelId,
+      nextOperationId: this.nextOperationId,
+      models: [...this.records.values()],
+      operations: [...this.operations.values()],
+      pending: [...this.pending.values()],
+    });
+  }
+
+  /**
+   * Loads a saved state into this (empty) registry. A validation that was running when the
+   * emulator stopped is run again and finishes at its original time (at once if that has passed):
+   * the model stays locked until then, as it would have, and the operation gets its real verdict.
+   */
+  restoreState(state: RegistryState): void {
+    const saved = structuredClone(state);
+    this.nextModelId = saved.nextModelId;
+    this.nextOperationId = saved.nextOperationId;
+    for (const record of saved.models) this.records.set(record.id, record);
+    for (const operation of saved.operations) this.operations.set(operation.name, operation);
+    for (const job of saved.pending) {
+      const record = this.records.get(job.modelId);
+      const operation = this.operations.get(job.operation);
+      if (!record || !operation || operation.done) continue;
+      this.schedule(record, operation, job.gsUri, job.dueAtMs);
+    }
+  }
 
   async create(body: ModelRequestJson): Promise<OperationJson> {
     const displayName = checkDisplayName(body.displayName);
@@ -161,7 +196,12 @@ export class ModelRegistry {
     };
     this.operations.set(name, operation);
     record.activeOperation = name;
+    return this.schedule(record, operation, gsUri, this.options.now() + this.options.validationDelayMs);
+  }
+
+  private async schedule(record: ModelRecord, operation: OperationJson, gsUri: string, dueAtMs: number): Promise<OperationJson> {
     const finish = async (): Promise<void> => {
+      this.pending.delete(operation.name);
       const verdict = await checkModelFile(gsUri, this.options.readObject, this.options.validate, this.options.maxModelBytes);
       if (verdict.ok) Object.assign(record, { modelHash: verdict.modelHash, tflite: { gcsTfliteUri: gsUri, sizeBytes: verdict.sizeBytes } });
       else record.validationError = verdict.error;
@@ -171,19 +211,24 @@ export class ModelRegistry {
       operation.done = true;
       operation.response = toModelJson(this.options.projectId, record, true);
     };
-    if (this.options.validationDelayMs <= 0) {
+    const delayMs = dueAtMs - this.options.now();
+    if (delayMs <= 0) {
       await finish();
       return structuredClone(operation);
     }
+    this.pending.set(operation.name, { operation: operation.name, modelId: record.id, gsUri, dueAtMs });
     const snapshot = structuredClone(operation);
     const timer = setTimeout(() => {
       this.timers.delete(timer);
-      finish().catch((error: unknown) => {
-        delete record.activeOperation;
-        operation.done = true;
-        operation.error = { code: 13, message: `validation crashed: ${(error as Error).message}` };
-      });
-    }, this.options.validationDelayMs);
+      finish()
+        .catch((error: unknown) => {
+          this.pending.delete(operation.name);
+          delete record.activeOperation;
+          operation.done = true;
+          operation.error = { code: 13, message: `validation crashed: ${(error as Error).message}` };
+        })
+        .finally(() => this.onChange?.());
+    }, delayMs);
     this.timers.add(timer);
     return snapshot;
   }

@@ -33,6 +33,17 @@ export class TokenIssuer {
     return { status: 200, body: { access_token: token, expires_in: TOKEN_LIFETIME_S, token_type: 'Bearer' } };
   }
 
+  /** Unexpired tokens and their expiry (ms), so clients holding one keep working after a restart. */
+  issued(): Array<[string, number]> {
+    const now = this.now();
+    return [...this.tokens].filter(([, expiry]) => expiry > now);
+  }
+
+  /** Accepts again the tokens {@link issued} returned before a restart. */
+  restore(tokens: Array<[string, number]>): void {
+    for (const [token, expiry] of tokens) this.tokens.set(token, expiry);
+  }
+
   /** True when `authorization` carries a token this issuer handed out and that has not expired. */
   accepts(authorization: string | undefined): boolean {
     const token = /^Bearer (\S+)$/.exec(authorization ?? '')?.[1];

@@ -50,7 +50,8 @@ const DEPLOYED_ID_RE = /^[0-9]{1,10}$/;
  */
 export class EndpointRegistry {
   readonly endpoints = new Map<string, EndpointEntry>();
-  private etagCount = 0;
+  /** Saved and restored with the emulator's state (dataDir). */
+  etagCount = 0;
 
   constructor(private readonly newId: () => string) {}
 
@@ -68,7 +69,7 @@ export class EndpointRegistry {
   }
 
   /** Checks CreateEndpoint; the closure creates it when the operation completes. */
-  planCreate(parent: LocationName, req: Msg): { name: string; commit: () => Msg } {
+  planCreate(parent: LocationName, req: Msg): { name: string; ids: string[]; commit: () => Msg } {
     const ep = req.endpoint as Msg | undefined;
     if (!ep || typeof ep !== 'object') throw badField('endpoint', 'is required.');
     const displayName = checkText(ep.displayName, 'endpoint.display_name');
@@ -77,7 +78,8 @@ export class EndpointRegistry {
     if (wanted && !NUMERIC_ID_RE.test(wanted) && !NAMED_ID_RE.test(wanted)) {
       throw badField('endpoint_id', 'must be up to 10 digits without a leading zero, or up to 63 of [a-z0-9-] starting with a letter.');
     }
-    const name = `${locationPath(parent)}/endpoints/${wanted || this.newId()}`;
+    const ids = wanted ? [] : [this.newId()];
+    const name = `${locationPath(parent)}/endpoints/${wanted || ids[0]}`;
     const exists = (): void => {
       if (this.endpoints.has(name)) throw new RpcError(Code.ALREADY_EXISTS, `Endpoint ${name} already exists.`);
     };
@@ -100,7 +102,7 @@ export class EndpointRegistry {
       this.endpoints.set(name, entry);
       return this.toProto(entry);
     };
-    return { name, commit };
+    return { name, ids, commit };
   }
 
   list(parent: LocationName, filter: unknown): Msg[] {

@@ -2,6 +2,7 @@ import { genericMetadata } from './clock';
 import { deploymentStage } from './deployment-stage';
 import { checkResources, deployedModelProto, type DeployedModelRecord, type EndpointEntry, type LoadedModel } from './endpoint-registry';
 import { paginate } from './list-filter';
+import type { OperationReplay } from './operations';
 import type { Msg } from './protos';
 import { parseLocation } from './resource-names';
 import { Code, RpcError, badField, failedPrecondition, invalidArgument, notFound } from './rpc-error';
@@ -27,9 +28,9 @@ export function endpointServiceHandlers(ctx: VertexContext): Record<string, Hand
     metadataType: string,
     responseType: string,
     run: () => Promise<Msg>,
-    options: { stage?: boolean; onSettle?: () => void } = {},
+    options: { stage?: boolean; onSettle?: () => void; replay: OperationReplay },
   ): Promise<Msg> {
-    const { stage = false, onSettle } = options;
+    const { stage = false, onSettle, replay } = options;
     const created = Date.now();
     entry.pendingOperation = method;
     const op = await operations.start({
@@ -42,6 +43,7 @@ export function endpointServiceHandlers(ctx: VertexContext): Record<string, Hand
       responseType,
       durationMs: ctx.durationMs(method),
       run,
+      replay,
       settle: () => {
         entry.pendingOperation = undefined;
         onSettle?.();
@@ -62,6 +64,7 @@ export function endpointServiceHandlers(ctx: VertexContext): Record<string, Hand
         responseType: `${V1}.Endpoint`,
         durationMs: ctx.durationMs('CreateEndpoint'),
         run: plan.commit,
+        replay: { method: 'CreateEndpoint', request: req, ids: plan.ids },
       });
       return operations.toProto(op);
     },
@@ -125,7 +128,7 @@ export function endpointServiceHandlers(ctx: VertexContext): Record<string, Hand
         check();
         endpoints.endpoints.delete(entry.name);
         return {};
-      });
+      }, { replay: { method: 'DeleteEndpoint', request: req, ids: [] } });
     },
 
     async DeployModel(req) {
@@ -172,7 +175,7 @@ export function endpointServiceHandlers(ctx: VertexContext): Record<string, Hand
           loaded.dispose?.();
           throw err;
         }
-      }, { stage: true, onSettle: () => (version.deploying -= 1) });
+      }, { stage: true, onSettle: () => (version.deploying -= 1), replay: { method: 'DeployModel', request: req, ids: id === dm.id ? [] : [id] } });
     },
 
     async UndeployModel(req) {
@@ -194,7 +197,7 @@ export function endpointServiceHandlers(ctx: VertexContext): Record<string, Hand
         if (version) version.deployedModels = version.deployedModels.filter((d) => !(d.endpoint === entry.name && d.deployedModelId === record.id));
         record.loaded.dispose?.();
         return {};
-      });
+      }, { replay: { method: 'UndeployModel', request: req, ids: [] } });
     },
   };
 }

@@ -42,7 +42,8 @@ const MODEL_ID_RE = /^[a-z_][a-z0-9_-]{0,62}$/;
  */
 export class ModelRegistry {
   readonly models = new Map<string, ModelEntry>();
-  private etagCount = 0;
+  /** Saved and restored with the emulator's state (dataDir). */
+  etagCount = 0;
 
   constructor(private readonly newId: () => string) {}
 
@@ -64,7 +65,7 @@ export class ModelRegistry {
   }
 
   /** Checks an UploadModel request; the returned closure commits it (re-checking aliases then). */
-  planUpload(parent: LocationName, req: Msg): { name: string; commit: () => { model: string; modelVersionId: string } } {
+  planUpload(parent: LocationName, req: Msg): { name: string; ids: string[]; commit: () => { model: string; modelVersionId: string } } {
     const model = req.model as Msg | undefined;
     if (!model || typeof model !== 'object') throw badField('model', 'is required.');
     const displayName = checkText(model.displayName, 'model.display_name');
@@ -74,6 +75,7 @@ export class ModelRegistry {
       throw badField('model.container_spec.image_uri', 'is required: give a serving container image (a prebuilt TensorFlow one for SavedModels).');
     }
     let target: string;
+    const ids: string[] = [];
     if (req.parentModel) {
       const ref = parseModelName(req.parentModel, 'parent_model');
       if (ref.version) throw badField('parent_model', 'must name a model without @version.');
@@ -84,7 +86,8 @@ export class ModelRegistry {
       if (req.modelId !== undefined && req.modelId !== '' && !MODEL_ID_RE.test(req.modelId)) {
         throw badField('model_id', 'must be at most 63 characters of [a-z0-9_-], not starting with a digit or hyphen.');
       }
-      target = `${locationPath(parent)}/models/${req.modelId || this.newId()}`;
+      if (!req.modelId) ids.push(this.newId());
+      target = `${locationPath(parent)}/models/${req.modelId || ids[0]}`;
       if (this.models.has(target)) throw new RpcError(Code.ALREADY_EXISTS, `Model ${target} already exists.`);
     }
     const check = (): ModelEntry | undefined => {
@@ -131,7 +134,7 @@ export class ModelRegistry {
       this.models.set(target, entry);
       return { model: target, modelVersionId: versionId };
     };
-    return { name: target, commit };
+    return { name: target, ids, commit };
   }
 
   /** ListModels: the default version of each model under `parent` matching `filter`. */

@@ -25,6 +25,7 @@ export function modelServiceHandlers(ctx: VertexContext): Record<string, Handler
         responseType: `${V1}.UploadModelResponse`,
         durationMs: ctx.durationMs('UploadModel'),
         run: plan.commit,
+        replay: { method: 'UploadModel', request: req, ids: plan.ids },
       });
       return operations.toProto(op);
     },
@@ -59,6 +60,7 @@ export function modelServiceHandlers(ctx: VertexContext): Record<string, Handler
         metadata: () => ({ genericMetadata: genericMetadata(created) }),
         responseType: 'google.protobuf.Empty',
         durationMs: ctx.durationMs('DeleteModel'),
+        replay: { method: 'DeleteModel', request: req, ids: [] },
         run: () => {
           models.checkDelete(req.name);
           models.models.delete(entry.name);
@@ -77,6 +79,7 @@ export function modelServiceHandlers(ctx: VertexContext): Record<string, Handler
         metadata: () => ({ genericMetadata: genericMetadata(created) }),
         responseType: 'google.protobuf.Empty',
         durationMs: ctx.durationMs('DeleteModelVersion'),
+        replay: { method: 'DeleteModelVersion', request: req, ids: [] },
         run: () => {
           models.checkDeleteVersion(req.name);
           entry.versions.delete(version.versionId);

@@ -1,5 +1,23 @@
 import { Code, RpcError, notFound } from './rpc-error';
 import type { Msg, VertexProtos } from './protos';
+import type { LroMethod } from './vertex-context';
+
+/**
+ * What it takes to redo an operation after a restart: the RPC, its request, and the ids it drew
+ * (so the replay names the same resources). JSON-safe, because it is saved in dataDir.
+ */
+export interface OperationReplay {
+  method: LroMethod;
+  request: Msg;
+  ids: string[];
+}
+
+/** Name and schedule of an operation being replayed after a restart. */
+export interface ResumedOperation {
+  name: string;
+  startedAt: number;
+  durationMs: number;
+}
 
 /** One long-running operation as the emulator keeps it. */
 export interface OperationRecord {
@@ -15,6 +33,7 @@ export interface OperationRecord {
   timer?: NodeJS.Timeout;
   waiters: Array<() => void>;
   settle?: () => void;
+  replay?: OperationReplay;
 }
 
 /** What {@link OperationStore.start} needs to run one operation. */
@@ -30,6 +49,8 @@ export interface StartOperation {
   run: () => Promise<Msg> | Msg;
   /** Called once when the operation ends, whichever way (done, failed, cancelled). */
   settle?: () => void;
+  /** How to redo it if the emulator restarts before it is done (dataDir). */
+  replay?: OperationReplay;
 }
 
 /**
@@ -39,22 +60,28 @@ export interface StartOperation {
  */
 export class OperationStore {
   private readonly ops = new Map<string, OperationRecord>();
-  private nextId = 1;
+  /** Saved and restored with the emulator's state (dataDir). */
+  nextId = 1;
+  /** Called after an operation completes on its own (timer), so the new state can be saved. */
+  onChange?: () => void;
+  private resuming?: ResumedOperation;
 
   constructor(private readonly protos: VertexProtos) {}
 
   /** Starts an operation; with no duration the work runs before the first answer, which is then already done. */
   async start(spec: StartOperation): Promise<OperationRecord> {
-    const id = String(8000000000000000000n + BigInt(this.nextId++));
+    const resumed = this.resuming;
+    this.resuming = undefined;
     const record: OperationRecord = {
-      name: `${spec.parent}/operations/${id}`,
+      name: resumed?.name ?? `${spec.parent}/operations/${String(8000000000000000000n + BigInt(this.nextId++))}`,
       done: false,
-      startedAt: Date.now(),
-      durationMs: spec.durationMs,
+      startedAt: resumed?.startedAt ?? Date.now(),
+      durationMs: resumed?.durationMs ?? spec.durationMs,
       metadataType: spec.metadataType,
       metadata: spec.metadata,
       waiters: [],
       settle: spec.settle,
+      replay: spec.replay,
     };
     this.ops.set(record.name, record);
     const complete = async (): Promise<void> => {
@@ -67,12 +94,43 @@ export class OperationStore {
       }
       this.finish(record);
     };
-    if (spec.durationMs <= 0) await complete();
+    const waitMs = resumed ? resumed.startedAt + resumed.durationMs - Date.now() : spec.durationMs;
+    if (waitMs <= 0) await complete();
     else {
-      record.timer = setTimeout(() => void complete(), spec.durationMs);
+      record.timer = setTimeout(() => void complete().then(() => this.onChange?.()), waitMs);
       record.timer.unref();
     }
     return record;
+  }
+
+  /**
+   * Redoes an operation that was in flight when the emulator stopped, under its old name and
+   * schedule: `replay` calls the RPC handler again, whose `start` picks up `saved`. If the replay
+   * is refused, the operation ends with that error, so a client polling it still gets an answer.
+   */
+  async resume(saved: ResumedOperation, replay: () => Promise<unknown>): Promise<void> {
+    this.resuming = saved;
+    try {
+      await replay();
+    } catch (err) {
+      if (!this.ops.has(saved.name)) {
+        const error = err instanceof RpcError ? { code: err.code, message: err.message } : { code: Code.INTERNAL, message: (err as Error).message };
+        this.restoreDone({ ...saved, metadataType: 'google.protobuf.Empty', metadata: {}, error });
+      }
+    } finally {
+      this.resuming = undefined;
+    }
+  }
+
+  /** Puts back a finished operation read from dataDir. */
+  restoreDone(saved: ResumedOperation & { metadataType: string; metadata: Msg; response?: { type: string; value: Msg }; error?: { code: number; message: string } }): void {
+    const { metadata, ...rest } = saved;
+    this.ops.set(saved.name, { ...rest, done: true, metadata: () => metadata, waiters: [] });
+  }
+
+  /** Every operation, oldest first (to save them). */
+  all(): OperationRecord[] {
+    return [...this.ops.values()];
   }
 
   get(name: unknown): OperationRecord {

@@ -8,9 +8,10 @@ import { ModelRegistry } from './model-registry';
 import { modelServiceHandlers } from './model-service';
 import { OperationStore } from './operations';
 import { operationsHandlers } from './operations-service';
+import { loadVertexState, saveVertexState, type VertexIds } from './persistence';
 import { predictionServiceHandlers } from './prediction-service';
 import { SERVICES, loadVertexProtos } from './protos';
-import { unaryService } from './unary';
+import { unaryService, type Handler } from './unary';
 import type { LroMethod, PredictionBackend, VertexContext } from './vertex-context';
 import { snapshot, type VertexState } from './vertex-state';
 
@@ -32,6 +33,11 @@ export interface VertexEmulatorOptions {
   /** Seed for traffic routing. */
   seed?: number;
   backend: PredictionBackend;
+  /**
+   * Keep models, endpoints and operations in `<dataDir>/vertex-emulator.json` so a restart with
+   * the same dataDir resumes where it stopped; without it nothing is written.
+   */
+  dataDir?: string;
 }
 
 /** A running emulator; point the official clients at `endpoint`:`port`. */
@@ -64,9 +70,10 @@ export async function startVertexEmulator(options: VertexEmulatorOptions): Promi
   if (!(timeScale >= 0) || !Number.isFinite(timeScale)) throw new Error(`startVertexEmulator: timeScale must be a finite number >= 0, got ${timeScale}`);
   const protos = loadVertexProtos();
   const durations = new Map<LroMethod, number>([['DeployModel', deployDurationMs]]);
+  const ids: VertexIds = { models: idSequence(1000000000000000000n), endpoints: idSequence(2000000000000000000n) };
   const ctx: VertexContext = {
-    models: new ModelRegistry(idSequence(1000000000000000000n)),
-    endpoints: new EndpointRegistry(idSequence(2000000000000000000n)),
+    models: new ModelRegistry(ids.models),
+    endpoints: new EndpointRegistry(ids.endpoints),
     operations: new OperationStore(protos),
     backend,
     durationMs: (method) => (durations.get(method) ?? 0) * timeScale,
@@ -74,13 +81,33 @@ export async function startVertexEmulator(options: VertexEmulatorOptions): Promi
   };
   const faults = new FaultInjector();
   const calls = new Map<string, number>();
+  const model = modelServiceHandlers(ctx);
+  const endpoint = endpointServiceHandlers(ctx);
+  let save = (): void => undefined;
+  if (options.dataDir) {
+    const dataDir = options.dataDir;
+    await loadVertexState(dataDir, ctx, ids, { ...model, ...endpoint });
+    save = () => saveVertexState(dataDir, ctx, ids);
+    save();
+    ctx.operations.onChange = () => {
+      try {
+        save();
+      } catch (err) {
+        process.emitWarning(`Vertex AI emulator: could not save its state in ${dataDir}: ${(err as Error).message}`);
+      }
+    };
+  }
+  const saving = (handlers: Record<string, Handler>): Record<string, Handler> => savingAfter(handlers, () => save());
   const server = new Server({ 'grpc.max_receive_message_length': MAX_MESSAGE_BYTES, 'grpc.max_send_message_length': MAX_MESSAGE_BYTES });
-  server.addService(protos.service(SERVICES.model), unaryService(faults, calls, modelServiceHandlers(ctx)));
-  server.addService(protos.service(SERVICES.endpoint), unaryService(faults, calls, endpointServiceHandlers(ctx)));
+  server.addService(protos.service(SERVICES.model), unaryService(faults, calls, saving(model)));
+  server.addService(protos.service(SERVICES.endpoint), unaryService(faults, calls, saving(endpoint)));
   server.addService(protos.service(SERVICES.prediction), unaryService(faults, calls, predictionServiceHandlers(ctx)));
-  server.addService(protos.service(SERVICES.operations), unaryService(faults, calls, operationsHandlers(ctx)));
+  server.addService(protos.service(SERVICES.operations), unaryService(faults, calls, saving(operationsHandlers(ctx))));
   const port = await new Promise<number>((resolve, reject) => {
     server.bindAsync(`127.0.0.1:${options.port ?? 0}`, ServerCredentials.createInsecure(), (err, bound) => (err ? reject(err) : resolve(bound)));
+  }).catch((err: unknown) => {
+    ctx.operations.stopAll(); // replayed operations must not finish (and save) for an emulator that never started
+    throw err;
   });
   return {
     endpoint: '127.0.0.1',
@@ -104,4 +131,29 @@ export async function startVertexEmulator(options: VertexEmulatorOptions): Promi
       });
     },
   };
+}
+
+/** RPCs that change state; reads (Get/List/Predict/WaitOperation) never write the state file. */
+const MUTATING = new Set([
+  'UploadModel', 'MergeVersionAliases', 'DeleteModel', 'DeleteModelVersion',
+  'CreateEndpoint', 'UpdateEndpoint', 'DeleteEndpoint', 'DeployModel', 'UndeployModel',
+  'DeleteOperation', 'CancelOperation',
+]);
+
+/** Saves after every mutating RPC, before it is answered, so an acknowledged change is on disk. */
+function savingAfter(handlers: Record<string, Handler>, save: () => void): Record<string, Handler> {
+  return Object.fromEntries(
+    Object.entries(handlers).map(([rpc, handler]) => [
+      rpc,
+      MUTATING.has(rpc)
+        ? async (req: Parameters<Handler>[0]) => {
+          try {
+            return await handler(req);
+          } finally {
+            save();
+          }
+        }
+        : handler,
+    ]),
+  );
 }
