@@ -1,6 +1,9 @@
 import type { Gates } from '../workflow/types';
 import { candidateAnswers, percentile, totalRequests, type ModelTally, type ValidationTally } from './tally';
 
+/** Incumbent requests needed before its p95 is compared with the candidate's. */
+export const MIN_LATENCY_SAMPLES = 10;
+
 export interface ModelSummary {
   deployedModelId: string;
   requests: number;
@@ -58,9 +61,14 @@ export function evaluateGates(gates: Gates, tally: ValidationTally, minCandidate
   if (gates.maxP95LatencyMs !== undefined && candidate.p95LatencyMs > gates.maxP95LatencyMs) {
     reasons.push(`p95 latency ${candidate.p95LatencyMs.toFixed(1)} ms is above ${gates.maxP95LatencyMs} ms`);
   }
-  if (gates.maxP95LatencyRatio !== undefined && incumbent && incumbent.p95LatencyMs > 0) {
+  // The ratio needs enough samples of the incumbent to mean anything, and a few milliseconds of
+  // jitter on a fast model is not a regression: both must hold to reject.
+  if (gates.maxP95LatencyRatio !== undefined && incumbent && incumbent.requests >= MIN_LATENCY_SAMPLES && incumbent.p95LatencyMs > 0) {
     const ratio = candidate.p95LatencyMs / incumbent.p95LatencyMs;
-    if (ratio > gates.maxP95LatencyRatio) reasons.push(`p95 latency is ${ratio.toFixed(2)}× the incumbent's, above ${gates.maxP95LatencyRatio}×`);
+    const slower = candidate.p95LatencyMs - incumbent.p95LatencyMs;
+    if (ratio > gates.maxP95LatencyRatio && slower > (gates.latencySlackMs ?? 0)) {
+      reasons.push(`p95 latency is ${ratio.toFixed(2)}× the incumbent's (${slower.toFixed(1)} ms slower), above ${gates.maxP95LatencyRatio}× and ${gates.latencySlackMs} ms`);
+    }
   }
   return { passed: reasons.length === 0, reasons, candidate, incumbent, requests, failedRequests: tally.failedRequests, errorRate };
 }

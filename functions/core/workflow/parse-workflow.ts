@@ -106,6 +106,7 @@ function withDefaults(raw: RawWorkflow, file: string): Workflow {
         maxErrorRate: raw.validation.gates?.maxErrorRate ?? WORKFLOW_DEFAULTS.maxErrorRate,
         maxP95LatencyMs: raw.validation.gates?.maxP95LatencyMs,
         maxP95LatencyRatio: raw.validation.gates?.maxP95LatencyRatio,
+        latencySlackMs: raw.validation.gates?.latencySlackMs ?? WORKFLOW_DEFAULTS.latencySlackMs,
       },
     },
     mobile: raw.mobile && {

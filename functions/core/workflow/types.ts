@@ -47,6 +47,8 @@ export interface Gates {
   maxErrorRate: number;
   maxP95LatencyMs?: number;
   maxP95LatencyRatio?: number;
+  /** The ratio gate fails only when the candidate is also this much slower in milliseconds. */
+  latencySlackMs?: number;
 }
 
 export const WORKFLOW_DEFAULTS = {
@@ -57,6 +59,7 @@ export const WORKFLOW_DEFAULTS = {
   minCandidateAnswers: 20,
   maxRequests: 2000,
   minMatchRate: 1,
+  latencySlackMs: 20,
   maxErrorRate: 0,
   mobileMaxSizeBytes: 100 * 1024 * 1024,
 } as const;

@@ -23,11 +23,17 @@ describe('evaluateGates', () => {
     ['wrong answers', tallyOf({ answers: 30, wrong: 30 }, { answers: 100 }), /match rate 0\.0 % is below 99\.0 % \(first mismatch: prediction\[0\]/],
     ['too few answers', tallyOf({ answers: 5 }, { answers: 100 }), /answered 5 golden examples, fewer than the 20 needed/],
     ['errors', tallyOf({ answers: 30 }, { answers: 60 }, 10), /error rate 10\.0 % is above 1\.0 % \(last error: UNAVAILABLE\)/],
-    ['slowness against the incumbent', tallyOf({ answers: 30, latency: 50 }, { answers: 100, latency: 10 }), /p95 latency is 5\.00× the incumbent's/],
+    ['slowness against the incumbent', tallyOf({ answers: 30, latency: 50 }, { answers: 100, latency: 10 }), /p95 latency is 5\.00× the incumbent's \(40\.0 ms slower\)/],
   ])('rejects %s with the reason and numbers', (_name, tally, reason) => {
     const decision = evaluateGates(gates, tally, 20);
     expect(decision.passed).toBe(false);
     expect(decision.reasons.join('; ')).toMatch(reason);
+  });
+
+  it('ignores latency ratios within the slack, and incumbents with too few samples', () => {
+    expect(evaluateGates({ ...gates, latencySlackMs: 20 }, tallyOf({ answers: 30, latency: 15 }, { answers: 100, latency: 2 }), 20).passed).toBe(true);
+    expect(evaluateGates({ ...gates, latencySlackMs: 20 }, tallyOf({ answers: 30, latency: 50 }, { answers: 100, latency: 2 }), 20).passed).toBe(false);
+    expect(evaluateGates(gates, tallyOf({ answers: 30, latency: 50 }, { answers: 5, latency: 2 }), 20).passed).toBe(true);
   });
 
   it('applies an absolute latency gate when there is no incumbent', () => {
