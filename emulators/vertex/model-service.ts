@@ -13,6 +13,25 @@ const V1 = 'google.cloud.aiplatform.v1';
  */
 export function modelServiceHandlers(ctx: VertexContext): Record<string, Handler> {
   const { models, operations } = ctx;
+
+  /** A delete LRO: checks again when it runs, since the model may have changed meanwhile. */
+  const deleteOperation = async (parent: string, method: 'DeleteModel' | 'DeleteModelVersion', req: Parameters<Handler>[0], remove: () => void) => {
+    const created = Date.now();
+    const op = await operations.start({
+      parent,
+      metadataType: `${V1}.DeleteOperationMetadata`,
+      metadata: () => ({ genericMetadata: genericMetadata(created) }),
+      responseType: 'google.protobuf.Empty',
+      durationMs: ctx.durationMs(method),
+      replay: { method, request: req, ids: [] },
+      run: () => {
+        remove();
+        return {};
+      },
+    });
+    return operations.toProto(op);
+  };
+
   return {
     async UploadModel(req) {
       const parent = parseLocation(req.parent, 'parent');
@@ -53,41 +72,19 @@ export function modelServiceHandlers(ctx: VertexContext): Record<string, Handler
 
     async DeleteModel(req) {
       const entry = models.checkDelete(req.name);
-      const created = Date.now();
-      const op = await operations.start({
-        parent: entry.name,
-        metadataType: `${V1}.DeleteOperationMetadata`,
-        metadata: () => ({ genericMetadata: genericMetadata(created) }),
-        responseType: 'google.protobuf.Empty',
-        durationMs: ctx.durationMs('DeleteModel'),
-        replay: { method: 'DeleteModel', request: req, ids: [] },
-        run: () => {
-          models.checkDelete(req.name);
-          models.models.delete(entry.name);
-          return {};
-        },
+      return deleteOperation(entry.name, 'DeleteModel', req, () => {
+        models.checkDelete(req.name);
+        models.models.delete(entry.name);
       });
-      return operations.toProto(op);
     },
 
     async DeleteModelVersion(req) {
       const { entry, version } = models.checkDeleteVersion(req.name);
-      const created = Date.now();
-      const op = await operations.start({
-        parent: entry.name,
-        metadataType: `${V1}.DeleteOperationMetadata`,
-        metadata: () => ({ genericMetadata: genericMetadata(created) }),
-        responseType: 'google.protobuf.Empty',
-        durationMs: ctx.durationMs('DeleteModelVersion'),
-        replay: { method: 'DeleteModelVersion', request: req, ids: [] },
-        run: () => {
-          models.checkDeleteVersion(req.name);
-          entry.versions.delete(version.versionId);
-          if (entry.versions.size === 0) models.models.delete(entry.name);
-          return {};
-        },
+      return deleteOperation(entry.name, 'DeleteModelVersion', req, () => {
+        models.checkDeleteVersion(req.name);
+        entry.versions.delete(version.versionId);
+        if (entry.versions.size === 0) models.models.delete(entry.name);
       });
-      return operations.toProto(op);
     },
   };
 }
