@@ -1,5 +1,8 @@
 import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { countStorageCalls } from './call-counter';
+import { startMessageRecorder, type MessageRecorder } from './dead-letter-recorder';
+import { startFunctionProcesses, type FunctionProcesses } from './functions-host/function-processes';
 import { startLocalCloud, type LocalCloud, type LocalCloudOptions } from './local-cloud';
 
 export interface LocalStackOptions extends LocalCloudOptions {
@@ -10,6 +13,11 @@ export interface LocalStackOptions extends LocalCloudOptions {
   awaitBudgetMs?: number;
   /** Delivery attempts before a message goes to ferry.dead-letter. */
   maxDeliveryAttempts?: number;
+  /**
+   * Serve each function in its own child process (as separate Cloud Functions instances are), so
+   * a test can kill one mid-call and start it again. Default: all in this process.
+   */
+  functionProcesses?: boolean;
 }
 
 export interface LocalStack {
@@ -17,8 +25,16 @@ export interface LocalStack {
   buckets: { artifacts: string; state: string; mobile: string };
   /** Each function's URL, served by the Functions Framework. */
   functions: Record<string, string>;
-  /** Messages parked on ferry.dead-letter, and storage events Eventarc would have given up on. */
+  /**
+   * Everything on ferry.dead-letter (forwarded by a dead-letter policy, or published there by a
+   * function that could not use a message), and storage events Eventarc would have given up on.
+   */
   deadLetters(): Array<{ source: string; data: unknown; attributes?: Record<string, string> }>;
+  /** Storage JSON API calls received since start (or `resetStorageCalls`), by method (`objects.list`, ...). */
+  storageCalls(): Record<string, number>;
+  resetStorageCalls(): void;
+  /** With `functionProcesses`: kill and restart function instances. */
+  processes?: FunctionProcesses;
   stop(): Promise<void>;
 }
 
@@ -30,6 +46,9 @@ export const TRIGGERS: Record<string, string> = {
   'ferry.model.deployed': 'validatePredictions',
   'ferry.tflite.ready': 'publishMobile',
 };
+
+/** The entry points (functions/index exports the same list; not imported here so process mode stays light). */
+const FUNCTION_NAMES = ['onArtifact', 'registerModel', 'deployModel', 'awaitOperation', 'validatePredictions', 'publishMobile'] as const;
 
 /** Eventarc's retry policy for gen2 triggers with retries on: 10 s to 600 s, scaled locally. */
 const RETRY = { minBackoffS: 10, maxBackoffS: 600 };
@@ -44,6 +63,9 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
   const timeScale = options.timeScale ?? 0.001;
   const cloud = await startLocalCloud({ ...options, timeScale });
   const servers: Server[] = [];
+  const calls = countStorageCalls(cloud.storage.port);
+  let processes: FunctionProcesses | undefined;
+  let recorder: MessageRecorder | undefined;
   try {
     const buckets = { artifacts: 'ferry-artifacts', state: 'ferry-state', mobile: 'ferry-mobile' };
     for (const bucket of Object.values(buckets)) cloud.storage.createBucket(bucket);
@@ -54,14 +76,19 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
       FERRY_AWAIT_BUDGET_MS: String(options.awaitBudgetMs ?? 3000),
       ...(options.workflowsDir ? { FERRY_WORKFLOWS_DIR: options.workflowsDir } : {}),
     });
-    const { ENTRY_POINTS } = await import('../functions/index');
-    const { getTestServer } = await import('@google-cloud/functions-framework/testing');
     const functions: Record<string, string> = {};
-    for (const name of ENTRY_POINTS) {
-      const server = getTestServer(name);
-      await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-      servers.push(server);
-      functions[name] = `http://127.0.0.1:${(server.address() as AddressInfo).port}/`;
+    if (options.functionProcesses) {
+      processes = await startFunctionProcesses(FUNCTION_NAMES, { ...process.env }, process.env.FERRY_LOG_FILE);
+      Object.assign(functions, processes.urls);
+    } else {
+      const { ENTRY_POINTS } = await import('../functions/index');
+      const { getTestServer } = await import('@google-cloud/functions-framework/testing');
+      for (const name of ENTRY_POINTS) {
+        const server = getTestServer(name);
+        await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+        servers.push(server);
+        functions[name] = `http://127.0.0.1:${(server.address() as AddressInfo).port}/`;
+      }
     }
     const { PubSub } = await import('@google-cloud/pubsub');
     const pubsub = new PubSub({ apiEndpoint: cloud.pubsub.host, projectId: cloud.projectId });
@@ -77,6 +104,9 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
       });
     }
     await pubsub.topic(TOPICS.deadLetter).createSubscription('ferry-dead-letter-inbox');
+    recorder = await startMessageRecorder();
+    await pubsub.topic(TOPICS.deadLetter).createSubscription('ferry-dead-letter-recorder', { pushConfig: { pushEndpoint: recorder.url } });
+    const recorded = recorder;
     await pubsub.topic(TOPICS.runEvents).createSubscription('ferry-run-events-audit');
     await pubsub.close();
     const storageTrigger = cloud.storage.subscribe({
@@ -90,20 +120,39 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
       cloud,
       buckets,
       functions,
-      deadLetters: () => [
-        ...cloud.pubsub.deadLetters().map((m) => ({ source: m.sourceSubscription, data: parseJson(m.data), attributes: m.attributes })),
-        ...storageTrigger.deliveryStats().droppedEvents.map((d) => ({ source: 'onArtifact (storage trigger)', data: d.event, attributes: { lastError: d.lastError } })),
-      ],
+      deadLetters: () => {
+        const forwarded = cloud.pubsub.deadLetters();
+        const ids = new Set(forwarded.map((m) => m.messageId));
+        return [
+          ...forwarded.map((m) => ({ source: m.sourceSubscription, data: parseJson(m.data), attributes: m.attributes })),
+          ...recorded
+            .messages()
+            .filter((m) => !ids.has(m.messageId))
+            .map((m) => ({ source: `published to ${TOPICS.deadLetter}`, data: parseJson(m.data), attributes: m.attributes })),
+          ...storageTrigger.deliveryStats().droppedEvents.map((d) => ({ source: 'onArtifact (storage trigger)', data: d.event, attributes: { lastError: d.lastError } })),
+        ];
+      },
+      storageCalls: () => calls.counts(),
+      resetStorageCalls: () => calls.reset(),
+      processes,
       stop: async () => {
         storageTrigger.close();
+        calls.close();
+        await recorded.stop();
         await Promise.all(servers.map((s) => new Promise((resolve) => s.close(resolve))));
-        const { closeClients } = await import('../functions/entry/wiring');
-        await closeClients();
+        if (processes) await processes.stop();
+        else {
+          const { closeClients } = await import('../functions/entry/wiring');
+          await closeClients();
+        }
         await cloud.stop();
       },
     };
   } catch (error) {
+    calls.close();
+    await recorder?.stop();
     await Promise.all(servers.map((s) => new Promise((resolve) => s.close(resolve))));
+    await processes?.stop();
     await cloud.stop();
     throw error;
   }

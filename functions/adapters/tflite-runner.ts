@@ -1,15 +1,18 @@
 import type { TfliteRunner } from '../pipeline/ports';
 
-/** Runs candidates with Google's TFLite runtime (WASM), loading it only when a mobile model arrives. */
+/**
+ * Runs candidates with Google's TFLite runtime (WASM), loading it only when a mobile model arrives.
+ * Each call loads its own model and frees it afterwards: two runs on one instance must never share
+ * (or dispose) each other's model, and loading a model costs well under a millisecond.
+ */
 export class WasmTfliteRunner implements TfliteRunner {
-  private loaded?: { bytes: Uint8Array; model: import('../runtime/tflite/load-tflite-model').TfliteModel };
-
   async predict(bytes: Uint8Array, instances: unknown[]): Promise<unknown[]> {
-    if (this.loaded?.bytes !== bytes) {
-      this.loaded?.model.dispose();
-      const { loadTfliteModel } = await import('../runtime/tflite/load-tflite-model');
-      this.loaded = { bytes, model: await loadTfliteModel(bytes) };
+    const { loadTfliteModel } = await import('../runtime/tflite/load-tflite-model');
+    const model = await loadTfliteModel(bytes);
+    try {
+      return await model.predict(instances);
+    } finally {
+      model.dispose();
     }
-    return this.loaded.model.predict(instances);
   }
 }

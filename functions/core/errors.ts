@@ -12,6 +12,8 @@ const TRANSIENT_GRPC = new Set([
   14, // UNAVAILABLE
 ]);
 const TRANSIENT_NODE = new Set(['ECONNRESET', 'ECONNREFUSED', 'ETIMEDOUT', 'EPIPE', 'EAI_AGAIN', 'ENOTFOUND', 'ESOCKETTIMEDOUT']);
+/** firebase-admin reports no HTTP status, only `<service>/<code>` (e.g. `machine-learning/resource-exhausted` for a 429). */
+const TRANSIENT_FIREBASE = new Set(['resource-exhausted', 'service-unavailable', 'deadline-exceeded', 'aborted', 'internal-error']);
 
 export type ErrorClass = 'transient' | 'permanent';
 
@@ -22,6 +24,7 @@ export function classifyError(error: unknown): ErrorClass {
   if (http !== undefined) return http === 429 || http === 408 || http >= 500 ? 'transient' : 'permanent';
   if (typeof code === 'number') return TRANSIENT_GRPC.has(code) ? 'transient' : 'permanent';
   if (typeof code === 'string' && TRANSIENT_NODE.has(code)) return 'transient';
+  if (typeof code === 'string' && code.includes('/') && TRANSIENT_FIREBASE.has(code.slice(code.indexOf('/') + 1))) return 'transient';
   return 'permanent';
 }
 

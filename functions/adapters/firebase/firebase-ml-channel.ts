@@ -24,6 +24,17 @@ export class FirebaseMlChannel implements MobileChannel {
   }
 
   async publish(release: MobileRelease): Promise<string> {
+    try {
+      return await this.publishOnce(release);
+    } catch (error) {
+      // A model still locked by an earlier validation (another run, or this run's first attempt) is
+      // a reason to try again later, not to fail; firebase-admin gives no status code for it.
+      if (/locked/i.test((error as Error).message)) throw Object.assign(error as Error, { code: 10 });
+      throw error;
+    }
+  }
+
+  private async publishOnce(release: MobileRelease): Promise<string> {
     const ml = this.ml();
     const options = { displayName: release.modelName, tags: release.tags, tfliteModel: { gcsTfliteUri: release.gcsUri } };
     const { models } = await ml.listModels({ filter: `display_name = ${release.modelName}` });

@@ -51,10 +51,8 @@ export async function onArtifact(deps: OnArtifactDeps, object: StorageObjectData
     await startRun(deps, object.bucket, match, runId);
     return;
   }
-  const recheck = async () => {
-    const present = new Set((await deps.objects.list(object.bucket, match.root)).map((o) => o.name.slice(match.root.length)));
-    return missing.filter((file) => !present.has(file));
-  };
+  // Everything still missing by a fresh listing: an earlier listing may have been partial.
+  const recheck = async () => deps.checker.missingFiles(match.workflow.name, object.bucket, match.root, await deps.objects.list(object.bucket, match.root));
   if (await recordMissing(deps.pending, runId, missing, recheck)) await startRun(deps, object.bucket, match, runId);
   else deps.log.info(`${match.root}: waiting for ${missing.length} file(s), e.g. ${missing[0]}`, { runId });
 }

@@ -8,26 +8,44 @@ interface PendingFiles {
 const CAS_ATTEMPTS = 20;
 const key = (runId: string) => `pending/${runId}.json`;
 
+/** Write-then-recheck rounds before the delivery is retried instead (each round learns more files). */
+const RECHECK_ROUNDS = 5;
+
 /**
- * Records the files an artifact still lacks (replacing an older record: the newest full listing
- * is the truth), then checks once more for files that landed while it was being written, since
- * their events may have found no record. True when nothing is missing any more.
+ * Records the files an artifact still lacks (replacing an older record), then lists again for
+ * files that landed while it was being written, since their events may have found no record.
+ * `recheck` returns everything still missing by a fresh listing, not just `missing`: a record
+ * written from a partial listing (before saved_model.pb or the index was there, possibly racing a
+ * handler that knew every shard) is completed with what it lacked, so the record can only empty
+ * once the folder is complete. True when nothing is missing any more.
  */
 export async function recordMissing(store: DocumentStore, runId: string, missing: string[], recheck: () => Promise<string[]>): Promise<boolean> {
+  let recorded = missing;
+  for (let round = 0; round < RECHECK_ROUNDS; round += 1) {
+    await writeMissing(store, runId, recorded, round > 0);
+    const stillMissing = await recheck();
+    if (stillMissing.length === 0) {
+      await store.delete(key(runId));
+      return true;
+    }
+    let emptied = false;
+    for (const file of recorded.filter((f) => !stillMissing.includes(f))) emptied = (await markArrived(store, runId, file)) || emptied;
+    const unknown = stillMissing.filter((f) => !recorded.includes(f));
+    if (unknown.length === 0) return emptied;
+    recorded = unknown;
+  }
+  throw Object.assign(new Error(`pending record for ${runId}: files kept appearing while it was written`), { code: 10 });
+}
+
+/** Replaces the record, or (`merge`) adds to it; creates it when there is none. */
+async function writeMissing(store: DocumentStore, runId: string, files: string[], merge: boolean): Promise<void> {
   for (let attempt = 0; attempt < CAS_ATTEMPTS; attempt += 1) {
     const current = await store.get<PendingFiles>(key(runId));
+    const missing = merge && current ? [...new Set([...current.value.missing, ...files])] : files;
     const written = current ? await store.update(key(runId), { missing }, current.generation) : await store.create(key(runId), { missing });
-    if (written) break;
-    if (attempt === CAS_ATTEMPTS - 1) throw Object.assign(new Error(`pending record for ${runId} kept changing`), { code: 10 });
+    if (written) return;
   }
-  const stillMissing = await recheck();
-  if (stillMissing.length > 0) {
-    let emptied = false;
-    for (const file of missing.filter((f) => !stillMissing.includes(f))) emptied = (await markArrived(store, runId, file)) || emptied;
-    return emptied;
-  }
-  await store.delete(key(runId));
-  return true;
+  throw Object.assign(new Error(`pending record for ${runId} kept changing`), { code: 10 });
 }
 
 /**

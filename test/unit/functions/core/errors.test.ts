@@ -15,6 +15,10 @@ describe('classifyError', () => {
     ['HTTP 412', withCode(412), 'permanent'],
     ['HTTP 400 in status', withCode(undefined, { status: 400 }), 'permanent'],
     ['a reset socket', withCode('ECONNRESET'), 'transient'],
+    ['firebase-admin 429', withCode('machine-learning/resource-exhausted'), 'transient'],
+    ['firebase-admin UNAVAILABLE', withCode('machine-learning/service-unavailable'), 'transient'],
+    ['firebase-admin INVALID_ARGUMENT', withCode('machine-learning/invalid-argument'), 'permanent'],
+    ['firebase-admin unknown error', withCode('machine-learning/unknown-error'), 'permanent'],
     ['a plain error', new Error('bad artifact'), 'permanent'],
     ['a string', 'oops', 'permanent'],
   ])('%s is %s', (_name, error, expected) => {

@@ -1,5 +1,5 @@
 import fc from 'fast-check';
-import { deploySplit, scaleTo, stepSplit, total, withoutModel } from '../../../../functions/core/traffic-split';
+import { deploySplit, scaleTo, stepSplit, total, withoutModel, type TrafficSplit } from '../../../../functions/core/traffic-split';
 
 describe('deploySplit', () => {
   it.each([
@@ -53,6 +53,64 @@ describe('split properties', () => {
         if (Object.values(current).some((pct) => pct > 0)) expect(total(scaled)).toBe(budget);
         const ids = Object.keys(scaled);
         for (const a of ids) for (const b of ids) if (current[a] > current[b]) expect(scaled[a]).toBeGreaterThanOrEqual(scaled[b]);
+      }),
+    );
+  });
+});
+
+describe('split properties across a rollout', () => {
+  const id = fc.stringMatching(/^[1-9][0-9]{0,9}$/);
+  const split = fc.dictionary(id, fc.integer({ min: 0, max: 100 }), { maxKeys: 8 });
+  const valid = (s: TrafficSplit) => Object.values(s).every((pct) => Number.isInteger(pct) && pct > 0 && pct <= 100);
+
+  it('stepSplit gives the candidate its percent, sums to 100, and adds no one', () => {
+    fc.assert(
+      fc.property(split, id, fc.integer({ min: 1, max: 100 }), (current, candidate, percent) => {
+        const next = stepSplit(current, candidate, percent);
+        expect(total(next)).toBe(100);
+        expect(valid(next)).toBe(true);
+        const othersHaveTraffic = Object.entries(current).some(([k, pct]) => k !== candidate && pct > 0);
+        expect(next[candidate]).toBe(othersHaveTraffic ? percent : 100);
+        for (const key of Object.keys(next)) expect(key === candidate || (current[key] ?? 0) > 0).toBe(true);
+      }),
+    );
+  });
+
+  it('withoutModel removes the model and hands its traffic to the others (or leaves no split)', () => {
+    fc.assert(
+      fc.property(split, id, (current, gone) => {
+        const next = withoutModel(current, gone);
+        expect(next[gone]).toBeUndefined();
+        expect(valid(next)).toBe(true);
+        const othersHaveTraffic = Object.entries(current).some(([k, pct]) => k !== gone && pct > 0);
+        expect(total(next)).toBe(othersHaveTraffic ? 100 : 0);
+        expect(withoutModel(next, gone)).toEqual(next);
+      }),
+    );
+  });
+
+  it('a split that already sums to 100 is unchanged by scaling it to 100', () => {
+    const exact = fc
+      .uniqueArray(id, { minLength: 1, maxLength: 6 })
+      .chain((ids) => fc.array(fc.integer({ min: 1, max: 20 }), { minLength: ids.length, maxLength: ids.length }).map((w) => ({ ids, w })))
+      .map(({ ids, w }) => scaleTo(Object.fromEntries(ids.map((k, i) => [k, w[i]])), 100));
+    fc.assert(fc.property(exact, (s) => expect(scaleTo(s, 100)).toEqual(s)));
+  });
+
+  it('a canary walked through rising steps ends alone at 100, every split valid on the way', () => {
+    const steps = fc.uniqueArray(fc.integer({ min: 1, max: 99 }), { maxLength: 4 }).map((s) => [...s.sort((a, b) => a - b), 100]);
+    fc.assert(
+      fc.property(split, id, steps, (incumbents, candidate, walk) => {
+        const previous = withoutModel(incumbents, candidate);
+        const deployed = deploySplit(previous, walk[0]);
+        let current: TrafficSplit = { ...deployed, [candidate]: deployed['0'] };
+        delete current['0'];
+        for (const percent of walk.slice(1)) {
+          current = stepSplit(current, candidate, percent);
+          expect(total(current)).toBe(100);
+          expect(valid(current)).toBe(true);
+        }
+        expect(current).toEqual({ [candidate]: 100 });
       }),
     );
   });
