@@ -14,11 +14,14 @@ export async function readInstances(arg: string): Promise<InstancesInput> {
     throw new Error(`--instances ${arg}: no such file; give inline JSON or a .json/.jsonl file`);
   });
   const text = bytes.toString('utf8');
+  let whole: unknown;
   try {
-    return fromJson(JSON.parse(text), arg);
-  } catch (error) {
-    if (!(error instanceof SyntaxError)) throw error;
+    whole = JSON.parse(text);
+  } catch {
+    whole = undefined; // not one JSON document: JSON Lines
   }
+  // A one-line golden set is also one JSON document; only arrays and {"instances"} are read whole.
+  if (Array.isArray(whole) || (typeof whole === 'object' && whole !== null && 'instances' in whole)) return fromJson(whole, arg);
   const lines = text.split('\n').filter((line) => line.trim() !== '');
   const first = parse(lines[0] ?? '', `${arg} line 1`);
   if (typeof first === 'object' && first !== null && 'instance' in first && 'expected' in first) {

@@ -9,7 +9,10 @@ export async function peekDeadLetters(max = 100): Promise<Array<{ messageId: str
   const project = process.env.FERRY_PROJECT ?? process.env.GOOGLE_CLOUD_PROJECT;
   if (!project) return [];
   const { v1 } = await import('@google-cloud/pubsub');
-  const client = new v1.SubscriberClient(process.env.PUBSUB_EMULATOR_HOST ? { servicePath: process.env.PUBSUB_EMULATOR_HOST.split(':')[0], port: Number(process.env.PUBSUB_EMULATOR_HOST.split(':')[1]), sslCreds: (await import('@grpc/grpc-js')).credentials.createInsecure() } : {});
+  const emulator = process.env.PUBSUB_EMULATOR_HOST;
+  const [host, port] = emulator?.split(':') ?? [];
+  const local = emulator ? { servicePath: host, port: Number(port), sslCreds: (await import('@grpc/grpc-js')).credentials.createInsecure() } : {};
+  const client = new v1.SubscriberClient(local);
   const subscription = `projects/${project}/subscriptions/${DEAD_LETTER_INBOX}`;
   try {
     const [response] = await client.pull({ subscription, maxMessages: max, returnImmediately: true });

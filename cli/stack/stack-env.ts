@@ -26,7 +26,15 @@ export function removeStackFile(path = STACK_FILE): void {
 /** Applies a running local stack's variables to this process (unless they are set already). */
 export function useStackFile(path = STACK_FILE): StackFile | undefined {
   if (!existsSync(path)) return undefined;
-  const file = JSON.parse(readFileSync(path, 'utf8')) as StackFile;
+  let file: StackFile;
+  try {
+    file = JSON.parse(readFileSync(path, 'utf8')) as StackFile;
+  } catch (error) {
+    throw new Error(`${path}: not valid JSON (${(error as Error).message}); delete it, or restart \`ferry up\``);
+  }
+  if (typeof file?.env !== 'object' || file.env === null || typeof file.buckets?.artifacts !== 'string' || typeof file.buckets?.state !== 'string') {
+    throw new Error(`${path}: not a ferry stack file (env and buckets missing); delete it, or restart \`ferry up\``);
+  }
   for (const [name, value] of Object.entries(file.env)) process.env[name] ??= value;
   return file;
 }

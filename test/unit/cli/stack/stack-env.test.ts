@@ -1,0 +1,28 @@
+import { writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { useStackFile, writeStackFile } from '../../../../cli/stack/stack-env';
+import { useTempDir } from '../../../helpers/temp-dir';
+
+describe('useStackFile', () => {
+  const dir = useTempDir();
+
+  it('applies a running stack’s variables without overriding ones already set', () => {
+    const path = join(dir(), 'stack.json');
+    writeStackFile({ env: { FERRY_TEST_A: 'from-stack', FERRY_TEST_B: 'from-stack' }, buckets: { artifacts: 'a', state: 's', mobile: 'm' }, pid: 1 }, path);
+    process.env.FERRY_TEST_B = 'already';
+    expect(useStackFile(path)?.buckets.state).toBe('s');
+    expect([process.env.FERRY_TEST_A, process.env.FERRY_TEST_B]).toEqual(['from-stack', 'already']);
+    delete process.env.FERRY_TEST_A;
+    delete process.env.FERRY_TEST_B;
+  });
+
+  it('is absent without a file, and names a truncated or foreign file', () => {
+    expect(useStackFile(join(dir(), 'none.json'))).toBeUndefined();
+    const truncated = join(dir(), 'truncated.json');
+    writeFileSync(truncated, '{"env": {');
+    expect(() => useStackFile(truncated)).toThrow(/truncated\.json: not valid JSON .*delete it/);
+    const foreign = join(dir(), 'foreign.json');
+    writeFileSync(foreign, '[1, 2]');
+    expect(() => useStackFile(foreign)).toThrow(/foreign\.json: not a ferry stack file/);
+  });
+});
