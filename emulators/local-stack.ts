@@ -11,6 +11,8 @@ export interface LocalStackOptions extends LocalCloudOptions {
   /** How often and how long awaitOperation polls before handing on (default 50 ms / 3 s locally). */
   awaitPollMs?: number;
   awaitBudgetMs?: number;
+  /** How long a stage's claim on a run lasts (FERRY_CLAIM_MS; default 10 s: local work is short). */
+  claimMs?: number;
   /** Delivery attempts before a message goes to ferry.dead-letter. */
   maxDeliveryAttempts?: number;
   /**
@@ -74,6 +76,8 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
       FERRY_MOBILE_BUCKET: buckets.mobile,
       FERRY_AWAIT_POLL_MS: String(options.awaitPollMs ?? 50),
       FERRY_AWAIT_BUDGET_MS: String(options.awaitBudgetMs ?? 3000),
+      // A claim left by a killed instance holds its run this long: short, since local calls are.
+      FERRY_CLAIM_MS: String(options.claimMs ?? 10_000),
       ...(options.workflowsDir ? { FERRY_WORKFLOWS_DIR: options.workflowsDir } : {}),
     });
     const functions: Record<string, string> = {};

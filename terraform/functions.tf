@@ -85,6 +85,8 @@ locals {
   }
 }
 
+# FERRY_CLAIM_MS: a stage's claim on a run lasts as long as the function may run, so a claim left
+# by a crashed instance expires before Pub/Sub stops redelivering (functions/pipeline/run-stage.ts).
 module "function" {
   source   = "./modules/cloud-function"
   for_each = local.functions
@@ -102,7 +104,7 @@ module "function" {
   memory_mb             = each.value.memory_mb
   timeout_s             = each.value.timeout_s
   max_instances         = each.value.max_instances
-  environment           = merge(local.common_env, lookup(local.extra_env, each.key, {}))
+  environment           = merge(local.common_env, { FERRY_CLAIM_MS = tostring(each.value.timeout_s * 1000) }, lookup(local.extra_env, each.key, {}))
   labels                = var.labels
 
   storage_trigger = each.value.trigger_topic == null ? {

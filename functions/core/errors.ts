@@ -28,6 +28,11 @@ export function classifyError(error: unknown): ErrorClass {
   return 'permanent';
 }
 
+/** An error the delivery should be retried for (gRPC ABORTED: try again later). */
+export function retryLater(message: string): Error {
+  return Object.assign(new Error(message), { code: 10 });
+}
+
 /** The one-line message of any thrown value. */
 export function errorMessage(error: unknown): string {
   if (error instanceof Error) return error.message.split('\n')[0];

@@ -2,13 +2,13 @@ import { cloudEvent } from '@google-cloud/functions-framework';
 import { parseOperationMessage } from '../pipeline/messages';
 import { awaitOperation } from '../pipeline/stages/await-operation';
 import { stageHandler } from './stage-handler';
-import { clock, endpoints, functionConfig, publisher, runStore } from './wiring';
+import { endpoints, functionConfig, stageDeps } from './wiring';
 
 /** ferry.operation.pending → follows a Vertex LRO for at most its budget, then hands it on. */
 export const awaitOperationHandler = stageHandler('awaitOperation', parseOperationMessage, (message, log) => {
   const config = functionConfig();
   return awaitOperation(
-    { runs: runStore(), publisher, clock, log, endpoints, budgetMs: config.awaitBudgetMs, pollMs: config.awaitPollMs, operationTimeoutMs: config.operationTimeoutMs },
+    { ...stageDeps(log), endpoints, budgetMs: config.awaitBudgetMs, pollMs: config.awaitPollMs, operationTimeoutMs: config.operationTimeoutMs },
     message,
   );
 });

@@ -1,4 +1,5 @@
 import { join } from 'node:path';
+import { DEFAULT_CLAIM_MS } from '../pipeline/run-stage';
 
 /**
  * What the functions read from their environment (Terraform sets the same names; a test checks
@@ -13,6 +14,8 @@ export interface FunctionConfig {
   operationTimeoutMs: number;
   /** Events older than this are not retried any more: the run ends failed (or the event is dropped with a log). */
   maxEventAgeMs: number;
+  /** How long a stage's claim on a run holds off duplicate deliveries: the function's timeout. */
+  claimMs: number;
 }
 
 export const ENV = {
@@ -23,6 +26,7 @@ export const ENV = {
   awaitPollMs: 'FERRY_AWAIT_POLL_MS',
   operationTimeoutMs: 'FERRY_OPERATION_TIMEOUT_MS',
   maxEventAgeMs: 'FERRY_MAX_EVENT_AGE_MS',
+  claimMs: 'FERRY_CLAIM_MS',
 } as const;
 
 function positive(env: NodeJS.ProcessEnv, name: string, fallback: number): number {
@@ -45,5 +49,6 @@ export function readConfig(env: NodeJS.ProcessEnv = process.env): FunctionConfig
     awaitPollMs: positive(env, ENV.awaitPollMs, 10_000),
     operationTimeoutMs: positive(env, ENV.operationTimeoutMs, 2 * 60 * 60 * 1000),
     maxEventAgeMs: positive(env, ENV.maxEventAgeMs, 6 * 60 * 60 * 1000),
+    claimMs: positive(env, ENV.claimMs, DEFAULT_CLAIM_MS),
   };
 }

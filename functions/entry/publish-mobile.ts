@@ -3,12 +3,12 @@ import { parseStageMessage } from '../pipeline/messages';
 import { runStage } from '../pipeline/run-stage';
 import { publishMobileStage } from '../pipeline/stages/publish-mobile';
 import { stageHandler } from './stage-handler';
-import { clock, elapsedMs, mobileChannels, objects, publisher, runStore, tfliteRunner, workflows } from './wiring';
+import { clock, elapsedMs, mobileChannels, objects, stageDeps, tfliteRunner, workflows } from './wiring';
 
 /** ferry.tflite.ready → TFLite golden set, then Firebase ML and Cloud Storage for Firebase. */
 export const publishMobileHandler = stageHandler('publishMobile', parseStageMessage, (message, log) =>
   runStage(
-    { runs: runStore(), publisher, clock, log },
+    stageDeps(log),
     message.runId,
     publishMobileStage({ objects, runner: tfliteRunner, channels: mobileChannels(), workflows: workflows(), clock, elapsedMs }),
   ),

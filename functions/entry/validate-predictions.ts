@@ -3,12 +3,12 @@ import { parseDeployedMessage } from '../pipeline/messages';
 import { runStage } from '../pipeline/run-stage';
 import { validatePredictionsStage } from '../pipeline/stages/validate-predictions';
 import { stageHandler } from './stage-handler';
-import { clock, elapsedMs, endpoints, objects, predictor, publisher, registry, runStore, workflows } from './wiring';
+import { clock, elapsedMs, endpoints, objects, predictor, registry, stageDeps, workflows } from './wiring';
 
 /** ferry.model.deployed → golden set through the endpoint; step up, promote, or roll back. */
 export const validatePredictionsHandler = stageHandler('validatePredictions', parseDeployedMessage, (message, log) =>
   runStage(
-    { runs: runStore(), publisher, clock, log },
+    stageDeps(log),
     message.runId,
     validatePredictionsStage({ endpoints, registry, clock, objects, predictor, workflows: workflows(), elapsedMs }, message.step),
   ),

@@ -15,7 +15,8 @@ import { VertexPredictor } from '../adapters/vertex/vertex-predictor';
 import { endpointClient, modelClient, predictionClient, vertex } from '../adapters/vertex/vertex-clients';
 import { loadWorkflows } from '../adapters/workflow-files';
 import type { WorkflowSet } from '../core/workflow/workflow-set';
-import type { Clock, MobileChannel } from '../pipeline/ports';
+import type { Clock, Logger, MobileChannel } from '../pipeline/ports';
+import type { StageDeps } from '../pipeline/run-stage';
 import { readConfig, type FunctionConfig } from './config';
 
 /**
@@ -41,6 +42,8 @@ export const elapsedMs = () => performance.now();
 export const objects = new GcsObjectReader(storageClient);
 export const publisher = new PubSubPublisher(pubsubClient);
 export const runStore = () => new GcsRunStore(new GcsDocuments(storageClient, functionConfig().stateBucket));
+/** What every stage's `runStage` needs, for one invocation's logger. */
+export const stageDeps = (log: Logger): StageDeps => ({ runs: runStore(), publisher, clock, log, claimMs: functionConfig().claimMs });
 export const pendingStore = () => new GcsDocuments(storageClient, functionConfig().stateBucket);
 export const checker = new StorageArtifactChecker(objects, workflows);
 export const registry = new VertexModelRegistry(modelClient, () => vertex().parent);

@@ -31,8 +31,8 @@ export interface RunStore {
   /** False when a run with this id exists already (a duplicate event). */
   create(run: RunRecord): Promise<boolean>;
   get(runId: string): Promise<Versioned<RunRecord> | undefined>;
-  /** False when someone else updated it first: reload and decide again. */
-  update(run: RunRecord, generation: string): Promise<boolean>;
+  /** The new generation; undefined when someone else updated it first (reload and decide again). */
+  update(run: RunRecord, generation: string): Promise<string | undefined>;
   list(): Promise<RunRecord[]>;
 }
 
@@ -40,7 +40,8 @@ export interface RunStore {
 export interface DocumentStore {
   create(key: string, value: unknown): Promise<boolean>;
   get<T>(key: string): Promise<Versioned<T> | undefined>;
-  update(key: string, value: unknown, generation: string): Promise<boolean>;
+  /** The new generation; undefined when the generation no longer matches. */
+  update(key: string, value: unknown, generation: string): Promise<string | undefined>;
   delete(key: string): Promise<void>;
 }
 

@@ -1,4 +1,5 @@
-import { classifyError, errorMessage } from '../core/errors';
+import { randomUUID } from 'node:crypto';
+import { classifyError, errorMessage, retryLater } from '../core/errors';
 import { isTerminal, type RunRecord } from '../core/run/run-record';
 import { endRun, stageAction, type StagePoint } from '../core/run/transitions';
 import type { RunEvent } from './messages';
@@ -10,7 +11,15 @@ export interface StageDeps {
   publisher: Publisher;
   clock: Clock;
   log: Logger;
+  /** How long a claim on a run holds off other deliveries: at least the function's timeout. */
+  claimMs?: number;
 }
+
+/** The longest an event-driven Cloud Function may run (540 s). */
+export const DEFAULT_CLAIM_MS = 540_000;
+/** How long a delivery waits for another's claim before handing itself back for redelivery. */
+const CLAIM_WAIT_MS = 30_000;
+const CLAIM_POLL_MS = 250;
 
 export interface NextMessage {
   topic: string;
@@ -35,15 +44,22 @@ const CAS_ATTEMPTS = 5;
  * Runs one stage for one run under at-least-once delivery: duplicates are ignored, a stage whose
  * first attempt died before publishing publishes again, transient errors throw (redelivery),
  * permanent ones end the run failed with the reason.
+ *
+ * Two deliveries of one message can arrive at the same moment and both find the run waiting. So
+ * the stage first claims the run (compare-and-set) and only the claimant works; the other waits a
+ * little for the claim to go, then decides again or hands its delivery back for a retry. A claim
+ * lasts as long as the function may run, so one left by a crashed instance simply expires.
  */
 export async function runStage(deps: StageDeps, runId: string, stage: Stage): Promise<void> {
+  const token = randomUUID();
+  let waited = false;
   for (let attempt = 0; attempt < CAS_ATTEMPTS; attempt += 1) {
     const stored = await deps.runs.get(runId);
     if (!stored) {
       deps.log.warn(`${stage.name}: no run ${runId}; dropping the message`, { runId });
       return;
     }
-    const run = stored.value;
+    const { claim, ...run } = stored.value;
     const action = stageAction(run, stage.expects, stage.produces);
     if (action === 'ignore') {
       deps.log.info(`${stage.name}: run is ${run.state}${isTerminal(run) ? '' : ` (step ${run.step})`}; duplicate message ignored`, { runId });
@@ -53,25 +69,68 @@ export async function runStage(deps: StageDeps, runId: string, stage: Stage): Pr
       await publishAll(deps, stage.next(run));
       return;
     }
+    const now = deps.clock.now();
+    if (claim && claim.by !== token && Date.parse(claim.until) > now.getTime()) {
+      if (waited) throw retryLater(`${stage.name}: another delivery is working on run ${runId} (claimed until ${claim.until}); retrying later`);
+      deps.log.info(`${stage.name}: another delivery is working on the run; waiting for it`, { runId });
+      await waitForClaim(deps, runId, claim.by, claim.until);
+      waited = true;
+      continue;
+    }
+    const until = new Date(now.getTime() + (deps.claimMs ?? DEFAULT_CLAIM_MS)).toISOString();
+    const claimed = await deps.runs.update({ ...run, claim: { by: token, stage: stage.name, until } }, stored.generation);
+    if (!claimed) continue;
     let advanced: RunRecord;
+    let written: string | undefined;
     try {
       advanced = await stage.work(run);
     } catch (error) {
       if (classifyError(error) === 'transient') {
         deps.log.warn(`${stage.name}: transient error, will be retried: ${errorMessage(error)}`, { runId });
+        await release(deps, run, claimed);
         throw error;
       }
       deps.log.error(`${stage.name}: ${errorMessage(error)}`, { runId });
       advanced = endRun(run, 'failed', `${stage.name}: ${errorMessage(error)}`, deps.clock.now());
     }
-    if (await deps.runs.update(advanced, stored.generation)) {
+    try {
+      written = await deps.runs.update(withoutClaim(advanced), claimed);
+    } catch (error) {
+      await release(deps, run, claimed);
+      throw error;
+    }
+    if (written) {
       await announce(deps, run, advanced);
       if (!isTerminal(advanced)) await publishAll(deps, stage.next(advanced));
       return;
     }
     deps.log.info(`${stage.name}: run changed underneath, deciding again`, { runId });
   }
-  throw new Error(`${stage.name}: run ${runId} kept changing; retrying the delivery`);
+  throw retryLater(`${stage.name}: run ${runId} kept changing; retrying the delivery`);
+}
+
+function withoutClaim(run: RunRecord): RunRecord {
+  const { claim: _claim, ...rest } = run;
+  return rest;
+}
+
+/** Polls until the claim `by` is gone, has expired, or the wait is over. */
+async function waitForClaim(deps: StageDeps, runId: string, by: string, until: string): Promise<void> {
+  const end = Math.min(Date.parse(until), deps.clock.now().getTime() + CLAIM_WAIT_MS);
+  while (deps.clock.now().getTime() < end) {
+    await deps.clock.sleep(Math.min(CLAIM_POLL_MS, end - deps.clock.now().getTime()));
+    const current = await deps.runs.get(runId);
+    if (current?.value.claim?.by !== by) return;
+  }
+}
+
+/** Gives the run back so the redelivery need not wait for the claim to expire (best effort). */
+async function release(deps: StageDeps, run: RunRecord, generation: string): Promise<void> {
+  try {
+    await deps.runs.update(run, generation);
+  } catch (error) {
+    deps.log.warn(`could not release the claim on run ${run.runId} (it expires by itself): ${errorMessage(error)}`, { runId: run.runId });
+  }
 }
 
 async function publishAll(deps: StageDeps, messages: NextMessage[]): Promise<void> {

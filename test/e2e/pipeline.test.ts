@@ -11,7 +11,7 @@ import type { RunRecord } from '../../functions/core/run/run-record';
 import { runIdFor } from '../../functions/core/run/run-id';
 
 /** One workflow per scenario, so each has its own model and endpoint. */
-const SCENARIOS = ['order', 'late', 'wide', 'flaky', 'invalid', 'crash', 'badgolden', 'nogolden', 'beside', 'queue', 'crashdeploy'];
+const SCENARIOS = ['order', 'late', 'wide', 'flaky', 'invalid', 'crash', 'badgolden', 'nogolden', 'beside', 'queue', 'crashdeploy', 'twins'];
 
 function workflowsDir(): string {
   const dir = mkdtempSync(join(tmpdir(), 'ferry-workflows-'));
@@ -59,6 +59,25 @@ describe('the pipeline on the local stack', () => {
     expect(run.state).toBe('promoted');
     expect(versionsLabelled(run.runId)).toHaveLength(1);
     expect(run.timeline.filter((t) => t.state === 'checked')).toHaveLength(1);
+  });
+
+  it('works once when every stage message is delivered twice at the same moment', async () => {
+    const calls = () => ({ ...stack.cloud.vertex.state().calls });
+    const before = calls();
+    stack.cloud.pubsub.faults.duplicateNext('push', 1000);
+    try {
+      for (const [path, bytes] of files(1)) await put(`models/twins/1/${path}`, bytes);
+      const run = await runOf('twins');
+      expect(run.state).toBe('promoted');
+      expect(versionsLabelled(run.runId)).toHaveLength(1);
+      expect(run.timeline.map((t) => t.state).filter((s) => s === 'registered' || s === 'deploying')).toEqual(['registered', 'deploying']);
+      const after = calls();
+      expect((after.UploadModel ?? 0) - (before.UploadModel ?? 0)).toBe(1);
+      expect((after.DeployModel ?? 0) - (before.DeployModel ?? 0)).toBe(1);
+      expect(stack.cloud.vertex.state().endpoints.find((e) => e.displayName === 'twins')?.deployedModels).toHaveLength(1);
+    } finally {
+      stack.cloud.pubsub.faults.reset();
+    }
   });
 
   it('waits for shards that arrive last, then starts once', async () => {

@@ -20,11 +20,11 @@ export class MemoryDocuments implements DocumentStore {
     return doc && { value: JSON.parse(doc.json) as T, generation: String(doc.generation) };
   }
 
-  async update(key: string, value: unknown, generation: string): Promise<boolean> {
+  async update(key: string, value: unknown, generation: string): Promise<string | undefined> {
     const doc = this.docs.get(key);
-    if (!doc || String(doc.generation) !== generation) return false;
+    if (!doc || String(doc.generation) !== generation) return undefined;
     this.docs.set(key, { json: JSON.stringify(value), generation: ++this.counter });
-    return true;
+    return String(this.counter);
   }
 
   async delete(key: string): Promise<void> {

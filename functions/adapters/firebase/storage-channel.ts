@@ -1,4 +1,5 @@
 import type { Storage } from '@google-cloud/storage';
+import { retryLater } from '../../core/errors';
 import type { MobileChannel, MobileRelease } from '../../pipeline/ports';
 import { GcsDocuments } from '../gcs/gcs-documents';
 import { statusOf } from '../gcs/storage-client';
@@ -65,7 +66,7 @@ export class FirebaseStorageChannel implements MobileChannel {
       const written = current ? await this.documents.update(manifestKey, manifest, current.generation) : await this.documents.create(manifestKey, manifest);
       if (written) return `gs://${this.bucket}/${object} with manifest gs://${this.bucket}/models/${manifestKey}`;
     }
-    throw Object.assign(new Error(`manifest for ${release.modelName} kept changing`), { code: 10 });
+    throw retryLater(`manifest for ${release.modelName} kept changing`);
   }
 
   private async writeVersion(object: string, release: MobileRelease): Promise<void> {

@@ -22,7 +22,7 @@ export class GcsDocuments implements DocumentStore {
   }
 
   async create(key: string, value: unknown): Promise<boolean> {
-    return this.write(key, value, 0);
+    return (await this.write(key, value, 0)) !== undefined;
   }
 
   async get<T>(key: string): Promise<Versioned<T> | undefined> {
@@ -38,7 +38,7 @@ export class GcsDocuments implements DocumentStore {
     }
   }
 
-  async update(key: string, value: unknown, generation: string): Promise<boolean> {
+  async update(key: string, value: unknown, generation: string): Promise<string | undefined> {
     return this.write(key, value, Number(generation));
   }
 
@@ -61,16 +61,19 @@ export class GcsDocuments implements DocumentStore {
     return values;
   }
 
-  private async write(key: string, value: unknown, ifGenerationMatch: number): Promise<boolean> {
+  /** The generation written, or undefined when the precondition failed. */
+  private async write(key: string, value: unknown, ifGenerationMatch: number): Promise<string | undefined> {
+    const file = this.file(key);
     try {
-      await this.file(key).save(JSON.stringify(value, null, 1), {
+      await file.save(JSON.stringify(value, null, 1), {
         contentType: 'application/json',
         resumable: false,
         preconditionOpts: { ifGenerationMatch },
       });
-      return true;
+      // A simple upload leaves the object's new metadata on the File.
+      return String(file.metadata.generation);
     } catch (error) {
-      if (statusOf(error) === PRECONDITION_FAILED) return false;
+      if (statusOf(error) === PRECONDITION_FAILED) return undefined;
       throw error;
     }
   }

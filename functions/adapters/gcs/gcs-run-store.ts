@@ -14,7 +14,7 @@ export class GcsRunStore implements RunStore {
     return this.documents.get<RunRecord>(`runs/${runId}.json`);
   }
 
-  update(run: RunRecord, generation: string): Promise<boolean> {
+  update(run: RunRecord, generation: string): Promise<string | undefined> {
     return this.documents.update(`runs/${run.runId}.json`, run, generation);
   }
 

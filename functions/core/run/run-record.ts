@@ -62,6 +62,8 @@ export interface RunRecord {
   /** Undeploy operations still running (rollback or retiring old versions). */
   pendingOperations?: string[];
   decisions?: Array<GateDecision & { step: number; trafficPercent: number }>;
+  /** Held while one delivery works on the run; other deliveries retry until it is gone or expired. */
+  claim?: { by: string; stage: string; until: string };
   mobile?: {
     sha256: string;
     sizeBytes: number;

@@ -5,7 +5,7 @@ import { advance } from '../../core/run/transitions';
 import { deploySplit, withoutModel, type TrafficSplit } from '../../core/traffic-split';
 import type { WorkflowSet } from '../../core/workflow/workflow-set';
 import type { OperationMessage } from '../messages';
-import type { Clock, EndpointInfo, Endpoints } from '../ports';
+import type { Clock, Endpoints } from '../ports';
 import type { Stage } from '../run-stage';
 import { TOPICS } from '../topics';
 import { workflowOf } from './workflow-of';
@@ -14,30 +14,18 @@ export interface DeployDeps {
   endpoints: Endpoints;
   workflows: WorkflowSet;
   clock: Clock;
-  /** True while another run is still rolling out (so its rollback would undo this run's split). */
-  isRunActive(runId: string): Promise<boolean>;
 }
 
 const ALREADY_EXISTS = 6;
 export const DEPLOYED_NAME_PREFIX = 'ferry-';
 
-/** One rollout at a time per endpoint: a later run waits (by retrying) until the earlier one ends. */
-async function waitForOtherRollouts(deps: DeployDeps, endpoint: EndpointInfo, own: string): Promise<void> {
-  for (const deployed of endpoint.deployedModels) {
-    if (deployed.id === own || !deployed.displayName.startsWith(DEPLOYED_NAME_PREFIX)) continue;
-    const other = deployed.displayName.slice(DEPLOYED_NAME_PREFIX.length);
-    if (await deps.isRunActive(other)) {
-      throw Object.assign(new Error(`endpoint ${endpoint.name} is busy with run ${other}; this run deploys once it ends`), { code: ABORTED });
-    }
-  }
-}
 const FAILED_PRECONDITION = 9;
 /** Transient (see core/errors): the delivery is retried with backoff. */
 const ABORTED = 10;
 
 /**
  * Deploys the registered version to the workflow's endpoint (created on first use) at the canary
- * percent, scaling the incumbents so the split sums to 100. The deployed-model id is derived from
+ * percent (only once the run holds the endpoint's turn: see endpoint-turn.ts), scaling the incumbents so the split sums to 100. The deployed-model id is derived from
  * the run, so a retried DeployModel cannot deploy the candidate twice. Does not wait for the
  * 15–30 minute operation: awaitOperation follows it.
  * @see https://cloud.google.com/vertex-ai/docs/reference/rpc/google.cloud.aiplatform.v1#google.cloud.aiplatform.v1.EndpointService.DeployModel
@@ -54,7 +42,6 @@ export function deployModelStage(deps: DeployDeps): Stage {
       if (!endpointConfig || !run.model) throw new Error(`${workflow.file}: endpoint: is required for SavedModel workflows`);
       const endpoint = await deps.endpoints.getOrCreate(endpointConfig.displayName, workflow.name);
       const deployedModelId = deployedModelIdFor(run.runId);
-      await waitForOtherRollouts(deps, endpoint, deployedModelId);
       const previousSplit: TrafficSplit = withoutModel(endpoint.trafficSplit, deployedModelId);
       const split = deploySplit(previousSplit, workflow.rollout.canaryPercent);
       let operation: string | undefined;

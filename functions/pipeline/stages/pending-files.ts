@@ -1,3 +1,4 @@
+import { retryLater } from '../../core/errors';
 import type { DocumentStore } from '../ports';
 
 /** What a SavedModel folder still lacks, kept while its files arrive. */
@@ -34,7 +35,7 @@ export async function recordMissing(store: DocumentStore, runId: string, missing
     if (unknown.length === 0) return emptied;
     recorded = unknown;
   }
-  throw Object.assign(new Error(`pending record for ${runId}: files kept appearing while it was written`), { code: 10 });
+  throw retryLater(`pending record for ${runId}: files kept appearing while it was written`);
 }
 
 /** Replaces the record, or (`merge`) adds to it; creates it when there is none. */
@@ -45,7 +46,7 @@ async function writeMissing(store: DocumentStore, runId: string, files: string[]
     const written = current ? await store.update(key(runId), { missing }, current.generation) : await store.create(key(runId), { missing });
     if (written) return;
   }
-  throw Object.assign(new Error(`pending record for ${runId} kept changing`), { code: 10 });
+  throw retryLater(`pending record for ${runId} kept changing`);
 }
 
 /**
@@ -63,6 +64,6 @@ export async function markArrived(store: DocumentStore, runId: string, file: str
       return true;
     }
   }
-  // Aborted (gRPC 10) is transient: the event is redelivered and tries again.
-  throw Object.assign(new Error(`pending record for ${runId} kept changing`), { code: 10 });
+  // Transient: the event is redelivered and tries again.
+  throw retryLater(`pending record for ${runId} kept changing`);
 }

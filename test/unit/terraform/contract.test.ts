@@ -111,7 +111,7 @@ describe('Terraform and the code agree', () => {
     const extra = root.locals.extra_env as Record<string, Record<string, string>>;
     const known = new Set([...Object.values(ENV), ...ferryEnvNames(readFileSync(join(ROOT, 'functions/adapters/vertex/vertex-config.ts'), 'utf8'))]);
     for (const entryPoint of ENTRY_POINTS) {
-      const env = { ...common, ...(extra[entryPoint] ?? {}) };
+      const env = { ...common, [ENV.claimMs]: 'timeout_s * 1000', ...(extra[entryPoint] ?? {}) };
       const needs = functionNeeds(ROOT, entryPoint);
       const required = [ENV.stateBucket, ...(needs.vertexServices.length > 0 ? ['FERRY_PROJECT', 'FERRY_LOCATION'] : []), ...(needs.firebase ? [ENV.mobileBucket] : [])];
       for (const name of required) expect([entryPoint, name, name in env]).toEqual([entryPoint, name, true]);
@@ -119,7 +119,7 @@ describe('Terraform and the code agree', () => {
     }
     expect(Object.keys(extra).every((k) => (ENTRY_POINTS as readonly string[]).includes(k))).toBe(true);
     const call = findBlock(root, 'module', 'module', 'function');
-    expect(unwrap(call.body.environment)).toBe('merge(local.common_env, lookup(local.extra_env, each.key, {}))');
+    expect(unwrap(call.body.environment)).toBe('merge(local.common_env, { FERRY_CLAIM_MS = tostring(each.value.timeout_s * 1000) }, lookup(local.extra_env, each.key, {}))');
     const service = nested(findBlock(fnModule, 'resource', 'google_cloudfunctions2_function', 'this').body, 'service_config');
     expect(unwrap(service.environment_variables)).toBe('var.environment');
   });

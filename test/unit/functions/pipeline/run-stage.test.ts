@@ -86,4 +86,75 @@ describe('runStage', () => {
     await runStage(deps, base.runId, stage);
     expect(publisher.on(TOPICS.modelRegistered)).toHaveLength(1);
   });
+
+  describe('two deliveries at the same moment', () => {
+    /** A clock whose sleep lets other promises run, as a real one does. */
+    function yieldingClock() {
+      const clock = fixedClock();
+      return { ...clock, sleep: async (ms: number) => { clock.advance(ms); await new Promise((resolve) => setImmediate(resolve)); } };
+    }
+
+    it('lets only one of them work; the other waits, finds the stage done and sends the next message again', async () => {
+      let open!: () => void;
+      const gate = new Promise<void>((resolve) => (open = resolve));
+      const { runs, publisher, deps, stage, calls } = setup(async (run) => {
+        await gate;
+        return advance(run, 'registered', clock.now());
+      });
+      await runs.create(base);
+      // The first sleep is the second delivery starting to wait: only then may the first finish.
+      const waiting = yieldingClock();
+      const both = { ...deps, clock: { ...waiting, sleep: async (ms: number) => { open(); await waiting.sleep(ms); } } };
+      await Promise.all([runStage(both, base.runId, stage), runStage(both, base.runId, stage)]);
+      expect(calls()).toBe(1);
+      const stored = (await runs.get(base.runId))?.value;
+      expect(stored?.state).toBe('registered');
+      expect(stored?.claim).toBeUndefined();
+      expect(publisher.on(TOPICS.modelRegistered)).toHaveLength(2);
+    });
+
+    it('hands a delivery back for retry while a claim holds, and takes over once a crashed holder\'s claim expires', async () => {
+      const { runs, deps, stage, calls } = setup(async (run) => advance(run, 'registered', clock.now()));
+      const until = new Date(clock.now().getTime() + 60_000).toISOString();
+      await runs.create({ ...base, claim: { by: 'a crashed instance', stage: 'registerModel', until } });
+      const local = { ...deps, clock: yieldingClock(), claimMs: 60_000 };
+      await expect(runStage(local, base.runId, stage)).rejects.toMatchObject({ code: 10, message: expect.stringMatching(/another delivery is working on run .*claimed until/) });
+      expect(calls()).toBe(0);
+      local.clock.advance(60_000);
+      await runStage(local, base.runId, stage);
+      expect(calls()).toBe(1);
+      expect((await runs.get(base.runId))?.value).toMatchObject({ state: 'registered' });
+    });
+
+    it('gives the claim back on a transient error, so the redelivery need not wait for it to expire', async () => {
+      let fail = true;
+      const { runs, deps, stage, calls } = setup(async (run) => {
+        if (fail) throw Object.assign(new Error('UNAVAILABLE'), { code: 14 });
+        return advance(run, 'registered', clock.now());
+      });
+      await runs.create(base);
+      await expect(runStage(deps, base.runId, stage)).rejects.toThrow('UNAVAILABLE');
+      expect((await runs.get(base.runId))?.value.claim).toBeUndefined();
+      fail = false;
+      const sleeps: number[] = [];
+      await runStage({ ...deps, clock: { ...clock, sleep: async (ms) => void sleeps.push(ms) } }, base.runId, stage);
+      expect(calls()).toBe(2);
+      expect(sleeps).toEqual([]);
+    });
+
+    it('gives the claim back when the state write after the work fails', async () => {
+      const { runs, deps, stage } = setup(async (run) => advance(run, 'registered', clock.now()));
+      await runs.create(base);
+      const update = runs.update.bind(runs);
+      let writes = 0;
+      runs.update = async (run, generation) => {
+        writes += 1;
+        if (writes === 2) throw Object.assign(new Error('503 backend error'), { code: 503 });
+        return update(run, generation);
+      };
+      await expect(runStage(deps, base.runId, stage)).rejects.toThrow('503');
+      expect((await runs.get(base.runId))?.value).toMatchObject({ state: 'checked' });
+      expect((await runs.get(base.runId))?.value.claim).toBeUndefined();
+    });
+  });
 });

@@ -21,10 +21,14 @@ describe('GcsDocuments and GcsObjectReader', () => {
     expect(await docs.create('a.json', { n: 2 })).toBe(false);
     const first = await docs.get<{ n: number }>('a.json');
     expect(first?.value).toEqual({ n: 1 });
-    expect(await docs.update('a.json', { n: 3 }, first?.generation ?? '')).toBe(true);
-    expect(await docs.update('a.json', { n: 4 }, first?.generation ?? '')).toBe(false);
-    expect((await docs.get<{ n: number }>('a.json'))?.value).toEqual({ n: 3 });
-    expect(await docs.list('')).toEqual([{ n: 3 }]);
+    const written = await docs.update('a.json', { n: 3 }, first?.generation ?? '');
+    expect(written).toMatch(/^\d+$/);
+    expect(await docs.update('a.json', { n: 4 }, first?.generation ?? '')).toBeUndefined();
+    // The generation returned is the one stored: the writer can compare-and-set again without a read.
+    expect(await docs.get<{ n: number }>('a.json')).toEqual({ value: { n: 3 }, generation: written });
+    expect(await docs.update('a.json', { n: 5 }, written ?? '')).toBeDefined();
+    expect((await docs.get<{ n: number }>('a.json'))?.value).toEqual({ n: 5 });
+    expect(await docs.list('')).toEqual([{ n: 5 }]);
     await docs.delete('a.json');
     await docs.delete('a.json');
     expect(await docs.get('a.json')).toBeUndefined();

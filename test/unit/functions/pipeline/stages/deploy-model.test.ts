@@ -1,7 +1,7 @@
 import { classifyError } from '../../../../../functions/core/errors';
 import { parseWorkflow } from '../../../../../functions/core/workflow/parse-workflow';
 import { WorkflowSet } from '../../../../../functions/core/workflow/workflow-set';
-import type { DeployRequest, EndpointInfo, Endpoints } from '../../../../../functions/pipeline/ports';
+import type { DeployRequest, Endpoints } from '../../../../../functions/pipeline/ports';
 import { deployModelStage } from '../../../../../functions/pipeline/stages/deploy-model';
 import { fixedClock } from '../../../../helpers/memory-ports';
 import { sampleRun } from '../../../../helpers/sample-run';
@@ -26,14 +26,14 @@ const rpcError = (code: number, message: string) => Object.assign(new Error(`${c
 describe('deployModelStage', () => {
   it('deploys at the canary percent and scales the incumbent', async () => {
     const requests: DeployRequest[] = [];
-    const stage = deployModelStage({ endpoints: endpoints(async (r) => (requests.push(r), 'op/1')), workflows, clock: fixedClock(), isRunActive: async () => false });
+    const stage = deployModelStage({ endpoints: endpoints(async (r) => (requests.push(r), 'op/1')), workflows, clock: fixedClock() });
     const run = await stage.work(registered);
     expect(requests[0].trafficSplit).toEqual({ '0': 10, '111': 90 });
     expect(run).toMatchObject({ state: 'deploying', deployment: { operation: 'op/1', previousSplit: { '111': 100 } } });
   });
 
   it('follows the endpoint when an earlier attempt deployed the same id (ALREADY_EXISTS)', async () => {
-    const stage = deployModelStage({ endpoints: endpoints(async () => Promise.reject(rpcError(6, 'ALREADY_EXISTS'))), workflows, clock: fixedClock(), isRunActive: async () => false });
+    const stage = deployModelStage({ endpoints: endpoints(async () => Promise.reject(rpcError(6, 'ALREADY_EXISTS'))), workflows, clock: fixedClock() });
     const run = await stage.work(registered);
     expect(run.state).toBe('deploying');
     expect(run.deployment?.operation).toBeUndefined();
@@ -43,37 +43,15 @@ describe('deployModelStage', () => {
   // running got FAILED_PRECONDITION, which ended the run failed instead of waiting.
   it('retries the delivery while another operation runs on the endpoint (FAILED_PRECONDITION)', async () => {
     const busy = rpcError(9, `FAILED_PRECONDITION: Endpoint ${ENDPOINT} has an operation in progress; retry when it is done.`);
-    const stage = deployModelStage({ endpoints: endpoints(async () => Promise.reject(busy)), workflows, clock: fixedClock(), isRunActive: async () => false });
+    const stage = deployModelStage({ endpoints: endpoints(async () => Promise.reject(busy)), workflows, clock: fixedClock() });
     const error = await stage.work(registered).catch((e: unknown) => e);
     expect(classifyError(error)).toBe('transient');
     expect((error as Error).message).toMatch(/endpoints\/1: .*operation in progress/);
   });
 
   it('lets a permanent error through (INVALID_ARGUMENT)', async () => {
-    const stage = deployModelStage({ endpoints: endpoints(async () => Promise.reject(rpcError(3, 'bad machine type'))), workflows, clock: fixedClock(), isRunActive: async () => false });
+    const stage = deployModelStage({ endpoints: endpoints(async () => Promise.reject(rpcError(3, 'bad machine type'))), workflows, clock: fixedClock() });
     const error = await stage.work(registered).catch((e: unknown) => e);
     expect(classifyError(error)).toBe('permanent');
-  });
-});
-
-describe('one rollout per endpoint', () => {
-  const busyEndpoint = (): Endpoints => {
-    const info: EndpointInfo = {
-      name: 'projects/p/locations/l/endpoints/1',
-      trafficSplit: { '111': 90, '222': 10 },
-      deployedModels: [
-        { id: '111', model: 'm', modelVersionId: '1', displayName: 'ferry-flowers-6-abc' },
-        { id: '222', model: 'm', modelVersionId: '2', displayName: 'ferry-flowers-7-def' },
-      ],
-    };
-    const unused = async () => {
-      throw new Error('not used');
-    };
-    return { find: async () => info, getOrCreate: async () => info, get: async () => info, deploy: unused, undeploy: unused, setSplit: unused, operation: unused };
-  };
-
-  it('waits (a transient error) while another run on the endpoint has not ended', async () => {
-    const stage = deployModelStage({ endpoints: busyEndpoint(), workflows, clock: fixedClock(), isRunActive: async (id) => id === 'flowers-7-def' });
-    await expect(stage.work(registered)).rejects.toMatchObject({ code: 10, message: expect.stringMatching(/busy with run flowers-7-def/) });
   });
 });
