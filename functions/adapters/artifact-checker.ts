@@ -1,6 +1,7 @@
 import { readCheckpointIndex, shardFileName } from '../artifacts/checkpoint';
 import { inspectFile, inspectFolder, type InspectReport } from '../artifacts/inspect-artifact';
 import { decodeSavedModel, type SavedModel } from '../artifacts/savedmodel';
+import { classifyError } from '../core/errors';
 import { parseGoldenSet } from '../core/validation/golden-set';
 import { goldenSetLocation } from '../core/validation/golden-location';
 import type { Workflow } from '../core/workflow/types';
@@ -16,7 +17,8 @@ const VARIABLE_OPS = new Set(['VariableV2', 'Variable', 'VarHandleOp']);
 /**
  * The inspector over an artifact in Cloud Storage, plus the checks that need the workflow: a
  * `serve` MetaGraph with a predict `serving_default` signature, and golden instances that fit it.
- * Reader errors become problems (the artifact is rejected with the reason), never crashes.
+ * Reader errors become problems (the artifact is rejected with the reason), never crashes; a
+ * transient Storage error is thrown instead, so the event is retried rather than the model rejected.
  */
 export class StorageArtifactChecker implements ArtifactChecker {
   constructor(
@@ -32,7 +34,8 @@ export class StorageArtifactChecker implements ArtifactChecker {
     let model: SavedModel;
     try {
       model = decodeSavedModel(await this.objects.read(bucket, `${root}saved_model.pb`), `gs://${bucket}/${root}saved_model.pb`);
-    } catch {
+    } catch (error) {
+      rethrowTransient(error);
       return needed.filter((f) => !present.has(f)); // the static checks will reject it with the reader's message
     }
     needed.push(...model.metaGraphs.flatMap((graph) => graph.assetFileDef.map((asset) => `assets/${asset.filename}`)));
@@ -42,7 +45,8 @@ export class StorageArtifactChecker implements ArtifactChecker {
       try {
         const index = readCheckpointIndex(await this.objects.read(bucket, `${root}variables/variables.index`));
         for (let shard = 0; shard < index.numShards; shard += 1) needed.push(`variables/${shardFileName(shard, index.numShards)}`);
-      } catch {
+      } catch (error) {
+        rethrowTransient(error);
         return needed.filter((f) => !present.has(f)); // a broken index is rejected by the static checks
       }
     }
@@ -64,6 +68,7 @@ export class StorageArtifactChecker implements ArtifactChecker {
         report = await inspectFolder(gcsArtifactFiles(this.objects, bucket, root, listing), { verifyCrc: bytes <= CRC_CHECK_LIMIT_BYTES });
       }
     } catch (error) {
+      rethrowTransient(error);
       return { problems: [(error as Error).message], facts: {} };
     }
     const problems = report.problems.map((p) => `${p.file}: ${p.message}`);
@@ -105,7 +110,13 @@ export class StorageArtifactChecker implements ArtifactChecker {
       }
       return [];
     } catch (error) {
+      rethrowTransient(error);
       return [`${uri}: ${(error as Error).message} (against the serving_default signature)`];
     }
   }
+}
+
+/** A read that failed for now (429, 503, a reset) is no verdict on the artifact: retry the event. */
+function rethrowTransient(error: unknown): void {
+  if (classifyError(error) === 'transient') throw error;
 }

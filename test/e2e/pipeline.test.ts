@@ -11,7 +11,7 @@ import type { RunRecord } from '../../functions/core/run/run-record';
 import { runIdFor } from '../../functions/core/run/run-id';
 
 /** One workflow per scenario, so each has its own model and endpoint. */
-const SCENARIOS = ['order', 'late', 'wide', 'flaky', 'invalid', 'crash', 'badgolden', 'nogolden', 'beside', 'queue', 'crashdeploy', 'twins'];
+const SCENARIOS = ['order', 'late', 'wide', 'flaky', 'invalid', 'crash', 'badgolden', 'nogolden', 'beside', 'queue', 'crashdeploy', 'twins', 'lonely'];
 
 function workflowsDir(): string {
   const dir = mkdtempSync(join(tmpdir(), 'ferry-workflows-'));
@@ -46,7 +46,7 @@ describe('the pipeline on the local stack', () => {
 
   const put = (name: string, contents: Uint8Array | string) =>
     storage.bucket(stack.buckets.artifacts).file(name).save(typeof contents === 'string' ? contents : Buffer.from(contents), { resumable: false, preconditionOpts: { ifGenerationMatch: 0 } });
-  const files = (numShards: number, extra?: { count: number; elements: number }) => Object.entries(writeExampleSavedModel({ a: 0.5, b: 2, numShards, extraVariables: extra }));
+  const files = (numShards: number, extra?: { count: number; elements: number }, b = 2) => Object.entries(writeExampleSavedModel({ a: 0.5, b, numShards, extraVariables: extra }));
   const runOf = (name: string, version = '1') => waitForRun(storage, stack.buckets.state, runIdFor(name, version, stack.buckets.artifacts, `models/${name}/${version}/`), 90_000);
   const versionsLabelled = (runId: string) =>
     stack.cloud.vertex.state().models.flatMap((m) => m.versions).filter((v) => v.labels.ferry_run === runId);
@@ -78,6 +78,15 @@ describe('the pipeline on the local stack', () => {
     } finally {
       stack.cloud.pubsub.faults.reset();
     }
+  });
+
+  it('rolls back a bad first version on an empty endpoint by undeploying it: no traffic left on it', async () => {
+    for (const [path, bytes] of files(1, undefined, 3)) await put(`models/lonely/1/${path}`, bytes);
+    const run = await runOf('lonely');
+    expect(run.state).toBe('rejected');
+    expect(run.timeline.find((t) => t.state === 'rolling-back')?.detail).toMatch(/split restored to no traffic \(it was the first model\)/);
+    const endpoint = stack.cloud.vertex.state().endpoints.find((e) => e.displayName === 'lonely');
+    expect(endpoint).toMatchObject({ deployedModels: [], trafficSplit: {} });
   });
 
   it('waits for shards that arrive last, then starts once', async () => {

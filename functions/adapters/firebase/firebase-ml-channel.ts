@@ -1,5 +1,6 @@
 import type { App } from 'firebase-admin/app';
 import type * as MachineLearningModule from 'firebase-admin/machine-learning';
+import { errorMessage, retryLater } from '../../core/errors';
 import type { MobileChannel, MobileRelease } from '../../pipeline/ports';
 
 /** How long to wait for Firebase ML to validate a file before publishing it. */
@@ -29,7 +30,8 @@ export class FirebaseMlChannel implements MobileChannel {
     } catch (error) {
       // A model still locked by an earlier validation (another run, or this run's first attempt) is
       // a reason to try again later, not to fail; firebase-admin gives no status code for it.
-      if (/locked/i.test((error as Error).message)) throw Object.assign(error as Error, { code: 10 });
+      // (firebase-admin's errors have a read-only `code`, so the retryable error is a new one.)
+      if (/locked/i.test(errorMessage(error))) throw Object.assign(retryLater(`Firebase ML model "${release.modelName}": ${errorMessage(error)}`), { cause: error });
       throw error;
     }
   }

@@ -1,9 +1,12 @@
 import type { Storage } from '@google-cloud/storage';
+import { retryLater } from '../../core/errors';
 import type { DocumentStore, Versioned } from '../../pipeline/ports';
 import { statusOf } from './storage-client';
 
 /** GCS answers 412 when a precondition (ifGenerationMatch) does not hold. */
 const PRECONDITION_FAILED = 412;
+/** Reads of a document that keeps being replaced between its metadata and its contents. */
+const READ_ATTEMPTS = 5;
 
 /**
  * JSON documents as objects in the state bucket: create-only writes with `ifGenerationMatch: 0`
@@ -26,15 +29,24 @@ export class GcsDocuments implements DocumentStore {
   }
 
   async get<T>(key: string): Promise<Versioned<T> | undefined> {
-    try {
-      const [metadata] = await this.file(key).getMetadata();
-      const generation = String(metadata.generation);
-      // Reading that exact generation keeps the value and the generation consistent.
-      const [contents] = await this.file(key, generation).download();
-      return { value: JSON.parse(contents.toString('utf8')) as T, generation };
-    } catch (error) {
-      if (statusOf(error) === 404) return undefined;
-      throw error;
+    for (let attempt = 1; ; attempt += 1) {
+      let generation: string;
+      try {
+        const [metadata] = await this.file(key).getMetadata();
+        generation = String(metadata.generation);
+      } catch (error) {
+        if (statusOf(error) === 404) return undefined;
+        throw error;
+      }
+      try {
+        // Reading that exact generation keeps the value and the generation consistent.
+        const [contents] = await this.file(key, generation).download();
+        return { value: JSON.parse(contents.toString('utf8')) as T, generation };
+      } catch (error) {
+        // A 404 here means a newer generation replaced it since: the document exists, read again.
+        if (statusOf(error) !== 404) throw error;
+        if (attempt >= READ_ATTEMPTS) throw retryLater(`${this.bucket}/${this.prefix}${key} kept changing while being read`);
+      }
     }
   }
 

@@ -50,11 +50,15 @@ export async function promote(deps: RolloutDeps, run: RunRecord, workflow: Workf
 
 /**
  * Failed a gate: the exact split from before the candidate is restored at once (UpdateEndpoint is
- * not an operation), then the candidate is undeployed and marked `rejected`.
+ * not an operation), then the candidate is undeployed and marked `rejected`. A first model on an
+ * empty endpoint has no split to go back to: undeploying it is what takes its traffic away.
  */
 export async function rollBack(deps: RolloutDeps, run: RunRecord, reason: string, outcome: 'rejected' | 'failed' = 'rejected'): Promise<RunRecord> {
   const { endpoint, deployment, model } = required(run);
-  await deps.endpoints.setSplit(endpoint, deployment.previousSplit);
+  const first = Object.keys(deployment.previousSplit).length === 0;
+  // Vertex refuses an empty split while a model is deployed; a first model loses its traffic by
+  // being undeployed (the last model's undeploy leaves the split empty).
+  if (!first) await deps.endpoints.setSplit(endpoint, deployment.previousSplit);
   if (outcome === 'rejected') await deps.registry.mergeAliases(model.versionName, ['rejected', '-candidate']);
   else await deps.registry.mergeAliases(model.versionName, ['-candidate']);
   const current = await deps.endpoints.get(endpoint);
@@ -66,7 +70,7 @@ export async function rollBack(deps: RolloutDeps, run: RunRecord, reason: string
       if ((error as { code?: unknown }).code !== NOT_FOUND) throw error;
     }
   }
-  const restored = Object.keys(deployment.previousSplit).length === 0 ? 'no traffic (it was the first model)' : JSON.stringify(deployment.previousSplit);
+  const restored = first ? 'no traffic (it was the first model)' : JSON.stringify(deployment.previousSplit);
   const now = deps.clock.now();
   const rolling = advance(
     { ...run, reason, rollbackOutcome: outcome, pendingOperations: operation ? [operation] : [] },

@@ -34,6 +34,22 @@ describe('GcsDocuments and GcsObjectReader', () => {
     expect(await docs.get('a.json')).toBeUndefined();
   });
 
+  it('reads a document replaced between its metadata and its contents again, instead of calling it missing', async () => {
+    const docs = new GcsDocuments(() => storage, 'state');
+    await docs.create('busy.json', { n: 1 });
+    const generation = (await docs.get('busy.json'))?.generation ?? '';
+    emulator.faults.addLatency('objects.get', 150);
+    try {
+      const reading = docs.get<{ n: number }>('busy.json');
+      // The metadata is answered at ~150 ms; the contents request then waits its own 150 ms.
+      await new Promise((resolve) => setTimeout(resolve, 220));
+      expect(await docs.update('busy.json', { n: 2 }, generation)).toBeDefined();
+      expect((await reading)?.value).toEqual({ n: 2 });
+    } finally {
+      emulator.faults.addLatency('objects.get', 0);
+    }
+  });
+
   it('lets exactly one of many concurrent updates win', async () => {
     const docs = new GcsDocuments(() => storage, 'state');
     await docs.create('race.json', { winner: null });
