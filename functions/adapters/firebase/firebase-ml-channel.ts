@@ -1,10 +1,13 @@
 import type { App } from 'firebase-admin/app';
 import type * as MachineLearningModule from 'firebase-admin/machine-learning';
 import { errorMessage, retryLater } from '../../core/errors';
+import { newerVersion } from '../../core/run/run-id';
 import type { MobileChannel, MobileRelease } from '../../pipeline/ports';
 
 /** How long to wait for Firebase ML to validate a file before publishing it. */
 export const UNLOCK_TIMEOUT_MS = 120_000;
+/** Updates refused because the model was locked, before the delivery is handed back for a retry. */
+const LOCKED_ATTEMPTS = 5;
 
 /**
  * Firebase ML model management (shuts down on 15 June 2027): the model is found or created by
@@ -25,26 +28,34 @@ export class FirebaseMlChannel implements MobileChannel {
   }
 
   async publish(release: MobileRelease): Promise<string> {
-    try {
-      return await this.publishOnce(release);
-    } catch (error) {
-      // A model still locked by an earlier validation (another run, or this run's first attempt) is
-      // a reason to try again later, not to fail; firebase-admin gives no status code for it.
-      // (firebase-admin's errors have a read-only `code`, so the retryable error is a new one.)
-      if (/locked/i.test(errorMessage(error))) throw Object.assign(retryLater(`Firebase ML model "${release.modelName}": ${errorMessage(error)}`), { cause: error });
-      throw error;
+    for (let attempt = 1; ; attempt += 1) {
+      try {
+        return await this.publishOnce(release);
+      } catch (error) {
+        // Another release's update took the model between our wait and our update: wait again. A
+        // model still locked after that is a reason to retry later, not to fail; firebase-admin
+        // gives no status code for it (and its errors have a read-only `code`).
+        if (!/locked/i.test(errorMessage(error))) throw error;
+        if (attempt >= LOCKED_ATTEMPTS) throw Object.assign(retryLater(`Firebase ML model "${release.modelName}": ${errorMessage(error)}`), { cause: error });
+      }
     }
   }
 
   private async publishOnce(release: MobileRelease): Promise<string> {
     const ml = this.ml();
     const options = { displayName: release.modelName, tags: release.tags, tfliteModel: { gcsTfliteUri: release.gcsUri } };
-    const { models } = await ml.listModels({ filter: `display_name = ${release.modelName}` });
-    let model = models[0];
+    let model: MachineLearningModule.Model | undefined = (await ml.listModels({ filter: `display_name = ${release.modelName}` })).models[0];
+    if (model?.locked) {
+      await model.waitForUnlocked(UNLOCK_TIMEOUT_MS);
+      model = await ml.getModel(model.modelId);
+    }
     const versionTag = release.tags[release.tags.length - 1];
     if (model && model.published && model.tags.includes(versionTag) && model.modelHash === release.sha256) {
       return `Firebase ML model ${model.modelId} already publishes ${versionTag}`;
     }
+    // Releases can finish out of order; the model never moves back to an older version.
+    const newer = model && newerVersionTag(model.tags, release.tags);
+    if (model && newer) return `Firebase ML model ${model.modelId} keeps the newer version ${newer}`;
     model = model ? await ml.updateModel(model.modelId, options) : await ml.createModel(options);
     if (model.locked) await model.waitForUnlocked(UNLOCK_TIMEOUT_MS);
     model = await ml.getModel(model.modelId);
@@ -52,4 +63,14 @@ export class FirebaseMlChannel implements MobileChannel {
     await ml.publishModel(model.modelId);
     return `Firebase ML model ${model.modelId} "${release.modelName}" published with tags ${release.tags.join(', ')}`;
   }
+}
+
+/**
+ * The model's version tag when it is newer than the release's. Version tags are `versionAlias`
+ * (`v<version>`, last in `tags`); the workflow's own tags are the release's other tags.
+ */
+function newerVersionTag(modelTags: string[], releaseTags: string[]): string | undefined {
+  const own = releaseTags[releaseTags.length - 1];
+  const workflowTags = new Set(releaseTags.slice(0, -1));
+  return modelTags.find((tag) => !workflowTags.has(tag) && tag !== own && tag.startsWith('v') && newerVersion(tag.slice(1), own.slice(1)));
 }

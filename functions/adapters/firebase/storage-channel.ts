@@ -1,5 +1,6 @@
 import type { Storage } from '@google-cloud/storage';
 import { retryLater } from '../../core/errors';
+import { newerVersion } from '../../core/run/run-id';
 import type { MobileChannel, MobileRelease } from '../../pipeline/ports';
 import { GcsDocuments } from '../gcs/gcs-documents';
 import { statusOf } from '../gcs/storage-client';
@@ -18,11 +19,6 @@ export interface MobileManifest {
 }
 
 const CAS_ATTEMPTS = 10;
-
-/** True when version `a` is newer than `b` (numeric where the versions are numbers: 10 > 9). */
-export function newerVersion(a: string, b: string): boolean {
-  return a.localeCompare(b, 'en', { numeric: true }) > 0;
-}
 
 /**
  * Cloud Storage for Firebase, Google's migration path off Firebase ML: each version is an

@@ -14,6 +14,11 @@ export function runIdFor(workflow: string, version: string, bucket: string, root
 }
 
 /** A Vertex version alias for an artifact version (aliases must start with a letter). */
+/** True when version `a` is newer than `b` (numeric where the versions are numbers: 10 > 9). */
+export function newerVersion(a: string, b: string): boolean {
+  return a.localeCompare(b, 'en', { numeric: true }) > 0;
+}
+
 export function versionAlias(version: string): string {
   const alias = `v${version}`.toLowerCase().replace(/[^a-z0-9-]/g, '-').replace(/-+$/, '').slice(0, 127);
   return /[a-z0-9]$/.test(alias) ? alias : `${alias}0`;

@@ -5,7 +5,6 @@ import { startFirebaseMlEmulator, type FirebaseMlEmulator } from '../../../../..
 import { getFirebaseApp } from '../../../../../functions/adapters/firebase/firebase-app';
 import { FirebaseMlChannel } from '../../../../../functions/adapters/firebase/firebase-ml-channel';
 import { writeExampleTflite } from '../../../../../functions/artifacts/tflite/write-example-tflite';
-import { classifyError } from '../../../../../functions/core/errors';
 import type { MobileRelease } from '../../../../../functions/pipeline/ports';
 
 /** The Firebase ML channel through the unmodified firebase-admin against the Firebase ML emulator. */
@@ -49,15 +48,19 @@ describe('FirebaseMlChannel', () => {
     expect(models.every((m) => !m.published)).toBe(true);
   });
 
-  it('reports a model locked by another validation as a reason to retry later, not a failure', async () => {
+  it('waits for a model locked by another validation, then publishes', async () => {
     const ml = getMachineLearning(app);
     const other = await ml.createModel({ displayName: 'busy', tfliteModel: { gcsTfliteUri: 'gs://ferry-models/other.tflite' } });
     expect(other.locked).toBe(true);
-    const error = await channel.publish(release('busy', '2', 'gs://ferry-models/good.tflite')).catch((e: unknown) => e);
-    expect(error).toBeInstanceOf(Error);
-    expect((error as Error).message).toMatch(/locked/);
-    expect(classifyError(error)).toBe('transient');
-    await other.waitForUnlocked(5000);
-    expect(await channel.publish(release('busy', '2', 'gs://ferry-models/good.tflite'))).toMatch(/published/);
+    expect(await channel.publish(release('busy', '2', 'gs://ferry-models/good.tflite'))).toMatch(/published with tags vision, v2/);
+    const model = await ml.getModel(other.modelId);
+    expect(model).toMatchObject({ published: true, tags: ['vision', 'v2'], locked: false });
+  });
+
+  it('never moves a model back to an older version that finished later', async () => {
+    await channel.publish(release('ordered', '10', 'gs://ferry-models/good.tflite'));
+    expect(await channel.publish(release('ordered', '9', 'gs://ferry-models/other.tflite'))).toMatch(/keeps the newer version v10/);
+    const { models } = await getMachineLearning(app).listModels({ filter: 'display_name = ordered' });
+    expect(models[0].tags).toEqual(['vision', 'v10']);
   });
 });

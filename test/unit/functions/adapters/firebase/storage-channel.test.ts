@@ -1,4 +1,4 @@
-import { newerVersion } from '../../../../../functions/adapters/firebase/storage-channel';
+import { newerVersion } from '../../../../../functions/core/run/run-id';
 
 describe('newerVersion', () => {
   it.each([
