@@ -18,6 +18,16 @@ const ROOT = join(__dirname, '..', '..');
 const OUT = join(ROOT, 'build', 'cold-start-bench');
 const FRAMEWORK = join(ROOT, 'node_modules/@google-cloud/functions-framework/build/src/main.js');
 const RUNS = 5;
+/**
+ * A fresh instance's environment: ours, without whatever an earlier benchmark's local stack left
+ * in process.env (emulator hosts and CA files that no longer exist).
+ */
+function freshEnv(): NodeJS.ProcessEnv {
+  const env: NodeJS.ProcessEnv = {};
+  for (const [key, value] of Object.entries(process.env)) if (!/^(FERRY_|STORAGE_EMULATOR|PUBSUB_EMULATOR|GOOGLE_CLOUD_PROJECT|GCLOUD_PROJECT)/.test(key)) env[key] = value;
+  return { ...env, ...ENV };
+}
+
 const ENV = { FERRY_STATE_BUCKET: 'ferry-bench-state', FERRY_PROJECT: 'ferry-bench', FERRY_LOCATION: 'us-central1', FERRY_VERTEX_EMULATOR: '127.0.0.1:9' };
 
 interface Sample { ms: number; peakMb: number }
@@ -36,7 +46,7 @@ function peakRssMb(pid: number): number {
 function startFunction(source: string, target: string, port: number): Promise<Sample> {
   return new Promise((resolve, reject) => {
     const started = process.hrtime.bigint();
-    const env: NodeJS.ProcessEnv = { ...process.env, ...ENV };
+    const env = freshEnv();
     delete env.NODE_ENV;
     const child = spawn(process.execPath, [FRAMEWORK, `--target=${target}`, `--source=${source}`, `--port=${port}`, '--signature-type=cloudevent'], { env, stdio: ['ignore', 'pipe', 'pipe'] });
     let out = '';
@@ -61,7 +71,7 @@ function startFunction(source: string, target: string, port: number): Promise<Sa
 /** Runs a script that prints `{"ms":..}` after its own timed section; peak RSS read by the script itself. */
 function runProbe(file: string): Promise<Sample & { loadMs: number }> {
   return new Promise((resolve, reject) => {
-    const env: NodeJS.ProcessEnv = { ...process.env, ...ENV };
+    const env = freshEnv();
     const child = spawn(process.execPath, [file], { env, cwd: ROOT, stdio: ['ignore', 'pipe', 'pipe'] });
     let out = '';
     let err = '';

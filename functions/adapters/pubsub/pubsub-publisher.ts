@@ -16,14 +16,21 @@ export function pubsubClient(): PubSub {
 /** Publishes JSON messages; topics are looked up once. */
 export class PubSubPublisher implements Publisher {
   private readonly topics = new Map<string, Topic>();
+  /** The client the cached topics belong to: after `closePubsubClient` they are dropped with it. */
+  private topicsOf?: PubSub;
 
   constructor(private readonly client: () => PubSub) {}
 
   async publish(topic: string, data: object, attributes: Record<string, string> = {}): Promise<string> {
+    const client = this.client();
+    if (client !== this.topicsOf) {
+      this.topics.clear();
+      this.topicsOf = client;
+    }
     let handle = this.topics.get(topic);
     if (!handle) {
       // No batching delay: a stage publishes one message and returns.
-      handle = this.client().topic(topic, { batching: { maxMessages: 1, maxMilliseconds: 0 } });
+      handle = client.topic(topic, { batching: { maxMessages: 1, maxMilliseconds: 0 } });
       this.topics.set(topic, handle);
     }
     return handle.publishMessage({ json: data, attributes });
