@@ -68,10 +68,12 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
   const calls = countStorageCalls(cloud.storage.port);
   let processes: FunctionProcesses | undefined;
   let recorder: MessageRecorder | undefined;
+  let restoreEnv = () => {};
   try {
     const buckets = { artifacts: 'ferry-artifacts', state: 'ferry-state', mobile: 'ferry-mobile' };
     for (const bucket of Object.values(buckets)) cloud.storage.createBucket(bucket);
-    Object.assign(process.env, cloud.env, {
+    restoreEnv = setEnv({
+      ...cloud.env,
       FERRY_STATE_BUCKET: buckets.state,
       FERRY_MOBILE_BUCKET: buckets.mobile,
       FERRY_AWAIT_POLL_MS: String(options.awaitPollMs ?? 50),
@@ -150,9 +152,11 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
           await closeClients();
         }
         await cloud.stop();
+        restoreEnv();
       },
     };
   } catch (error) {
+    restoreEnv();
     calls.close();
     await recorder?.stop();
     await Promise.all(servers.map((s) => new Promise((resolve) => s.close(resolve))));
@@ -168,4 +172,20 @@ function parseJson(data: Buffer): unknown {
   } catch {
     return data.toString('utf8');
   }
+}
+
+/**
+ * Sets variables in process.env (the in-process functions read their configuration there, as in
+ * Cloud Functions) and returns what puts the old values back, so a second stack in the same
+ * process (benchmarks, tests) never sees the first one's hosts and files.
+ */
+function setEnv(vars: Record<string, string>): () => void {
+  const before = Object.fromEntries(Object.keys(vars).map((key) => [key, process.env[key]]));
+  Object.assign(process.env, vars);
+  return () => {
+    for (const [key, value] of Object.entries(before)) {
+      if (value === undefined) delete process.env[key];
+      else process.env[key] = value;
+    }
+  };
 }
