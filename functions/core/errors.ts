@@ -29,8 +29,8 @@ export function classifyError(error: unknown): ErrorClass {
 }
 
 /** An error the delivery should be retried for (gRPC ABORTED: try again later). */
-export function retryLater(message: string): Error {
-  return Object.assign(new Error(message), { code: 10 });
+export function retryLater(message: string, cause?: unknown): Error {
+  return Object.assign(new Error(message, cause === undefined ? undefined : { cause }), { code: 10 });
 }
 
 /** The one-line message of any thrown value. */

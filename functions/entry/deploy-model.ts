@@ -4,18 +4,19 @@ import { runStage } from '../pipeline/run-stage';
 import { deployModelStage } from '../pipeline/stages/deploy-model';
 import { awaitEndpointTurn } from '../pipeline/stages/endpoint-turn';
 import { stageHandler } from './stage-handler';
-import { clock, endpoints, functionConfig, pendingStore, publisher, runStore, stageDeps, workflows } from './wiring';
+import { clock, endpoints, functionConfig, pendingStore, publisher, stageDeps, workflows } from './wiring';
 
 /** ferry.model.registered → (its turn on the endpoint) → DeployModel at the canary percent (not waited on). */
 export const deployModelHandler = stageHandler('deployModel', parseStageMessage, async (message, log) => {
-  const runs = runStore();
+  const deps = stageDeps(log);
+  const { runs } = deps;
   const config = functionConfig();
   const run = await runs.get(message.runId);
   if (run?.value.state === 'registered') {
     const turn = { leases: pendingStore(), runs, publisher, clock, log, budgetMs: config.awaitBudgetMs, pollMs: config.awaitPollMs };
     if (!(await awaitEndpointTurn(turn, message.runId, run.value.workflow))) return;
   }
-  await runStage({ ...stageDeps(log), runs }, message.runId, deployModelStage({ endpoints, workflows: workflows(), clock }));
+  await runStage(deps, message.runId, deployModelStage({ endpoints, workflows: workflows(), clock }));
 });
 
 cloudEvent('deployModel', deployModelHandler);

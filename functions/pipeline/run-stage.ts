@@ -81,7 +81,6 @@ export async function runStage(deps: StageDeps, runId: string, stage: Stage): Pr
     const claimed = await deps.runs.update({ ...run, claim: { by: token, stage: stage.name, until } }, stored.generation);
     if (!claimed) continue;
     let advanced: RunRecord;
-    let written: string | undefined;
     try {
       advanced = await stage.work(run);
     } catch (error) {
@@ -93,12 +92,11 @@ export async function runStage(deps: StageDeps, runId: string, stage: Stage): Pr
       deps.log.error(`${stage.name}: ${errorMessage(error)}`, { runId });
       advanced = endRun(run, 'failed', `${stage.name}: ${errorMessage(error)}`, deps.clock.now());
     }
-    try {
-      written = await deps.runs.update(withoutClaim(advanced), claimed);
-    } catch (error) {
+    // `run` came without the claim, so `advanced` has none: writing it releases the claim.
+    const written = await deps.runs.update(advanced, claimed).catch(async (error: unknown) => {
       await release(deps, run, claimed);
       throw error;
-    }
+    });
     if (written) {
       await announce(deps, run, advanced);
       if (!isTerminal(advanced)) await publishAll(deps, stage.next(advanced));
@@ -107,11 +105,6 @@ export async function runStage(deps: StageDeps, runId: string, stage: Stage): Pr
     deps.log.info(`${stage.name}: run changed underneath, deciding again`, { runId });
   }
   throw retryLater(`${stage.name}: run ${runId} kept changing; retrying the delivery`);
-}
-
-function withoutClaim(run: RunRecord): RunRecord {
-  const { claim: _claim, ...rest } = run;
-  return rest;
 }
 
 /** Polls until the claim `by` is gone, has expired, or the wait is over. */

@@ -1,7 +1,7 @@
 import type { App } from 'firebase-admin/app';
 import type * as MachineLearningModule from 'firebase-admin/machine-learning';
 import { errorMessage, retryLater } from '../../core/errors';
-import { newerVersion } from '../../core/run/run-id';
+import { newerVersionTag } from '../../core/run/run-id';
 import type { MobileChannel, MobileRelease } from '../../pipeline/ports';
 
 /** How long to wait for Firebase ML to validate a file before publishing it. */
@@ -36,7 +36,7 @@ export class FirebaseMlChannel implements MobileChannel {
         // model still locked after that is a reason to retry later, not to fail; firebase-admin
         // gives no status code for it (and its errors have a read-only `code`).
         if (!/locked/i.test(errorMessage(error))) throw error;
-        if (attempt >= LOCKED_ATTEMPTS) throw Object.assign(retryLater(`Firebase ML model "${release.modelName}": ${errorMessage(error)}`), { cause: error });
+        if (attempt >= LOCKED_ATTEMPTS) throw retryLater(`Firebase ML model "${release.modelName}": ${errorMessage(error)}`, error);
       }
     }
   }
@@ -54,7 +54,7 @@ export class FirebaseMlChannel implements MobileChannel {
       return `Firebase ML model ${model.modelId} already publishes ${versionTag}`;
     }
     // Releases can finish out of order; the model never moves back to an older version.
-    const newer = model && newerVersionTag(model.tags, release.tags);
+    const newer = model && newerVersionTag(model.tags, versionTag);
     if (model && newer) return `Firebase ML model ${model.modelId} keeps the newer version ${newer}`;
     model = model ? await ml.updateModel(model.modelId, options) : await ml.createModel(options);
     if (model.locked) await model.waitForUnlocked(UNLOCK_TIMEOUT_MS);
@@ -63,14 +63,4 @@ export class FirebaseMlChannel implements MobileChannel {
     await ml.publishModel(model.modelId);
     return `Firebase ML model ${model.modelId} "${release.modelName}" published with tags ${release.tags.join(', ')}`;
   }
-}
-
-/**
- * The model's version tag when it is newer than the release's. Version tags are `versionAlias`
- * (`v<version>`, last in `tags`); the workflow's own tags are the release's other tags.
- */
-function newerVersionTag(modelTags: string[], releaseTags: string[]): string | undefined {
-  const own = releaseTags[releaseTags.length - 1];
-  const workflowTags = new Set(releaseTags.slice(0, -1));
-  return modelTags.find((tag) => !workflowTags.has(tag) && tag !== own && tag.startsWith('v') && newerVersion(tag.slice(1), own.slice(1)));
 }

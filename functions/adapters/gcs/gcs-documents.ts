@@ -83,7 +83,9 @@ export class GcsDocuments implements DocumentStore {
         preconditionOpts: { ifGenerationMatch },
       });
       // A simple upload leaves the object's new metadata on the File.
-      return String(file.metadata.generation);
+      const { generation } = file.metadata;
+      if (generation === undefined || generation === null) throw new Error(`gs://${this.bucket}/${this.prefix}${key}: Storage accepted the write but named no generation`);
+      return String(generation);
     } catch (error) {
       if (statusOf(error) === PRECONDITION_FAILED) return undefined;
       throw error;

@@ -13,12 +13,21 @@ export function runIdFor(workflow: string, version: string, bucket: string, root
   return `${readable}-${hash}`;
 }
 
-/** A Vertex version alias for an artifact version (aliases must start with a letter). */
 /** True when version `a` is newer than `b` (numeric where the versions are numbers: 10 > 9). */
 export function newerVersion(a: string, b: string): boolean {
   return a.localeCompare(b, 'en', { numeric: true }) > 0;
 }
 
+/**
+ * Among a published model's tags, a version tag newer than `own` (a `versionAlias`), if any. Only
+ * tags shaped like a numbered version (`v` and a digit) count, so a word such as `validated` or a
+ * workflow tag such as `vision` never blocks a release.
+ */
+export function newerVersionTag(tags: string[], own: string): string | undefined {
+  return tags.find((tag) => tag !== own && /^v\d/.test(tag) && newerVersion(tag.slice(1), own.slice(1)));
+}
+
+/** A Vertex version alias for an artifact version (aliases must start with a letter). */
 export function versionAlias(version: string): string {
   const alias = `v${version}`.toLowerCase().replace(/[^a-z0-9-]/g, '-').replace(/-+$/, '').slice(0, 127);
   return /[a-z0-9]$/.test(alias) ? alias : `${alias}0`;

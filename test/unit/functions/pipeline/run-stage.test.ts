@@ -156,5 +156,19 @@ describe('runStage', () => {
       expect((await runs.get(base.runId))?.value).toMatchObject({ state: 'checked' });
       expect((await runs.get(base.runId))?.value.claim).toBeUndefined();
     });
+
+    it.each([
+      ['an unreadable expiry', { by: 'x', stage: 'registerModel', until: 'soon' }],
+      ['no expiry', { by: 'x', stage: 'registerModel' }],
+      ['an expiry long past', { by: 'x', stage: 'registerModel', until: '2000-01-01T00:00:00Z' }],
+    ])('treats a claim with %s as expired rather than blocking the run forever', async (_what, claim) => {
+      const { runs, deps, stage, calls } = setup(async (run) => advance(run, 'registered', clock.now()));
+      await runs.create({ ...base, claim: claim as RunRecord['claim'] });
+      await runStage(deps, base.runId, stage);
+      expect((await runs.get(base.runId))?.value).toMatchObject({ state: 'registered' });
+      expect((await runs.get(base.runId))?.value.claim).toBeUndefined();
+      expect(calls()).toBe(1);
+    });
   });
 });
+

@@ -1,4 +1,4 @@
-import { deployedModelIdFor, runIdFor, versionAlias } from '../../../../../functions/core/run/run-id';
+import { deployedModelIdFor, newerVersion, newerVersionTag, runIdFor, versionAlias } from '../../../../../functions/core/run/run-id';
 
 describe('runIdFor', () => {
   it('is the same for the same artifact and differs across buckets and versions', () => {
@@ -38,3 +38,34 @@ describe('deployedModelIdFor', () => {
     expect(deployedModelIdFor('flowers-8-abc')).not.toBe(id);
   });
 });
+
+describe('newerVersion', () => {
+  it.each([
+    ['10', '9', true],
+    ['9', '10', false],
+    ['2026-11-23', '2026-11-22', true],
+    ['v2', 'v10', false],
+    ['7', '7', false],
+  ])('%s is newer than %s: %s', (a, b, expected) => {
+    expect(newerVersion(a, b)).toBe(expected);
+  });
+});
+
+describe('newerVersionTag', () => {
+  it('finds a newer numbered version among a model\'s tags', () => {
+    expect(newerVersionTag(['vision', 'v10'], 'v9')).toBe('v10');
+    expect(newerVersionTag(['vision', 'v2026-11-23'], versionAlias('2026-11-22'))).toBe('v2026-11-23');
+  });
+
+  it.each([
+    ['an older version', ['vision', 'v8']],
+    ['the same version', ['vision', 'v9']],
+    ['a word starting with v', ['validated', 'verified', 'vision']],
+    ['a bare v', ['v']],
+    ['no tags at all', []],
+    ['a capitalized tag', ['V10']],
+  ])('finds none in %s', (_what, tags) => {
+    expect(newerVersionTag(tags, 'v9')).toBeUndefined();
+  });
+});
+
