@@ -3,7 +3,7 @@ import { crc32c } from '../../functions/artifacts/checkpoint/crc32c';
 import { readCheckpointIndex } from '../../functions/artifacts/checkpoint/read-checkpoint-index';
 import { verifyCheckpoint } from '../../functions/artifacts/checkpoint/verify-checkpoint';
 import { TensorToWrite, writeCheckpoint, WrittenCheckpoint } from '../../functions/artifacts/checkpoint/write-checkpoint';
-import { fixture, haveSharedFixtures } from '../helpers/fixtures';
+import { fixture } from '../helpers/fixtures';
 import { Bench, BenchRow, medianMs } from './harness';
 
 const SHARDS = 1000;
@@ -25,7 +25,6 @@ function tensors(): TensorToWrite[] {
 }
 
 async function fixtureRows(): Promise<BenchRow[]> {
-  if (!haveSharedFixtures) return [];
   const rows: BenchRow[] = [];
   for (const name of readdirSync(fixture('savedmodel'))) {
     const dir = fixture(`savedmodel/${name}/variables`);

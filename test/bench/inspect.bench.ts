@@ -1,9 +1,9 @@
-import { readdirSync, readFileSync, existsSync } from 'node:fs';
+import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { folderFiles, memoryFiles } from '../../functions/artifacts/artifact-files';
 import { inspectFile, inspectFolder } from '../../functions/artifacts/inspect-artifact';
 import { writeExampleSavedModel } from '../../functions/artifacts/savedmodel';
-import { SHARED_FIXTURES } from '../helpers/fixtures';
+import { FIXTURES } from '../helpers/fixtures';
 import { medianMs, type Bench, type BenchRow } from './harness';
 
 /** Reading every file of an artifact, the least any inspection must do. */
@@ -18,21 +18,19 @@ export const bench: Bench = {
   title: 'Inspecting artifacts (readers + checkpoint crc32c)',
   async run() {
     const rows: BenchRow[] = [];
-    if (existsSync(SHARED_FIXTURES)) {
-      const savedModels = join(SHARED_FIXTURES, 'savedmodel');
+    {
+      const savedModels = join(FIXTURES, 'savedmodel');
       for (const name of readdirSync(savedModels).sort()) {
         const dir = join(savedModels, name);
         const baseline = await medianMs(() => readAll(dir), 9);
         rows.push({ name: `inspect savedmodel/${name}`, value: await medianMs(() => inspectFolder(folderFiles(dir)), 9), unit: 'ms', baseline: { name: 'read files', value: baseline } });
       }
-      const tflites = join(SHARED_FIXTURES, 'tflite');
+      const tflites = join(FIXTURES, 'tflite');
       for (const name of readdirSync(tflites).sort()) {
         const path = join(tflites, name);
         const baseline = await medianMs(() => readFileSync(path), 9);
         rows.push({ name: `inspect tflite/${name}`, value: await medianMs(() => inspectFile(new Uint8Array(readFileSync(path)), path), 9), unit: 'ms', baseline: { name: 'read file', value: baseline } });
       }
-    } else {
-      rows.push({ name: 'shared fixtures', value: 0, unit: 'skipped', detail: `${SHARED_FIXTURES} is not present` });
     }
     const wide = writeExampleSavedModel({ a: 0.5, b: 2, numShards: 1000, extraVariables: { count: 999, elements: 256 } });
     const bytes = Object.values(wide).reduce((sum, b) => sum + b.byteLength, 0);

@@ -6,7 +6,7 @@ import { decodeSavedModel, tfType } from '../../functions/artifacts/savedmodel/t
 import { FRAMEWORK_TYPES } from '../../functions/artifacts/savedmodel/tf-proto-framework';
 import { GOOGLE_PROTOBUF_TYPES, PROTOBUF_TYPES } from '../../functions/artifacts/savedmodel/tf-proto-protobuf';
 import { writeExampleSavedModel } from '../../functions/artifacts/savedmodel/write-example-saved-model';
-import { fixture, haveSharedFixtures } from '../helpers/fixtures';
+import { fixture } from '../helpers/fixtures';
 import { printTextFormat } from '../unit/functions/artifacts/savedmodel/text-format-printer';
 import { Bench, BenchRow, medianMs } from './harness';
 
@@ -19,7 +19,6 @@ function fullDecode(bytes: Uint8Array): unknown {
 }
 
 async function fixtureRows(): Promise<BenchRow[]> {
-  if (!haveSharedFixtures) return [];
   const rows: BenchRow[] = [];
   for (const name of readdirSync(fixture('savedmodel')).sort()) {
     const bytes = new Uint8Array(readFileSync(fixture(`savedmodel/${name}/saved_model.pb`)));

@@ -1,15 +1,13 @@
-import { folderFiles, memoryFiles, type ArtifactFiles } from '../../functions/artifacts/artifact-files';
-import { writeExampleSavedModel } from '../../functions/artifacts/savedmodel/write-example-saved-model';
+import { folderFiles, type ArtifactFiles } from '../../functions/artifacts/artifact-files';
 import { loadSavedModel } from '../../functions/runtime/savedmodel/load-saved-model';
-import { fixture, haveSharedFixtures } from '../helpers/fixtures';
+import { fixture } from '../helpers/fixtures';
 import { Bench, BenchRow, medianMs } from './harness';
 
 const INSTANCES = 10_000;
 
-/** tf2_half_plus_two (y = 0.5x + 2) when ../shared is there; else the project's generated TF1 model with the same a, b. */
+/** tf2_half_plus_two (y = 0.5x + 2), made by TensorFlow. */
 function subject(): { name: string; files: ArtifactFiles } {
-  if (haveSharedFixtures) return { name: 'tf2_half_plus_two', files: folderFiles(fixture('savedmodel/tf2_half_plus_two')) };
-  return { name: 'writeExampleSavedModel(a=0.5, b=2)', files: memoryFiles(writeExampleSavedModel({ a: 0.5, b: 2 }), 'mem://example/1') };
+  return { name: 'tf2_half_plus_two', files: folderFiles(fixture('savedmodel/tf2_half_plus_two')) };
 }
 
 const maxRssMb = () => process.resourceUsage().maxRSS / 1024;

@@ -1,4 +1,4 @@
-import { existsSync, readFileSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import { readTflite } from '../../functions/artifacts/tflite/read-tflite';
 import { writeExampleTflite } from '../../functions/artifacts/tflite/write-example-tflite';
 import { parseInstances, toPredictions } from '../../functions/runtime/instances';
@@ -11,11 +11,9 @@ const INSTANCES = 10_000;
 const FRAMES = 100;
 const WIDE = 65_536;
 
-/** half_plus_two from the shared fixtures, or the same model from ferry's writer on a fresh clone. */
+/** half_plus_two.tflite, made by the TFLite converter. */
 function halfPlusTwo(): { bytes: Uint8Array; source: string } {
-  const path = fixture('tflite/half_plus_two.tflite');
-  if (existsSync(path)) return { bytes: new Uint8Array(readFileSync(path)), source: 'half_plus_two.tflite' };
-  return { bytes: writeExampleTflite({ a: 0.5, b: 2 }), source: 'writeExampleTflite({a: 0.5, b: 2})' };
+  return { bytes: new Uint8Array(readFileSync(fixture('tflite/half_plus_two.tflite'))), source: 'half_plus_two.tflite' };
 }
 
 async function freshWasmMs(build: WasmBuild): Promise<number> {
@@ -62,7 +60,6 @@ async function inferOnlyMs(build: WasmBuild): Promise<number> {
 
 async function selfieRows(): Promise<BenchRow[]> {
   const path = fixture('tflite/selfie_segmentation.tflite');
-  if (!existsSync(path)) return [];
   const bytes = new Uint8Array(readFileSync(path));
   const rows: BenchRow[] = [{ name: 'readTflite selfie_segmentation (249 KB, 246 ops)', value: await medianMs(() => readTflite(bytes), 20), unit: 'ms' }];
   const start = process.hrtime.bigint();

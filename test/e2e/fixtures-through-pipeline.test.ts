@@ -6,12 +6,12 @@ import { waitForRun } from '../../cli/demo/wait-for-run';
 import { dropArtifact } from '../../cli/stack/drop-artifact';
 import { startLocalStack, type LocalStack } from '../../emulators/local-stack';
 import { runIdFor } from '../../functions/core/run/run-id';
-import { describeWithFixtures, fixture } from '../helpers/fixtures';
+import { fixture } from '../helpers/fixtures';
 
 const golden = (lines: Array<[unknown, unknown]>) => lines.map(([instance, expected]) => JSON.stringify({ instance, expected })).join('\n');
 
 /** TensorFlow-made artifacts through the whole pipeline: the known answers from the fixtures README. */
-describeWithFixtures('TensorFlow fixtures through the pipeline', () => {
+describe('TensorFlow fixtures through the pipeline', () => {
   let stack: LocalStack;
   let storage: Storage;
 

@@ -5,7 +5,7 @@ import { deleteApp } from 'firebase-admin/app';
 import { getMachineLearning, type MachineLearning } from 'firebase-admin/machine-learning';
 import { getFirebaseApp } from '../../../../functions/adapters/firebase/firebase-app';
 import { startFirebaseMlEmulator, type FirebaseMlEmulator } from '../../../../emulators/firebase-ml/firebase-ml-emulator';
-import { describeWithFixtures, fixture } from '../../../helpers/fixtures';
+import { fixture } from '../../../helpers/fixtures';
 import { writeExampleTflite } from '../../../../functions/artifacts/tflite/write-example-tflite';
 
 const PROJECT = 'ferry-contract';
@@ -244,7 +244,7 @@ describe('Firebase ML emulator: bad input and faults (validation answered at onc
   });
 });
 
-describeWithFixtures('Firebase ML emulator with real TFLite files made by TensorFlow', () => {
+describe('Firebase ML emulator with real TFLite files made by TensorFlow', () => {
   let stack: Stack;
   beforeAll(async () => {
     stack = await startStack({ validationDelayMs: 0 });

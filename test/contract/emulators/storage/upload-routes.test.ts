@@ -5,7 +5,7 @@ import { pipeline } from 'node:stream/promises';
 import type { Storage } from '@google-cloud/storage';
 import { CRC32C } from '@google-cloud/storage';
 import type { StorageEmulator } from '../../../../emulators/storage/storage-emulator';
-import { describeWithFixtures, fixture } from '../../../helpers/fixtures';
+import { fixture } from '../../../helpers/fixtures';
 import { raw, startWithClient } from './start-client';
 
 /** Deterministic pseudo-random bytes, so the payload is not trivially compressible or periodic. */
@@ -180,7 +180,7 @@ describe('resumable session protocol and broken uploads (raw HTTP)', () => {
   });
 });
 
-describeWithFixtures('a real SavedModel folder uploaded the way a training job drops it', () => {
+describe('a real SavedModel folder uploaded the way a training job drops it', () => {
   it('stores every file of tf2_half_plus_two byte for byte, announcing each finalize', async () => {
     const { emulator, storage } = await startWithClient();
     try {

@@ -2,7 +2,7 @@ import { cpSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { runCli } from '../../../../cli/run-cli';
 import { captureIo } from '../../../helpers/capture-io';
-import { describeWithFixtures, fixture } from '../../../helpers/fixtures';
+import { fixture } from '../../../helpers/fixtures';
 import { useTempDir } from '../../../helpers/temp-dir';
 
 async function inspectJson(path: string) {
@@ -11,7 +11,7 @@ async function inspectJson(path: string) {
   return { code, io, report: code === 0 ? JSON.parse(io.stdout.join('')) : undefined };
 }
 
-describeWithFixtures('ferry inspect on the TensorFlow-made fixtures', () => {
+describe('ferry inspect on the TensorFlow-made fixtures', () => {
   // What the fixtures README says each model takes and gives (serving_default).
   it.each([
     ['tf1_half_plus_two', '1.', 'x', 'DT_FLOAT', [-1, 1], 'y'],

@@ -2,12 +2,12 @@ import { folderFiles, memoryFiles } from '../../../../../functions/artifacts/art
 import { CheckpointError } from '../../../../../functions/artifacts/checkpoint/checkpoint-error';
 import { checkCheckpointFiles, hasCheckpoint, loadCheckpoint, verifyCheckpointFiles } from '../../../../../functions/artifacts/checkpoint/checkpoint-files';
 import { checkpointFiles, writeCheckpoint } from '../../../../../functions/artifacts/checkpoint/write-checkpoint';
-import { describeWithFixtures, fixture } from '../../../../helpers/fixtures';
+import { fixture } from '../../../../helpers/fixtures';
 import { flip, halfPlusTwoTensors } from './checkpoint-samples';
 
 const SHARD = (i: number, n: number) => `variables/variables.data-${String(i).padStart(5, '0')}-of-${String(n).padStart(5, '0')}`;
 
-describeWithFixtures('checkpoint files of TensorFlow-made SavedModels', () => {
+describe('checkpoint files of TensorFlow-made SavedModels', () => {
   it.each(['tf1_half_plus_two', 'tf2_half_plus_two', 'tfjs_int64_multiply'])('%s loads, verifies and is complete', async (name) => {
     const files = folderFiles(fixture(`savedmodel/${name}`));
     expect(await hasCheckpoint(files)).toBe(true);

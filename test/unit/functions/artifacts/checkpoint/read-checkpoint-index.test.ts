@@ -1,7 +1,7 @@
 import { readFileSync, readdirSync } from 'node:fs';
 import { CheckpointError } from '../../../../../functions/artifacts/checkpoint/checkpoint-error';
 import { readCheckpointIndex, shardFileName, shardPath } from '../../../../../functions/artifacts/checkpoint/read-checkpoint-index';
-import { describeWithFixtures, fixture } from '../../../../helpers/fixtures';
+import { fixture } from '../../../../helpers/fixtures';
 import { flip, halfPlusTwoCheckpoint, headerBytes, rawTable } from './checkpoint-samples';
 import { ByteWriter } from '../../../../../functions/artifacts/checkpoint/byte-writer';
 
@@ -23,7 +23,7 @@ function entryBytes(fields: (w: ByteWriter) => void): Uint8Array {
   return w.finish();
 }
 
-describeWithFixtures('readCheckpointIndex on TensorFlow-made fixtures', () => {
+describe('readCheckpointIndex on TensorFlow-made fixtures', () => {
   const root = fixture('savedmodel');
   const read = (name: string) => readCheckpointIndex(readFileSync(`${root}/${name}/variables/variables.index`));
 

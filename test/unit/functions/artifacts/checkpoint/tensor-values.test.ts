@@ -5,7 +5,7 @@ import { CheckpointEntry, readCheckpointIndex } from '../../../../../functions/a
 import { encodeStringTensor } from '../../../../../functions/artifacts/checkpoint/string-tensor';
 import { readTensorValues, tensorCrc } from '../../../../../functions/artifacts/checkpoint/tensor-values';
 import { writeCheckpoint } from '../../../../../functions/artifacts/checkpoint/write-checkpoint';
-import { describeWithFixtures, fixture } from '../../../../helpers/fixtures';
+import { fixture } from '../../../../helpers/fixtures';
 import { flip, halfPlusTwoCheckpoint } from './checkpoint-samples';
 
 const fail = (detail: string): never => {
@@ -22,7 +22,7 @@ function readBack(key: string, dtype: string, shape: number[], data: Uint8Array)
   return { entry, shard: written.shards[0], values: readTensorValues(entry, written.shards[0]) };
 }
 
-describeWithFixtures('readTensorValues on TensorFlow-made fixtures', () => {
+describe('readTensorValues on TensorFlow-made fixtures', () => {
   const load = (name: string) => {
     const dir = fixture(`savedmodel/${name}/variables`);
     const index = readCheckpointIndex(readFileSync(`${dir}/variables.index`));

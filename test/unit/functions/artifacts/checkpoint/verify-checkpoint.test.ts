@@ -2,12 +2,12 @@ import { readFileSync, readdirSync, statSync } from 'node:fs';
 import { CheckpointEntry, readCheckpointIndex } from '../../../../../functions/artifacts/checkpoint/read-checkpoint-index';
 import { checkCompleteness, verifyCheckpoint } from '../../../../../functions/artifacts/checkpoint/verify-checkpoint';
 import { writeCheckpoint } from '../../../../../functions/artifacts/checkpoint/write-checkpoint';
-import { describeWithFixtures, fixture } from '../../../../helpers/fixtures';
+import { fixture } from '../../../../helpers/fixtures';
 import { flip, floats, halfPlusTwoCheckpoint } from './checkpoint-samples';
 
 const SHARD0 = 'variables/variables.data-00000-of-00001';
 
-describeWithFixtures('verifyCheckpoint on TensorFlow-made fixtures', () => {
+describe('verifyCheckpoint on TensorFlow-made fixtures', () => {
   const root = fixture('savedmodel');
   it.each(readdirSync(root))('%s verifies clean, by contents and by sizes', (name) => {
     const dir = `${root}/${name}/variables`;

@@ -7,7 +7,7 @@ import { readTable, readTableLayout } from '../../../../../functions/artifacts/c
 import { readTensorValues } from '../../../../../functions/artifacts/checkpoint/tensor-values';
 import { verifyCheckpoint } from '../../../../../functions/artifacts/checkpoint/verify-checkpoint';
 import { checkpointFiles, TensorToWrite, writeCheckpoint, WrittenCheckpoint } from '../../../../../functions/artifacts/checkpoint/write-checkpoint';
-import { describeWithFixtures, fixture } from '../../../../helpers/fixtures';
+import { fixture } from '../../../../helpers/fixtures';
 import { floats, halfPlusTwoTensors } from './checkpoint-samples';
 
 function shardMap(written: WrittenCheckpoint): Map<number, Uint8Array> {
@@ -30,7 +30,7 @@ function expectRoundTrip(tensors: TensorToWrite[], written: WrittenCheckpoint, n
   expect(verifyCheckpoint(index, shardMap(written))).toMatchObject({ verified: true, problems: [] });
 }
 
-describeWithFixtures('writeCheckpoint reproduces TensorFlow-made checkpoints', () => {
+describe('writeCheckpoint reproduces TensorFlow-made checkpoints', () => {
   const root = fixture('savedmodel');
   it.each(readdirSync(root))('%s: same shard bytes, same raw data blocks, same index keys', (name) => {
     const dir = `${root}/${name}/variables`;

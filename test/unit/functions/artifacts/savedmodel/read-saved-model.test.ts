@@ -3,7 +3,7 @@ import fc from 'fast-check';
 import { readSavedModel, type SignatureInfo } from '../../../../../functions/artifacts/savedmodel/read-saved-model';
 import { SavedModelError } from '../../../../../functions/artifacts/savedmodel/saved-model-error';
 import { encodeSavedModel } from '../../../../../functions/artifacts/savedmodel/tf-proto';
-import { describeWithFixtures, fixture } from '../../../../helpers/fixtures';
+import { fixture } from '../../../../helpers/fixtures';
 import { PREDICT_X_TO_Y, savedModelMessage, signature, tensorInfo } from './saved-model-samples';
 
 const dense = (name: string, dtype: string, shape: number[] | null) => ({ name, dtype, shape, encoding: 'dense' });
@@ -131,7 +131,7 @@ function readsOrRefuses(bytes: Uint8Array): void {
   }
 }
 
-describeWithFixtures('readSavedModel on TensorFlow-written fixtures', () => {
+describe('readSavedModel on TensorFlow-written fixtures', () => {
   it.each(FIXTURES)('%s: tags, TensorFlow version and every signature', (name, version, signatures) => {
     const info = readSavedModel(fixturePb(name));
     expect(info.schemaVersion).toBe(1);

@@ -7,7 +7,7 @@ import {
   decodeSavedModel, decodeSavedModelText, decodeTextMessage, looksLikeTextFormat, tfType,
 } from '../../../../../functions/artifacts/savedmodel/tf-proto';
 import { writeExampleSavedModel } from '../../../../../functions/artifacts/savedmodel/write-example-saved-model';
-import { describeWithFixtures, fixture, haveSharedFixtures } from '../../../../helpers/fixtures';
+import { fixture } from '../../../../helpers/fixtures';
 import { printTextFormat } from './text-format-printer';
 
 const utf8 = (text: string) => new TextEncoder().encode(text);
@@ -152,8 +152,8 @@ describe('protobuf text format (saved_model.pbtxt)', () => {
   });
 });
 
-describeWithFixtures('text format round trip of TensorFlow-written graphs', () => {
-  const names = haveSharedFixtures ? readdirSync(fixture('savedmodel')).sort() : [];
+describe('text format round trip of TensorFlow-written graphs', () => {
+  const names = readdirSync(fixture('savedmodel')).sort();
   it.each(names)('%s: printed as text and parsed back equals the binary decode', (name) => {
     const binary = decodeSavedModel(new Uint8Array(readFileSync(fixture(`savedmodel/${name}/saved_model.pb`))));
     expect(normalize(decodeSavedModelText(asText(binary)))).toEqual(normalize(binary));

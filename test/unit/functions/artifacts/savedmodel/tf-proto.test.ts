@@ -5,10 +5,10 @@ import { SavedModelError } from '../../../../../functions/artifacts/savedmodel/s
 import {
   decodeMessage, decodeSavedModel, decodeTrackableObjectGraph, encodeSavedModel, type GraphDef, tfType,
 } from '../../../../../functions/artifacts/savedmodel/tf-proto';
-import { describeWithFixtures, fixture, haveSharedFixtures } from '../../../../helpers/fixtures';
+import { fixture } from '../../../../helpers/fixtures';
 import { PREDICT_X_TO_Y, savedModelMessage } from './saved-model-samples';
 
-const FIXTURE_NAMES = haveSharedFixtures ? readdirSync(fixture('savedmodel')).sort() : [];
+const FIXTURE_NAMES = readdirSync(fixture('savedmodel')).sort();
 const pb = (name: string) => new Uint8Array(readFileSync(fixture(`savedmodel/${name}/saved_model.pb`)));
 
 /** Field numbers present on the wire that the schema does not declare, as `Type#id at path`. */
@@ -41,7 +41,7 @@ function mapValues(entry: Uint8Array, visit: (value: Uint8Array) => void): void 
   }
 }
 
-describeWithFixtures('tf-proto on TensorFlow-written saved_model.pb files', () => {
+describe('tf-proto on TensorFlow-written saved_model.pb files', () => {
   it.each(FIXTURE_NAMES)('%s: every field on the wire is in the schema', (name) => {
     expect([...unknownFields(tfType('SavedModel'), pb(name), name, new Set())]).toEqual([]);
   });

@@ -3,7 +3,7 @@ import { readCheckpointIndex, readTensorValues, shardFileName, verifyCheckpoint 
 import { readSavedModel } from '../../../../../functions/artifacts/savedmodel/read-saved-model';
 import { decodeMessage, decodeSavedModel, type GraphDef, type NodeDef } from '../../../../../functions/artifacts/savedmodel/tf-proto';
 import { writeExampleSavedModel } from '../../../../../functions/artifacts/savedmodel/write-example-saved-model';
-import { describeWithFixtures, fixture } from '../../../../helpers/fixtures';
+import { fixture } from '../../../../helpers/fixtures';
 
 const graphOf = (files: Record<string, Uint8Array>): GraphDef => decodeSavedModel(files['saved_model.pb']).metaGraphs[0].graphDef!;
 const byName = (graph: GraphDef) => new Map(graph.node.map((n) => [n.name!, n]));
@@ -130,7 +130,7 @@ describe('writeExampleSavedModel', () => {
   });
 });
 
-describeWithFixtures('writeExampleSavedModel beside TensorFlow’s tf1_half_plus_two', () => {
+describe('writeExampleSavedModel beside TensorFlow’s tf1_half_plus_two', () => {
   it('gives each op at least the attrs TensorFlow 1.x wrote for it', () => {
     const tf = decodeSavedModel(new Uint8Array(readFileSync(fixture('savedmodel/tf1_half_plus_two/saved_model.pb')))).metaGraphs[0].graphDef!;
     const attrsByOp = new Map<string, Set<string>>();

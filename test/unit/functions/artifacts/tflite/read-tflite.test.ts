@@ -6,7 +6,7 @@ import { readTflite } from '../../../../../functions/artifacts/tflite/read-tflit
 import { TfliteError } from '../../../../../functions/artifacts/tflite/tflite-error';
 import * as S from '../../../../../functions/artifacts/tflite/tflite-schema';
 import { writeExampleTflite } from '../../../../../functions/artifacts/tflite/write-example-tflite';
-import { describeWithFixtures, fixture } from '../../../../helpers/fixtures';
+import { fixture } from '../../../../helpers/fixtures';
 
 const tflite = (name: string): Uint8Array => new Uint8Array(readFileSync(fixture(`tflite/${name}.tflite`)));
 
@@ -41,7 +41,7 @@ function rootVectorLengthAt(bytes: Uint8Array, id: number): number {
 
 const generated = writeExampleTflite({ a: 0.5, b: 2 });
 
-describeWithFixtures('readTflite on TensorFlow-made files', () => {
+describe('readTflite on TensorFlow-made files', () => {
   it('reads half_plus_two: x float32 [1,1] -> y, MUL and ADD', () => {
     const info = readTflite(tflite('half_plus_two'), 'half_plus_two.tflite');
     expect(info).toMatchObject({ identifier: 'TFL3', schemaVersion: 3, sizeBytes: 768, customOperators: [] });

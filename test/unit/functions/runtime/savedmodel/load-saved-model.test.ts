@@ -2,7 +2,7 @@ import { folderFiles, memoryFiles } from '../../../../../functions/artifacts/art
 import { writeExampleSavedModel } from '../../../../../functions/artifacts/savedmodel/write-example-saved-model';
 import { InstancesError, NotRunnableError } from '../../../../../functions/runtime/errors';
 import { loadSavedModel } from '../../../../../functions/runtime/savedmodel/load-saved-model';
-import { describeWithFixtures, fixture } from '../../../../helpers/fixtures';
+import { fixture } from '../../../../helpers/fixtures';
 import { trackingFiles } from './saved-model-builder';
 
 const TOLERANCE = 1e-5;
@@ -14,7 +14,7 @@ function expectClose(actual: unknown, expected: number[]): void {
   flat.forEach((value, i) => expect(Math.abs(value - expected[i])).toBeLessThanOrEqual(TOLERANCE));
 }
 
-describeWithFixtures('loadSavedModel on SavedModels made by TensorFlow', () => {
+describe('loadSavedModel on SavedModels made by TensorFlow', () => {
   it.each([
     ['tf1_half_plus_two', [1, 2, 5], [2.5, 3, 4.5]],
     ['tf1_half_plus_three', [1, 2, 5], [3.5, 4, 5.5]],
@@ -135,7 +135,7 @@ describeWithFixtures('loadSavedModel on SavedModels made by TensorFlow', () => {
   });
 });
 
-/** The project's own writer: these run on a fresh clone without ../shared. */
+/** The project's own writer, beside TensorFlow's files. */
 describe('loadSavedModel on SavedModels from writeExampleSavedModel', () => {
   it.each([1, 2])('a=3, b=-1 over %i shard(s) predicts 3x - 1', async (numShards) => {
     const runner = await loadSavedModel(memoryFiles(writeExampleSavedModel({ a: 3, b: -1, numShards }), 'mem://example/1'));

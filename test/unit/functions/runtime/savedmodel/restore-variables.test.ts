@@ -5,7 +5,7 @@ import { loadSavedModel } from '../../../../../functions/runtime/savedmodel/load
 import { restoreVariables } from '../../../../../functions/runtime/savedmodel/restore-variables';
 import { f32, filesOf, i64, savedModelFiles, tf2AffineSpec, trackingFiles } from './saved-model-builder';
 
-/** Generated with the project's own writers: runs on a fresh clone without ../shared. */
+/** Generated with the project's own writers (variables written by name and by object graph). */
 describe('loadSavedModel on generated TF2 SavedModels (checkpoint restore)', () => {
   it.each([1, 2, 3, 5])('restores a=3, b=-1 from %i shard(s) and predicts 3x - 1', async (numShards) => {
     const runner = await loadSavedModel(filesOf(savedModelFiles(tf2AffineSpec(3, -1, numShards))));

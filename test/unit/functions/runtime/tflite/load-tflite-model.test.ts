@@ -4,7 +4,7 @@ import { TfliteError } from '../../../../../functions/artifacts/tflite/tflite-er
 import { writeExampleTflite } from '../../../../../functions/artifacts/tflite/write-example-tflite';
 import { InstancesError, NotRunnableError } from '../../../../../functions/runtime/errors';
 import { loadTfliteModel, type TfliteModel } from '../../../../../functions/runtime/tflite/load-tflite-model';
-import { describeWithFixtures, fixture } from '../../../../helpers/fixtures';
+import { fixture } from '../../../../helpers/fixtures';
 import { rejection } from '../../../../helpers/rejection';
 
 const tflite = (name: string): Uint8Array => new Uint8Array(readFileSync(fixture(`tflite/${name}.tflite`)));
@@ -27,7 +27,7 @@ function expectClose(actual: unknown, expected: number[][]): void {
   expect(rows.map((row) => row.length)).toEqual(expected.map((row) => row.length));
 }
 
-describeWithFixtures('loadTfliteModel on TensorFlow-made files', () => {
+describe('loadTfliteModel on TensorFlow-made files', () => {
   it('computes half_plus_two: x=1 -> 2.5, several instances in any accepted form', async () => {
     await withModel(tflite('half_plus_two'), async (model) => {
       expect(model.inputs).toEqual([{ name: 'x', tensor: 'x', dtype: 'float32', shape: [1, 1] }]);
