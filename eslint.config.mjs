@@ -1,5 +1,6 @@
 import js from '@eslint/js';
 import tseslint from 'typescript-eslint';
+import prettier from 'eslint-config-prettier';
 
 export default tseslint.config(
   { ignores: ['node_modules/**', 'dist/**', 'build/**', 'coverage/**', '**/*.js', '**/*.mjs'] },
@@ -11,10 +12,13 @@ export default tseslint.config(
       'no-restricted-syntax': [
         'error',
         {
-          selector: "CallExpression[callee.object.name='jest'][callee.property.name='mock'] > Literal[value=/^(@google-cloud\\/|firebase-admin|google-gax)/]",
+          selector:
+            "CallExpression[callee.object.name='jest'][callee.property.name='mock'] > Literal[value=/^(@google-cloud\\/|firebase-admin|google-gax)/]",
           message: 'Do not mock Google clients: run them against the emulators.',
         },
       ],
     },
   },
+  // Formatting is Prettier's (`npm run format`); switch off the stylistic rules that would fight it.
+  prettier,
 );
