@@ -4,10 +4,14 @@
 const { spawn } = require('node:child_process');
 const { join } = require('node:path');
 
-const child = spawn(process.execPath, ['--import', 'tsx', join(__dirname, '..', 'cli', 'main.ts'), ...process.argv.slice(2)], {
-  stdio: 'inherit',
-  cwd: process.cwd(),
-});
+const child = spawn(
+  process.execPath,
+  ['--import', 'tsx', join(__dirname, '..', 'cli', 'main.ts'), ...process.argv.slice(2)],
+  {
+    stdio: 'inherit',
+    cwd: process.cwd(),
+  },
+);
 for (const signal of ['SIGINT', 'SIGTERM']) process.on(signal, () => undefined);
 child.on('exit', (code, signal) => {
   process.exitCode = code ?? (signal ? 1 : 0);

@@ -17,6 +17,7 @@ export function formatRun(run: RunRecord): string {
       `  decision at ${decision.trafficPercent} %: ${decision.passed ? 'pass' : 'fail'}; candidate ${c.answers} answers, match ${(c.matchRate * 100).toFixed(1)} %, p95 ${c.p95LatencyMs.toFixed(1)} ms; ${decision.requests} requests, ${decision.failedRequests} failed`,
     );
   }
-  for (const [channel, result] of Object.entries(run.mobile?.channels ?? {})) lines.push(`  ${channel}: ${result.detail}`);
+  for (const [channel, result] of Object.entries(run.mobile?.channels ?? {}))
+    lines.push(`  ${channel}: ${result.detail}`);
   return lines.join('\n');
 }

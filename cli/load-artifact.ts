@@ -1,6 +1,11 @@
 import { readFile, stat } from 'node:fs/promises';
 import { folderFiles } from '../functions/artifacts/artifact-files';
-import { inspectFile, inspectFolder, type InspectOptions, type InspectReport } from '../functions/artifacts/inspect-artifact';
+import {
+  inspectFile,
+  inspectFolder,
+  type InspectOptions,
+  type InspectReport,
+} from '../functions/artifacts/inspect-artifact';
 
 /** Inspects a local SavedModel folder or model file; a missing path is a clear error. */
 export async function inspectPath(path: string, options: InspectOptions = {}): Promise<InspectReport> {

@@ -1,7 +1,8 @@
 import { readFile } from 'node:fs/promises';
 import { parseGoldenSet, type GoldenExample } from '../functions/core/validation/golden-set';
 
-export type InstancesInput = { kind: 'instances'; instances: unknown[] } | { kind: 'golden'; examples: GoldenExample[] };
+export type InstancesInput =
+  { kind: 'instances'; instances: unknown[] } | { kind: 'golden'; examples: GoldenExample[] };
 
 /**
  * `--instances` takes inline JSON, a JSON file (`[...]` or `{"instances": [...]}`), a JSON Lines
@@ -21,7 +22,8 @@ export async function readInstances(arg: string): Promise<InstancesInput> {
     whole = undefined; // not one JSON document: JSON Lines
   }
   // A one-line golden set is also one JSON document; only arrays and {"instances"} are read whole.
-  if (Array.isArray(whole) || (typeof whole === 'object' && whole !== null && 'instances' in whole)) return fromJson(whole, arg);
+  if (Array.isArray(whole) || (typeof whole === 'object' && whole !== null && 'instances' in whole))
+    return fromJson(whole, arg);
   const lines = text.split('\n').filter((line) => line.trim() !== '');
   const first = parse(lines[0] ?? '', `${arg} line 1`);
   if (typeof first === 'object' && first !== null && 'instance' in first && 'expected' in first) {

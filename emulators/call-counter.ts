@@ -28,7 +28,8 @@ export function countStorageCalls(port: number): StorageCallCounter {
     const queryAt = raw.indexOf('?');
     const method = route(request.method ?? 'GET', queryAt < 0 ? raw : raw.slice(0, queryAt))?.method ?? 'unrouted';
     counts[method] = (counts[method] ?? 0) + 1;
-    if (queryAt >= 0 && /[?&]pageToken=/.test(raw.slice(queryAt))) counts[`${method}:next-page`] = (counts[`${method}:next-page`] ?? 0) + 1;
+    if (queryAt >= 0 && /[?&]pageToken=/.test(raw.slice(queryAt)))
+      counts[`${method}:next-page`] = (counts[`${method}:next-page`] ?? 0) + 1;
   };
   subscribe('http.server.request.start', onRequest);
   return {

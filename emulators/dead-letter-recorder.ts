@@ -26,10 +26,16 @@ export async function startMessageRecorder(): Promise<MessageRecorder> {
     req.on('data', (chunk: Buffer) => chunks.push(chunk));
     req.on('end', () => {
       try {
-        const body = JSON.parse(Buffer.concat(chunks).toString('utf8')) as { message?: { messageId?: string; data?: string; attributes?: Record<string, string> } };
+        const body = JSON.parse(Buffer.concat(chunks).toString('utf8')) as {
+          message?: { messageId?: string; data?: string; attributes?: Record<string, string> };
+        };
         const message = body.message;
         if (message?.messageId && !seen.has(message.messageId)) {
-          seen.set(message.messageId, { messageId: message.messageId, data: Buffer.from(message.data ?? '', 'base64'), attributes: message.attributes ?? {} });
+          seen.set(message.messageId, {
+            messageId: message.messageId,
+            data: Buffer.from(message.data ?? '', 'base64'),
+            attributes: message.attributes ?? {},
+          });
         }
         res.writeHead(204).end();
       } catch {

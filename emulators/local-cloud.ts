@@ -46,13 +46,19 @@ export async function startLocalCloud(options: LocalCloudOptions = {}): Promise<
   const started: Array<{ stop(): Promise<void> }> = [];
   process.env.METADATA_SERVER_DETECTION ??= 'none';
   try {
-    const storage = await startStorageEmulator({ projectId, dataDir: options.dataDir && join(options.dataDir, 'storage') });
+    const storage = await startStorageEmulator({
+      projectId,
+      dataDir: options.dataDir && join(options.dataDir, 'storage'),
+    });
     started.push(storage);
     // eslint-disable-next-line @typescript-eslint/no-require-imports
     const { Storage: StorageClient } = require('@google-cloud/storage') as typeof import('@google-cloud/storage');
     const client: Storage = new StorageClient({ apiEndpoint: storage.url, projectId });
     const objects = new GcsObjectReader(() => client);
-    const pubsub = await startPubSubEmulator({ timeScale: options.timeScale, dataDir: options.dataDir && join(options.dataDir, 'pubsub') });
+    const pubsub = await startPubSubEmulator({
+      timeScale: options.timeScale,
+      dataDir: options.dataDir && join(options.dataDir, 'pubsub'),
+    });
     started.push(pubsub);
     const vertex = await startVertexEmulator({
       project: projectId,

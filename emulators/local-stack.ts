@@ -50,7 +50,14 @@ export const TRIGGERS: Record<string, string> = {
 };
 
 /** The entry points (functions/index exports the same list; not imported here so process mode stays light). */
-const FUNCTION_NAMES = ['onArtifact', 'registerModel', 'deployModel', 'awaitOperation', 'validatePredictions', 'publishMobile'] as const;
+const FUNCTION_NAMES = [
+  'onArtifact',
+  'registerModel',
+  'deployModel',
+  'awaitOperation',
+  'validatePredictions',
+  'publishMobile',
+] as const;
 
 /** Eventarc's retry policy for gen2 triggers with retries on: 10 s to 600 s, scaled locally. */
 const RETRY = { minBackoffS: 10, maxBackoffS: 600 };
@@ -111,7 +118,9 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
     }
     await pubsub.topic(TOPICS.deadLetter).createSubscription('ferry-dead-letter-inbox');
     recorder = await startMessageRecorder();
-    await pubsub.topic(TOPICS.deadLetter).createSubscription('ferry-dead-letter-recorder', { pushConfig: { pushEndpoint: recorder.url } });
+    await pubsub
+      .topic(TOPICS.deadLetter)
+      .createSubscription('ferry-dead-letter-recorder', { pushConfig: { pushEndpoint: recorder.url } });
     const recorded = recorder;
     await pubsub.topic(TOPICS.runEvents).createSubscription('ferry-run-events-audit');
     await pubsub.close();
@@ -119,7 +128,11 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
       url: functions.onArtifact,
       eventTypes: ['google.cloud.storage.object.v1.finalized'],
       bucket: buckets.artifacts,
-      retry: { minBackoffMs: RETRY.minBackoffS * 1000, maxBackoffMs: RETRY.maxBackoffS * 1000, maxAttempts: options.maxDeliveryAttempts ?? 10 },
+      retry: {
+        minBackoffMs: RETRY.minBackoffS * 1000,
+        maxBackoffMs: RETRY.maxBackoffS * 1000,
+        maxAttempts: options.maxDeliveryAttempts ?? 10,
+      },
       timeScale,
     });
     return {
@@ -130,12 +143,26 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
         const forwarded = cloud.pubsub.deadLetters();
         const ids = new Set(forwarded.map((m) => m.messageId));
         return [
-          ...forwarded.map((m) => ({ source: m.sourceSubscription, data: parseJson(m.data), attributes: m.attributes })),
+          ...forwarded.map((m) => ({
+            source: m.sourceSubscription,
+            data: parseJson(m.data),
+            attributes: m.attributes,
+          })),
           ...recorded
             .messages()
             .filter((m) => !ids.has(m.messageId))
-            .map((m) => ({ source: `published to ${TOPICS.deadLetter}`, data: parseJson(m.data), attributes: m.attributes })),
-          ...storageTrigger.deliveryStats().droppedEvents.map((d) => ({ source: 'onArtifact (storage trigger)', data: d.event, attributes: { lastError: d.lastError } })),
+            .map((m) => ({
+              source: `published to ${TOPICS.deadLetter}`,
+              data: parseJson(m.data),
+              attributes: m.attributes,
+            })),
+          ...storageTrigger
+            .deliveryStats()
+            .droppedEvents.map((d) => ({
+              source: 'onArtifact (storage trigger)',
+              data: d.event,
+              attributes: { lastError: d.lastError },
+            })),
         ];
       },
       storageCalls: () => calls.counts(),

@@ -29,17 +29,23 @@ export function readStateFile<T>(file: string, validate: ValidateFunction<T>, wh
   if (!existsSync(file)) return undefined;
   const size = statSync(file).size;
   if (size > MAX_STATE_BYTES) {
-    throw new Error(`${file}: ${size} bytes, more than the ${MAX_STATE_BYTES} a ${what} state can be; it is not one this emulator wrote. Restore it from a backup, or delete it to start empty.`);
+    throw new Error(
+      `${file}: ${size} bytes, more than the ${MAX_STATE_BYTES} a ${what} state can be; it is not one this emulator wrote. Restore it from a backup, or delete it to start empty.`,
+    );
   }
   const text = readFileSync(file, 'utf8');
   let value: unknown;
   try {
     value = JSON.parse(text);
   } catch (error) {
-    throw new Error(`${file}: not valid JSON (${(error as Error).message}); it may be truncated. Restore it from a backup, or delete it to start ${what} empty.`);
+    throw new Error(
+      `${file}: not valid JSON (${(error as Error).message}); it may be truncated. Restore it from a backup, or delete it to start ${what} empty.`,
+    );
   }
   if (!validate(value)) {
-    throw new Error(`${file}: not a ${what} state written by this emulator (${describe(validate.errors)}). Restore it from a backup, or delete it to start empty.`);
+    throw new Error(
+      `${file}: not a ${what} state written by this emulator (${describe(validate.errors)}). Restore it from a backup, or delete it to start empty.`,
+    );
   }
   return value;
 }

@@ -10,4 +10,11 @@ import './entry/await-operation';
 import './entry/validate-predictions';
 import './entry/publish-mobile';
 
-export const ENTRY_POINTS = ['onArtifact', 'registerModel', 'deployModel', 'awaitOperation', 'validatePredictions', 'publishMobile'] as const;
+export const ENTRY_POINTS = [
+  'onArtifact',
+  'registerModel',
+  'deployModel',
+  'awaitOperation',
+  'validatePredictions',
+  'publishMobile',
+] as const;

@@ -19,7 +19,9 @@ export const demo: Command = async (args, io) => {
     for (const { scenario, run } of runs) {
       const as = run.state === scenario.expect;
       ok &&= as;
-      io.out(`  ${as ? '✔' : '✘'} ${scenario.bucketPath.padEnd(32)} ${run.state.padEnd(10)} (expected ${scenario.expect})`);
+      io.out(
+        `  ${as ? '✔' : '✘'} ${scenario.bucketPath.padEnd(32)} ${run.state.padEnd(10)} (expected ${scenario.expect})`,
+      );
     }
     if (endpoint) io.out(`  endpoint ${endpoint.displayName}: traffic ${JSON.stringify(endpoint.trafficSplit)}`);
     const dead = stack.deadLetters();

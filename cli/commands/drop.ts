@@ -5,15 +5,27 @@ import { resolveTarget } from '../stack/target';
 
 /** `ferry drop <local artifact> <bucket path>`: uploads it into the artifacts bucket, which starts a run. */
 export const drop: Command = async (args, io) => {
-  const { positionals, values } = parseArgs({ args, allowPositionals: true, options: { 'pb-first': { type: 'boolean' } } });
+  const { positionals, values } = parseArgs({
+    args,
+    allowPositionals: true,
+    options: { 'pb-first': { type: 'boolean' } },
+  });
   if (positionals.length !== 2) {
     io.err('usage: ferry drop <SavedModel folder | model.tflite> <bucket path, e.g. models/flowers/7/> [--pb-first]');
     return 2;
   }
   try {
     const target = await resolveTarget();
-    const uploaded = await dropArtifact(target.storage, target.artifactsBucket, positionals[0], positionals[1], values['pb-first'] ? 'pb-first' : 'pb-last');
-    io.out(`uploaded ${uploaded.length} file(s) to gs://${target.artifactsBucket}/${positionals[1]}; follow it with: ferry status`);
+    const uploaded = await dropArtifact(
+      target.storage,
+      target.artifactsBucket,
+      positionals[0],
+      positionals[1],
+      values['pb-first'] ? 'pb-first' : 'pb-last',
+    );
+    io.out(
+      `uploaded ${uploaded.length} file(s) to gs://${target.artifactsBucket}/${positionals[1]}; follow it with: ferry status`,
+    );
     return 0;
   } catch (error) {
     io.err(error instanceof Error ? error.message : String(error));

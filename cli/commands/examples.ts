@@ -18,7 +18,11 @@ function number(value: string | undefined, name: string, fallback: number): numb
  * computing y = a*x + b — a SavedModel folder, a TFLite file, and golden sets for both.
  */
 export const examples: Command = async (args, io) => {
-  const { values, positionals } = parseArgs({ args, allowPositionals: true, options: { a: { type: 'string' }, b: { type: 'string' }, shards: { type: 'string' } } });
+  const { values, positionals } = parseArgs({
+    args,
+    allowPositionals: true,
+    options: { a: { type: 'string' }, b: { type: 'string' }, shards: { type: 'string' } },
+  });
   if (positionals.length !== 1) {
     io.err('usage: ferry examples <dir> [--a 0.5] [--b 2] [--shards 1]');
     return 2;
@@ -32,13 +36,16 @@ export const examples: Command = async (args, io) => {
       'golden.jsonl': exampleGoldenSet(a, b),
       'model.tflite': writeExampleTflite({ a, b }),
     };
-    for (const [path, bytes] of Object.entries(writeExampleSavedModel({ a, b, numShards: shards }))) files[`savedmodel/${path}`] = bytes;
+    for (const [path, bytes] of Object.entries(writeExampleSavedModel({ a, b, numShards: shards })))
+      files[`savedmodel/${path}`] = bytes;
     for (const [path, contents] of Object.entries(files)) {
       await mkdir(dirname(join(dir, path)), { recursive: true });
       await writeFile(join(dir, path), contents);
     }
     io.out(`wrote y = ${a}*x + ${b} to ${dir}: savedmodel/ (${shards} shard(s)), model.tflite, golden.jsonl`);
-    io.out(`try: ferry inspect ${join(dir, 'savedmodel')} && ferry predict ${join(dir, 'model.tflite')} --instances ${join(dir, 'golden.jsonl')}`);
+    io.out(
+      `try: ferry inspect ${join(dir, 'savedmodel')} && ferry predict ${join(dir, 'model.tflite')} --instances ${join(dir, 'golden.jsonl')}`,
+    );
     return 0;
   } catch (error) {
     io.err(error instanceof Error ? error.message : String(error));

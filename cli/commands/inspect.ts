@@ -5,7 +5,11 @@ import { errorLine, inspectPath } from '../load-artifact';
 
 /** `ferry inspect <path> [--json] [--no-crc]`: what landed, before it costs a deployment. */
 export const inspect: Command = async (args, io) => {
-  const { values, positionals } = parseArgs({ args, allowPositionals: true, options: { json: { type: 'boolean' }, 'no-crc': { type: 'boolean' } } });
+  const { values, positionals } = parseArgs({
+    args,
+    allowPositionals: true,
+    options: { json: { type: 'boolean' }, 'no-crc': { type: 'boolean' } },
+  });
   if (positionals.length !== 1) {
     io.err('usage: ferry inspect <SavedModel folder | model.tflite> [--json] [--no-crc]');
     return 2;

@@ -25,7 +25,9 @@ export const plan: Command = async (args, io) => {
     const probe = bucketPath.endsWith('/') ? `${bucketPath}saved_model.pb` : bucketPath;
     const match = workflows.match(probe);
     if (!match) {
-      io.err(`${bucketPath}: no workflow watches this path; the watched patterns are ${workflows.workflows.map((w) => w.match).join(', ')}`);
+      io.err(
+        `${bucketPath}: no workflow watches this path; the watched patterns are ${workflows.workflows.map((w) => w.match).join(', ')}`,
+      );
       return 1;
     }
     const { workflow } = match;
@@ -40,29 +42,46 @@ export const plan: Command = async (args, io) => {
     for (const problem of report.problems) io.err(`would be rejected: ${problem.file}: ${problem.message}`);
     if (report.kind === 'tflite') {
       const mobile = workflow.mobile;
-      const channels = Object.entries(mobile?.channels ?? {}).filter(([, on]) => on).map(([name]) => name);
-      io.out(`TFLite ${report.sizeBytes} bytes (limit ${mobile?.maxSizeBytes}); validated on ${workflow.validation.goldenSet}; then published as "${mobile?.modelName}" on ${channels.join(' and ') || 'no channel'}`);
+      const channels = Object.entries(mobile?.channels ?? {})
+        .filter(([, on]) => on)
+        .map(([name]) => name);
+      io.out(
+        `TFLite ${report.sizeBytes} bytes (limit ${mobile?.maxSizeBytes}); validated on ${workflow.validation.goldenSet}; then published as "${mobile?.modelName}" on ${channels.join(' and ') || 'no channel'}`,
+      );
       return report.problems.length === 0 ? 0 : 1;
     }
     const graph = report.metaGraphs.find((g) => g.tags.includes('serve'));
     const image = servingImageFor(graph?.tensorflowVersion, workflow.model?.servingImage);
-    io.out(`model: a new version of "${workflow.model?.displayName}" with aliases ${versionAlias(match.version)}, candidate; image ${image.image}${image.warning ? ` (${image.warning})` : ''}`);
+    io.out(
+      `model: a new version of "${workflow.model?.displayName}" with aliases ${versionAlias(match.version)}, candidate; image ${image.image}${image.warning ? ` (${image.warning})` : ''}`,
+    );
     let current: Record<string, number> = {};
     if (process.env.FERRY_PROJECT && workflow.endpoint) {
       const { VertexEndpoints } = await import('../../functions/adapters/vertex/vertex-endpoints');
       const { endpointClient, vertex } = await import('../../functions/adapters/vertex/vertex-clients');
-      const endpoint = await new VertexEndpoints(endpointClient, () => vertex().parent).find(workflow.endpoint.displayName, workflow.name);
+      const endpoint = await new VertexEndpoints(endpointClient, () => vertex().parent).find(
+        workflow.endpoint.displayName,
+        workflow.name,
+      );
       current = endpoint?.trafficSplit ?? {};
-      io.out(`endpoint "${workflow.endpoint.displayName}": ${endpoint ? `now ${JSON.stringify(current)}` : 'does not exist yet (would be created)'}`);
+      io.out(
+        `endpoint "${workflow.endpoint.displayName}": ${endpoint ? `now ${JSON.stringify(current)}` : 'does not exist yet (would be created)'}`,
+      );
       const { closeVertexClients } = await import('../../functions/adapters/vertex/vertex-clients');
       await closeVertexClients();
     }
     const split = deploySplit(current, workflow.rollout.canaryPercent);
     const steps = split['0'] === 100 ? [] : workflow.rollout.steps;
-    io.out(`deploy at ${split['0']} % (split ${JSON.stringify(split)}, "0" = the candidate)${steps.length ? `, then ${steps.join(' % → ')} %` : ''}`);
+    io.out(
+      `deploy at ${split['0']} % (split ${JSON.stringify(split)}, "0" = the candidate)${steps.length ? `, then ${steps.join(' % → ')} %` : ''}`,
+    );
     const g = workflow.validation.gates;
-    io.out(`validated at each step on ${workflow.validation.goldenSet}: ≥ ${workflow.validation.minCandidateAnswers} candidate answers, match ≥ ${g.minMatchRate * 100} %, errors ≤ ${g.maxErrorRate * 100} %${g.maxP95LatencyMs ? `, p95 ≤ ${g.maxP95LatencyMs} ms` : ''}${g.maxP95LatencyRatio ? `, p95 ≤ ${g.maxP95LatencyRatio}× incumbent` : ''}`);
-    io.out(`on failure: the split goes back to ${JSON.stringify(current)} exactly and the candidate is undeployed; on success: default → the candidate, ${workflow.rollout.keepPrevious} previous deployment(s) kept`);
+    io.out(
+      `validated at each step on ${workflow.validation.goldenSet}: ≥ ${workflow.validation.minCandidateAnswers} candidate answers, match ≥ ${g.minMatchRate * 100} %, errors ≤ ${g.maxErrorRate * 100} %${g.maxP95LatencyMs ? `, p95 ≤ ${g.maxP95LatencyMs} ms` : ''}${g.maxP95LatencyRatio ? `, p95 ≤ ${g.maxP95LatencyRatio}× incumbent` : ''}`,
+    );
+    io.out(
+      `on failure: the split goes back to ${JSON.stringify(current)} exactly and the candidate is undeployed; on success: default → the candidate, ${workflow.rollout.keepPrevious} previous deployment(s) kept`,
+    );
     return report.problems.length === 0 ? 0 : 1;
   } catch (error) {
     io.err(errorLine(path, error));

@@ -12,9 +12,15 @@ import { readInstances } from '../read-instances';
  * prints predictions as TF Serving does. Given a golden set, checks every example and says which differ.
  */
 export const predict: Command = async (args, io) => {
-  const { values, positionals } = parseArgs({ args, allowPositionals: true, options: { instances: { type: 'string' }, signature: { type: 'string' } } });
+  const { values, positionals } = parseArgs({
+    args,
+    allowPositionals: true,
+    options: { instances: { type: 'string' }, signature: { type: 'string' } },
+  });
   if (positionals.length !== 1 || !values.instances) {
-    io.err('usage: ferry predict <SavedModel folder | model.tflite> --instances <json | file.json | file.jsonl | golden.jsonl> [--signature name]');
+    io.err(
+      'usage: ferry predict <SavedModel folder | model.tflite> --instances <json | file.json | file.jsonl | golden.jsonl> [--signature name]',
+    );
     return 2;
   }
   const [path] = positionals;
@@ -30,7 +36,9 @@ export const predict: Command = async (args, io) => {
         return 0;
       }
       const predictions = await model.predict(input.examples.map((e) => e.instance));
-      const problems = input.examples.map((e, i) => mismatch(e.expected, predictions[i], e.tolerance, `line ${e.line}`)).filter((p): p is string => p !== undefined);
+      const problems = input.examples
+        .map((e, i) => mismatch(e.expected, predictions[i], e.tolerance, `line ${e.line}`))
+        .filter((p): p is string => p !== undefined);
       for (const problem of problems) io.err(`${values.instances} ${problem}`);
       io.out(`${input.examples.length - problems.length} of ${input.examples.length} golden examples match`);
       return problems.length === 0 ? 0 : 1;

@@ -13,13 +13,15 @@ export const status: Command = async (args, io) => {
     const target = await resolveTarget();
     const documents = new GcsDocuments(() => target.storage, target.stateBucket);
     let runs = (await documents.list<RunRecord>('runs/')).sort((a, b) => a.createdAt.localeCompare(b.createdAt));
-    if (positionals[0]) runs = runs.filter((run) => run.runId === positionals[0] || run.runId.startsWith(positionals[0]));
+    if (positionals[0])
+      runs = runs.filter((run) => run.runId === positionals[0] || run.runId.startsWith(positionals[0]));
     const deadLetters = await peekDeadLetters();
     if (values.json) {
       io.out(JSON.stringify({ runs, deadLetters }, null, 2));
       return 0;
     }
-    if (runs.length === 0) io.out(positionals[0] ? `no run matches ${positionals[0]}` : 'no runs yet: drop an artifact with `ferry drop`');
+    if (runs.length === 0)
+      io.out(positionals[0] ? `no run matches ${positionals[0]}` : 'no runs yet: drop an artifact with `ferry drop`');
     for (const run of runs) io.out(`${formatRun(run)}\n`);
     io.out(`dead letters: ${deadLetters.length}`);
     for (const letter of deadLetters) io.out(`  ${JSON.stringify(letter).slice(0, 300)}`);

@@ -10,12 +10,24 @@ import { removeStackFile, writeStackFile } from '../stack/stack-env';
  * through `.ferry/stack.json`.
  */
 export const up: Command = async (args, io) => {
-  const { values } = parseArgs({ args, options: { 'data-dir': { type: 'string' }, 'deploy-minutes': { type: 'string' } } });
+  const { values } = parseArgs({
+    args,
+    options: { 'data-dir': { type: 'string' }, 'deploy-minutes': { type: 'string' } },
+  });
   mkdirSync('.ferry', { recursive: true });
   process.env.FERRY_LOG_FILE ??= join('.ferry', 'functions.log');
   const { startLocalStack } = await import('../../emulators/local-stack');
-  const stack = await startLocalStack({ dataDir: values['data-dir'], deployDurationMs: Number(values['deploy-minutes'] ?? 30) * 60_000, timeScale: 0.001 });
-  const env = { ...stack.cloud.env, FERRY_STATE_BUCKET: stack.buckets.state, FERRY_ARTIFACTS_BUCKET: stack.buckets.artifacts, FERRY_MOBILE_BUCKET: stack.buckets.mobile };
+  const stack = await startLocalStack({
+    dataDir: values['data-dir'],
+    deployDurationMs: Number(values['deploy-minutes'] ?? 30) * 60_000,
+    timeScale: 0.001,
+  });
+  const env = {
+    ...stack.cloud.env,
+    FERRY_STATE_BUCKET: stack.buckets.state,
+    FERRY_ARTIFACTS_BUCKET: stack.buckets.artifacts,
+    FERRY_MOBILE_BUCKET: stack.buckets.mobile,
+  };
   writeStackFile({ env, buckets: stack.buckets, pid: process.pid });
   io.out('ferry is up: local Cloud Storage, Pub/Sub, Vertex AI, Firebase ML and the six functions.');
   for (const [name, url] of Object.entries(stack.functions)) io.out(`  ${name.padEnd(20)} ${url}`);

@@ -36,16 +36,55 @@ export interface DemoResult {
 /** y = 0.5x + 2 is the truth the golden sets hold; v2 is a bad retrain (off by one). */
 function scenarios(dir: string): Scenario[] {
   return [
-    { title: 'v1 lands on an empty endpoint and takes 100 %', local: join(dir, 'v1'), bucketPath: 'models/flowers/1/', workflow: 'flowers', version: '1', expect: 'promoted' },
-    { title: 'v2, a bad retrain (answers off by 1), is rejected at the 10 % canary and rolled back', local: join(dir, 'v2'), bucketPath: 'models/flowers/2/', workflow: 'flowers', version: '2', expect: 'rejected' },
-    { title: 'v3 goes 10 % → 50 % → 100 %, validated at each step', local: join(dir, 'v3'), bucketPath: 'models/flowers/3/', workflow: 'flowers', version: '3', expect: 'promoted' },
-    { title: 'a TFLite model is validated with the TFLite runtime, then published on both channels', local: join(dir, 'mobile-1.tflite'), bucketPath: 'mobile/flowers/1/model.tflite', workflow: 'flowers-mobile', version: '1', expect: 'published' },
-    { title: 'a corrupted TFLite file is refused before anything is published', local: join(dir, 'mobile-2.tflite'), bucketPath: 'mobile/flowers/2/model.tflite', workflow: 'flowers-mobile', version: '2', expect: 'rejected' },
+    {
+      title: 'v1 lands on an empty endpoint and takes 100 %',
+      local: join(dir, 'v1'),
+      bucketPath: 'models/flowers/1/',
+      workflow: 'flowers',
+      version: '1',
+      expect: 'promoted',
+    },
+    {
+      title: 'v2, a bad retrain (answers off by 1), is rejected at the 10 % canary and rolled back',
+      local: join(dir, 'v2'),
+      bucketPath: 'models/flowers/2/',
+      workflow: 'flowers',
+      version: '2',
+      expect: 'rejected',
+    },
+    {
+      title: 'v3 goes 10 % → 50 % → 100 %, validated at each step',
+      local: join(dir, 'v3'),
+      bucketPath: 'models/flowers/3/',
+      workflow: 'flowers',
+      version: '3',
+      expect: 'promoted',
+    },
+    {
+      title: 'a TFLite model is validated with the TFLite runtime, then published on both channels',
+      local: join(dir, 'mobile-1.tflite'),
+      bucketPath: 'mobile/flowers/1/model.tflite',
+      workflow: 'flowers-mobile',
+      version: '1',
+      expect: 'published',
+    },
+    {
+      title: 'a corrupted TFLite file is refused before anything is published',
+      local: join(dir, 'mobile-2.tflite'),
+      bucketPath: 'mobile/flowers/2/model.tflite',
+      workflow: 'flowers-mobile',
+      version: '2',
+      expect: 'rejected',
+    },
   ];
 }
 
 async function writeArtifacts(dir: string): Promise<void> {
-  const models: Array<[string, number, number]> = [['v1', 0.5, 2], ['v2', 0.5, 3], ['v3', 0.5, 2]];
+  const models: Array<[string, number, number]> = [
+    ['v1', 0.5, 2],
+    ['v2', 0.5, 3],
+    ['v3', 0.5, 2],
+  ];
   for (const [name, a, b] of models) {
     for (const [path, bytes] of Object.entries(writeExampleSavedModel({ a, b, numShards: 2 }))) {
       await mkdir(join(dir, name, path, '..'), { recursive: true });
@@ -67,15 +106,23 @@ export async function runDemo(io: CliIo, options: DemoOptions = {}): Promise<Dem
   await mkdir('.ferry', { recursive: true });
   process.env.FERRY_LOG_FILE ??= join('.ferry', 'functions.log');
   await writeFile(process.env.FERRY_LOG_FILE, '');
-  const stack = await startLocalStack({ deployDurationMs: options.deployDurationMs ?? 30 * 60 * 1000, timeScale: options.timeScale ?? 0.0005 });
+  const stack = await startLocalStack({
+    deployDurationMs: options.deployDurationMs ?? 30 * 60 * 1000,
+    timeScale: options.timeScale ?? 0.0005,
+  });
   try {
     await writeArtifacts(dir);
     const storage = new Storage({ apiEndpoint: stack.cloud.storage.url, projectId: stack.cloud.projectId });
     const golden = exampleGoldenSet(0.5, 2);
     for (const name of ['golden/flowers.jsonl', 'golden/flowers-mobile.jsonl']) {
-      await storage.bucket(stack.buckets.artifacts).file(name).save(golden, { resumable: false, preconditionOpts: { ifGenerationMatch: 0 } });
+      await storage
+        .bucket(stack.buckets.artifacts)
+        .file(name)
+        .save(golden, { resumable: false, preconditionOpts: { ifGenerationMatch: 0 } });
     }
-    io.out(`local cloud up: Storage ${stack.cloud.storage.url}, Pub/Sub ${stack.cloud.pubsub.host}, Vertex AI 127.0.0.1:${stack.cloud.vertex.port}, Firebase ML ${stack.cloud.firebaseMl.host}`);
+    io.out(
+      `local cloud up: Storage ${stack.cloud.storage.url}, Pub/Sub ${stack.cloud.pubsub.host}, Vertex AI 127.0.0.1:${stack.cloud.vertex.port}, Firebase ML ${stack.cloud.firebaseMl.host}`,
+    );
     io.out(`function logs (structured JSON): ${process.env.FERRY_LOG_FILE}`);
     io.out('golden sets: gs://ferry-artifacts/golden/flowers.jsonl and flowers-mobile.jsonl (y = 0.5x + 2)');
     const runs: DemoResult['runs'] = [];
@@ -83,7 +130,11 @@ export async function runDemo(io: CliIo, options: DemoOptions = {}): Promise<Dem
       io.out(`\n▶ ${scenario.title}\n  ferry drop ${scenario.local} ${scenario.bucketPath}`);
       await dropArtifact(storage, stack.buckets.artifacts, scenario.local, scenario.bucketPath);
       const root = scenario.bucketPath;
-      const run = await waitForRun(storage, stack.buckets.state, runIdFor(scenario.workflow, scenario.version, stack.buckets.artifacts, root));
+      const run = await waitForRun(
+        storage,
+        stack.buckets.state,
+        runIdFor(scenario.workflow, scenario.version, stack.buckets.artifacts, root),
+      );
       io.out(formatRun(run));
       runs.push({ scenario, run });
     }

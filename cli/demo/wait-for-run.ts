@@ -2,7 +2,12 @@ import type { Storage } from '@google-cloud/storage';
 import { isTerminal, type RunRecord } from '../../functions/core/run/run-record';
 
 /** Polls the run record until the run ends; a run that never ends within `timeoutMs` is an error. */
-export async function waitForRun(storage: Storage, stateBucket: string, runId: string, timeoutMs = 60_000): Promise<RunRecord> {
+export async function waitForRun(
+  storage: Storage,
+  stateBucket: string,
+  runId: string,
+  timeoutMs = 60_000,
+): Promise<RunRecord> {
   const deadline = Date.now() + timeoutMs;
   let last: RunRecord | undefined;
   while (Date.now() < deadline) {
@@ -14,5 +19,7 @@ export async function waitForRun(storage: Storage, stateBucket: string, runId: s
     }
     await new Promise((resolve) => setTimeout(resolve, 100));
   }
-  throw new Error(`run ${runId} did not end within ${timeoutMs / 1000} s (last state: ${last?.state ?? 'not started'})`);
+  throw new Error(
+    `run ${runId} did not end within ${timeoutMs / 1000} s (last state: ${last?.state ?? 'not started'})`,
+  );
 }

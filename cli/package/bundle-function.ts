@@ -17,7 +17,12 @@ export const VERTEX_CLIENT_MODULES: Record<string, string> = {
 export const VERTEX_PROTOS = 'node_modules/@google-cloud/aiplatform/build/protos/protos.json';
 
 /** The wasm builds tflite-wasm.ts may load (threaded builds need workers and are never used). */
-export const TFLITE_WASM_FILES = ['tflite_web_api_cc_simd.js', 'tflite_web_api_cc_simd.wasm', 'tflite_web_api_cc.js', 'tflite_web_api_cc.wasm'];
+export const TFLITE_WASM_FILES = [
+  'tflite_web_api_cc_simd.js',
+  'tflite_web_api_cc_simd.wasm',
+  'tflite_web_api_cc.js',
+  'tflite_web_api_cc.wasm',
+];
 
 export interface BundleReport {
   entryPoint: string;
@@ -42,7 +47,15 @@ export async function bundleFunction(root: string, outDir: string, needs: Functi
   const dir = join(outDir, needs.entryPoint);
   rmSync(dir, { recursive: true, force: true });
   const main = needs.source.replace(/\.ts$/, '.js');
-  const report: BundleReport = { entryPoint: needs.entryPoint, dir, main, bundleBytes: 0, totalBytes: 0, files: 0, inputs: [] };
+  const report: BundleReport = {
+    entryPoint: needs.entryPoint,
+    dir,
+    main,
+    bundleBytes: 0,
+    totalBytes: 0,
+    files: 0,
+    inputs: [],
+  };
   const result = await build({
     ...bundleOptions(root, needs, (types, bytes) => {
       report.vertexTypes = types;
@@ -55,7 +68,10 @@ export async function bundleFunction(root: string, outDir: string, needs: Functi
   report.inputs = Object.keys(result.metafile.inputs).sort();
   copyFolder(join(root, 'workflows'), join(dir, 'workflows'));
   if (needs.tfliteWasm) copyTfliteWasm(root, join(dir, dirname(main)));
-  writeFileSync(join(dir, 'package.json'), `${JSON.stringify(functionPackageJson(root, needs.entryPoint, main), null, 2)}\n`);
+  writeFileSync(
+    join(dir, 'package.json'),
+    `${JSON.stringify(functionPackageJson(root, needs.entryPoint, main), null, 2)}\n`,
+  );
   report.bundleBytes = statSync(join(dir, main)).size;
   for (const file of listFiles(dir)) {
     report.files += 1;
@@ -69,13 +85,23 @@ export async function bundleFunction(root: string, outDir: string, needs: Functi
  * CommonJS, minified (less to parse at start), names kept for readable stack traces, and the
  * plugins that keep only what this function reaches.
  */
-export function bundleOptions(root: string, needs: FunctionNeeds, onProtos: (types: number, bytes: number) => void = () => {}, pruneVertex = true): BuildOptions {
+export function bundleOptions(
+  root: string,
+  needs: FunctionNeeds,
+  onProtos: (types: number, bytes: number) => void = () => {},
+  pruneVertex = true,
+): BuildOptions {
   const plugins: Plugin[] = [tfliteWasmBesideBundle()];
   if (needs.vertexServices.length === 0) plugins.push(leaveOut(/^@google-cloud\/aiplatform(\/|$)/, needs.entryPoint));
   else {
     // A client whose service is not in the pruned protos could not work: left out with a clear error instead.
-    const unused = Object.entries(VERTEX_CLIENT_MODULES).filter(([service]) => !needs.vertexServices.includes(service)).map(([, module]) => module);
-    if (unused.length > 0) plugins.push(leaveOut(new RegExp(`^@google-cloud/aiplatform/build/src/v1/(${unused.join('|')})$`), needs.entryPoint));
+    const unused = Object.entries(VERTEX_CLIENT_MODULES)
+      .filter(([service]) => !needs.vertexServices.includes(service))
+      .map(([, module]) => module);
+    if (unused.length > 0)
+      plugins.push(
+        leaveOut(new RegExp(`^@google-cloud/aiplatform/build/src/v1/(${unused.join('|')})$`), needs.entryPoint),
+      );
     if (pruneVertex) plugins.push(prunedVertexProtos(join(root, VERTEX_PROTOS), needs.vertexServices, onProtos));
   }
   if (!needs.firebase) plugins.push(leaveOut(/^firebase-admin(\/|$)/, needs.entryPoint));
@@ -101,10 +127,21 @@ export function bundleOptions(root: string, needs: FunctionNeeds, onProtos: (typ
  * plugins as `needs.entryPoint`'s function, into `outfile`. The cold-start benchmark and the
  * packaging tests use it to run code inside a packaged function's folder.
  */
-export async function bundleScript(root: string, needs: FunctionNeeds, outfile: string, source: string, pruneVertex = true): Promise<string> {
+export async function bundleScript(
+  root: string,
+  needs: FunctionNeeds,
+  outfile: string,
+  source: string,
+  pruneVertex = true,
+): Promise<string> {
   await build({
     ...bundleOptions(root, needs, undefined, pruneVertex),
-    stdin: { contents: source, resolveDir: join(root, 'functions', 'entry'), sourcefile: `${basename(outfile, '.js')}.ts`, loader: 'ts' },
+    stdin: {
+      contents: source,
+      resolveDir: join(root, 'functions', 'entry'),
+      sourcefile: `${basename(outfile, '.js')}.ts`,
+      loader: 'ts',
+    },
     outfile,
   });
   return outfile;
@@ -114,7 +151,9 @@ export async function bundleScript(root: string, needs: FunctionNeeds, outfile: 
 export function functionPackageJson(root: string, entryPoint: string, main: string): object {
   const dependencies: Record<string, string> = {};
   for (const name of EXTERNAL) {
-    const installed = JSON.parse(readFileSync(join(root, 'node_modules', name, 'package.json'), 'utf8')) as { version: string };
+    const installed = JSON.parse(readFileSync(join(root, 'node_modules', name, 'package.json'), 'utf8')) as {
+      version: string;
+    };
     dependencies[name] = installed.version;
   }
   return { name: `ferry-${entryPoint.toLowerCase()}`, private: true, main, engines: { node: '20' }, dependencies };

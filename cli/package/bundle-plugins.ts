@@ -10,12 +10,18 @@ export const TFLITE_DIR = 'tfjs-tflite';
  * services) and hands it to proto-loader when constructed. The bundle gets a copy that keeps
  * only the services this function calls, so constructing its clients is cheap.
  */
-export function prunedVertexProtos(protosPath: string, services: string[], report: (types: number, bytes: number) => void): Plugin {
+export function prunedVertexProtos(
+  protosPath: string,
+  services: string[],
+  report: (types: number, bytes: number) => void,
+): Plugin {
   return {
     name: 'ferry-pruned-vertex-protos',
     setup(build) {
       build.onResolve({ filter: /protos\/protos\.json$/ }, (args) =>
-        /@google-cloud[\\/]aiplatform[\\/]build[\\/]src[\\/]v1/.test(args.resolveDir) ? { path: 'aiplatform-protos.json', namespace: 'ferry-pruned' } : undefined,
+        /@google-cloud[\\/]aiplatform[\\/]build[\\/]src[\\/]v1/.test(args.resolveDir)
+          ? { path: 'aiplatform-protos.json', namespace: 'ferry-pruned' }
+          : undefined,
       );
       build.onLoad({ filter: /.*/, namespace: 'ferry-pruned' }, () => {
         const pruned = pruneProtos(JSON.parse(readFileSync(protosPath, 'utf8')) as ProtoJson, services);
@@ -57,8 +63,14 @@ export function tfliteWasmBesideBundle(): Plugin {
     setup(build) {
       build.onLoad({ filter: /functions[\\/]runtime[\\/]tflite[\\/]tflite-wasm\.ts$/ }, (args) => {
         const text = readFileSync(args.path, 'utf8');
-        if (text.split(call).length !== 2) throw new Error(`${args.path}: expected exactly one ${call} to point at the bundled wasm; update cli/package/bundle-plugins.ts`);
-        return { contents: text.replace(call, `require('node:path').join(__dirname, '${TFLITE_DIR}', 'package.json')`), loader: 'ts' };
+        if (text.split(call).length !== 2)
+          throw new Error(
+            `${args.path}: expected exactly one ${call} to point at the bundled wasm; update cli/package/bundle-plugins.ts`,
+          );
+        return {
+          contents: text.replace(call, `require('node:path').join(__dirname, '${TFLITE_DIR}', 'package.json')`),
+          loader: 'ts',
+        };
       });
     },
   };

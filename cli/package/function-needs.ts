@@ -33,7 +33,10 @@ export function wiringImports(source: string): string[] {
   const names: string[] = [];
   for (const match of source.matchAll(/import\s*\{([^}]*)\}\s*from\s*'\.\/wiring'/g)) {
     for (const part of match[1].split(',')) {
-      const name = part.trim().replace(/^type\s+/, '').split(/\s+as\s+/)[0];
+      const name = part
+        .trim()
+        .replace(/^type\s+/, '')
+        .split(/\s+as\s+/)[0];
       if (name && !part.trim().startsWith('type ')) names.push(name);
     }
   }
@@ -54,15 +57,21 @@ export function functionNeeds(root: string, entryPoint: string): FunctionNeeds {
   } catch {
     throw new Error(`${source}: no source for entry point ${entryPoint} (expected the kebab-case file of its name)`);
   }
-  if (!text.includes(`'${entryPoint}'`)) throw new Error(`${source}: does not register '${entryPoint}' with the Functions Framework`);
+  if (!text.includes(`'${entryPoint}'`))
+    throw new Error(`${source}: does not register '${entryPoint}' with the Functions Framework`);
   const wiring = new Set(wiringImports(text));
-  if (/from '\.\/stage-handler'/.test(text)) for (const name of wiringImports(readFileSync(join(root, 'functions/entry/stage-handler.ts'), 'utf8'))) wiring.add(name);
+  if (/from '\.\/stage-handler'/.test(text))
+    for (const name of wiringImports(readFileSync(join(root, 'functions/entry/stage-handler.ts'), 'utf8')))
+      wiring.add(name);
   const names = [...wiring].sort();
   return {
     entryPoint,
     source,
     wiring: names,
-    vertexServices: names.filter((n) => n in VERTEX_SERVICE_OF).map((n) => VERTEX_SERVICE_OF[n]).sort(),
+    vertexServices: names
+      .filter((n) => n in VERTEX_SERVICE_OF)
+      .map((n) => VERTEX_SERVICE_OF[n])
+      .sort(),
     firebase: wiring.has('mobileChannels'),
     tfliteWasm: wiring.has('tfliteRunner'),
   };

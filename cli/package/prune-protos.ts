@@ -15,7 +15,10 @@ export interface PruneResult {
 }
 
 /** LRO types are named in a method option, not in its signature. */
-const LRO_OPTIONS = ['(google.longrunning.operation_info).response_type', '(google.longrunning.operation_info).metadata_type'];
+const LRO_OPTIONS = [
+  '(google.longrunning.operation_info).response_type',
+  '(google.longrunning.operation_info).metadata_type',
+];
 
 /**
  * Keeps only the given services of a client library's `protos.json` and every type they reach
@@ -26,13 +29,16 @@ const LRO_OPTIONS = ['(google.longrunning.operation_info).response_type', '(goog
  * @see https://github.com/protobufjs/protobuf.js#using-json-descriptors
  */
 export function pruneProtos(full: ProtoJson, serviceNames: string[]): PruneResult {
-  if (serviceNames.length === 0) throw new Error('pruneProtos: name at least one service, e.g. google.cloud.aiplatform.v1.ModelService');
+  if (serviceNames.length === 0)
+    throw new Error('pruneProtos: name at least one service, e.g. google.cloud.aiplatform.v1.ModelService');
   let root: protobuf.Root;
   try {
     root = protobuf.Root.fromJSON(full as protobuf.INamespace);
     root.resolveAll();
   } catch (error) {
-    throw new Error(`pruneProtos: the proto bundle does not load (${(error as Error).message}); is it a protobufjs JSON descriptor?`);
+    throw new Error(
+      `pruneProtos: the proto bundle does not load (${(error as Error).message}); is it a protobufjs JSON descriptor?`,
+    );
   }
   const keep = new Set<string>();
   const visit = (type: protobuf.ReflectionObject | null): void => {
@@ -45,7 +51,10 @@ export function pruneProtos(full: ProtoJson, serviceNames: string[]): PruneResul
   };
   for (const name of serviceNames) {
     const service = root.lookup(name);
-    if (!(service instanceof protobuf.Service)) throw new Error(`pruneProtos: ${name} is not a service in the proto bundle; check the spelling (package.Service)`);
+    if (!(service instanceof protobuf.Service))
+      throw new Error(
+        `pruneProtos: ${name} is not a service in the proto bundle; check the spelling (package.Service)`,
+      );
     keep.add(service.fullName);
     for (const method of service.methodsArray) {
       method.resolve();
@@ -53,7 +62,8 @@ export function pruneProtos(full: ProtoJson, serviceNames: string[]): PruneResul
       visit(method.resolvedResponseType);
       for (const option of LRO_OPTIONS) {
         const typeName = method.options?.[option];
-        if (typeof typeName === 'string') visit(lookupFrom(service, typeName, `${service.fullName}.${method.name} ${option}`));
+        if (typeof typeName === 'string')
+          visit(lookupFrom(service, typeName, `${service.fullName}.${method.name} ${option}`));
       }
     }
   }
@@ -74,7 +84,8 @@ function copyKept(node: ProtoJson, path: string, keep: Set<string>): ProtoJson {
   for (const [name, child] of Object.entries(node.nested ?? {})) {
     const full = `${path}.${name}`;
     if (keep.has(full)) nested[name] = child;
-    else if (isNamespace(child) && [...keep].some((kept) => kept.startsWith(`${full}.`))) nested[name] = copyKept(child, full, keep) as ProtoJson & Record<string, unknown>;
+    else if (isNamespace(child) && [...keep].some((kept) => kept.startsWith(`${full}.`)))
+      nested[name] = copyKept(child, full, keep) as ProtoJson & Record<string, unknown>;
   }
   if (Object.keys(nested).length > 0) out.nested = nested;
   return out;

@@ -5,19 +5,28 @@ export const DEAD_LETTER_INBOX = 'ferry-dead-letter-inbox';
  * What sits on the dead-letter topic, read without consuming it: pulled, then handed straight back
  * (ack deadline 0), so every dead letter stays visible until someone deals with it.
  */
-export async function peekDeadLetters(max = 100): Promise<Array<{ messageId: string; attributes: Record<string, string>; data: unknown }>> {
+export async function peekDeadLetters(
+  max = 100,
+): Promise<Array<{ messageId: string; attributes: Record<string, string>; data: unknown }>> {
   const project = process.env.FERRY_PROJECT ?? process.env.GOOGLE_CLOUD_PROJECT;
   if (!project) return [];
   const { v1 } = await import('@google-cloud/pubsub');
   const emulator = process.env.PUBSUB_EMULATOR_HOST;
   const [host, port] = emulator?.split(':') ?? [];
-  const local = emulator ? { servicePath: host, port: Number(port), sslCreds: (await import('@grpc/grpc-js')).credentials.createInsecure() } : {};
+  const local = emulator
+    ? { servicePath: host, port: Number(port), sslCreds: (await import('@grpc/grpc-js')).credentials.createInsecure() }
+    : {};
   const client = new v1.SubscriberClient(local);
   const subscription = `projects/${project}/subscriptions/${DEAD_LETTER_INBOX}`;
   try {
     const [response] = await client.pull({ subscription, maxMessages: max, returnImmediately: true });
     const received = response.receivedMessages ?? [];
-    if (received.length > 0) await client.modifyAckDeadline({ subscription, ackIds: received.map((m) => m.ackId ?? ''), ackDeadlineSeconds: 0 });
+    if (received.length > 0)
+      await client.modifyAckDeadline({
+        subscription,
+        ackIds: received.map((m) => m.ackId ?? ''),
+        ackDeadlineSeconds: 0,
+      });
     return received.map((m) => {
       const text = Buffer.from(m.message?.data ?? '').toString('utf8');
       let data: unknown = text;

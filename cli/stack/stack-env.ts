@@ -32,7 +32,12 @@ export function useStackFile(path = STACK_FILE): StackFile | undefined {
   } catch (error) {
     throw new Error(`${path}: not valid JSON (${(error as Error).message}); delete it, or restart \`ferry up\``);
   }
-  if (typeof file?.env !== 'object' || file.env === null || typeof file.buckets?.artifacts !== 'string' || typeof file.buckets?.state !== 'string') {
+  if (
+    typeof file?.env !== 'object' ||
+    file.env === null ||
+    typeof file.buckets?.artifacts !== 'string' ||
+    typeof file.buckets?.state !== 'string'
+  ) {
     throw new Error(`${path}: not a ferry stack file (env and buckets missing); delete it, or restart \`ferry up\``);
   }
   for (const [name, value] of Object.entries(file.env)) process.env[name] ??= value;

@@ -14,7 +14,9 @@ export async function resolveTarget(): Promise<Target> {
   const artifactsBucket = process.env.FERRY_ARTIFACTS_BUCKET ?? stack?.buckets.artifacts;
   const stateBucket = process.env.FERRY_STATE_BUCKET ?? stack?.buckets.state;
   if (!artifactsBucket || !stateBucket) {
-    throw new Error('no running local stack (.ferry/stack.json) and FERRY_ARTIFACTS_BUCKET / FERRY_STATE_BUCKET are not set: start one with `ferry up`, or set them for a real project');
+    throw new Error(
+      'no running local stack (.ferry/stack.json) and FERRY_ARTIFACTS_BUCKET / FERRY_STATE_BUCKET are not set: start one with `ferry up`, or set them for a real project',
+    );
   }
   const { Storage: StorageClient } = await import('@google-cloud/storage');
   return { storage: new StorageClient(), artifactsBucket, stateBucket, local: Boolean(stack) };

@@ -18,9 +18,7 @@ export const DEFAULT_MAX_MODEL_BYTES = 40 * 1024 * 1024;
 /** A read that never answers must not lock the model forever. */
 export const READ_TIMEOUT_MS = 30_000;
 
-export type FileCheck =
-  | { ok: true; sizeBytes: number; modelHash: string }
-  | { ok: false; error: RpcStatus };
+export type FileCheck = { ok: true; sizeBytes: number; modelHash: string } | { ok: false; error: RpcStatus };
 
 /** The default validator: ferry's bounds-checked TFLite reader, so hostile files are refused, not parsed blindly. */
 export const validateTflite: ValidateModel = (bytes, file) => {
@@ -55,7 +53,10 @@ export async function checkModelFile(
   } catch (error) {
     return {
       ok: false,
-      error: { code: rpcCodeOf('NOT_FOUND'), message: `${gsUri}: cannot read the model file (${(error as Error).message}); upload it and update the model` },
+      error: {
+        code: rpcCodeOf('NOT_FOUND'),
+        message: `${gsUri}: cannot read the model file (${(error as Error).message}); upload it and update the model`,
+      },
     };
   } finally {
     clearTimeout(timer);
@@ -63,7 +64,10 @@ export async function checkModelFile(
   if (bytes.byteLength > maxModelBytes) {
     return {
       ok: false,
-      error: { code: rpcCodeOf('INVALID_ARGUMENT'), message: `${gsUri}: ${bytes.byteLength} bytes; Firebase ML hosts models of at most ${maxModelBytes} bytes` },
+      error: {
+        code: rpcCodeOf('INVALID_ARGUMENT'),
+        message: `${gsUri}: ${bytes.byteLength} bytes; Firebase ML hosts models of at most ${maxModelBytes} bytes`,
+      },
     };
   }
   let problem: string | undefined;

@@ -56,7 +56,8 @@ export interface RecordedCall {
   body: string;
 }
 
-export type Method = 'models.create' | 'models.list' | 'models.get' | 'models.patch' | 'models.delete' | 'operations.get' | 'token';
+export type Method =
+  'models.create' | 'models.list' | 'models.get' | 'models.patch' | 'models.delete' | 'operations.get' | 'token';
 const API_PATH = /^\/v1beta2\/projects\/([^/]+)\/(models|operations)(?:\/([^/]+))?$/;
 export const DEFAULT_VALIDATION_DELAY_MS = 100;
 const MUTATING = new Set<Method>(['models.create', 'models.patch', 'models.delete']);
@@ -92,7 +93,12 @@ export async function startFirebaseMlEmulator(options: FirebaseMlEmulatorOptions
     registry.restoreState(saved.registry);
   }
   const save = (): void => {
-    if (dataDir) saveFirebaseMlState(dataDir, { projectId: options.projectId, registry: registry.exportState(), tokens: tokens.issued() });
+    if (dataDir)
+      saveFirebaseMlState(dataDir, {
+        projectId: options.projectId,
+        registry: registry.exportState(),
+        tokens: tokens.issued(),
+      });
   };
   save();
   registry.onChange = () => {
@@ -116,15 +122,22 @@ export async function startFirebaseMlEmulator(options: FirebaseMlEmulatorOptions
     }
     const match = API_PATH.exec(url.pathname);
     const method = match ? methodOf(req.method ?? 'GET', match[2], match[3]) : undefined;
-    if (!match || !method) throw new RestError('NOT_FOUND', `${req.method} ${url.pathname}: no such Firebase ML v1beta2 method`);
+    if (!match || !method)
+      throw new RestError('NOT_FOUND', `${req.method} ${url.pathname}: no such Firebase ML v1beta2 method`);
     const body = await readBody(req);
     recorded.push({ method, path: `${url.pathname}${url.search}`, body });
     if (recorded.length > MAX_RECORDED_CALLS) recorded.shift();
     if (!tokens.accepts(req.headers.authorization)) {
-      throw new RestError('UNAUTHENTICATED', 'request is missing a valid OAuth 2.0 access token (Authorization: Bearer ...) for this emulator');
+      throw new RestError(
+        'UNAUTHENTICATED',
+        'request is missing a valid OAuth 2.0 access token (Authorization: Bearer ...) for this emulator',
+      );
     }
     if (decodePathSegment(match[1]) !== options.projectId) {
-      throw new RestError('PERMISSION_DENIED', `project ${match[1]}: this emulator serves project ${options.projectId}`);
+      throw new RestError(
+        'PERMISSION_DENIED',
+        `project ${match[1]}: this emulator serves project ${options.projectId}`,
+      );
     }
     const decision = faults.take(method);
     if (decision.latencyMs > 0) await new Promise((resolve) => setTimeout(resolve, decision.latencyMs));
@@ -133,18 +146,33 @@ export async function startFirebaseMlEmulator(options: FirebaseMlEmulatorOptions
     const result = await dispatch(method, id, url, body).finally(() => {
       if (MUTATING.has(method)) save();
     });
-    if (decision.duplicate) throw new RestError('UNAVAILABLE', `${method} was applied but its response was lost (injected); retry`);
+    if (decision.duplicate)
+      throw new RestError('UNAVAILABLE', `${method} was applied but its response was lost (injected); retry`);
     sendJson(res, 200, result);
   };
 
   const dispatch = async (method: Method, id: string, url: URL, body: string): Promise<unknown> => {
     switch (method) {
-      case 'models.create': return registry.create(parseJsonObject(body, 'models.create'));
-      case 'models.list': return registry.list(url.searchParams.get('filter'), url.searchParams.get('pageSize'), url.searchParams.get('pageToken'));
-      case 'models.get': return registry.get(id);
-      case 'models.patch': return registry.patch(id, checkUpdateMask(url.searchParams.get('updateMask')), parseJsonObject(body, 'models.patch'));
-      case 'models.delete': return registry.delete(id);
-      default: return registry.getOperation(`projects/${options.projectId}/operations/${id}`);
+      case 'models.create':
+        return registry.create(parseJsonObject(body, 'models.create'));
+      case 'models.list':
+        return registry.list(
+          url.searchParams.get('filter'),
+          url.searchParams.get('pageSize'),
+          url.searchParams.get('pageToken'),
+        );
+      case 'models.get':
+        return registry.get(id);
+      case 'models.patch':
+        return registry.patch(
+          id,
+          checkUpdateMask(url.searchParams.get('updateMask')),
+          parseJsonObject(body, 'models.patch'),
+        );
+      case 'models.delete':
+        return registry.delete(id);
+      default:
+        return registry.getOperation(`projects/${options.projectId}/operations/${id}`);
     }
   };
 
@@ -196,7 +224,10 @@ function decodePathSegment(segment: string): string {
   try {
     return decodeURIComponent(segment);
   } catch {
-    throw new RestError('INVALID_ARGUMENT', `path segment ${JSON.stringify(segment.slice(0, 100))}: not valid percent-encoding`);
+    throw new RestError(
+      'INVALID_ARGUMENT',
+      `path segment ${JSON.stringify(segment.slice(0, 100))}: not valid percent-encoding`,
+    );
   }
 }
 

@@ -19,7 +19,9 @@ export function readBody(req: IncomingMessage, limit = MAX_BODY_BYTES): Promise<
       size += chunk.length;
       if (size > limit) {
         chunks.length = 0;
-        reject(new RestError('INVALID_ARGUMENT', `request body: more than ${limit} bytes; at most ${limit} are accepted`));
+        reject(
+          new RestError('INVALID_ARGUMENT', `request body: more than ${limit} bytes; at most ${limit} are accepted`),
+        );
         req.resume();
         return;
       }
@@ -47,11 +49,17 @@ export function parseJsonObject(text: string, what: string): Record<string, unkn
 
 export function sendJson(res: ServerResponse, status: number, body: unknown): void {
   const text = JSON.stringify(body);
-  res.writeHead(status, { 'content-type': 'application/json; charset=UTF-8', 'content-length': Buffer.byteLength(text) });
+  res.writeHead(status, {
+    'content-type': 'application/json; charset=UTF-8',
+    'content-length': Buffer.byteLength(text),
+  });
   res.end(text);
 }
 
 export function sendError(res: ServerResponse, error: unknown): void {
-  const rest = error instanceof RestError ? error : new RestError('INTERNAL', `emulator error: ${(error as Error)?.message ?? String(error)}`);
+  const rest =
+    error instanceof RestError
+      ? error
+      : new RestError('INTERNAL', `emulator error: ${(error as Error)?.message ?? String(error)}`);
   sendJson(res, rest.httpStatus, rest.toJSON());
 }

@@ -21,7 +21,8 @@ export function readKeptCredentials(dir: string, projectId: string): Omit<LocalC
   const present = Object.values(paths).filter((p) => existsSync(p));
   if (present.length === 0) return undefined;
   const remedy = `delete ${Object.values(CREDENTIAL_FILES).join(', ')} in ${dir} to make new ones (clients must then trust the new ca.pem)`;
-  const fail = (path: string, what: string): Error => new Error(`${path}: ${what}; restore it from a backup, or ${remedy}.`);
+  const fail = (path: string, what: string): Error =>
+    new Error(`${path}: ${what}; restore it from a backup, or ${remedy}.`);
   const missing = Object.values(paths).find((p) => !present.includes(p));
   if (missing) throw fail(missing, 'is missing while the other emulator credentials are there');
 
@@ -44,13 +45,20 @@ export function readKeptCredentials(dir: string, projectId: string): Omit<LocalC
   let publicKey: string;
   try {
     account = JSON.parse(readFileSync(paths.serviceAccount, 'utf8')) as LocalCredentials['serviceAccount'];
-    if (account?.type !== 'service_account' || typeof account.client_email !== 'string') throw new Error('type or client_email is missing');
+    if (account?.type !== 'service_account' || typeof account.client_email !== 'string')
+      throw new Error('type or client_email is missing');
     publicKey = createPublicKey(account.private_key).export({ type: 'spki', format: 'pem' }).toString();
   } catch (error) {
-    throw fail(paths.serviceAccount, `not a service-account key written by this emulator (${(error as Error).message})`);
+    throw fail(
+      paths.serviceAccount,
+      `not a service-account key written by this emulator (${(error as Error).message})`,
+    );
   }
   if (account.project_id !== projectId) {
-    throw fail(paths.serviceAccount, `belongs to project ${JSON.stringify(account.project_id)}, but this emulator serves ${projectId}; use another dataDir per project`);
+    throw fail(
+      paths.serviceAccount,
+      `belongs to project ${JSON.stringify(account.project_id)}, but this emulator serves ${projectId}; use another dataDir per project`,
+    );
   }
   return {
     certPem,

@@ -41,7 +41,10 @@ function parseClause(text: string, filter: string): ModelPredicate {
   const value = unquote(rawValue);
   if (field === 'state.published') {
     if (op !== '=' || (value !== 'true' && value !== 'false')) {
-      throw new RestError('INVALID_ARGUMENT', `filter: state.published takes "= true" or "= false", not ${JSON.stringify(`${op} ${rawValue}`)}`);
+      throw new RestError(
+        'INVALID_ARGUMENT',
+        `filter: state.published takes "= true" or "= false", not ${JSON.stringify(`${op} ${rawValue}`)}`,
+      );
     }
     const wanted = value === 'true';
     return (model) => model.published === wanted;

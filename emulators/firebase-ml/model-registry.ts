@@ -6,7 +6,11 @@ import { checkDisplayName, checkPublished, checkTags, checkTfliteModel, type Upd
 import { resolveModelSource, type SignerCheck } from './model-source';
 import { RestError } from './rest-error';
 import {
-  MODEL_OPERATION_METADATA_TYPE, type ListModelsResponseJson, type ModelJson, type ModelRequestJson, type OperationJson,
+  MODEL_OPERATION_METADATA_TYPE,
+  type ListModelsResponseJson,
+  type ModelJson,
+  type ModelRequestJson,
+  type OperationJson,
 } from './wire-types';
 
 export interface RegistryOptions {
@@ -79,7 +83,13 @@ export class ModelRegistry {
     const source = uri === undefined ? undefined : this.resolve(uri);
     const now = this.options.now();
     const record: ModelRecord = {
-      id: String(this.nextModelId++), displayName, tags, createTimeMs: now, updateTimeMs: now, version: 1, published: false,
+      id: String(this.nextModelId++),
+      displayName,
+      tags,
+      createTimeMs: now,
+      updateTimeMs: now,
+      version: 1,
+      published: false,
     };
     if (source) record.tflite = { gcsTfliteUri: source.gsUri };
     this.records.set(record.id, record);
@@ -101,14 +111,18 @@ export class ModelRegistry {
     const page = ordered.slice(0, pageSize);
     const response: ListModelsResponseJson = {};
     if (page.length > 0) response.models = page.map((r) => toModelJson(this.options.projectId, r));
-    if (ordered.length > pageSize) response.nextPageToken = Buffer.from(`after:${page[page.length - 1].id}`).toString('base64url');
+    if (ordered.length > pageSize)
+      response.nextPageToken = Buffer.from(`after:${page[page.length - 1].id}`).toString('base64url');
     return response;
   }
 
   async patch(id: string, mask: UpdatablePath[], body: ModelRequestJson): Promise<OperationJson> {
     const record = this.record(id);
     if (record.activeOperation) {
-      throw new RestError('FAILED_PRECONDITION', `model ${id} is locked by ${record.activeOperation}; wait until it is unlocked (Model.waitForUnlocked)`);
+      throw new RestError(
+        'FAILED_PRECONDITION',
+        `model ${id} is locked by ${record.activeOperation}; wait until it is unlocked (Model.waitForUnlocked)`,
+      );
     }
     const changes: Partial<ModelRecord> = {};
     if (mask.includes('displayName')) {
@@ -118,15 +132,29 @@ export class ModelRegistry {
     if (mask.includes('tags')) changes.tags = checkTags(body.tags);
     const uri = mask.includes('tfliteModel.gcsTfliteUri') ? checkTfliteModel(body.tfliteModel) : undefined;
     if (mask.includes('tfliteModel.gcsTfliteUri') && uri === undefined) {
-      throw new RestError('INVALID_ARGUMENT', 'tfliteModel.gcsTfliteUri: named in updateMask but missing from the body');
+      throw new RestError(
+        'INVALID_ARGUMENT',
+        'tfliteModel.gcsTfliteUri: named in updateMask but missing from the body',
+      );
     }
     const source = uri === undefined ? undefined : this.resolve(uri);
     if (mask.includes('state.published')) {
       const published = checkPublished(body.state);
-      if (published && source) throw new RestError('FAILED_PRECONDITION', `model ${id}: publish after the new file has been validated, not in the same update`);
-      if (published && !record.tflite) throw new RestError('FAILED_PRECONDITION', `model ${id} has no model file to publish; update tfliteModel.gcsTfliteUri first`);
+      if (published && source)
+        throw new RestError(
+          'FAILED_PRECONDITION',
+          `model ${id}: publish after the new file has been validated, not in the same update`,
+        );
+      if (published && !record.tflite)
+        throw new RestError(
+          'FAILED_PRECONDITION',
+          `model ${id} has no model file to publish; update tfliteModel.gcsTfliteUri first`,
+        );
       if (published && record.validationError) {
-        throw new RestError('FAILED_PRECONDITION', `model ${id} failed validation and cannot be published: ${record.validationError.message}`);
+        throw new RestError(
+          'FAILED_PRECONDITION',
+          `model ${id} failed validation and cannot be published: ${record.validationError.message}`,
+        );
       }
       changes.published = published;
     }
@@ -170,7 +198,10 @@ export class ModelRegistry {
   private checkUniqueName(displayName: string): void {
     for (const other of this.records.values()) {
       if (other.displayName === displayName) {
-        throw new RestError('ALREADY_EXISTS', `displayName ${displayName}: model ${other.id} already has this name; update that model instead`);
+        throw new RestError(
+          'ALREADY_EXISTS',
+          `displayName ${displayName}: model ${other.id} already has this name; update that model instead`,
+        );
       }
     }
   }
@@ -192,18 +223,36 @@ export class ModelRegistry {
     const operation: OperationJson = {
       name,
       done: false,
-      metadata: { '@type': MODEL_OPERATION_METADATA_TYPE, name: modelName(this.options.projectId, record.id), basicOperationStatus: 'BASIC_OPERATION_STATUS_VERIFYING' },
+      metadata: {
+        '@type': MODEL_OPERATION_METADATA_TYPE,
+        name: modelName(this.options.projectId, record.id),
+        basicOperationStatus: 'BASIC_OPERATION_STATUS_VERIFYING',
+      },
     };
     this.operations.set(name, operation);
     record.activeOperation = name;
     return this.schedule(record, operation, gsUri, this.options.now() + this.options.validationDelayMs);
   }
 
-  private async schedule(record: ModelRecord, operation: OperationJson, gsUri: string, dueAtMs: number): Promise<OperationJson> {
+  private async schedule(
+    record: ModelRecord,
+    operation: OperationJson,
+    gsUri: string,
+    dueAtMs: number,
+  ): Promise<OperationJson> {
     const finish = async (): Promise<void> => {
       this.pending.delete(operation.name);
-      const verdict = await checkModelFile(gsUri, this.options.readObject, this.options.validate, this.options.maxModelBytes);
-      if (verdict.ok) Object.assign(record, { modelHash: verdict.modelHash, tflite: { gcsTfliteUri: gsUri, sizeBytes: verdict.sizeBytes } });
+      const verdict = await checkModelFile(
+        gsUri,
+        this.options.readObject,
+        this.options.validate,
+        this.options.maxModelBytes,
+      );
+      if (verdict.ok)
+        Object.assign(record, {
+          modelHash: verdict.modelHash,
+          tflite: { gcsTfliteUri: gsUri, sizeBytes: verdict.sizeBytes },
+        });
       else record.validationError = verdict.error;
       delete record.activeOperation;
       record.version += 1;
@@ -237,12 +286,17 @@ export class ModelRegistry {
 function parsePageSize(raw: string | null): number {
   if (raw === null || raw === '') return DEFAULT_PAGE_SIZE;
   const size = Number(raw);
-  if (!Number.isInteger(size) || size < 0) throw new RestError('INVALID_ARGUMENT', `pageSize ${JSON.stringify(raw)}: must be a non-negative integer`);
+  if (!Number.isInteger(size) || size < 0)
+    throw new RestError('INVALID_ARGUMENT', `pageSize ${JSON.stringify(raw)}: must be a non-negative integer`);
   return size === 0 ? DEFAULT_PAGE_SIZE : Math.min(size, MAX_PAGE_SIZE);
 }
 
 function decodePageToken(token: string): number {
   const match = /^after:(\d{1,15})$/.exec(Buffer.from(token, 'base64url').toString('utf8'));
-  if (!match) throw new RestError('INVALID_ARGUMENT', 'pageToken: not a token this service returned; start again without pageToken');
+  if (!match)
+    throw new RestError(
+      'INVALID_ARGUMENT',
+      'pageToken: not a token this service returned; start again without pageToken',
+    );
   return Number(match[1]);
 }

@@ -30,7 +30,8 @@ export function checkDisplayName(value: unknown): string {
 export function checkTags(value: unknown): string[] {
   if (value === undefined || value === null) return [];
   if (!Array.isArray(value)) throw new RestError('INVALID_ARGUMENT', 'tags: must be a list of strings');
-  if (value.length > MAX_TAGS) throw new RestError('INVALID_ARGUMENT', `tags: ${value.length} tags; at most ${MAX_TAGS} are allowed`);
+  if (value.length > MAX_TAGS)
+    throw new RestError('INVALID_ARGUMENT', `tags: ${value.length} tags; at most ${MAX_TAGS} are allowed`);
   value.forEach((tag, i) => {
     if (typeof tag !== 'string' || !TAG_PATTERN.test(tag)) {
       throw new RestError(
@@ -47,10 +48,14 @@ export function checkTags(value: unknown): string[] {
 /** The `gcsTfliteUri` of a request's `tfliteModel`, or undefined when the request has none. */
 export function checkTfliteModel(value: unknown): string | undefined {
   if (value === undefined || value === null) return undefined;
-  if (typeof value !== 'object' || Array.isArray(value)) throw new RestError('INVALID_ARGUMENT', 'tfliteModel: must be an object');
+  if (typeof value !== 'object' || Array.isArray(value))
+    throw new RestError('INVALID_ARGUMENT', 'tfliteModel: must be an object');
   const { gcsTfliteUri, automlModel } = value as { gcsTfliteUri?: unknown; automlModel?: unknown };
   if (automlModel !== undefined) {
-    throw new RestError('INVALID_ARGUMENT', 'tfliteModel.automlModel: AutoML sources are not supported by this emulator; use gcsTfliteUri');
+    throw new RestError(
+      'INVALID_ARGUMENT',
+      'tfliteModel.automlModel: AutoML sources are not supported by this emulator; use gcsTfliteUri',
+    );
   }
   if (typeof gcsTfliteUri !== 'string' || gcsTfliteUri.length === 0) {
     throw new RestError('INVALID_ARGUMENT', 'tfliteModel.gcsTfliteUri: required, e.g. gs://bucket/model.tflite');
@@ -61,11 +66,17 @@ export function checkTfliteModel(value: unknown): string | undefined {
 /** Parses `?updateMask=a,b` into known paths; unknown or empty masks are refused. */
 export function checkUpdateMask(raw: string | null): UpdatablePath[] {
   if (!raw) throw new RestError('INVALID_ARGUMENT', 'updateMask: required (comma-separated field paths)');
-  const paths = raw.split(',').map((p) => p.trim()).filter((p) => p.length > 0);
+  const paths = raw
+    .split(',')
+    .map((p) => p.trim())
+    .filter((p) => p.length > 0);
   if (paths.length === 0) throw new RestError('INVALID_ARGUMENT', 'updateMask: required (comma-separated field paths)');
   for (const path of paths) {
     if (!(UPDATABLE_PATHS as readonly string[]).includes(path)) {
-      throw new RestError('INVALID_ARGUMENT', `updateMask: ${JSON.stringify(path)} cannot be updated; use ${UPDATABLE_PATHS.join(', ')}`);
+      throw new RestError(
+        'INVALID_ARGUMENT',
+        `updateMask: ${JSON.stringify(path)} cannot be updated; use ${UPDATABLE_PATHS.join(', ')}`,
+      );
     }
   }
   return [...new Set(paths)] as UpdatablePath[];

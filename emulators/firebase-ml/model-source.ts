@@ -32,12 +32,18 @@ export function resolveModelSource(uri: string, signer: SignerCheck): ModelSourc
   try {
     url = new URL(uri);
   } catch {
-    throw new RestError('INVALID_ARGUMENT', `tfliteModel.gcsTfliteUri ${JSON.stringify(uri.slice(0, 200))}: not a gs:// uri or a signed https URL`);
+    throw new RestError(
+      'INVALID_ARGUMENT',
+      `tfliteModel.gcsTfliteUri ${JSON.stringify(uri.slice(0, 200))}: not a gs:// uri or a signed https URL`,
+    );
   }
   // With STORAGE_EMULATOR_HOST set, the SDK signs against the local Storage emulator (plain http on loopback).
   const loopback = url.hostname === '127.0.0.1' || url.hostname === 'localhost' || url.hostname === '[::1]';
   if (url.protocol !== 'https:' && !(url.protocol === 'http:' && loopback)) {
-    throw new RestError('INVALID_ARGUMENT', `tfliteModel.gcsTfliteUri: scheme ${url.protocol} is not supported; use gs://bucket/object`);
+    throw new RestError(
+      'INVALID_ARGUMENT',
+      `tfliteModel.gcsTfliteUri: scheme ${url.protocol} is not supported; use gs://bucket/object`,
+    );
   }
   const { bucket, object, encodedObject } = bucketAndObject(url);
   checkV2Signature(url, `/${bucket}/${encodedObject}`, signer);
@@ -50,13 +56,19 @@ function bucketAndObject(url: URL): { bucket: string; object: string; encodedObj
   const segments = virtualHosted ? [virtualHosted[1], path] : splitOnce(path);
   const [bucket, encodedObject] = segments;
   if (!bucket || !encodedObject) {
-    throw new RestError('INVALID_ARGUMENT', `tfliteModel.gcsTfliteUri: ${url.origin}${url.pathname} names no bucket and object`);
+    throw new RestError(
+      'INVALID_ARGUMENT',
+      `tfliteModel.gcsTfliteUri: ${url.origin}${url.pathname} names no bucket and object`,
+    );
   }
   let object: string;
   try {
     object = decodeURIComponent(encodedObject);
   } catch {
-    throw new RestError('INVALID_ARGUMENT', `tfliteModel.gcsTfliteUri: object name ${JSON.stringify(encodedObject.slice(0, 200))} is not valid percent-encoding`);
+    throw new RestError(
+      'INVALID_ARGUMENT',
+      `tfliteModel.gcsTfliteUri: object name ${JSON.stringify(encodedObject.slice(0, 200))} is not valid percent-encoding`,
+    );
   }
   return { bucket, object, encodedObject };
 }
@@ -72,21 +84,36 @@ function checkV2Signature(url: URL, resource: string, signer: SignerCheck): void
   const expires = url.searchParams.get('Expires');
   const signature = url.searchParams.get('Signature');
   if (url.searchParams.has('X-Goog-Signature')) {
-    throw new RestError('INVALID_ARGUMENT', 'tfliteModel.gcsTfliteUri: V4 signed URLs are not supported by this emulator; the Admin SDK signs V2');
+    throw new RestError(
+      'INVALID_ARGUMENT',
+      'tfliteModel.gcsTfliteUri: V4 signed URLs are not supported by this emulator; the Admin SDK signs V2',
+    );
   }
   if (!accessId || !expires || !signature) {
-    throw new RestError('INVALID_ARGUMENT', 'tfliteModel.gcsTfliteUri: an https URL must be a signed URL (GoogleAccessId, Expires, Signature)');
+    throw new RestError(
+      'INVALID_ARGUMENT',
+      'tfliteModel.gcsTfliteUri: an https URL must be a signed URL (GoogleAccessId, Expires, Signature)',
+    );
   }
   if (accessId !== signer.clientEmail) {
-    throw new RestError('PERMISSION_DENIED', `tfliteModel.gcsTfliteUri: signed by ${accessId}, which cannot read it; sign with ${signer.clientEmail}`);
+    throw new RestError(
+      'PERMISSION_DENIED',
+      `tfliteModel.gcsTfliteUri: signed by ${accessId}, which cannot read it; sign with ${signer.clientEmail}`,
+    );
   }
   const expiresS = Number(expires);
   if (!Number.isInteger(expiresS) || expiresS * 1000 < signer.nowMs) {
-    throw new RestError('INVALID_ARGUMENT', `tfliteModel.gcsTfliteUri: the signed URL expired (Expires=${expires}); sign a new one`);
+    throw new RestError(
+      'INVALID_ARGUMENT',
+      `tfliteModel.gcsTfliteUri: the signed URL expired (Expires=${expires}); sign a new one`,
+    );
   }
   const blob = ['GET', '', '', expires, resource].join('\n');
   const verified = createVerify('RSA-SHA256').update(blob).verify(signer.publicKeyPem, signature, 'base64');
   if (!verified) {
-    throw new RestError('PERMISSION_DENIED', 'tfliteModel.gcsTfliteUri: the signed URL signature does not match; do not edit signed URLs');
+    throw new RestError(
+      'PERMISSION_DENIED',
+      'tfliteModel.gcsTfliteUri: the signed URL signature does not match; do not edit signed URLs',
+    );
   }
 }

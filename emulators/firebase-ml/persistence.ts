@@ -17,7 +17,11 @@ export interface SavedFirebaseMlState {
 
 const str = { type: 'string' };
 const time = { type: 'number', minimum: 0 };
-const status = { type: 'object', required: ['code', 'message'], properties: { code: { type: 'integer' }, message: str } };
+const status = {
+  type: 'object',
+  required: ['code', 'message'],
+  properties: { code: { type: 'integer' }, message: str },
+};
 const SCHEMA = {
   type: 'object',
   required: ['format', 'version', 'projectId', 'registry', 'tokens'],
@@ -47,18 +51,36 @@ const SCHEMA = {
               published: { type: 'boolean' },
               validationError: status,
               modelHash: str,
-              tflite: { type: 'object', required: ['gcsTfliteUri'], properties: { gcsTfliteUri: str, sizeBytes: { type: 'integer', minimum: 0 } } },
+              tflite: {
+                type: 'object',
+                required: ['gcsTfliteUri'],
+                properties: { gcsTfliteUri: str, sizeBytes: { type: 'integer', minimum: 0 } },
+              },
               activeOperation: str,
             },
           },
         },
         operations: {
           type: 'array',
-          items: { type: 'object', required: ['name'], properties: { name: str, done: { type: 'boolean' }, metadata: { type: 'object' }, response: { type: 'object' }, error: status } },
+          items: {
+            type: 'object',
+            required: ['name'],
+            properties: {
+              name: str,
+              done: { type: 'boolean' },
+              metadata: { type: 'object' },
+              response: { type: 'object' },
+              error: status,
+            },
+          },
         },
         pending: {
           type: 'array',
-          items: { type: 'object', required: ['operation', 'modelId', 'gsUri', 'dueAtMs'], properties: { operation: str, modelId: str, gsUri: str, dueAtMs: time } },
+          items: {
+            type: 'object',
+            required: ['operation', 'modelId', 'gsUri', 'dueAtMs'],
+            properties: { operation: str, modelId: str, gsUri: str, dueAtMs: time },
+          },
         },
       },
     },
@@ -81,8 +103,12 @@ export function loadFirebaseMlState(dataDir: string, projectId: string): SavedFi
   validator ??= new Ajv({ strict: false }).compile<SavedFirebaseMlState>(SCHEMA);
   const state = readStateFile(file, validator, 'Firebase ML emulator');
   if (!state) return undefined;
-  const broken = (what: string): Error => new Error(`${file}: ${what}. Restore it from a backup, or delete it to start the Firebase ML emulator empty.`);
-  if (state.projectId !== projectId) throw broken(`holds project ${JSON.stringify(state.projectId)}, but this emulator serves ${projectId}; use one dataDir per project`);
+  const broken = (what: string): Error =>
+    new Error(`${file}: ${what}. Restore it from a backup, or delete it to start the Firebase ML emulator empty.`);
+  if (state.projectId !== projectId)
+    throw broken(
+      `holds project ${JSON.stringify(state.projectId)}, but this emulator serves ${projectId}; use one dataDir per project`,
+    );
   const { models, operations, pending, nextModelId, nextOperationId } = state.registry;
   const duplicate = (values: string[]): string | undefined => values.find((v, i) => values.indexOf(v) !== i);
   const twice = duplicate(models.map((m) => m.id)) ?? duplicate(operations.map((o) => o.name));
@@ -92,12 +118,14 @@ export function loadFirebaseMlState(dataDir: string, projectId: string): SavedFi
   const usedModel = models.find((m) => Number(m.id) >= nextModelId);
   if (usedModel) throw broken(`nextModelId ${nextModelId} is not past model ${usedModel.id}, which is in use`);
   const usedOperation = operations.find((o) => Number(o.name.slice(o.name.lastIndexOf('/') + 1)) >= nextOperationId);
-  if (usedOperation) throw broken(`nextOperationId ${nextOperationId} is not past ${usedOperation.name}, which is in use`);
+  if (usedOperation)
+    throw broken(`nextOperationId ${nextOperationId} is not past ${usedOperation.name}, which is in use`);
   for (const model of models) {
     if (!model.activeOperation) continue;
     const job = pending.find((p) => p.operation === model.activeOperation && p.modelId === model.id);
     const operation = operations.find((o) => o.name === model.activeOperation);
-    if (!job || !operation || operation.done) throw broken(`model ${model.id} is locked by ${model.activeOperation}, whose validation is not in the file`);
+    if (!job || !operation || operation.done)
+      throw broken(`model ${model.id} is locked by ${model.activeOperation}, whose validation is not in the file`);
   }
   return state;
 }

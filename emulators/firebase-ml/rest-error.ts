@@ -32,7 +32,11 @@ export class RestError extends Error {
   readonly rpcCode: number;
 
   /** `httpStatus` overrides the canonical one (injected faults keep the HTTP code they were given). */
-  constructor(readonly status: CanonicalStatus, message: string, httpStatus?: number) {
+  constructor(
+    readonly status: CanonicalStatus,
+    message: string,
+    httpStatus?: number,
+  ) {
     super(message);
     this.name = 'RestError';
     this.httpStatus = httpStatus ?? CANONICAL[status][0];
@@ -47,9 +51,17 @@ export class RestError extends Error {
 /** The canonical name Google uses for an HTTP status (used for injected faults given as HTTP codes). */
 export function statusForHttp(httpStatus: number): CanonicalStatus {
   const byHttp: Record<number, CanonicalStatus> = {
-    400: 'INVALID_ARGUMENT', 401: 'UNAUTHENTICATED', 403: 'PERMISSION_DENIED', 404: 'NOT_FOUND',
-    409: 'ABORTED', 429: 'RESOURCE_EXHAUSTED', 499: 'CANCELLED', 500: 'INTERNAL', 501: 'UNIMPLEMENTED',
-    503: 'UNAVAILABLE', 504: 'DEADLINE_EXCEEDED',
+    400: 'INVALID_ARGUMENT',
+    401: 'UNAUTHENTICATED',
+    403: 'PERMISSION_DENIED',
+    404: 'NOT_FOUND',
+    409: 'ABORTED',
+    429: 'RESOURCE_EXHAUSTED',
+    499: 'CANCELLED',
+    500: 'INTERNAL',
+    501: 'UNIMPLEMENTED',
+    503: 'UNAVAILABLE',
+    504: 'DEADLINE_EXCEEDED',
   };
   return byHttp[httpStatus] ?? (httpStatus >= 500 ? 'INTERNAL' : 'UNKNOWN');
 }

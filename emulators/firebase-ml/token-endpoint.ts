@@ -20,11 +20,15 @@ export interface TokenAnswer {
 export class TokenIssuer {
   private readonly tokens = new Map<string, number>();
 
-  constructor(private readonly account: { clientEmail: string; publicKeyPem: string }, private readonly now: () => number) {}
+  constructor(
+    private readonly account: { clientEmail: string; publicKeyPem: string },
+    private readonly now: () => number,
+  ) {}
 
   exchange(formBody: string): TokenAnswer {
     const form = new URLSearchParams(formBody);
-    if (form.get('grant_type') !== JWT_BEARER_GRANT) return invalid('unsupported_grant_type', `grant_type must be ${JWT_BEARER_GRANT}`);
+    if (form.get('grant_type') !== JWT_BEARER_GRANT)
+      return invalid('unsupported_grant_type', `grant_type must be ${JWT_BEARER_GRANT}`);
     const assertion = form.get('assertion') ?? '';
     const problem = this.checkAssertion(assertion);
     if (problem) return invalid('invalid_grant', problem);
@@ -57,13 +61,18 @@ export class TokenIssuer {
     const [header, claims] = parts.map((part, i) => (i < 2 ? decodeJson(part) : undefined));
     if (!header || header.alg !== 'RS256') return 'assertion: header must be JSON with alg RS256';
     if (!claims) return 'assertion: claims are not base64url JSON';
-    const verified = createVerify('RSA-SHA256').update(`${parts[0]}.${parts[1]}`).verify(this.account.publicKeyPem, parts[2], 'base64url');
-    if (!verified) return 'assertion: signature does not verify with the service account key; use the emulator key file';
-    if (claims.iss !== this.account.clientEmail) return `assertion: iss ${JSON.stringify(claims.iss)} is not ${this.account.clientEmail}`;
+    const verified = createVerify('RSA-SHA256')
+      .update(`${parts[0]}.${parts[1]}`)
+      .verify(this.account.publicKeyPem, parts[2], 'base64url');
+    if (!verified)
+      return 'assertion: signature does not verify with the service account key; use the emulator key file';
+    if (claims.iss !== this.account.clientEmail)
+      return `assertion: iss ${JSON.stringify(claims.iss)} is not ${this.account.clientEmail}`;
     if (claims.aud !== TOKEN_URL) return `assertion: aud must be ${TOKEN_URL}`;
     const nowS = this.now() / 1000;
     if (typeof claims.exp !== 'number' || claims.exp < nowS - CLOCK_SKEW_S) return 'assertion: expired (exp)';
-    if (typeof claims.iat !== 'number' || claims.iat > nowS + CLOCK_SKEW_S) return 'assertion: issued in the future (iat)';
+    if (typeof claims.iat !== 'number' || claims.iat > nowS + CLOCK_SKEW_S)
+      return 'assertion: issued in the future (iat)';
     return undefined;
   }
 }

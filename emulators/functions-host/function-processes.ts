@@ -35,7 +35,11 @@ async function freePort(): Promise<number> {
  * stdout and stderr (the Functions Framework prints errors a function throws) go to `logFile`
  * when given, else to this process's.
  */
-export async function startFunctionProcesses(names: readonly string[], env: NodeJS.ProcessEnv, logFile?: string): Promise<FunctionProcesses> {
+export async function startFunctionProcesses(
+  names: readonly string[],
+  env: NodeJS.ProcessEnv,
+  logFile?: string,
+): Promise<FunctionProcesses> {
   const output = logFile ? openSync(logFile, 'a') : 'inherit';
   const ports = new Map<string, number>();
   for (const name of names) ports.set(name, await freePort());
@@ -44,13 +48,20 @@ export async function startFunctionProcesses(names: readonly string[], env: Node
 
   const start = async (name: string): Promise<void> => {
     if (children.has(name)) return;
-    const child = fork(runner, [name, String(ports.get(name))], { env, execArgv: ['--import', 'tsx'], stdio: ['ignore', output, output, 'ipc'] });
+    const child = fork(runner, [name, String(ports.get(name))], {
+      env,
+      execArgv: ['--import', 'tsx'],
+      stdio: ['ignore', output, output, 'ipc'],
+    });
     children.set(name, child);
     child.once('exit', () => {
       if (children.get(name) === child) children.delete(name);
     });
     await new Promise<void>((resolve, reject) => {
-      const timer = setTimeout(() => reject(new Error(`${name}: function process did not start within ${START_TIMEOUT_MS / 1000} s`)), START_TIMEOUT_MS);
+      const timer = setTimeout(
+        () => reject(new Error(`${name}: function process did not start within ${START_TIMEOUT_MS / 1000} s`)),
+        START_TIMEOUT_MS,
+      );
       child.once('message', () => {
         clearTimeout(timer);
         resolve();

@@ -9,7 +9,8 @@ async function main(): Promise<void> {
   const [name, port] = process.argv.slice(2);
   if (!name || !port) throw new Error('usage: serve-function.ts <entry point> <port>');
   const { ENTRY_POINTS } = await import('../../functions/index');
-  if (!(ENTRY_POINTS as readonly string[]).includes(name)) throw new Error(`${name}: not one of ${ENTRY_POINTS.join(', ')}`);
+  if (!(ENTRY_POINTS as readonly string[]).includes(name))
+    throw new Error(`${name}: not one of ${ENTRY_POINTS.join(', ')}`);
   const { getTestServer } = await import('@google-cloud/functions-framework/testing');
   const server = getTestServer(name);
   await new Promise<void>((resolve, reject) => {

@@ -10,7 +10,8 @@ import { DEFAULT_MAX_BACKOFF_S, DEFAULT_MIN_BACKOFF_S } from './subscription-con
  */
 export function retryDelayMs(failedAttempts: number, rules: DeliveryRules, timeScale: number): number {
   const policy =
-    rules.retry ?? (rules.pushEndpoint ? { minMs: DEFAULT_MIN_BACKOFF_S * 1000, maxMs: DEFAULT_MAX_BACKOFF_S * 1000 } : undefined);
+    rules.retry ??
+    (rules.pushEndpoint ? { minMs: DEFAULT_MIN_BACKOFF_S * 1000, maxMs: DEFAULT_MAX_BACKOFF_S * 1000 } : undefined);
   if (!policy) return 0;
   const exponent = Math.min(Math.max(failedAttempts - 1, 0), 30);
   const delay = Math.min(policy.minMs * 2 ** exponent, policy.maxMs);

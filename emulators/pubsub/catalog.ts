@@ -73,7 +73,8 @@ export abstract class Catalog {
     const next: Record<string, unknown> = { ...sub.resource };
     for (const path of paths) {
       const field = path.replace(/_([a-z])/g, (_m, c: string) => c.toUpperCase());
-      if (field === 'name' || field === 'topic') throw invalidArgument(`update_mask: field "${path}" cannot be updated.`);
+      if (field === 'name' || field === 'topic')
+        throw invalidArgument(`update_mask: field "${path}" cannot be updated.`);
       const value = (patch as Record<string, unknown>)[field];
       if (value === undefined) delete next[field];
       else next[field] = value;

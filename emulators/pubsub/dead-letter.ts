@@ -6,7 +6,11 @@ import { StoredMessage } from './types';
  * message's own.
  * @see https://cloud.google.com/pubsub/docs/handling-failures#dead_letter_topic
  */
-export function deadLetterAttributes(message: StoredMessage, attempts: number, subscription: string): Record<string, string> {
+export function deadLetterAttributes(
+  message: StoredMessage,
+  attempts: number,
+  subscription: string,
+): Record<string, string> {
   const source = parseSubscriptionName(subscription);
   return {
     ...message.attributes,

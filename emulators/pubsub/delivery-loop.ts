@@ -40,11 +40,14 @@ export class DeliveryLoop {
     if (next === undefined || (this.timerAt !== undefined && this.timerAt <= next && this.timer)) return;
     if (this.timer) clearTimeout(this.timer);
     this.timerAt = next;
-    this.timer = setTimeout(() => {
-      this.timer = undefined;
-      this.timerAt = undefined;
-      this.kick();
-    }, Math.max(0, next - Date.now()) + 1);
+    this.timer = setTimeout(
+      () => {
+        this.timer = undefined;
+        this.timerAt = undefined;
+        this.kick();
+      },
+      Math.max(0, next - Date.now()) + 1,
+    );
     this.timer.unref();
   }
 }

@@ -87,7 +87,9 @@ export async function startPubSubEmulator(options: PubSubEmulatorOptions = {}): 
   server.addService(services.Subscriber.service, subscriberService(broker, faults, hub, persist));
   const port = await new Promise<number>((resolve, reject) => {
     server.bindAsync(`127.0.0.1:${options.port ?? 0}`, ServerCredentials.createInsecure(), (err, bound) =>
-      err ? reject(new Error(`pubsub emulator could not bind 127.0.0.1:${options.port ?? 0}: ${err.message}`)) : resolve(bound),
+      err
+        ? reject(new Error(`pubsub emulator could not bind 127.0.0.1:${options.port ?? 0}: ${err.message}`))
+        : resolve(bound),
     );
   });
   loop.kick();

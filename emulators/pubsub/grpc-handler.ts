@@ -18,7 +18,12 @@ export function unary<Req, Res>(
     const decision = faults.take(method);
     const run = (): void => {
       if (decision.fail) {
-        callback({ code: decision.fail.code, details: decision.fail.message, message: decision.fail.message, name: 'Error' });
+        callback({
+          code: decision.fail.code,
+          details: decision.fail.message,
+          message: decision.fail.message,
+          name: 'Error',
+        });
         return;
       }
       try {

@@ -22,7 +22,8 @@ function invalidName(name: string, kind: string): Error {
 }
 
 function parse(name: unknown, kind: 'topics' | 'subscriptions', field: string): ResourceName {
-  if (typeof name !== 'string' || name === '') throw invalidArgument(`${field} is required (projects/PROJECT/${kind}/ID).`);
+  if (typeof name !== 'string' || name === '')
+    throw invalidArgument(`${field} is required (projects/PROJECT/${kind}/ID).`);
   const parts = name.split('/');
   if (parts.length !== 4 || parts[0] !== 'projects' || parts[2] !== kind) throw invalidName(name, kind);
   const [, project, , id] = parts;

@@ -44,7 +44,9 @@ export function loadState(dataDir: string, broker: Broker): void {
     throw new Error(`${file} is not valid JSON (${(err as Error).message}); fix or delete it to start empty.`);
   }
   if (!state || state.version !== 1 || !Array.isArray(state.topics) || !Array.isArray(state.subscriptions)) {
-    throw new Error(`${file} is not a pubsub emulator state (expected version 1 with topics and subscriptions); fix or delete it.`);
+    throw new Error(
+      `${file} is not a pubsub emulator state (expected version 1 with topics and subscriptions); fix or delete it.`,
+    );
   }
   try {
     for (const topic of state.topics) broker.createTopic(topic);

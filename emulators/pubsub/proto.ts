@@ -32,6 +32,9 @@ export function loadPubSubServices(): PubSubServices {
     oneofs: true,
   });
   const v1 = ((loadPackageDefinition(definition).google as GrpcObject).pubsub as GrpcObject).v1 as GrpcObject;
-  cached = { Publisher: v1.Publisher as ServiceClientConstructor, Subscriber: v1.Subscriber as ServiceClientConstructor };
+  cached = {
+    Publisher: v1.Publisher as ServiceClientConstructor,
+    Subscriber: v1.Subscriber as ServiceClientConstructor,
+  };
   return cached;
 }

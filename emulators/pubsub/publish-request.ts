@@ -39,7 +39,9 @@ export function readPublishMessages(raw: unknown): NewMessage[] {
     for (const key of keys) {
       const value = String(attributes[key]);
       if (key === '' || Buffer.byteLength(key) > MAX_ATTRIBUTE_KEY_BYTES || key.startsWith('goog')) {
-        throw invalidArgument(`${where}.attributes key "${key.slice(0, 40)}" is invalid (1-256 bytes, not starting with "goog").`);
+        throw invalidArgument(
+          `${where}.attributes key "${key.slice(0, 40)}" is invalid (1-256 bytes, not starting with "goog").`,
+        );
       }
       if (Buffer.byteLength(value) > MAX_ATTRIBUTE_VALUE_BYTES) {
         throw invalidArgument(`${where}.attributes["${key}"] is longer than ${MAX_ATTRIBUTE_VALUE_BYTES} bytes.`);

@@ -22,7 +22,11 @@ interface ListRequest {
  * DetachSubscription) are left to grpc-js, which answers UNIMPLEMENTED.
  * @see https://cloud.google.com/pubsub/docs/reference/rpc/google.pubsub.v1#publisher
  */
-export function publisherService(broker: Broker, faults: FaultInjector, persist: () => void): UntypedServiceImplementation {
+export function publisherService(
+  broker: Broker,
+  faults: FaultInjector,
+  persist: () => void,
+): UntypedServiceImplementation {
   return {
     CreateTopic: unary('CreateTopic', faults, (req: TopicResource) => {
       const topic = broker.createTopic(req);

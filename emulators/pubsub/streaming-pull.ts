@@ -62,9 +62,16 @@ export class StreamingPullHub {
       const used = this.broker.outstanding(s.id);
       const room = Math.min(s.maxMessages - used.messages, MAX_MESSAGES_PER_RESPONSE);
       if (room <= 0 || used.bytes >= s.maxBytes) continue;
-      const leased = this.broker.lease(subscription, room, s.id, { deadlineMs: s.deadlineMs, maxBytes: s.maxBytes - used.bytes });
+      const leased = this.broker.lease(subscription, room, s.id, {
+        deadlineMs: s.deadlineMs,
+        maxBytes: s.maxBytes - used.bytes,
+      });
       if (leased.length === 0) continue;
-      const receivedMessages = leased.map((l) => ({ ackId: l.ackId, message: toWireMessage(l.message), deliveryAttempt: l.deliveryAttempt }));
+      const receivedMessages = leased.map((l) => ({
+        ackId: l.ackId,
+        message: toWireMessage(l.message),
+        deliveryAttempt: l.deliveryAttempt,
+      }));
       s.writable = s.call.write({ receivedMessages });
     }
   }
@@ -83,7 +90,8 @@ export class StreamingPullHub {
 
   closeAll(): void {
     for (const name of [...this.sessions.keys()]) {
-      for (const s of this.sessions.get(name) ?? []) this.fail(s.call, new RpcError(status.UNAVAILABLE, 'The emulator is shutting down.'));
+      for (const s of this.sessions.get(name) ?? [])
+        this.fail(s.call, new RpcError(status.UNAVAILABLE, 'The emulator is shutting down.'));
     }
     this.sessions.clear();
   }

@@ -46,10 +46,18 @@ export function subscriberService(
         return sub;
       },
     ),
-    ListSubscriptions: unary('ListSubscriptions', faults, (req: { project?: string; pageSize?: number; pageToken?: string }) => {
-      const { items, nextPageToken } = page(broker.listSubscriptions(parseProject(req.project)), req.pageSize, req.pageToken);
-      return { subscriptions: items, nextPageToken };
-    }),
+    ListSubscriptions: unary(
+      'ListSubscriptions',
+      faults,
+      (req: { project?: string; pageSize?: number; pageToken?: string }) => {
+        const { items, nextPageToken } = page(
+          broker.listSubscriptions(parseProject(req.project)),
+          req.pageSize,
+          req.pageToken,
+        );
+        return { subscriptions: items, nextPageToken };
+      },
+    ),
     DeleteSubscription: unary('DeleteSubscription', faults, (req: SubRequest) => {
       broker.deleteSubscription(req.subscription);
       persist();
@@ -62,10 +70,15 @@ export function subscriberService(
     }),
     Pull: unary('Pull', faults, (req: SubRequest) => {
       const max = Number(req.maxMessages ?? 0);
-      if (!Number.isInteger(max) || max <= 0) throw invalidArgument(`max_messages must be a positive integer (got ${String(req.maxMessages)}).`);
+      if (!Number.isInteger(max) || max <= 0)
+        throw invalidArgument(`max_messages must be a positive integer (got ${String(req.maxMessages)}).`);
       const leased = broker.lease(req.subscription, Math.min(max, MAX_PULL_MESSAGES), `pull:${++pullSeq}`);
       return {
-        receivedMessages: leased.map((l) => ({ ackId: l.ackId, message: toWireMessage(l.message), deliveryAttempt: l.deliveryAttempt })),
+        receivedMessages: leased.map((l) => ({
+          ackId: l.ackId,
+          message: toWireMessage(l.message),
+          deliveryAttempt: l.deliveryAttempt,
+        })),
       };
     }),
     Acknowledge: unary('Acknowledge', faults, (req: SubRequest) => {

@@ -28,7 +28,12 @@ export function normalizeSubscription(input: Partial<SubscriptionResource>): Sub
   parseSubscriptionName(input.name, 'name');
   // A subscription outlives its topic; it then reports `_deleted-topic_` and can still be updated.
   if (input.topic !== DELETED_TOPIC) parseTopicName(input.topic, 'topic');
-  const out: SubscriptionResource = { ...input, name: input.name as string, topic: input.topic as string, ackDeadlineSeconds: 0 };
+  const out: SubscriptionResource = {
+    ...input,
+    name: input.name as string,
+    topic: input.topic as string,
+    ackDeadlineSeconds: 0,
+  };
 
   const ack = Number(input.ackDeadlineSeconds ?? 0) || DEFAULT_ACK_DEADLINE_S;
   if (!Number.isInteger(ack) || ack < DEFAULT_ACK_DEADLINE_S || ack > MAX_ACK_DEADLINE_S) {
@@ -38,7 +43,9 @@ export function normalizeSubscription(input: Partial<SubscriptionResource>): Sub
 
   const retention = seconds(input.messageRetentionDuration) ?? DEFAULT_RETENTION_S;
   if (retention < MIN_RETENTION_S || retention > MAX_RETENTION_S) {
-    throw invalidArgument(`Invalid message_retention_duration: ${retention}s. It must be between 10 minutes and 31 days.`);
+    throw invalidArgument(
+      `Invalid message_retention_duration: ${retention}s. It must be between 10 minutes and 31 days.`,
+    );
   }
   out.messageRetentionDuration = { seconds: String(retention), nanos: 0 };
 

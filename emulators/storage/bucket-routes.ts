@@ -13,7 +13,10 @@ export async function handleBucketInsert(ctx: RouteContext): Promise<void> {
   const body = parseJsonBody(await readBody(ctx.req, MAX_JSON_BYTES), 'the bucket resource');
   const name = checkBucketName(typeof body.name === 'string' ? body.name : undefined);
   const labels = body.labels;
-  if (labels !== undefined && (typeof labels !== 'object' || labels === null || Object.values(labels).some((v) => typeof v !== 'string'))) {
+  if (
+    labels !== undefined &&
+    (typeof labels !== 'object' || labels === null || Object.values(labels).some((v) => typeof v !== 'string'))
+  ) {
     throw badRequest('Invalid bucket resource: labels must be an object of string values.');
   }
   const bucket = ctx.store.createBucket(name, {
@@ -43,6 +46,10 @@ export async function handleBucket(ctx: RouteContext, name: string): Promise<voi
       await ctx.store.flush();
       return sendEmpty(ctx.res, 204);
     default:
-      throw new GcsHttpError(405, 'methodNotAllowed', `${ctx.req.method} on a bucket is not supported by this emulator (GET, DELETE).`);
+      throw new GcsHttpError(
+        405,
+        'methodNotAllowed',
+        `${ctx.req.method} on a bucket is not supported by this emulator (GET, DELETE).`,
+      );
   }
 }

@@ -71,10 +71,15 @@ export function noSuchBucket(): GcsHttpError {
 
 /** The 412 GCS returns for every failed `if*Match` precondition (the message is always this one). */
 export function preconditionFailed(detail: string): GcsHttpError {
-  const error = new GcsHttpError(412, 'conditionNotMet', 'At least one of the pre-conditions you specified did not hold.', {
-    locationType: 'header',
-    location: 'If-Match',
-  });
+  const error = new GcsHttpError(
+    412,
+    'conditionNotMet',
+    'At least one of the pre-conditions you specified did not hold.',
+    {
+      locationType: 'header',
+      location: 'If-Match',
+    },
+  );
   error.detail = detail;
   return error;
 }

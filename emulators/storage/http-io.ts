@@ -30,10 +30,19 @@ export function readBody(req: IncomingMessage, limit: number): Promise<Buffer> {
 }
 
 function tooLarge(limit: number): GcsHttpError {
-  return new GcsHttpError(413, 'uploadTooLarge', `The request body is larger than this emulator's limit of ${limit} bytes (option maxObjectBytes).`);
+  return new GcsHttpError(
+    413,
+    'uploadTooLarge',
+    `The request body is larger than this emulator's limit of ${limit} bytes (option maxObjectBytes).`,
+  );
 }
 
-export function sendJson(res: ServerResponse, status: number, body: unknown, headers: Record<string, string> = {}): void {
+export function sendJson(
+  res: ServerResponse,
+  status: number,
+  body: unknown,
+  headers: Record<string, string> = {},
+): void {
   const text = JSON.stringify(body);
   res.writeHead(status, {
     'content-type': 'application/json; charset=UTF-8',

@@ -72,5 +72,7 @@ function decodeToken(token: string): { after: string; rolled: boolean } {
   } catch {
     // reported below
   }
-  throw badRequest(`Invalid pageToken ${JSON.stringify(token.slice(0, 80))}: pass back the nextPageToken of the previous page unchanged.`);
+  throw badRequest(
+    `Invalid pageToken ${JSON.stringify(token.slice(0, 80))}: pass back the nextPageToken of the previous page unchanged.`,
+  );
 }

@@ -15,7 +15,9 @@ export interface MultipartPart {
 export function parseMultipart(contentType: string | undefined, body: Buffer): MultipartPart[] {
   const boundary = /boundary=(?:"([^"]+)"|([^;\s]+))/i.exec(contentType ?? '');
   if (!contentType?.toLowerCase().startsWith('multipart/') || !boundary) {
-    throw badRequest(`Invalid multipart upload: Content-Type ${JSON.stringify(contentType ?? '')} must be multipart/related with a boundary.`);
+    throw badRequest(
+      `Invalid multipart upload: Content-Type ${JSON.stringify(contentType ?? '')} must be multipart/related with a boundary.`,
+    );
   }
   const delimiter = Buffer.from(`--${boundary[1] ?? boundary[2]}`);
   const parts: MultipartPart[] = [];
@@ -25,7 +27,8 @@ export function parseMultipart(contentType: string | undefined, body: Buffer): M
     at += delimiter.length;
     if (body[at] === 0x2d && body[at + 1] === 0x2d) return parts; // closing "--boundary--"
     const next = body.indexOf(delimiter, at);
-    if (next < 0) throw badRequest('Invalid multipart upload: the body ends before the closing boundary (truncated upload?).');
+    if (next < 0)
+      throw badRequest('Invalid multipart upload: the body ends before the closing boundary (truncated upload?).');
     parts.push(parsePart(body.subarray(skipLineBreak(body, at), stripTrailingBreak(body, next))));
     at = next;
   }
@@ -34,7 +37,8 @@ export function parseMultipart(contentType: string | undefined, body: Buffer): M
 function parsePart(raw: Buffer): MultipartPart {
   if (raw[0] === 0x0d && raw[1] === 0x0a) return { headers: {}, body: raw.subarray(2) };
   const split = raw.indexOf('\r\n\r\n');
-  if (split < 0) throw badRequest('Invalid multipart upload: a part has no blank line between its headers and its body.');
+  if (split < 0)
+    throw badRequest('Invalid multipart upload: a part has no blank line between its headers and its body.');
   const headers: Record<string, string> = {};
   for (const line of raw.subarray(0, split).toString('latin1').split('\r\n')) {
     const colon = line.indexOf(':');

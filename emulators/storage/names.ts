@@ -8,20 +8,28 @@ import { badRequest } from './errors';
  * @see https://cloud.google.com/storage/docs/buckets#naming
  */
 export function checkObjectName(name: string | undefined, field = 'name'): string {
-  if (name === undefined || name === '') throw badRequest(`Required ${field}: give the object name (1–1024 bytes of UTF-8).`);
-  if (name.includes('\uFFFD') || /[\uD800-\uDFFF]/u.test(name)) throw badRequest(`Invalid ${field} ${JSON.stringify(name)}: it is not valid UTF-8; percent-encode UTF-8 bytes.`);
+  if (name === undefined || name === '')
+    throw badRequest(`Required ${field}: give the object name (1–1024 bytes of UTF-8).`);
+  if (name.includes('\uFFFD') || /[\uD800-\uDFFF]/u.test(name))
+    throw badRequest(`Invalid ${field} ${JSON.stringify(name)}: it is not valid UTF-8; percent-encode UTF-8 bytes.`);
   const bytes = Buffer.byteLength(name, 'utf8');
   if (bytes > 1024) throw badRequest(`Invalid ${field}: ${bytes} bytes long, the limit is 1024 bytes of UTF-8.`);
-  if (/[\r\n]/.test(name)) throw badRequest(`Invalid ${field} ${JSON.stringify(name)}: carriage return and line feed are not allowed in object names.`);
-  if (name === '.' || name === '..') throw badRequest(`Invalid ${field} ${JSON.stringify(name)}: object names cannot be "." or "..".`);
-  if (name.startsWith('.well-known/acme-challenge/')) throw badRequest(`Invalid ${field} ${JSON.stringify(name)}: names under .well-known/acme-challenge/ are reserved.`);
+  if (/[\r\n]/.test(name))
+    throw badRequest(
+      `Invalid ${field} ${JSON.stringify(name)}: carriage return and line feed are not allowed in object names.`,
+    );
+  if (name === '.' || name === '..')
+    throw badRequest(`Invalid ${field} ${JSON.stringify(name)}: object names cannot be "." or "..".`);
+  if (name.startsWith('.well-known/acme-challenge/'))
+    throw badRequest(`Invalid ${field} ${JSON.stringify(name)}: names under .well-known/acme-challenge/ are reserved.`);
   return name;
 }
 
 const BUCKET_PART = /^[a-z0-9](?:[a-z0-9_-]{0,61}[a-z0-9])?$/;
 
 export function checkBucketName(name: string | undefined): string {
-  if (name === undefined || name === '') throw badRequest('Required bucket name: give a name of 3–63 lowercase letters, digits, "-", "_" or ".".');
+  if (name === undefined || name === '')
+    throw badRequest('Required bucket name: give a name of 3–63 lowercase letters, digits, "-", "_" or ".".');
   const parts = name.split('.');
   const valid =
     name.length >= 3 &&

@@ -29,7 +29,9 @@ export function handleList(ctx: RouteContext, bucket: string): void {
     kind: 'storage#objects',
     ...(page.nextPageToken ? { nextPageToken: page.nextPageToken } : {}),
     ...(page.prefixes.length > 0 ? { prefixes: page.prefixes } : {}),
-    ...(page.names.length > 0 ? { items: page.names.map((name) => objectResource(ctx.store.getObject(bucket, name), ctx.baseUrl)) } : {}),
+    ...(page.names.length > 0
+      ? { items: page.names.map((name) => objectResource(ctx.store.getObject(bucket, name), ctx.baseUrl)) }
+      : {}),
   });
 }
 
@@ -60,7 +62,11 @@ export function handleGet(ctx: RouteContext, bucket: string, name: string, force
     etag: `"${object.md5Hash}"`,
   };
   if (range) {
-    ctx.res.writeHead(206, { ...headers, 'content-range': `bytes ${range.start}-${range.end}/${size}`, 'content-length': String(range.end - range.start + 1) });
+    ctx.res.writeHead(206, {
+      ...headers,
+      'content-range': `bytes ${range.start}-${range.end}/${size}`,
+      'content-length': String(range.end - range.start + 1),
+    });
     ctx.res.end(object.data.subarray(range.start, range.end + 1));
     return;
   }
@@ -69,7 +75,10 @@ export function handleGet(ctx: RouteContext, bucket: string, name: string, force
 }
 
 export async function handlePatch(ctx: RouteContext, bucket: string, name: string): Promise<void> {
-  const body = parseJsonBody(await readBody(ctx.req, MAX_JSON_BYTES), `the ${ctx.req.method} body for ${bucket}/${name}`);
+  const body = parseJsonBody(
+    await readBody(ctx.req, MAX_JSON_BYTES),
+    `the ${ctx.req.method} body for ${bucket}/${name}`,
+  );
   const fields = readObjectFields(body, 'the object metadata');
   const object = ctx.store.patchObject(bucket, name, fields, readPreconditions(ctx.url.searchParams));
   await ctx.store.flush();
@@ -94,13 +103,28 @@ export async function handleCopy(
   const body = parseJsonBody(await readBody(ctx.req, MAX_JSON_BYTES), 'the copy request body');
   const q = ctx.url.searchParams;
   const sourceGeneration = q.get('sourceGeneration');
-  const from = ctx.store.getObject(source.bucket, source.name, sourceGeneration === null ? undefined : positiveInt(sourceGeneration, 'sourceGeneration'));
+  const from = ctx.store.getObject(
+    source.bucket,
+    source.name,
+    sourceGeneration === null ? undefined : positiveInt(sourceGeneration, 'sourceGeneration'),
+  );
   const sourceConditions = readPreconditions(q, true);
   checkPreconditions(sourceConditions, from);
   const overrides = readObjectFields(body, 'the destination resource');
-  const fields = { ...from.fields, ...overrides, metadata: overrides.metadata === undefined ? from.fields.metadata : overrides.metadata };
+  const fields = {
+    ...from.fields,
+    ...overrides,
+    metadata: overrides.metadata === undefined ? from.fields.metadata : overrides.metadata,
+  };
   ctx.store.getBucket(destination.bucket);
-  const object = ctx.store.putObject(destination.bucket, destination.name, from.data, fields, readPreconditions(q), from);
+  const object = ctx.store.putObject(
+    destination.bucket,
+    destination.name,
+    from.data,
+    fields,
+    readPreconditions(q),
+    from,
+  );
   await ctx.store.flush();
   const resource = objectResource(object, ctx.baseUrl);
   if (!rewrite) return sendJson(ctx.res, 200, resource);
@@ -121,7 +145,8 @@ function generationParam(ctx: RouteContext): number | undefined {
 function positiveInt(raw: string | null, field: string): number | undefined {
   if (raw === null) return undefined;
   const value = Number(raw);
-  if (!/^\d{1,16}$/.test(raw) || value <= 0) throw badRequest(`Invalid value for ${field}: ${JSON.stringify(raw)} is not a positive integer.`);
+  if (!/^\d{1,16}$/.test(raw) || value <= 0)
+    throw badRequest(`Invalid value for ${field}: ${JSON.stringify(raw)} is not a positive integer.`);
   return value;
 }
 

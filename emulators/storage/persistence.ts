@@ -31,15 +31,26 @@ export class DiskPersistence {
       for (const file of await readdir(folder)) {
         if (!file.endsWith('.json')) continue;
         const meta = await readJson<Omit<StoredObject, 'data'> & { size: number }>(join(folder, file));
-        if (typeof meta.name !== 'string' || !Number.isSafeInteger(meta.generation) || !Number.isSafeInteger(meta.size) || typeof meta.md5Hash !== 'string') {
-          throw new Error(`${join(folder, file)}: not an object record written by this emulator (name, generation, size, md5Hash); delete it and its .bin file.`);
+        if (
+          typeof meta.name !== 'string' ||
+          !Number.isSafeInteger(meta.generation) ||
+          !Number.isSafeInteger(meta.size) ||
+          typeof meta.md5Hash !== 'string'
+        ) {
+          throw new Error(
+            `${join(folder, file)}: not an object record written by this emulator (name, generation, size, md5Hash); delete it and its .bin file.`,
+          );
         }
         const binPath = join(folder, file.replace(/\.json$/, '.bin'));
         const data = await readFile(binPath).catch(() => {
-          throw new Error(`${binPath}: the data file of gs://${bucket.name}/${meta.name} is missing; restore it or delete ${file}.`);
+          throw new Error(
+            `${binPath}: the data file of gs://${bucket.name}/${meta.name} is missing; restore it or delete ${file}.`,
+          );
         });
         if (data.length !== meta.size) {
-          throw new Error(`${binPath}: holds ${data.length} bytes but its metadata says ${meta.size}; restore it or delete both files.`);
+          throw new Error(
+            `${binPath}: holds ${data.length} bytes but its metadata says ${meta.size}; restore it or delete both files.`,
+          );
         }
         const { size: _size, ...rest } = meta;
         objects.push({ ...rest, data });

@@ -1,7 +1,12 @@
 import { badRequest, preconditionFailed } from './errors';
 import type { Preconditions } from './types';
 
-const KEYS = ['ifGenerationMatch', 'ifGenerationNotMatch', 'ifMetagenerationMatch', 'ifMetagenerationNotMatch'] as const;
+const KEYS = [
+  'ifGenerationMatch',
+  'ifGenerationNotMatch',
+  'ifMetagenerationMatch',
+  'ifMetagenerationNotMatch',
+] as const;
 
 /**
  * Reads the generation preconditions from a query string; `source` reads the copy/rewrite
@@ -14,7 +19,8 @@ export function readPreconditions(query: URLSearchParams, source = false): Preco
     const param = source ? key.replace(/^if/, 'ifSource') : key;
     const raw = query.get(param);
     if (raw === null) continue;
-    if (!/^\d{1,16}$/.test(raw)) throw badRequest(`Invalid value for ${param}: ${JSON.stringify(raw)} is not a generation number.`);
+    if (!/^\d{1,16}$/.test(raw))
+      throw badRequest(`Invalid value for ${param}: ${JSON.stringify(raw)} is not a generation number.`);
     out[key] = Number(raw);
   }
   return out;
@@ -38,7 +44,9 @@ export function checkPreconditions(
     throw preconditionFailed(`ifGenerationNotMatch=${ifGenerationNotMatch} equals the live generation`);
   }
   if (ifMetagenerationMatch !== undefined && (!current || current.metageneration !== ifMetagenerationMatch)) {
-    throw preconditionFailed(`ifMetagenerationMatch=${ifMetagenerationMatch}, live ${current?.metageneration ?? 'none'}`);
+    throw preconditionFailed(
+      `ifMetagenerationMatch=${ifMetagenerationMatch}, live ${current?.metageneration ?? 'none'}`,
+    );
   }
   if (ifMetagenerationNotMatch !== undefined && current && current.metageneration === ifMetagenerationNotMatch) {
     throw preconditionFailed(`ifMetagenerationNotMatch=${ifMetagenerationNotMatch} equals the live metageneration`);

@@ -46,7 +46,13 @@ export function backoffMs(retry: RetryPolicy, attempt: number, timeScale = 1): n
  * @see https://cloud.google.com/eventarc/docs/retry-events
  */
 export class PushSubscription {
-  private readonly stats: DeliveryStats = { delivered: 0, redelivered: 0, dropped: 0, duplicated: 0, droppedEvents: [] };
+  private readonly stats: DeliveryStats = {
+    delivered: 0,
+    redelivered: 0,
+    dropped: 0,
+    duplicated: 0,
+    droppedEvents: [],
+  };
   private readonly pending = new Set<Promise<void>>();
   private readonly timers = new Map<NodeJS.Timeout, () => void>();
   private readonly inFlight = new Set<ClientRequest>();
@@ -56,14 +62,21 @@ export class PushSubscription {
     readonly target: PushTarget,
     private readonly faults: FaultInjector,
   ) {
-    if (!(target.retry.maxAttempts >= 1) || !(target.retry.minBackoffMs >= 0) || !(target.retry.maxBackoffMs >= target.retry.minBackoffMs)) {
+    if (
+      !(target.retry.maxAttempts >= 1) ||
+      !(target.retry.minBackoffMs >= 0) ||
+      !(target.retry.maxBackoffMs >= target.retry.minBackoffMs)
+    ) {
       throw new Error(`subscribe(${target.url}): retry needs maxAttempts >= 1 and 0 <= minBackoffMs <= maxBackoffMs.`);
     }
     new URL(target.url);
   }
 
   matches(event: StorageCloudEvent): boolean {
-    return this.target.eventTypes.includes(event.type) && (this.target.bucket === undefined || event.data.bucket === this.target.bucket);
+    return (
+      this.target.eventTypes.includes(event.type) &&
+      (this.target.bucket === undefined || event.data.bucket === this.target.bucket)
+    );
   }
 
   deliver(event: StorageCloudEvent): void {
@@ -126,14 +139,18 @@ export class PushSubscription {
   private post(event: StorageCloudEvent): Promise<string | undefined> {
     const { headers, body } = binaryModeRequest(event);
     return new Promise((resolve) => {
-      const req = request(this.target.url, { method: 'POST', headers, timeout: this.target.attemptTimeoutMs ?? 30_000 }, (res) => {
-        res.resume();
-        res.on('end', () => {
-          const status = res.statusCode ?? 0;
-          resolve(status >= 200 && status < 300 ? undefined : `HTTP ${status}`);
-        });
-        res.on('error', (err) => resolve(`response error: ${err.message}`));
-      });
+      const req = request(
+        this.target.url,
+        { method: 'POST', headers, timeout: this.target.attemptTimeoutMs ?? 30_000 },
+        (res) => {
+          res.resume();
+          res.on('end', () => {
+            const status = res.statusCode ?? 0;
+            resolve(status >= 200 && status < 300 ? undefined : `HTTP ${status}`);
+          });
+          res.on('error', (err) => resolve(`response error: ${err.message}`));
+        },
+      );
       this.inFlight.add(req);
       req.on('close', () => this.inFlight.delete(req));
       req.on('timeout', () => req.destroy(new Error('timed out')));

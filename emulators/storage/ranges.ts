@@ -7,8 +7,7 @@ import { GcsHttpError, badRequest } from './errors';
  * @see https://cloud.google.com/storage/docs/performing-resumable-uploads#chunked-upload
  */
 export type UploadRange =
-  | { kind: 'query'; total?: number }
-  | { kind: 'chunk'; start: number; end?: number; total?: number };
+  { kind: 'query'; total?: number } | { kind: 'chunk'; start: number; end?: number; total?: number };
 
 const CONTENT_RANGE = /^bytes (?:(\*)|(\d+)-(\d+|\*))\/(\d+|\*)$/;
 
@@ -16,16 +15,23 @@ export function parseContentRange(header: string | undefined, maxBytes: number):
   if (header === undefined) return { kind: 'chunk', start: 0 };
   const match = CONTENT_RANGE.exec(header.trim());
   if (!match) {
-    throw badRequest(`Invalid Content-Range ${JSON.stringify(header)}: expected "bytes A-B/N", "bytes A-B/*" or "bytes */N".`);
+    throw badRequest(
+      `Invalid Content-Range ${JSON.stringify(header)}: expected "bytes A-B/N", "bytes A-B/*" or "bytes */N".`,
+    );
   }
   const total = match[4] === '*' ? undefined : toSafeInt(match[4], header);
   if (total !== undefined && total > maxBytes) {
-    throw new GcsHttpError(413, 'uploadTooLarge', `Content-Range total ${total} exceeds this emulator's limit of ${maxBytes} bytes per object.`);
+    throw new GcsHttpError(
+      413,
+      'uploadTooLarge',
+      `Content-Range total ${total} exceeds this emulator's limit of ${maxBytes} bytes per object.`,
+    );
   }
   if (match[1] === '*') return { kind: 'query', total };
   const start = toSafeInt(match[2], header);
   const end = match[3] === '*' ? undefined : toSafeInt(match[3], header);
-  if (end !== undefined && end < start) throw badRequest(`Invalid Content-Range ${JSON.stringify(header)}: the last byte is before the first.`);
+  if (end !== undefined && end < start)
+    throw badRequest(`Invalid Content-Range ${JSON.stringify(header)}: the last byte is before the first.`);
   if (total !== undefined && end !== undefined && end >= total) {
     throw badRequest(`Invalid Content-Range ${JSON.stringify(header)}: the last byte is beyond the total size.`);
   }
@@ -70,6 +76,7 @@ function unsatisfiable(): GcsHttpError {
 
 function toSafeInt(digits: string, header: string): number {
   const value = Number(digits);
-  if (!Number.isSafeInteger(value)) throw badRequest(`Invalid Content-Range ${JSON.stringify(header)}: ${digits} is too large.`);
+  if (!Number.isSafeInteger(value))
+    throw badRequest(`Invalid Content-Range ${JSON.stringify(header)}: ${digits} is too large.`);
   return value;
 }

@@ -66,7 +66,8 @@ export function parseJsonBody(raw: Buffer, what: string): Record<string, unknown
   } catch (error) {
     throw badRequest(`Invalid JSON in ${what}: ${(error as Error).message}.`);
   }
-  if (parsed === null || typeof parsed !== 'object' || Array.isArray(parsed)) throw badRequest(`Invalid ${what}: expected a JSON object.`);
+  if (parsed === null || typeof parsed !== 'object' || Array.isArray(parsed))
+    throw badRequest(`Invalid ${what}: expected a JSON object.`);
   return parsed as Record<string, unknown>;
 }
 
@@ -76,17 +77,20 @@ export function readObjectFields(body: Record<string, unknown>, what: string): W
   for (const key of WRITABLE_OBJECT_FIELDS) {
     const value = body[key];
     if (value === undefined) continue;
-    if (value !== null && typeof value !== 'string') throw badRequest(`Invalid ${what}: ${key} must be a string, got ${typeof value}.`);
+    if (value !== null && typeof value !== 'string')
+      throw badRequest(`Invalid ${what}: ${key} must be a string, got ${typeof value}.`);
     out[key] = value;
   }
   const metadata = body.metadata;
   if (metadata === null) out.metadata = null;
   else if (metadata !== undefined) {
-    if (typeof metadata !== 'object' || Array.isArray(metadata)) throw badRequest(`Invalid ${what}: metadata must be an object of string values.`);
+    if (typeof metadata !== 'object' || Array.isArray(metadata))
+      throw badRequest(`Invalid ${what}: metadata must be an object of string values.`);
     const entries: Record<string, string | null> = {};
     for (const [key, value] of Object.entries(metadata as Record<string, unknown>)) {
       if (value === null) entries[key] = null;
-      else if (typeof value === 'string' || typeof value === 'number' || typeof value === 'boolean') entries[key] = String(value);
+      else if (typeof value === 'string' || typeof value === 'number' || typeof value === 'boolean')
+        entries[key] = String(value);
       else throw badRequest(`Invalid ${what}: metadata.${key} must be a string.`);
     }
     out.metadata = entries;

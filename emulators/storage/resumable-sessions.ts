@@ -32,7 +32,13 @@ export class ResumableSessions {
 
   constructor(private readonly maxObjectBytes: number) {}
 
-  create(bucket: string, name: string, fields: WritableObjectFields, conditions: Preconditions, total?: number): UploadSession {
+  create(
+    bucket: string,
+    name: string,
+    fields: WritableObjectFields,
+    conditions: Preconditions,
+    total?: number,
+  ): UploadSession {
     const id = randomBytes(24).toString('base64url');
     const session: UploadSession = { id, bucket, name, fields, conditions, chunks: [], received: 0, total };
     this.sessions.set(id, session);
@@ -42,7 +48,11 @@ export class ResumableSessions {
   get(id: string | null): UploadSession {
     const session = id ? this.sessions.get(id) : undefined;
     if (!session) {
-      throw new GcsHttpError(404, 'notFound', `No such upload session: upload_id ${JSON.stringify(id ?? '')} is unknown or was cancelled; start a new resumable upload.`);
+      throw new GcsHttpError(
+        404,
+        'notFound',
+        `No such upload session: upload_id ${JSON.stringify(id ?? '')} is unknown or was cancelled; start a new resumable upload.`,
+      );
     }
     return session;
   }
@@ -57,9 +67,14 @@ export class ResumableSessions {
     const total = range.total ?? session.total;
     if (range.total !== undefined) {
       if (session.total !== undefined && session.total !== range.total) {
-        throw badRequest(`Invalid Content-Range: total ${range.total} differs from the ${session.total} bytes declared earlier in this session.`);
+        throw badRequest(
+          `Invalid Content-Range: total ${range.total} differs from the ${session.total} bytes declared earlier in this session.`,
+        );
       }
-      if (range.total < session.received) throw badRequest(`Invalid Content-Range: total ${range.total} is less than the ${session.received} bytes already received.`);
+      if (range.total < session.received)
+        throw badRequest(
+          `Invalid Content-Range: total ${range.total} is less than the ${session.received} bytes already received.`,
+        );
     }
     if (range.kind === 'query') {
       if (body.length > 0) throw badRequest('Invalid request: a "bytes */N" status query must have an empty body.');
@@ -67,20 +82,30 @@ export class ResumableSessions {
       return this.outcome(session, range.total !== undefined);
     }
     if (range.end !== undefined && body.length !== range.end - range.start + 1) {
-      throw badRequest(`Invalid Content-Range bytes ${range.start}-${range.end}: it covers ${range.end - range.start + 1} bytes but the body has ${body.length}.`);
+      throw badRequest(
+        `Invalid Content-Range bytes ${range.start}-${range.end}: it covers ${range.end - range.start + 1} bytes but the body has ${body.length}.`,
+      );
     }
     if (range.start > session.received) {
-      throw badRequest(`Invalid Content-Range: it starts at byte ${range.start} but only ${session.received} bytes were received; ask with "bytes */*" and resume from there.`);
+      throw badRequest(
+        `Invalid Content-Range: it starts at byte ${range.start} but only ${session.received} bytes were received; ask with "bytes */*" and resume from there.`,
+      );
     }
     const fresh = body.subarray(Math.min(body.length, session.received - range.start));
     const received = session.received + fresh.length;
     const endsObject = range.end === undefined && range.total === undefined;
     const last = endsObject || (total !== undefined && received >= total);
     if (!last && (range.start + body.length) % CHUNK_GRANULARITY !== 0) {
-      throw badRequest(`Invalid request: every chunk but the last must end on a multiple of ${CHUNK_GRANULARITY} bytes (this one ends at ${range.start + body.length}).`);
+      throw badRequest(
+        `Invalid request: every chunk but the last must end on a multiple of ${CHUNK_GRANULARITY} bytes (this one ends at ${range.start + body.length}).`,
+      );
     }
     if (received > this.maxObjectBytes) {
-      throw new GcsHttpError(413, 'uploadTooLarge', `The upload exceeds this emulator's limit of ${this.maxObjectBytes} bytes per object.`);
+      throw new GcsHttpError(
+        413,
+        'uploadTooLarge',
+        `The upload exceeds this emulator's limit of ${this.maxObjectBytes} bytes per object.`,
+      );
     }
     if (total !== undefined && received > total) {
       throw badRequest(`Invalid Content-Range: the data runs past the declared total of ${total} bytes.`);

@@ -34,7 +34,8 @@ export function route(httpMethod: string, rawPath: string): Route | undefined {
     if (!match || httpMethod !== 'GET') return undefined;
     return { method: 'objects.get', run: (ctx) => handleGet(ctx, bucket(match[1]), objectName(match[2]), true) };
   }
-  const path = rawPath.startsWith('/storage/v1/') || rawPath === '/storage/v1' ? rawPath.slice('/storage/v1'.length) : rawPath;
+  const path =
+    rawPath.startsWith('/storage/v1/') || rawPath === '/storage/v1' ? rawPath.slice('/storage/v1'.length) : rawPath;
   if (path === '/b' || path === '/b/') {
     if (httpMethod === 'GET') return { method: 'buckets.list', run: handleBucketList };
     if (httpMethod === 'POST') return { method: 'buckets.insert', run: handleBucketInsert };
@@ -43,12 +44,19 @@ export function route(httpMethod: string, rawPath: string): Route | undefined {
   let match = BUCKET.exec(path);
   if (match) {
     const name = match[1];
-    return { method: httpMethod === 'DELETE' ? 'buckets.delete' : 'buckets.get', run: (ctx) => handleBucket(ctx, bucket(name)) };
+    return {
+      method: httpMethod === 'DELETE' ? 'buckets.delete' : 'buckets.get',
+      run: (ctx) => handleBucket(ctx, bucket(name)),
+    };
   }
   match = OBJECTS.exec(path);
   if (match) {
     const name = match[1];
-    if (httpMethod !== 'GET') return notAllowed('objects.insert', `${httpMethod} on /b/${name}/o: upload through /upload/storage/v1/b/${name}/o instead.`);
+    if (httpMethod !== 'GET')
+      return notAllowed(
+        'objects.insert',
+        `${httpMethod} on /b/${name}/o: upload through /upload/storage/v1/b/${name}/o instead.`,
+      );
     return { method: 'objects.list', run: (ctx) => handleList(ctx, bucket(name)) };
   }
   match = COPY.exec(path);
@@ -56,7 +64,13 @@ export function route(httpMethod: string, rawPath: string): Route | undefined {
     const [, sb, sn, verb, db, dn] = match;
     return {
       method: 'objects.copy',
-      run: (ctx) => handleCopy(ctx, { bucket: bucket(sb), name: objectName(sn) }, { bucket: bucket(db), name: objectName(dn) }, verb === 'rewriteTo'),
+      run: (ctx) =>
+        handleCopy(
+          ctx,
+          { bucket: bucket(sb), name: objectName(sn) },
+          { bucket: bucket(db), name: objectName(dn) },
+          verb === 'rewriteTo',
+        ),
     };
   }
   match = OBJECT.exec(path);

@@ -69,7 +69,15 @@ function discardBody(req: IncomingMessage, res: ServerResponse): void {
  */
 export async function startStorageEmulator(options: StorageEmulatorOptions = {}): Promise<StorageEmulator> {
   const maxObjectBytes = options.maxObjectBytes ?? DEFAULT_MAX_OBJECT_BYTES;
-  const projectNumber = String(parseInt(createHash('sha256').update(options.projectId ?? 'local').digest('hex').slice(0, 10), 16)).slice(0, 12);
+  const projectNumber = String(
+    parseInt(
+      createHash('sha256')
+        .update(options.projectId ?? 'local')
+        .digest('hex')
+        .slice(0, 10),
+      16,
+    ),
+  ).slice(0, 12);
   const faults = new FaultInjector();
   const listeners = new Set<(event: StorageCloudEvent) => void>();
   const subscriptions: PushSubscription[] = [];
@@ -111,7 +119,12 @@ export async function startStorageEmulator(options: StorageEmulatorOptions = {})
     };
     try {
       const matched = route(req.method ?? 'GET', rawPath);
-      if (!matched) throw new GcsHttpError(404, 'notFound', `Not Found: ${req.method} ${rawPath} is not a Cloud Storage JSON API path.`);
+      if (!matched)
+        throw new GcsHttpError(
+          404,
+          'notFound',
+          `Not Found: ${req.method} ${rawPath} is not a Cloud Storage JSON API path.`,
+        );
       const fault = faults.take(matched.method);
       if (fault.latencyMs > 0) await new Promise((resolve) => setTimeout(resolve, fault.latencyMs));
       if (fault.fail) throw injectedError(fault.fail.code, fault.fail.message);
@@ -121,7 +134,11 @@ export async function startStorageEmulator(options: StorageEmulatorOptions = {})
       discardBody(req, res);
       if (error instanceof GcsHttpError) sendError(res, error);
       else if (req.destroyed || res.destroyed) return;
-      else sendError(res, new GcsHttpError(500, 'backendError', `Internal error in the storage emulator: ${(error as Error).message}`));
+      else
+        sendError(
+          res,
+          new GcsHttpError(500, 'backendError', `Internal error in the storage emulator: ${(error as Error).message}`),
+        );
     }
   };
 

@@ -49,9 +49,16 @@ export class ObjectStore {
     return this.lastWrite;
   }
 
-  createBucket(name: string, fields: Partial<Pick<StoredBucket, 'location' | 'storageClass' | 'labels'>> = {}): StoredBucket {
+  createBucket(
+    name: string,
+    fields: Partial<Pick<StoredBucket, 'location' | 'storageClass' | 'labels'>> = {},
+  ): StoredBucket {
     if (this.buckets.has(name)) {
-      throw new GcsHttpError(409, 'conflict', 'Your previous request to create the named bucket succeeded and you already own it.');
+      throw new GcsHttpError(
+        409,
+        'conflict',
+        'Your previous request to create the named bucket succeeded and you already own it.',
+      );
     }
     const now = new Date().toISOString();
     const bucket: StoredBucket = {
@@ -77,7 +84,8 @@ export class ObjectStore {
   }
 
   deleteBucket(name: string): void {
-    if (this.entry(name).objects.size > 0) throw new GcsHttpError(409, 'conflict', 'The bucket you tried to delete is not empty.');
+    if (this.entry(name).objects.size > 0)
+      throw new GcsHttpError(409, 'conflict', 'The bucket you tried to delete is not empty.');
     this.buckets.delete(name);
     this.persist((disk) => disk.removeBucket(name));
   }
@@ -181,7 +189,13 @@ export class ObjectStore {
 /** Merges writable fields; in `metadata`, a null value removes the key (JSON API patch semantics). */
 function applyFields(base: StoredObject['fields'], patch: WritableObjectFields): StoredObject['fields'] {
   const next: StoredObject['fields'] = { ...base };
-  for (const key of ['contentType', 'contentEncoding', 'contentDisposition', 'contentLanguage', 'cacheControl'] as const) {
+  for (const key of [
+    'contentType',
+    'contentEncoding',
+    'contentDisposition',
+    'contentLanguage',
+    'cacheControl',
+  ] as const) {
     const value = patch[key];
     if (value === null) delete next[key];
     else if (value !== undefined) next[key] = value;

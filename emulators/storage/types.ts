@@ -46,7 +46,13 @@ export interface BucketResource {
 }
 
 /** Writable fields a client may send in an insert/patch/rewrite body. */
-export const WRITABLE_OBJECT_FIELDS = ['contentType', 'contentEncoding', 'contentDisposition', 'contentLanguage', 'cacheControl'] as const;
+export const WRITABLE_OBJECT_FIELDS = [
+  'contentType',
+  'contentEncoding',
+  'contentDisposition',
+  'contentLanguage',
+  'cacheControl',
+] as const;
 
 export type WritableObjectFields = { [K in (typeof WRITABLE_OBJECT_FIELDS)[number]]?: string | null } & {
   metadata?: Record<string, string | null> | null;

@@ -20,7 +20,12 @@ export async function handleUpload(ctx: RouteContext, bucket: string): Promise<v
   const { req, url } = ctx;
   const uploadId = url.searchParams.get('upload_id');
   if (uploadId !== null) return handleSessionRequest(ctx, uploadId);
-  if (req.method !== 'POST') throw new GcsHttpError(405, 'methodNotAllowed', `${req.method} is not allowed on an upload URL without upload_id; POST to start an upload.`);
+  if (req.method !== 'POST')
+    throw new GcsHttpError(
+      405,
+      'methodNotAllowed',
+      `${req.method} is not allowed on an upload URL without upload_id; POST to start an upload.`,
+    );
   ctx.store.getBucket(bucket);
   const uploadType = url.searchParams.get('uploadType');
   const conditions = readPreconditions(url.searchParams);
@@ -28,12 +33,21 @@ export async function handleUpload(ctx: RouteContext, bucket: string): Promise<v
     const name = checkObjectName(url.searchParams.get('name') ?? undefined);
     const data = await readBody(req, ctx.maxObjectBytes);
     const contentType = req.headers['content-type'];
-    return finalize(ctx, bucket, name, data, contentType ? { contentType } : {}, conditions, parseGoogHash(header(req.headers['x-goog-hash'])));
+    return finalize(
+      ctx,
+      bucket,
+      name,
+      data,
+      contentType ? { contentType } : {},
+      conditions,
+      parseGoogHash(header(req.headers['x-goog-hash'])),
+    );
   }
   if (uploadType === 'multipart') {
     const body = await readBody(req, ctx.maxObjectBytes + MAX_JSON_BYTES);
     const parts = parseMultipart(req.headers['content-type'], body);
-    if (parts.length !== 2) throw badRequest(`Invalid multipart upload: expected 2 parts (metadata JSON, then media), got ${parts.length}.`);
+    if (parts.length !== 2)
+      throw badRequest(`Invalid multipart upload: expected 2 parts (metadata JSON, then media), got ${parts.length}.`);
     const metadata = parseJsonBody(parts[0].body, 'the metadata part of the multipart upload');
     const fields = readObjectFields(metadata, 'the metadata part');
     const partType = parts[1].headers['content-type'];
@@ -49,8 +63,14 @@ export async function handleUpload(ctx: RouteContext, bucket: string): Promise<v
     if (fields.contentType === undefined && declaredType) fields.contentType = declaredType;
     const declaredLength = header(req.headers['x-upload-content-length']);
     const total = declaredLength === undefined ? undefined : Number(declaredLength);
-    if (total !== undefined && !(Number.isSafeInteger(total) && total >= 0)) throw badRequest(`Invalid X-Upload-Content-Length ${JSON.stringify(declaredLength)}: expected a byte count.`);
-    if (total !== undefined && total > ctx.maxObjectBytes) throw new GcsHttpError(413, 'uploadTooLarge', `X-Upload-Content-Length ${total} exceeds this emulator's limit of ${ctx.maxObjectBytes} bytes.`);
+    if (total !== undefined && !(Number.isSafeInteger(total) && total >= 0))
+      throw badRequest(`Invalid X-Upload-Content-Length ${JSON.stringify(declaredLength)}: expected a byte count.`);
+    if (total !== undefined && total > ctx.maxObjectBytes)
+      throw new GcsHttpError(
+        413,
+        'uploadTooLarge',
+        `X-Upload-Content-Length ${total} exceeds this emulator's limit of ${ctx.maxObjectBytes} bytes.`,
+      );
     checkPreconditions(conditions, ctx.store.findObject(bucket, name));
     const session = ctx.sessions.create(bucket, name, fields, conditions, total);
     const location = `${ctx.baseUrl}/upload/storage/v1/b/${encodeURIComponent(bucket)}/o?uploadType=resumable&name=${encodeURIComponent(name)}&upload_id=${session.id}`;
@@ -65,7 +85,12 @@ async function handleSessionRequest(ctx: RouteContext, uploadId: string): Promis
     ctx.sessions.cancel(uploadId);
     return sendEmpty(res, 499);
   }
-  if (req.method !== 'PUT' && req.method !== 'POST') throw new GcsHttpError(405, 'methodNotAllowed', `${req.method} is not allowed on a resumable session; PUT chunks to it.`);
+  if (req.method !== 'PUT' && req.method !== 'POST')
+    throw new GcsHttpError(
+      405,
+      'methodNotAllowed',
+      `${req.method} is not allowed on a resumable session; PUT chunks to it.`,
+    );
   const session = ctx.sessions.get(uploadId);
   const range = parseContentRange(header(req.headers['content-range']), ctx.maxObjectBytes);
   const body = await readBody(req, ctx.maxObjectBytes);
@@ -74,7 +99,15 @@ async function handleSessionRequest(ctx: RouteContext, uploadId: string): Promis
   if (!outcome.complete) {
     return sendEmpty(res, 308, outcome.received > 0 ? { range: `bytes=0-${outcome.received - 1}` } : {});
   }
-  const resource = await store(ctx, session.bucket, session.name, outcome.data, session.fields, session.conditions, parseGoogHash(header(req.headers['x-goog-hash'])));
+  const resource = await store(
+    ctx,
+    session.bucket,
+    session.name,
+    outcome.data,
+    session.fields,
+    session.conditions,
+    parseGoogHash(header(req.headers['x-goog-hash'])),
+  );
   session.finalized = resource as unknown as Record<string, unknown>;
   return sendJson(res, 200, resource);
 }

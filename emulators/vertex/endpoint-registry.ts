@@ -76,7 +76,10 @@ export class EndpointRegistry {
     const labels = checkLabels(ep.labels, 'endpoint.labels');
     const wanted = req.endpointId as string | undefined;
     if (wanted && !NUMERIC_ID_RE.test(wanted) && !NAMED_ID_RE.test(wanted)) {
-      throw badField('endpoint_id', 'must be up to 10 digits without a leading zero, or up to 63 of [a-z0-9-] starting with a letter.');
+      throw badField(
+        'endpoint_id',
+        'must be up to 10 digits without a leading zero, or up to 63 of [a-z0-9-] starting with a letter.',
+      );
     }
     const ids = wanted ? [] : [this.newId()];
     const name = `${locationPath(parent)}/endpoints/${wanted || ids[0]}`;
@@ -108,20 +111,25 @@ export class EndpointRegistry {
   list(parent: LocationName, filter: unknown): Msg[] {
     const match = parseFilter(filter);
     const prefix = `${locationPath(parent)}/endpoints/`;
-    return [...this.endpoints.values()].filter((e) => e.name.startsWith(prefix) && match(e)).map((e) => this.toProto(e));
+    return [...this.endpoints.values()]
+      .filter((e) => e.name.startsWith(prefix) && match(e))
+      .map((e) => this.toProto(e));
   }
 
   /** Refuses a second mutation while a deploy/undeploy of this endpoint is in flight. */
   checkIdle(entry: EndpointEntry): void {
     if (entry.pendingOperation) {
-      throw failedPrecondition(`Endpoint ${entry.name} has an operation in progress (${entry.pendingOperation}); retry when it is done.`);
+      throw failedPrecondition(
+        `Endpoint ${entry.name} has an operation in progress (${entry.pendingOperation}); retry when it is done.`,
+      );
     }
   }
 
   /** Deployed-model id: the requested one (1–10 digits, unused) or a fresh one. */
   deployedModelId(entry: EndpointEntry, requested: unknown): string {
     if (requested === undefined || requested === '') return this.newId();
-    if (typeof requested !== 'string' || !DEPLOYED_ID_RE.test(requested)) throw badField('deployed_model.id', 'must be 1-10 digits.');
+    if (typeof requested !== 'string' || !DEPLOYED_ID_RE.test(requested))
+      throw badField('deployed_model.id', 'must be 1-10 digits.');
     if (entry.deployed.some((d) => d.id === requested)) {
       throw new RpcError(Code.ALREADY_EXISTS, `Deployed model ${requested} already exists on ${entry.name}.`);
     }
@@ -147,15 +155,24 @@ export class EndpointRegistry {
 export function checkResources(dm: Msg): void {
   const dedicated = dm.dedicatedResources as Msg | undefined;
   if (dedicated) {
-    if (!dedicated.machineSpec?.machineType) throw badField('deployed_model.dedicated_resources.machine_spec.machine_type', 'is required.');
+    if (!dedicated.machineSpec?.machineType)
+      throw badField('deployed_model.dedicated_resources.machine_spec.machine_type', 'is required.');
     const min = Number(dedicated.minReplicaCount ?? 0);
-    if (min < 1) throw badField('deployed_model.dedicated_resources.min_replica_count', `must be at least 1, got ${min}.`);
+    if (min < 1)
+      throw badField('deployed_model.dedicated_resources.min_replica_count', `must be at least 1, got ${min}.`);
     const max = Number(dedicated.maxReplicaCount ?? 0);
-    if (max !== 0 && max < min) throw badField('deployed_model.dedicated_resources.max_replica_count', `must be at least min_replica_count (${min}), got ${max}.`);
+    if (max !== 0 && max < min)
+      throw badField(
+        'deployed_model.dedicated_resources.max_replica_count',
+        `must be at least min_replica_count (${min}), got ${max}.`,
+      );
     return;
   }
   if (!dm.automaticResources) {
-    throw badField('deployed_model.dedicated_resources', 'is required: set dedicated_resources (machine_spec, min_replica_count >= 1) or automatic_resources.');
+    throw badField(
+      'deployed_model.dedicated_resources',
+      'is required: set dedicated_resources (machine_spec, min_replica_count >= 1) or automatic_resources.',
+    );
   }
 }
 

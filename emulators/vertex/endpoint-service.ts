@@ -1,6 +1,12 @@
 import { genericMetadata } from './clock';
 import { deploymentStage } from './deployment-stage';
-import { checkResources, deployedModelProto, type DeployedModelRecord, type EndpointEntry, type LoadedModel } from './endpoint-registry';
+import {
+  checkResources,
+  deployedModelProto,
+  type DeployedModelRecord,
+  type EndpointEntry,
+  type LoadedModel,
+} from './endpoint-registry';
 import { paginate } from './list-filter';
 import type { OperationReplay } from './operations';
 import type { Msg } from './protos';
@@ -84,15 +90,22 @@ export function endpointServiceHandlers(ctx: VertexContext): Record<string, Hand
       if (!patch || typeof patch !== 'object') throw badField('endpoint', 'is required.');
       const entry = endpoints.get(patch.name, 'endpoint.name');
       const paths = (req.updateMask?.paths ?? []) as string[];
-      if (paths.length === 0) throw badField('update_mask', 'is required: list the fields to update, e.g. traffic_split.');
+      if (paths.length === 0)
+        throw badField('update_mask', 'is required: list the fields to update, e.g. traffic_split.');
       if (patch.etag && patch.etag !== entry.etag) {
-        throw new RpcError(Code.ABORTED, `The etag "${patch.etag}" does not match the current etag of ${entry.name}; read the endpoint again and retry.`);
+        throw new RpcError(
+          Code.ABORTED,
+          `The etag "${patch.etag}" does not match the current etag of ${entry.name}; read the endpoint again and retry.`,
+        );
       }
       const changes: Array<() => void> = paths.map((path) => {
         switch (path) {
           case 'traffic_split':
           case 'trafficSplit': {
-            const split = splitForUpdate(entry.deployed.map((d) => d.id), patch.trafficSplit);
+            const split = splitForUpdate(
+              entry.deployed.map((d) => d.id),
+              patch.trafficSplit,
+            );
             return () => (entry.trafficSplit = split);
           }
           case 'display_name':
@@ -107,7 +120,10 @@ export function endpointServiceHandlers(ctx: VertexContext): Record<string, Hand
           case 'description':
             return () => (entry.description = patch.description);
           default:
-            throw badField('update_mask', `"${String(path).slice(0, 100)}" cannot be updated; supported: traffic_split, display_name, labels, description.`);
+            throw badField(
+              'update_mask',
+              `"${String(path).slice(0, 100)}" cannot be updated; supported: traffic_split, display_name, labels, description.`,
+            );
         }
       });
       changes.forEach((apply) => apply());
@@ -120,15 +136,24 @@ export function endpointServiceHandlers(ctx: VertexContext): Record<string, Hand
       endpoints.checkIdle(entry);
       const check = (): void => {
         if (entry.deployed.length > 0) {
-          throw failedPrecondition(`Endpoint ${entry.name} has deployed models (${entry.deployed.map((d) => d.id).join(', ')}). Undeploy them first.`);
+          throw failedPrecondition(
+            `Endpoint ${entry.name} has deployed models (${entry.deployed.map((d) => d.id).join(', ')}). Undeploy them first.`,
+          );
         }
       };
       check();
-      return endpointOperation(entry, 'DeleteEndpoint', `${V1}.DeleteOperationMetadata`, 'google.protobuf.Empty', async () => {
-        check();
-        endpoints.endpoints.delete(entry.name);
-        return {};
-      }, { replay: { method: 'DeleteEndpoint', request: req, ids: [] } });
+      return endpointOperation(
+        entry,
+        'DeleteEndpoint',
+        `${V1}.DeleteOperationMetadata`,
+        'google.protobuf.Empty',
+        async () => {
+          check();
+          endpoints.endpoints.delete(entry.name);
+          return {};
+        },
+        { replay: { method: 'DeleteEndpoint', request: req, ids: [] } },
+      );
     },
 
     async DeployModel(req) {
@@ -142,62 +167,93 @@ export function endpointServiceHandlers(ctx: VertexContext): Record<string, Hand
       const ids = (): string[] => entry.deployed.map((d) => d.id);
       splitForDeploy(entry.trafficSplit, ids(), req.trafficSplit, id);
       version.deploying += 1;
-      return endpointOperation(entry, 'DeployModel', `${V1}.DeployModelOperationMetadata`, `${V1}.DeployModelResponse`, async () => {
-        let loaded: LoadedModel;
-        try {
-          loaded = await ctx.backend.load(version.artifactUri ?? '');
-        } catch (err) {
-          throw invalidArgument(
-            `Model server never became ready. Please validate that your model file or container configuration are valid. (${modelEntry.name}@${version.versionId}, artifact ${version.artifactUri ?? '(none)'}: ${(err as Error).message})`,
-          );
-        }
-        try {
-          if (!endpoints.endpoints.has(entry.name)) throw notFound(`Endpoint ${entry.name} not found.`);
-          if (!modelEntry.versions.has(version.versionId)) throw notFound(`Model ${modelEntry.name}@${version.versionId} not found.`);
-          const split = splitForDeploy(entry.trafficSplit, ids(), req.trafficSplit, id);
-          const record: DeployedModelRecord = {
-            id,
-            model: modelEntry.name,
-            modelVersionId: version.versionId,
-            modelDisplayName: version.displayName,
-            displayName: dm.displayName || undefined,
-            createTime: Date.now(),
-            dedicatedResources: dm.dedicatedResources,
-            automaticResources: dm.automaticResources,
-            loaded,
-          };
-          entry.deployed.push(record);
-          entry.trafficSplit = split;
-          version.deployedModels.push({ endpoint: entry.name, deployedModelId: id });
-          endpoints.touch(entry);
-          return { deployedModel: deployedModelProto(record) };
-        } catch (err) {
-          loaded.dispose?.();
-          throw err;
-        }
-      }, { stage: true, onSettle: () => (version.deploying -= 1), replay: { method: 'DeployModel', request: req, ids: id === dm.id ? [] : [id] } });
+      return endpointOperation(
+        entry,
+        'DeployModel',
+        `${V1}.DeployModelOperationMetadata`,
+        `${V1}.DeployModelResponse`,
+        async () => {
+          let loaded: LoadedModel;
+          try {
+            loaded = await ctx.backend.load(version.artifactUri ?? '');
+          } catch (err) {
+            throw invalidArgument(
+              `Model server never became ready. Please validate that your model file or container configuration are valid. (${modelEntry.name}@${version.versionId}, artifact ${version.artifactUri ?? '(none)'}: ${(err as Error).message})`,
+            );
+          }
+          try {
+            if (!endpoints.endpoints.has(entry.name)) throw notFound(`Endpoint ${entry.name} not found.`);
+            if (!modelEntry.versions.has(version.versionId))
+              throw notFound(`Model ${modelEntry.name}@${version.versionId} not found.`);
+            const split = splitForDeploy(entry.trafficSplit, ids(), req.trafficSplit, id);
+            const record: DeployedModelRecord = {
+              id,
+              model: modelEntry.name,
+              modelVersionId: version.versionId,
+              modelDisplayName: version.displayName,
+              displayName: dm.displayName || undefined,
+              createTime: Date.now(),
+              dedicatedResources: dm.dedicatedResources,
+              automaticResources: dm.automaticResources,
+              loaded,
+            };
+            entry.deployed.push(record);
+            entry.trafficSplit = split;
+            version.deployedModels.push({ endpoint: entry.name, deployedModelId: id });
+            endpoints.touch(entry);
+            return { deployedModel: deployedModelProto(record) };
+          } catch (err) {
+            loaded.dispose?.();
+            throw err;
+          }
+        },
+        {
+          stage: true,
+          onSettle: () => (version.deploying -= 1),
+          replay: { method: 'DeployModel', request: req, ids: id === dm.id ? [] : [id] },
+        },
+      );
     },
 
     async UndeployModel(req) {
       const entry = endpoints.get(req.endpoint, 'endpoint');
       endpoints.checkIdle(entry);
-      if (typeof req.deployedModelId !== 'string' || req.deployedModelId === '') throw badField('deployed_model_id', 'is required.');
+      if (typeof req.deployedModelId !== 'string' || req.deployedModelId === '')
+        throw badField('deployed_model_id', 'is required.');
       const plan = (): { record: DeployedModelRecord; split: Record<string, number> } => {
         const record = entry.deployed.find((d) => d.id === req.deployedModelId);
         if (!record) throw notFound(`Deployed model ${req.deployedModelId} not found on ${entry.name}.`);
-        return { record, split: splitForUndeploy(entry.trafficSplit, entry.deployed.map((d) => d.id), record.id, req.trafficSplit) };
+        return {
+          record,
+          split: splitForUndeploy(
+            entry.trafficSplit,
+            entry.deployed.map((d) => d.id),
+            record.id,
+            req.trafficSplit,
+          ),
+        };
       };
       plan();
-      return endpointOperation(entry, 'UndeployModel', `${V1}.UndeployModelOperationMetadata`, `${V1}.UndeployModelResponse`, async () => {
-        const { record, split } = plan();
-        entry.deployed = entry.deployed.filter((d) => d !== record);
-        entry.trafficSplit = split;
-        endpoints.touch(entry);
-        const version = models.models.get(record.model)?.versions.get(record.modelVersionId);
-        if (version) version.deployedModels = version.deployedModels.filter((d) => !(d.endpoint === entry.name && d.deployedModelId === record.id));
-        record.loaded.dispose?.();
-        return {};
-      }, { replay: { method: 'UndeployModel', request: req, ids: [] } });
+      return endpointOperation(
+        entry,
+        'UndeployModel',
+        `${V1}.UndeployModelOperationMetadata`,
+        `${V1}.UndeployModelResponse`,
+        async () => {
+          const { record, split } = plan();
+          entry.deployed = entry.deployed.filter((d) => d !== record);
+          entry.trafficSplit = split;
+          endpoints.touch(entry);
+          const version = models.models.get(record.model)?.versions.get(record.modelVersionId);
+          if (version)
+            version.deployedModels = version.deployedModels.filter(
+              (d) => !(d.endpoint === entry.name && d.deployedModelId === record.id),
+            );
+          record.loaded.dispose?.();
+          return {};
+        },
+        { replay: { method: 'UndeployModel', request: req, ids: [] } },
+      );
     },
   };
 }

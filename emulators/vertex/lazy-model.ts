@@ -14,13 +14,18 @@ export function lazyLoadedModel(backend: PredictionBackend, artifactUri: string)
       if (disposed) throw new Error(`the model from ${artifactUri} was undeployed`);
       loading ??= backend.load(artifactUri).catch((err: unknown) => {
         loading = undefined;
-        throw new Error(`loading ${artifactUri} after an emulator restart failed: ${(err as Error)?.message ?? String(err)}`);
+        throw new Error(
+          `loading ${artifactUri} after an emulator restart failed: ${(err as Error)?.message ?? String(err)}`,
+        );
       });
       return (await loading).predict(instances);
     },
     dispose() {
       disposed = true;
-      void loading?.then((model) => model.dispose?.(), () => undefined);
+      void loading?.then(
+        (model) => model.dispose?.(),
+        () => undefined,
+      );
     },
   };
 }

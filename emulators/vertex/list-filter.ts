@@ -6,7 +6,8 @@ export interface Filterable {
   labels?: Record<string, string>;
 }
 
-const TERM_RE = /^(display_name|labels\.([\p{Ll}\p{Lo}][\p{Ll}\p{Lo}\p{N}_-]*))\s*(=|:)\s*(?:"((?:[^"\\]|\\.)*)"|([^\s"]+))$/u;
+const TERM_RE =
+  /^(display_name|labels\.([\p{Ll}\p{Lo}][\p{Ll}\p{Lo}\p{N}_-]*))\s*(=|:)\s*(?:"((?:[^"\\]|\\.)*)"|([^\s"]+))$/u;
 const MAX_FILTER = 2000;
 
 /**
@@ -25,7 +26,10 @@ export function parseFilter(filter: unknown): (item: Filterable) => boolean {
     .map((term) => {
       const m = TERM_RE.exec(term.trim());
       if (!m) {
-        throw badField('filter', `unsupported term "${term.slice(0, 100)}"; use display_name="x", labels.key="value" or labels.key:* joined by AND.`);
+        throw badField(
+          'filter',
+          `unsupported term "${term.slice(0, 100)}"; use display_name="x", labels.key="value" or labels.key:* joined by AND.`,
+        );
       }
       const [, , labelKey, op, quoted, bare] = m;
       const value = quoted !== undefined ? quoted.replace(/\\(.)/g, '$1') : bare;

@@ -65,21 +65,28 @@ export class ModelRegistry {
   }
 
   /** Checks an UploadModel request; the returned closure commits it (re-checking aliases then). */
-  planUpload(parent: LocationName, req: Msg): { name: string; ids: string[]; commit: () => { model: string; modelVersionId: string } } {
+  planUpload(
+    parent: LocationName,
+    req: Msg,
+  ): { name: string; ids: string[]; commit: () => { model: string; modelVersionId: string } } {
     const model = req.model as Msg | undefined;
     if (!model || typeof model !== 'object') throw badField('model', 'is required.');
     const displayName = checkText(model.displayName, 'model.display_name');
     const labels = checkLabels(model.labels, 'model.labels');
     const aliases = checkAliasList(model.versionAliases, 'model.version_aliases');
     if (!model.containerSpec?.imageUri) {
-      throw badField('model.container_spec.image_uri', 'is required: give a serving container image (a prebuilt TensorFlow one for SavedModels).');
+      throw badField(
+        'model.container_spec.image_uri',
+        'is required: give a serving container image (a prebuilt TensorFlow one for SavedModels).',
+      );
     }
     let target: string;
     const ids: string[] = [];
     if (req.parentModel) {
       const ref = parseModelName(req.parentModel, 'parent_model');
       if (ref.version) throw badField('parent_model', 'must name a model without @version.');
-      if (locationPath(ref) !== locationPath(parent)) throw badField('parent_model', 'must be in the location given as parent.');
+      if (locationPath(ref) !== locationPath(parent))
+        throw badField('parent_model', 'must be in the location given as parent.');
       target = modelPath(ref);
       if (!this.models.has(target)) throw notFound(`Model ${target} not found.`);
     } else {
@@ -98,7 +105,10 @@ export class ModelRegistry {
         if (alias === DEFAULT_ALIAS) continue;
         const owner = entry && [...entry.versions.values()].find((v) => v.versionAliases.includes(alias));
         if (owner) {
-          throw badField('model.version_aliases', `alias "${alias}" is already used by version ${owner.versionId} of ${target}; move it with MergeVersionAliases.`);
+          throw badField(
+            'model.version_aliases',
+            `alias "${alias}" is already used by version ${owner.versionId} of ${target}; move it with MergeVersionAliases.`,
+          );
         }
       }
       return entry;
@@ -158,7 +168,11 @@ export class ModelRegistry {
   /** MergeVersionAliases: `x` adds (moving it from another version), `-x` removes; `default` can only move. */
   mergeAliases(name: unknown, aliases: unknown): Msg {
     const ref = parseModelName(name, 'name');
-    if (!ref.version) throw badField('name', 'must name a model version: projects/{project}/locations/{location}/models/{model}@{version}.');
+    if (!ref.version)
+      throw badField(
+        'name',
+        'must name a model version: projects/{project}/locations/{location}/models/{model}@{version}.',
+      );
     if (!Array.isArray(aliases) || aliases.length === 0) throw badField('version_aliases', 'is required.');
     const { entry, version } = this.resolve(name, 'name');
     const add: string[] = [];
@@ -166,7 +180,11 @@ export class ModelRegistry {
     aliases.forEach((raw, i) => {
       const removing = typeof raw === 'string' && raw.startsWith('-');
       const alias = checkAlias(removing ? raw.slice(1) : raw, `version_aliases[${i}]`);
-      if (removing && alias === DEFAULT_ALIAS) throw badField(`version_aliases[${i}]`, 'the default alias cannot be removed; add it to another version instead.');
+      if (removing && alias === DEFAULT_ALIAS)
+        throw badField(
+          `version_aliases[${i}]`,
+          'the default alias cannot be removed; add it to another version instead.',
+        );
       (removing ? remove : add).push(alias);
     });
     const both = add.find((a) => remove.includes(a));
@@ -185,10 +203,16 @@ export class ModelRegistry {
   /** DeleteModel pre-check: refused while any version is deployed. */
   checkDelete(name: unknown): ModelEntry {
     const { entry, ref } = this.resolve(name, 'name');
-    if (ref.version) throw badField('name', 'must name a model without @version; use DeleteModelVersion for one version.');
-    const endpoints = [...entry.versions.values()].flatMap((v) => [...v.deployedModels.map((d) => d.endpoint), ...(v.deploying > 0 ? ['(deployment in progress)'] : [])]);
+    if (ref.version)
+      throw badField('name', 'must name a model without @version; use DeleteModelVersion for one version.');
+    const endpoints = [...entry.versions.values()].flatMap((v) => [
+      ...v.deployedModels.map((d) => d.endpoint),
+      ...(v.deploying > 0 ? ['(deployment in progress)'] : []),
+    ]);
     if (endpoints.length > 0) {
-      throw failedPrecondition(`The Model "${entry.name}" is deployed or being deployed at the following Endpoint(s): ${[...new Set(endpoints)].join(', ')}. Undeploy it first.`);
+      throw failedPrecondition(
+        `The Model "${entry.name}" is deployed or being deployed at the following Endpoint(s): ${[...new Set(endpoints)].join(', ')}. Undeploy it first.`,
+      );
     }
     return entry;
   }
@@ -198,9 +222,14 @@ export class ModelRegistry {
     const ref = parseModelName(name, 'name');
     if (!ref.version) throw badField('name', 'must name a model version with @{version}.');
     const { entry, version } = this.resolve(name, 'name');
-    if (version.deployedModels.length > 0 || version.deploying > 0) throw failedPrecondition(`Model version ${entry.name}@${version.versionId} is deployed or being deployed. Undeploy it first.`);
+    if (version.deployedModels.length > 0 || version.deploying > 0)
+      throw failedPrecondition(
+        `Model version ${entry.name}@${version.versionId} is deployed or being deployed. Undeploy it first.`,
+      );
     if (version.versionAliases.includes(DEFAULT_ALIAS) && entry.versions.size > 1) {
-      throw failedPrecondition(`Model version ${entry.name}@${version.versionId} is the default version; move the default alias first.`);
+      throw failedPrecondition(
+        `Model version ${entry.name}@${version.versionId} is the default version; move the default alias first.`,
+      );
     }
     return { entry, version };
   }

@@ -15,7 +15,12 @@ export function modelServiceHandlers(ctx: VertexContext): Record<string, Handler
   const { models, operations } = ctx;
 
   /** A delete LRO: checks again when it runs, since the model may have changed meanwhile. */
-  const deleteOperation = async (parent: string, method: 'DeleteModel' | 'DeleteModelVersion', req: Parameters<Handler>[0], remove: () => void) => {
+  const deleteOperation = async (
+    parent: string,
+    method: 'DeleteModel' | 'DeleteModelVersion',
+    req: Parameters<Handler>[0],
+    remove: () => void,
+  ) => {
     const created = Date.now();
     const op = await operations.start({
       parent,

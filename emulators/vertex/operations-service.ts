@@ -18,7 +18,8 @@ export function operationsHandlers(ctx: VertexContext): Record<string, Handler> 
       return operations.toProto(operations.get(req.name));
     },
     ListOperations(req) {
-      if (typeof req.name !== 'string' || req.name === '') throw badField('name', 'is required: the resource whose operations to list.');
+      if (typeof req.name !== 'string' || req.name === '')
+        throw badField('name', 'is required: the resource whose operations to list.');
       if (req.filter) throw badField('filter', 'is not supported by the emulator.');
       const all = operations.list(req.name).map((op) => operations.toProto(op));
       const { page, nextPageToken } = paginate(all, req.pageSize, req.pageToken);
@@ -33,7 +34,9 @@ export function operationsHandlers(ctx: VertexContext): Record<string, Handler> 
       return {};
     },
     async WaitOperation(req) {
-      const timeout = req.timeout ? Number(req.timeout.seconds ?? 0) * 1000 + Number(req.timeout.nanos ?? 0) / 1e6 : MAX_WAIT_MS;
+      const timeout = req.timeout
+        ? Number(req.timeout.seconds ?? 0) * 1000 + Number(req.timeout.nanos ?? 0) / 1e6
+        : MAX_WAIT_MS;
       return operations.toProto(await operations.wait(req.name, Math.max(0, Math.min(timeout, MAX_WAIT_MS))));
     },
   };

@@ -90,7 +90,9 @@ export class OperationStore {
         record.response = { type: spec.responseType, value: await spec.run() };
       } catch (err) {
         record.error =
-          err instanceof RpcError ? { code: err.code, message: err.message } : { code: Code.INTERNAL, message: (err as Error).message };
+          err instanceof RpcError
+            ? { code: err.code, message: err.message }
+            : { code: Code.INTERNAL, message: (err as Error).message };
       }
       this.finish(record);
     };
@@ -114,7 +116,10 @@ export class OperationStore {
       await replay();
     } catch (err) {
       if (!this.ops.has(saved.name)) {
-        const error = err instanceof RpcError ? { code: err.code, message: err.message } : { code: Code.INTERNAL, message: (err as Error).message };
+        const error =
+          err instanceof RpcError
+            ? { code: err.code, message: err.message }
+            : { code: Code.INTERNAL, message: (err as Error).message };
         this.restoreDone({ ...saved, metadataType: 'google.protobuf.Empty', metadata: {}, error });
       }
     } finally {
@@ -123,7 +128,14 @@ export class OperationStore {
   }
 
   /** Puts back a finished operation read from dataDir. */
-  restoreDone(saved: ResumedOperation & { metadataType: string; metadata: Msg; response?: { type: string; value: Msg }; error?: { code: number; message: string } }): void {
+  restoreDone(
+    saved: ResumedOperation & {
+      metadataType: string;
+      metadata: Msg;
+      response?: { type: string; value: Msg };
+      error?: { code: number; message: string };
+    },
+  ): void {
     const { metadata, ...rest } = saved;
     this.ops.set(saved.name, { ...rest, done: true, metadata: () => metadata, waiters: [] });
   }
@@ -174,7 +186,8 @@ export class OperationStore {
 
   /** The `google.longrunning.Operation` message with Any-packed metadata and result. */
   toProto(record: OperationRecord): Msg {
-    const progress = record.done || record.durationMs <= 0 ? 1 : Math.min(1, (Date.now() - record.startedAt) / record.durationMs);
+    const progress =
+      record.done || record.durationMs <= 0 ? 1 : Math.min(1, (Date.now() - record.startedAt) / record.durationMs);
     const op: Msg = {
       name: record.name,
       done: record.done,

@@ -27,8 +27,15 @@ export interface SavedVertexState {
   version: 1;
   ids: { models: string; endpoints: string };
   counters: { modelEtags: number; endpointEtags: number; operations: number };
-  models: Array<{ name: string; createTime: number; nextVersion: number; versions: Array<Omit<ModelVersion, 'deploying'>> }>;
-  endpoints: Array<Omit<EndpointEntry, 'deployed' | 'pendingOperation'> & { deployed: Array<Omit<DeployedModelRecord, 'loaded'>> }>;
+  models: Array<{
+    name: string;
+    createTime: number;
+    nextVersion: number;
+    versions: Array<Omit<ModelVersion, 'deploying'>>;
+  }>;
+  endpoints: Array<
+    Omit<EndpointEntry, 'deployed' | 'pendingOperation'> & { deployed: Array<Omit<DeployedModelRecord, 'loaded'>> }
+  >;
   operations: SavedOperation[];
 }
 
@@ -52,7 +59,11 @@ export function saveableState(ctx: VertexContext, ids: VertexIds): SavedVertexSt
     format: 'ferry-vertex-emulator',
     version: 1,
     ids: { models: ids.models.last(), endpoints: ids.endpoints.last() },
-    counters: { modelEtags: ctx.models.etagCount, endpointEtags: ctx.endpoints.etagCount, operations: ctx.operations.nextId },
+    counters: {
+      modelEtags: ctx.models.etagCount,
+      endpointEtags: ctx.endpoints.etagCount,
+      operations: ctx.operations.nextId,
+    },
     models: [...ctx.models.models.values()].map((m) => ({
       name: m.name,
       createTime: m.createTime,
@@ -66,7 +77,14 @@ export function saveableState(ctx: VertexContext, ids: VertexIds): SavedVertexSt
     operations: ctx.operations.all().map((op): SavedOperation => {
       const timing = { name: op.name, startedAt: op.startedAt, durationMs: op.durationMs };
       if (!op.done) return { ...timing, done: false, replay: op.replay };
-      return { ...timing, done: true, metadataType: op.metadataType, metadata: op.metadata(1), response: op.response, error: op.error };
+      return {
+        ...timing,
+        done: true,
+        metadataType: op.metadataType,
+        metadata: op.metadata(1),
+        response: op.response,
+        error: op.error,
+      };
     }),
   };
   return JSON.parse(JSON.stringify(state)) as SavedVertexState;
@@ -84,13 +102,21 @@ export function saveVertexState(dataDir: string, ctx: VertexContext, ids: Vertex
  * has passed): a real LRO keeps running whatever happens to its callers, and ferry's
  * await-operation keeps polling the same name, so it gets the real outcome, not a made-up failure.
  */
-export async function loadVertexState(dataDir: string, ctx: VertexContext, ids: VertexIds, handlers: Record<string, Handler>): Promise<void> {
+export async function loadVertexState(
+  dataDir: string,
+  ctx: VertexContext,
+  ids: VertexIds,
+  handlers: Record<string, Handler>,
+): Promise<void> {
   const file = join(dataDir, STATE_FILE);
   validator ??= new Ajv({ allErrors: false, strict: false }).compile<SavedVertexState>(VERTEX_STATE_SCHEMA);
   const state = readStateFile(file, validator, 'Vertex AI emulator');
   if (!state) return;
   const problem = stateProblem(state);
-  if (problem) throw new Error(`${file}: ${problem}. Restore it from a backup, or delete it to start the Vertex AI emulator empty.`);
+  if (problem)
+    throw new Error(
+      `${file}: ${problem}. Restore it from a backup, or delete it to start the Vertex AI emulator empty.`,
+    );
   ids.models.resumeAfter(state.ids.models);
   ids.endpoints.resumeAfter(state.ids.endpoints);
   ctx.models.etagCount = state.counters.modelEtags;
@@ -108,13 +134,22 @@ export async function loadVertexState(dataDir: string, ctx: VertexContext, ids: 
     ctx.endpoints.endpoints.set(endpoint.name, { ...endpoint, deployed });
   }
   for (const op of state.operations) {
-    if (op.done) ctx.operations.restoreDone({ ...op, metadataType: op.metadataType ?? 'google.protobuf.Empty', metadata: op.metadata ?? {} });
+    if (op.done)
+      ctx.operations.restoreDone({
+        ...op,
+        metadataType: op.metadataType ?? 'google.protobuf.Empty',
+        metadata: op.metadata ?? {},
+      });
   }
   for (const op of state.operations.filter((o) => !o.done)) {
     const replay = op.replay;
     const handler = replay && handlers[replay.method];
     if (!replay || !handler) {
-      const error = { code: Code.ABORTED, message: 'The emulator restarted while this operation ran and cannot redo it; nothing was changed. Retry the call.' };
+      const error = {
+        code: Code.ABORTED,
+        message:
+          'The emulator restarted while this operation ran and cannot redo it; nothing was changed. Retry the call.',
+      };
       ctx.operations.restoreDone({ ...op, metadataType: 'google.protobuf.Empty', metadata: {}, error });
       continue;
     }

@@ -29,18 +29,32 @@ export function predictionServiceHandlers(ctx: VertexContext): Record<string, Ha
       if (values.length === 0) throw badField('instances', 'is required: send at least one instance.');
       const instances = values.map((v, i) => fromValue(v as Record<string, unknown>, `instances[${i}]`));
       if (req.parameters) fromValue(req.parameters, 'parameters');
-      const id = pickDeployedModel(entry.trafficSplit, entry.deployed.map((d) => d.id), ctx.random());
+      const id = pickDeployedModel(
+        entry.trafficSplit,
+        entry.deployed.map((d) => d.id),
+        ctx.random(),
+      );
       const target = entry.deployed.find((d) => d.id === id);
-      if (!target) throw failedPrecondition(`Endpoint ${entry.name} has no deployed model that takes traffic; deploy a model or update its traffic_split.`);
+      if (!target)
+        throw failedPrecondition(
+          `Endpoint ${entry.name} has no deployed model that takes traffic; deploy a model or update its traffic_split.`,
+        );
       let predictions: unknown[];
       try {
         predictions = await target.loaded.predict(instances);
       } catch (err) {
-        if (err instanceof InstancesError || (err as Error)?.name === 'InstancesError') throw invalidArgument((err as Error).message);
-        throw new RpcError(Code.INTERNAL, `Model server error on deployed model ${target.id}: ${(err as Error)?.message ?? String(err)}`);
+        if (err instanceof InstancesError || (err as Error)?.name === 'InstancesError')
+          throw invalidArgument((err as Error).message);
+        throw new RpcError(
+          Code.INTERNAL,
+          `Model server error on deployed model ${target.id}: ${(err as Error)?.message ?? String(err)}`,
+        );
       }
       if (!Array.isArray(predictions) || predictions.length !== instances.length) {
-        throw new RpcError(Code.INTERNAL, `Model server on deployed model ${target.id} returned ${Array.isArray(predictions) ? predictions.length : 'no'} predictions for ${instances.length} instances.`);
+        throw new RpcError(
+          Code.INTERNAL,
+          `Model server on deployed model ${target.id} returned ${Array.isArray(predictions) ? predictions.length : 'no'} predictions for ${instances.length} instances.`,
+        );
       }
       return {
         predictions: predictions.map((p) => toValue(p)),

@@ -19,7 +19,9 @@ export interface EndpointRef extends LocationName {
 
 const SEGMENT = '([a-zA-Z0-9][a-zA-Z0-9._-]{0,127})';
 const LOCATION_RE = new RegExp(`^projects/${SEGMENT}/locations/${SEGMENT}$`);
-const MODEL_RE = new RegExp(`^projects/${SEGMENT}/locations/${SEGMENT}/models/([a-zA-Z0-9_-]{1,128})(?:@([a-zA-Z0-9-]{1,128}))?$`);
+const MODEL_RE = new RegExp(
+  `^projects/${SEGMENT}/locations/${SEGMENT}/models/([a-zA-Z0-9_-]{1,128})(?:@([a-zA-Z0-9-]{1,128}))?$`,
+);
 const ENDPOINT_RE = new RegExp(`^projects/${SEGMENT}/locations/${SEGMENT}/endpoints/([a-zA-Z0-9_-]{1,128})$`);
 
 function describe(value: unknown): string {
@@ -37,14 +39,19 @@ export function parseLocation(value: unknown, field: string): LocationName {
 /** Parses `projects/P/locations/L/models/M[@version|@alias]`. */
 export function parseModelName(value: unknown, field: string): ModelRef {
   const m = typeof value === 'string' ? MODEL_RE.exec(value) : null;
-  if (!m) throw badField(field, `${describe(value)}; expected projects/{project}/locations/{location}/models/{model}[@{version}].`);
+  if (!m)
+    throw badField(
+      field,
+      `${describe(value)}; expected projects/{project}/locations/{location}/models/{model}[@{version}].`,
+    );
   return { project: m[1], location: m[2], modelId: m[3], ...(m[4] ? { version: m[4] } : {}) };
 }
 
 /** Parses `projects/P/locations/L/endpoints/E`. */
 export function parseEndpointName(value: unknown, field: string): EndpointRef {
   const m = typeof value === 'string' ? ENDPOINT_RE.exec(value) : null;
-  if (!m) throw badField(field, `${describe(value)}; expected projects/{project}/locations/{location}/endpoints/{endpoint}.`);
+  if (!m)
+    throw badField(field, `${describe(value)}; expected projects/{project}/locations/{location}/endpoints/{endpoint}.`);
   return { project: m[1], location: m[2], endpointId: m[3] };
 }
 

@@ -8,11 +8,24 @@ const count = { type: 'integer', minimum: 0 };
 const digits = { type: 'string', pattern: '^[0-9]{1,19}$' };
 const strMap = { type: 'object', additionalProperties: { type: 'string' } };
 const msg = { type: 'object' };
-const status = { type: 'object', required: ['code', 'message'], properties: { code: { type: 'integer' }, message: str } };
+const status = {
+  type: 'object',
+  required: ['code', 'message'],
+  properties: { code: { type: 'integer' }, message: str },
+};
 
 const version = {
   type: 'object',
-  required: ['versionId', 'versionAliases', 'displayName', 'labels', 'createTime', 'updateTime', 'deployedModels', 'etag'],
+  required: [
+    'versionId',
+    'versionAliases',
+    'displayName',
+    'labels',
+    'createTime',
+    'updateTime',
+    'deployedModels',
+    'etag',
+  ],
   properties: {
     versionId: str,
     versionAliases: { type: 'array', items: str },
@@ -24,7 +37,14 @@ const version = {
     labels: strMap,
     createTime: time,
     updateTime: time,
-    deployedModels: { type: 'array', items: { type: 'object', required: ['endpoint', 'deployedModelId'], properties: { endpoint: str, deployedModelId: str } } },
+    deployedModels: {
+      type: 'array',
+      items: {
+        type: 'object',
+        required: ['endpoint', 'deployedModelId'],
+        properties: { endpoint: str, deployedModelId: str },
+      },
+    },
     etag: str,
   },
 };
@@ -32,7 +52,16 @@ const version = {
 const deployed = {
   type: 'object',
   required: ['id', 'model', 'modelVersionId', 'modelDisplayName', 'createTime'],
-  properties: { id: str, model: str, modelVersionId: str, modelDisplayName: str, displayName: str, createTime: time, dedicatedResources: msg, automaticResources: msg },
+  properties: {
+    id: str,
+    model: str,
+    modelVersionId: str,
+    modelDisplayName: str,
+    displayName: str,
+    createTime: time,
+    dedicatedResources: msg,
+    automaticResources: msg,
+  },
 };
 
 const endpoint = {
@@ -51,7 +80,15 @@ const endpoint = {
   },
 };
 
-const LRO_METHODS = ['UploadModel', 'DeleteModel', 'DeleteModelVersion', 'CreateEndpoint', 'DeleteEndpoint', 'DeployModel', 'UndeployModel'];
+const LRO_METHODS = [
+  'UploadModel',
+  'DeleteModel',
+  'DeleteModelVersion',
+  'CreateEndpoint',
+  'DeleteEndpoint',
+  'DeployModel',
+  'UndeployModel',
+];
 
 const operation = {
   type: 'object',
@@ -90,7 +127,12 @@ export const VERTEX_STATE_SCHEMA = {
       items: {
         type: 'object',
         required: ['name', 'createTime', 'nextVersion', 'versions'],
-        properties: { name: str, createTime: time, nextVersion: { type: 'integer', minimum: 1 }, versions: { type: 'array', items: version } },
+        properties: {
+          name: str,
+          createTime: time,
+          nextVersion: { type: 'integer', minimum: 1 },
+          versions: { type: 'array', items: version },
+        },
       },
     },
     endpoints: { type: 'array', items: endpoint },

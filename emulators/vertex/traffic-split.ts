@@ -9,7 +9,11 @@ export const DEPLOYING_KEY = '0';
 function checkValues(split: TrafficSplit, field: string, known: Set<string>): void {
   let sum = 0;
   for (const [id, percent] of Object.entries(split)) {
-    if (!known.has(id)) throw badField(`${field}.${id.slice(0, 64)}`, `"${id.slice(0, 64)}" is not a deployed model id of this endpoint.`);
+    if (!known.has(id))
+      throw badField(
+        `${field}.${id.slice(0, 64)}`,
+        `"${id.slice(0, 64)}" is not a deployed model id of this endpoint.`,
+      );
     if (!Number.isInteger(percent) || percent < 0 || percent > 100) {
       throw badField(`${field}.${id}`, `traffic percentage must be an integer from 0 to 100, got ${percent}.`);
     }
@@ -23,7 +27,12 @@ function checkValues(split: TrafficSplit, field: string, known: Set<string>): vo
  * is, except that the first model on an empty endpoint takes 100.
  * https://cloud.google.com/vertex-ai/docs/reference/rest/v1/projects.locations.endpoints/deployModel
  */
-export function splitForDeploy(current: TrafficSplit, deployedIds: string[], requested: TrafficSplit | undefined, newId: string): TrafficSplit {
+export function splitForDeploy(
+  current: TrafficSplit,
+  deployedIds: string[],
+  requested: TrafficSplit | undefined,
+  newId: string,
+): TrafficSplit {
   if (!requested || Object.keys(requested).length === 0) {
     return deployedIds.length === 0 ? { [newId]: 100 } : { ...current };
   }
@@ -45,7 +54,12 @@ export function splitForUpdate(deployedIds: string[], requested: TrafficSplit | 
  * Split after UndeployModel of `removedId`. Without a new split the model must hold no traffic,
  * unless it is the last one; a given split must route everything to the models that stay.
  */
-export function splitForUndeploy(current: TrafficSplit, deployedIds: string[], removedId: string, requested: TrafficSplit | undefined): TrafficSplit {
+export function splitForUndeploy(
+  current: TrafficSplit,
+  deployedIds: string[],
+  removedId: string,
+  requested: TrafficSplit | undefined,
+): TrafficSplit {
   const remaining = deployedIds.filter((id) => id !== removedId);
   if (requested && Object.keys(requested).length > 0) {
     const { [removedId]: removedShare, ...rest } = requested;

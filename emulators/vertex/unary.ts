@@ -33,7 +33,10 @@ export function unaryService(
       run().then(
         (response) => callback(null, response),
         (err: unknown) => {
-          const rpcError = err instanceof RpcError ? err : new RpcError(Code.INTERNAL, `emulator error: ${(err as Error)?.message ?? String(err)}`);
+          const rpcError =
+            err instanceof RpcError
+              ? err
+              : new RpcError(Code.INTERNAL, `emulator error: ${(err as Error)?.message ?? String(err)}`);
           callback({ code: rpcError.code, details: rpcError.message, metadata: new Metadata() });
         },
       );

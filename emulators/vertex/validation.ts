@@ -18,7 +18,10 @@ const MAX_LABELS = 64;
 /** Throws INVALID_ARGUMENT naming `field` when an alias breaks the documented rule. */
 export function checkAlias(alias: unknown, field: string): string {
   if (typeof alias !== 'string' || !ALIAS_RE.test(alias)) {
-    throw badField(field, `version alias "${String(alias).slice(0, 200)}" must match [a-z][a-zA-Z0-9-]{0,126}[a-z0-9].`);
+    throw badField(
+      field,
+      `version alias "${String(alias).slice(0, 200)}" must match [a-z][a-zA-Z0-9-]{0,126}[a-z0-9].`,
+    );
   }
   return alias;
 }
@@ -41,10 +44,14 @@ export function checkLabels(labels: unknown, field: string): Record<string, stri
   if (labels === undefined || labels === null) return {};
   if (typeof labels !== 'object' || Array.isArray(labels)) throw badField(field, 'must be a map of strings.');
   const entries = Object.entries(labels as Record<string, unknown>);
-  if (entries.length > MAX_LABELS) throw badField(field, `at most ${MAX_LABELS} labels are allowed, got ${entries.length}.`);
+  if (entries.length > MAX_LABELS)
+    throw badField(field, `at most ${MAX_LABELS} labels are allowed, got ${entries.length}.`);
   for (const [key, value] of entries) {
     if (!LABEL_KEY_RE.test(key)) {
-      throw badField(`${field}.${key.slice(0, 80)}`, 'label keys must start with a lowercase letter and hold at most 64 lowercase letters, digits, "_" or "-".');
+      throw badField(
+        `${field}.${key.slice(0, 80)}`,
+        'label keys must start with a lowercase letter and hold at most 64 lowercase letters, digits, "_" or "-".',
+      );
     }
     if (typeof value !== 'string' || !LABEL_VALUE_RE.test(value)) {
       throw badField(`${field}.${key}`, 'label values hold at most 64 lowercase letters, digits, "_" or "-".');

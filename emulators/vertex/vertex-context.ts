@@ -3,7 +3,14 @@ import type { ModelRegistry } from './model-registry';
 import type { OperationStore } from './operations';
 
 /** The long-running RPCs whose duration can be set. */
-export type LroMethod = 'UploadModel' | 'DeleteModel' | 'DeleteModelVersion' | 'CreateEndpoint' | 'DeleteEndpoint' | 'DeployModel' | 'UndeployModel';
+export type LroMethod =
+  | 'UploadModel'
+  | 'DeleteModel'
+  | 'DeleteModelVersion'
+  | 'CreateEndpoint'
+  | 'DeleteEndpoint'
+  | 'DeployModel'
+  | 'UndeployModel';
 
 /**
  * Our port to a model runtime: the local stack wires it to the SavedModel runtime reading from

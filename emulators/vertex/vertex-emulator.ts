@@ -65,9 +65,18 @@ const MAX_MESSAGE_BYTES = 16 * 1024 * 1024;
  * https://cloud.google.com/vertex-ai/docs/reference/rpc/google.cloud.aiplatform.v1
  */
 export async function startVertexEmulator(options: VertexEmulatorOptions): Promise<VertexEmulator> {
-  const { project = 'local-project', location = 'us-central1', deployDurationMs = 0, timeScale = 1, seed = 1, backend } = options;
-  if (!backend || typeof backend.load !== 'function') throw new Error('startVertexEmulator: options.backend with a load(artifactUri) method is required');
-  if (!(timeScale >= 0) || !Number.isFinite(timeScale)) throw new Error(`startVertexEmulator: timeScale must be a finite number >= 0, got ${timeScale}`);
+  const {
+    project = 'local-project',
+    location = 'us-central1',
+    deployDurationMs = 0,
+    timeScale = 1,
+    seed = 1,
+    backend,
+  } = options;
+  if (!backend || typeof backend.load !== 'function')
+    throw new Error('startVertexEmulator: options.backend with a load(artifactUri) method is required');
+  if (!(timeScale >= 0) || !Number.isFinite(timeScale))
+    throw new Error(`startVertexEmulator: timeScale must be a finite number >= 0, got ${timeScale}`);
   const protos = loadVertexProtos();
   const durations = new Map<LroMethod, number>([['DeployModel', deployDurationMs]]);
   const ids: VertexIds = { models: idSequence(1000000000000000000n), endpoints: idSequence(2000000000000000000n) };
@@ -98,13 +107,18 @@ export async function startVertexEmulator(options: VertexEmulatorOptions): Promi
     };
   }
   const saving = (handlers: Record<string, Handler>): Record<string, Handler> => savingAfter(handlers, () => save());
-  const server = new Server({ 'grpc.max_receive_message_length': MAX_MESSAGE_BYTES, 'grpc.max_send_message_length': MAX_MESSAGE_BYTES });
+  const server = new Server({
+    'grpc.max_receive_message_length': MAX_MESSAGE_BYTES,
+    'grpc.max_send_message_length': MAX_MESSAGE_BYTES,
+  });
   server.addService(protos.service(SERVICES.model), unaryService(faults, calls, saving(model)));
   server.addService(protos.service(SERVICES.endpoint), unaryService(faults, calls, saving(endpoint)));
   server.addService(protos.service(SERVICES.prediction), unaryService(faults, calls, predictionServiceHandlers(ctx)));
   server.addService(protos.service(SERVICES.operations), unaryService(faults, calls, saving(operationsHandlers(ctx))));
   const port = await new Promise<number>((resolve, reject) => {
-    server.bindAsync(`127.0.0.1:${options.port ?? 0}`, ServerCredentials.createInsecure(), (err, bound) => (err ? reject(err) : resolve(bound)));
+    server.bindAsync(`127.0.0.1:${options.port ?? 0}`, ServerCredentials.createInsecure(), (err, bound) =>
+      err ? reject(err) : resolve(bound),
+    );
   }).catch((err: unknown) => {
     ctx.operations.stopAll(); // replayed operations must not finish (and save) for an emulator that never started
     throw err;
@@ -135,9 +149,17 @@ export async function startVertexEmulator(options: VertexEmulatorOptions): Promi
 
 /** RPCs that change state; reads (Get/List/Predict/WaitOperation) never write the state file. */
 const MUTATING = new Set([
-  'UploadModel', 'MergeVersionAliases', 'DeleteModel', 'DeleteModelVersion',
-  'CreateEndpoint', 'UpdateEndpoint', 'DeleteEndpoint', 'DeployModel', 'UndeployModel',
-  'DeleteOperation', 'CancelOperation',
+  'UploadModel',
+  'MergeVersionAliases',
+  'DeleteModel',
+  'DeleteModelVersion',
+  'CreateEndpoint',
+  'UpdateEndpoint',
+  'DeleteEndpoint',
+  'DeployModel',
+  'UndeployModel',
+  'DeleteOperation',
+  'CancelOperation',
 ]);
 
 /** Saves after every mutating RPC, before it is answered, so an acknowledged change is on disk. */
@@ -147,12 +169,12 @@ function savingAfter(handlers: Record<string, Handler>, save: () => void): Recor
       rpc,
       MUTATING.has(rpc)
         ? async (req: Parameters<Handler>[0]) => {
-          try {
-            return await handler(req);
-          } finally {
-            save();
+            try {
+              return await handler(req);
+            } finally {
+              save();
+            }
           }
-        }
         : handler,
     ]),
   );

@@ -4,7 +4,13 @@ import type { VertexContext } from './vertex-context';
 export interface VertexState {
   models: Array<{
     name: string;
-    versions: Array<{ versionId: string; versionAliases: string[]; artifactUri?: string; labels: Record<string, string>; deployedModels: Array<{ endpoint: string; deployedModelId: string }> }>;
+    versions: Array<{
+      versionId: string;
+      versionAliases: string[];
+      artifactUri?: string;
+      labels: Record<string, string>;
+      deployedModels: Array<{ endpoint: string; deployedModelId: string }>;
+    }>;
   }>;
   endpoints: Array<{
     name: string;
@@ -36,7 +42,9 @@ export function snapshot(ctx: VertexContext, calls: Map<string, number>): Vertex
       trafficSplit: e.trafficSplit,
       deployedModels: e.deployed.map((d) => ({ id: d.id, model: d.model, modelVersionId: d.modelVersionId })),
     })),
-    operations: ctx.operations.list('projects').map((op) => ({ name: op.name, done: op.done, ...(op.error ? { error: op.error } : {}) })),
+    operations: ctx.operations
+      .list('projects')
+      .map((op) => ({ name: op.name, done: op.done, ...(op.error ? { error: op.error } : {}) })),
     calls: Object.fromEntries(calls),
   });
 }

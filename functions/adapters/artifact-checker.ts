@@ -33,18 +33,25 @@ export class StorageArtifactChecker implements ArtifactChecker {
     const needed = goldenSet.startsWith('./') ? [goldenSet.slice(2)] : [];
     let model: SavedModel;
     try {
-      model = decodeSavedModel(await this.objects.read(bucket, `${root}saved_model.pb`), `gs://${bucket}/${root}saved_model.pb`);
+      model = decodeSavedModel(
+        await this.objects.read(bucket, `${root}saved_model.pb`),
+        `gs://${bucket}/${root}saved_model.pb`,
+      );
     } catch (error) {
       rethrowTransient(error);
       return needed.filter((f) => !present.has(f)); // the static checks will reject it with the reader's message
     }
     needed.push(...model.metaGraphs.flatMap((graph) => graph.assetFileDef.map((asset) => `assets/${asset.filename}`)));
-    const hasVariables = model.metaGraphs.some((graph) => (graph.graphDef?.node ?? []).some((node) => VARIABLE_OPS.has(node.op ?? '')));
+    const hasVariables = model.metaGraphs.some((graph) =>
+      (graph.graphDef?.node ?? []).some((node) => VARIABLE_OPS.has(node.op ?? '')),
+    );
     if (hasVariables || present.has('variables/variables.index')) {
-      if (!present.has('variables/variables.index')) return [...needed, 'variables/variables.index'].filter((f) => !present.has(f));
+      if (!present.has('variables/variables.index'))
+        return [...needed, 'variables/variables.index'].filter((f) => !present.has(f));
       try {
         const index = readCheckpointIndex(await this.objects.read(bucket, `${root}variables/variables.index`));
-        for (let shard = 0; shard < index.numShards; shard += 1) needed.push(`variables/${shardFileName(shard, index.numShards)}`);
+        for (let shard = 0; shard < index.numShards; shard += 1)
+          needed.push(`variables/${shardFileName(shard, index.numShards)}`);
       } catch (error) {
         rethrowTransient(error);
         return needed.filter((f) => !present.has(f)); // a broken index is rejected by the static checks
@@ -53,7 +60,13 @@ export class StorageArtifactChecker implements ArtifactChecker {
     return [...new Set(needed)].filter((f) => !present.has(f));
   }
 
-  async check(workflowName: string, kind: 'savedmodel' | 'tflite', bucket: string, root: string, listing: ObjectInfo[]): Promise<StaticCheckResult> {
+  async check(
+    workflowName: string,
+    kind: 'savedmodel' | 'tflite',
+    bucket: string,
+    root: string,
+    listing: ObjectInfo[],
+  ): Promise<StaticCheckResult> {
     const workflow = this.workflows().byName(workflowName);
     if (!workflow) return { problems: [`workflow ${workflowName} is not deployed`], facts: {} };
     let report: InspectReport;
@@ -61,11 +74,19 @@ export class StorageArtifactChecker implements ArtifactChecker {
       if (kind === 'tflite') {
         const info = await this.objects.stat(bucket, root);
         const limit = workflow.mobile?.maxSizeBytes ?? Infinity;
-        if (info && info.size > limit) return { problems: [`gs://${bucket}/${root} is ${info.size} bytes, above mobile.maxSizeBytes ${limit} (${workflow.file})`], facts: {} };
+        if (info && info.size > limit)
+          return {
+            problems: [
+              `gs://${bucket}/${root} is ${info.size} bytes, above mobile.maxSizeBytes ${limit} (${workflow.file})`,
+            ],
+            facts: {},
+          };
         report = inspectFile(await this.objects.read(bucket, root), `gs://${bucket}/${root}`);
       } else {
         const bytes = listing.reduce((sum, o) => sum + o.size, 0);
-        report = await inspectFolder(gcsArtifactFiles(this.objects, bucket, root, listing), { verifyCrc: bytes <= CRC_CHECK_LIMIT_BYTES });
+        report = await inspectFolder(gcsArtifactFiles(this.objects, bucket, root, listing), {
+          verifyCrc: bytes <= CRC_CHECK_LIMIT_BYTES,
+        });
       }
     } catch (error) {
       rethrowTransient(error);
@@ -75,14 +96,30 @@ export class StorageArtifactChecker implements ArtifactChecker {
     if (report.kind === 'tflite') {
       const where = goldenSetLocation(workflow.validation.goldenSet, bucket, root);
       if (!(await this.objects.stat(where.bucket, where.name))) {
-        problems.push(`gs://${where.bucket}/${where.name}: golden set not found (${workflow.file}, validation.goldenSet); upload it first, then drop the model as a new version`);
+        problems.push(
+          `gs://${where.bucket}/${where.name}: golden set not found (${workflow.file}, validation.goldenSet); upload it first, then drop the model as a new version`,
+        );
       }
-      return { problems, facts: { sizeBytes: report.sizeBytes, inputs: report.inputs, outputs: report.outputs, operators: report.operators.length } };
+      return {
+        problems,
+        facts: {
+          sizeBytes: report.sizeBytes,
+          inputs: report.inputs,
+          outputs: report.outputs,
+          operators: report.operators.length,
+        },
+      };
     }
     const graph = report.metaGraphs.find((g) => g.tags.includes('serve'));
     const signature = graph?.signatures.serving_default;
-    if (!graph) problems.push(`${report.location}: no MetaGraph tagged "serve"; export with tf.saved_model.save (Vertex AI serves the "serve" tag)`);
-    else if (!signature) problems.push(`${report.location}: no serving_default signature; the signatures are ${Object.keys(graph.signatures).join(', ') || 'none'}`);
+    if (!graph)
+      problems.push(
+        `${report.location}: no MetaGraph tagged "serve"; export with tf.saved_model.save (Vertex AI serves the "serve" tag)`,
+      );
+    else if (!signature)
+      problems.push(
+        `${report.location}: no serving_default signature; the signatures are ${Object.keys(graph.signatures).join(', ') || 'none'}`,
+      );
     else problems.push(...(await this.goldenProblems(workflow, bucket, root, signature.inputs)));
     return {
       problems,
@@ -91,21 +128,34 @@ export class StorageArtifactChecker implements ArtifactChecker {
   }
 
   /** Golden instances that would not fit the signature: caught now, not after a 20-minute deployment. */
-  private async goldenProblems(workflow: Workflow, bucket: string, root: string, inputs: Record<string, { dtype: string; shape: number[] | null }>): Promise<string[]> {
+  private async goldenProblems(
+    workflow: Workflow,
+    bucket: string,
+    root: string,
+    inputs: Record<string, { dtype: string; shape: number[] | null }>,
+  ): Promise<string[]> {
     const where = goldenSetLocation(workflow.validation.goldenSet, bucket, root);
     const uri = `gs://${where.bucket}/${where.name}`;
     if (!(await this.objects.stat(where.bucket, where.name))) {
-      return [`${uri}: golden set not found (${workflow.file}, validation.goldenSet); upload it first, then drop the model as a new version`];
+      return [
+        `${uri}: golden set not found (${workflow.file}, validation.goldenSet); upload it first, then drop the model as a new version`,
+      ];
     }
     try {
       const golden = parseGoldenSet(await this.objects.read(where.bucket, where.name), uri);
       const specs: Record<string, InputSpec> = {};
-      for (const [key, t] of Object.entries(inputs)) specs[key] = { dtype: dtypeFromTf(t.dtype), shape: t.shape === null ? null : t.shape.map((d, i) => (i === 0 ? -1 : d)) };
+      for (const [key, t] of Object.entries(inputs))
+        specs[key] = {
+          dtype: dtypeFromTf(t.dtype),
+          shape: t.shape === null ? null : t.shape.map((d, i) => (i === 0 ? -1 : d)),
+        };
       for (const example of golden) {
         try {
           parseInstances([example.instance], specs);
         } catch (error) {
-          return [`${uri} line ${example.line}: ${(error as Error).message.replace('instances[0]', 'instance')} (serving_default takes ${Object.keys(specs).join(', ')})`];
+          return [
+            `${uri} line ${example.line}: ${(error as Error).message.replace('instances[0]', 'instance')} (serving_default takes ${Object.keys(specs).join(', ')})`,
+          ];
         }
       }
       return [];

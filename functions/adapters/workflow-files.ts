@@ -7,7 +7,9 @@ import { WorkflowSet } from '../core/workflow/workflow-set';
 export function loadWorkflows(dir: string): WorkflowSet {
   let names: string[];
   try {
-    names = readdirSync(dir).filter((name) => /\.ya?ml$/.test(name)).sort();
+    names = readdirSync(dir)
+      .filter((name) => /\.ya?ml$/.test(name))
+      .sort();
   } catch {
     throw new Error(`${dir}: workflows folder not found (set FERRY_WORKFLOWS_DIR)`);
   }

@@ -31,7 +31,11 @@ export type InspectReport = SavedModelReport | TfliteReport;
 
 /** The artifact is not something ferry serves; the message says what to export instead. */
 export class UnsupportedArtifactError extends Error {
-  constructor(readonly location: string, format: string, advice: string) {
+  constructor(
+    readonly location: string,
+    format: string,
+    advice: string,
+  ) {
     super(`${location}: ${format}, not a SavedModel or TFLite model; ${advice}`);
     this.name = 'UnsupportedArtifactError';
   }
@@ -50,17 +54,23 @@ export interface InspectOptions {
 export async function inspectFolder(files: ArtifactFiles, options: InspectOptions = {}): Promise<InspectReport> {
   const listing = await files.list();
   const detected = detectFolder(listing.keys());
-  if (detected.kind === 'unsupported') throw new UnsupportedArtifactError(files.location, detected.format, detected.advice);
+  if (detected.kind === 'unsupported')
+    throw new UnsupportedArtifactError(files.location, detected.format, detected.advice);
   if (detected.kind === 'tflite') {
     const name = [...listing.keys()].find((p) => p.endsWith('.tflite')) as string;
     return inspectTfliteBytes(await files.read(name), `${files.location}/${name}`);
   }
   if (detected.textFormat) {
-    throw new UnsupportedArtifactError(files.location, 'a SavedModel in text format (saved_model.pbtxt)', 'export it in binary form (the default of tf.saved_model.save); Vertex AI serves saved_model.pb');
+    throw new UnsupportedArtifactError(
+      files.location,
+      'a SavedModel in text format (saved_model.pbtxt)',
+      'export it in binary form (the default of tf.saved_model.save); Vertex AI serves saved_model.pb',
+    );
   }
   const info = readSavedModel(await files.read('saved_model.pb'), `${files.location}/saved_model.pb`);
   const assets = [...listing.keys()].filter((p) => p.startsWith('assets/') || p.startsWith('assets.extra/')).sort();
-  if (!listing.has(INDEX_PATH)) return { kind: 'savedmodel', location: files.location, ...info, variables: null, assets, problems: [] };
+  if (!listing.has(INDEX_PATH))
+    return { kind: 'savedmodel', location: files.location, ...info, variables: null, assets, problems: [] };
   const crcChecked = options.verifyCrc ?? true;
   let index;
   let verified;
@@ -76,7 +86,13 @@ export async function inspectFolder(files: ArtifactFiles, options: InspectOption
     kind: 'savedmodel',
     location: files.location,
     ...info,
-    variables: { shards: index.numShards, entries: index.entries.length, bytes: verified.bytes, verified: verified.verified, crcChecked },
+    variables: {
+      shards: index.numShards,
+      entries: index.entries.length,
+      bytes: verified.bytes,
+      verified: verified.verified,
+      crcChecked,
+    },
     assets,
     problems: verified.problems.map((p) => ({ file: `${files.location}/${p.file}`, message: p.message })),
   };
@@ -86,7 +102,8 @@ export async function inspectFolder(files: ArtifactFiles, options: InspectOption
 export function inspectFile(bytes: Uint8Array, location: string): InspectReport {
   const detected = detectFile(location, bytes.subarray(0, 16));
   if (detected.kind === 'unsupported') throw new UnsupportedArtifactError(location, detected.format, detected.advice);
-  if (detected.kind === 'savedmodel') throw new UnsupportedArtifactError(location, 'a single file', 'inspect the SavedModel folder');
+  if (detected.kind === 'savedmodel')
+    throw new UnsupportedArtifactError(location, 'a single file', 'inspect the SavedModel folder');
   return inspectTfliteBytes(bytes, location);
 }
 

@@ -11,9 +11,23 @@ const TRANSIENT_GRPC = new Set([
   13, // INTERNAL
   14, // UNAVAILABLE
 ]);
-const TRANSIENT_NODE = new Set(['ECONNRESET', 'ECONNREFUSED', 'ETIMEDOUT', 'EPIPE', 'EAI_AGAIN', 'ENOTFOUND', 'ESOCKETTIMEDOUT']);
+const TRANSIENT_NODE = new Set([
+  'ECONNRESET',
+  'ECONNREFUSED',
+  'ETIMEDOUT',
+  'EPIPE',
+  'EAI_AGAIN',
+  'ENOTFOUND',
+  'ESOCKETTIMEDOUT',
+]);
 /** firebase-admin reports no HTTP status, only `<service>/<code>` (e.g. `machine-learning/resource-exhausted` for a 429). */
-const TRANSIENT_FIREBASE = new Set(['resource-exhausted', 'service-unavailable', 'deadline-exceeded', 'aborted', 'internal-error']);
+const TRANSIENT_FIREBASE = new Set([
+  'resource-exhausted',
+  'service-unavailable',
+  'deadline-exceeded',
+  'aborted',
+  'internal-error',
+]);
 
 export type ErrorClass = 'transient' | 'permanent';
 
@@ -24,7 +38,8 @@ export function classifyError(error: unknown): ErrorClass {
   if (http !== undefined) return http === 429 || http === 408 || http >= 500 ? 'transient' : 'permanent';
   if (typeof code === 'number') return TRANSIENT_GRPC.has(code) ? 'transient' : 'permanent';
   if (typeof code === 'string' && TRANSIENT_NODE.has(code)) return 'transient';
-  if (typeof code === 'string' && code.includes('/') && TRANSIENT_FIREBASE.has(code.slice(code.indexOf('/') + 1))) return 'transient';
+  if (typeof code === 'string' && code.includes('/') && TRANSIENT_FIREBASE.has(code.slice(code.indexOf('/') + 1)))
+    return 'transient';
   return 'permanent';
 }
 

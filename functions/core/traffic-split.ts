@@ -62,5 +62,6 @@ export function withoutModel(current: TrafficSplit, deployedModelId: string): Tr
 }
 
 function checkPercent(percent: number): void {
-  if (!Number.isInteger(percent) || percent < 1 || percent > 100) throw new Error(`traffic percent must be a whole number from 1 to 100, got ${percent}`);
+  if (!Number.isInteger(percent) || percent < 1 || percent > 100)
+    throw new Error(`traffic percent must be a whole number from 1 to 100, got ${percent}`);
 }

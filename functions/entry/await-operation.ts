@@ -8,7 +8,13 @@ import { endpoints, functionConfig, stageDeps } from './wiring';
 export const awaitOperationHandler = stageHandler('awaitOperation', parseOperationMessage, (message, log) => {
   const config = functionConfig();
   return awaitOperation(
-    { ...stageDeps(log), endpoints, budgetMs: config.awaitBudgetMs, pollMs: config.awaitPollMs, operationTimeoutMs: config.operationTimeoutMs },
+    {
+      ...stageDeps(log),
+      endpoints,
+      budgetMs: config.awaitBudgetMs,
+      pollMs: config.awaitPollMs,
+      operationTimeoutMs: config.operationTimeoutMs,
+    },
     message,
   );
 });

@@ -33,7 +33,8 @@ function positive(env: NodeJS.ProcessEnv, name: string, fallback: number): numbe
   const raw = env[name];
   if (raw === undefined || raw === '') return fallback;
   const value = Number(raw);
-  if (!Number.isFinite(value) || value <= 0) throw new Error(`${name}=${JSON.stringify(raw)}: expected a positive number of milliseconds`);
+  if (!Number.isFinite(value) || value <= 0)
+    throw new Error(`${name}=${JSON.stringify(raw)}: expected a positive number of milliseconds`);
   return value;
 }
 

@@ -13,7 +13,15 @@ export const deployModelHandler = stageHandler('deployModel', parseStageMessage,
   const config = functionConfig();
   const run = await runs.get(message.runId);
   if (run?.value.state === 'registered') {
-    const turn = { leases: pendingStore(), runs, publisher, clock, log, budgetMs: config.awaitBudgetMs, pollMs: config.awaitPollMs };
+    const turn = {
+      leases: pendingStore(),
+      runs,
+      publisher,
+      clock,
+      log,
+      budgetMs: config.awaitBudgetMs,
+      pollMs: config.awaitPollMs,
+    };
     if (!(await awaitEndpointTurn(turn, message.runId, run.value.workflow))) return;
   }
   await runStage(deps, message.runId, deployModelStage({ endpoints, workflows: workflows(), clock }));

@@ -16,7 +16,8 @@ export class EventError extends Error {}
 export function messageJson(event: CloudEvent<unknown>): unknown {
   const data = event.data as Partial<MessagePublishedData> | undefined;
   const encoded = data?.message?.data;
-  if (typeof encoded !== 'string' || encoded === '') throw new EventError(`event ${event.id}: no message.data in the Pub/Sub CloudEvent`);
+  if (typeof encoded !== 'string' || encoded === '')
+    throw new EventError(`event ${event.id}: no message.data in the Pub/Sub CloudEvent`);
   const text = Buffer.from(encoded, 'base64').toString('utf8');
   try {
     return JSON.parse(text);

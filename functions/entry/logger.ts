@@ -14,7 +14,9 @@ function defaultWrite(line: string): void {
  * @see https://cloud.google.com/functions/docs/monitoring/logging#writing_structured_logs
  */
 export function jsonLogger(functionName: string, write: (line: string) => void = defaultWrite): Logger {
-  const emit = (severity: string) => (message: string, fields: Record<string, unknown> = {}) =>
-    write(JSON.stringify({ severity, message, function: functionName, ...fields }));
+  const emit =
+    (severity: string) =>
+    (message: string, fields: Record<string, unknown> = {}) =>
+      write(JSON.stringify({ severity, message, function: functionName, ...fields }));
   return { info: emit('INFO'), warn: emit('WARNING'), error: emit('ERROR') };
 }

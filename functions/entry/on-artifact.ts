@@ -15,16 +15,31 @@ export async function onArtifactHandler(event: CloudEvent<unknown>): Promise<voi
     object = parseStorageObjectData(event.data);
   } catch (error) {
     log.error(`malformed storage event, sent to ${TOPICS.deadLetter}: ${errorMessage(error)}`, { eventId: event.id });
-    await publisher.publish(TOPICS.deadLetter, { function: 'onArtifact', eventId: event.id, error: errorMessage(error), data: event.data ?? null });
+    await publisher.publish(TOPICS.deadLetter, {
+      function: 'onArtifact',
+      eventId: event.id,
+      error: errorMessage(error),
+      data: event.data ?? null,
+    });
     return;
   }
   const age = eventAgeMs(event, clock.now());
   if (age > functionConfig().maxEventAgeMs) {
-    log.error(`gs://${object.bucket}/${object.name}: still failing after ${Math.round(age / 60000)} min of retries; sent to ${TOPICS.deadLetter}`);
-    await publisher.publish(TOPICS.deadLetter, { function: 'onArtifact', eventId: event.id, error: 'event too old', data: event.data ?? null });
+    log.error(
+      `gs://${object.bucket}/${object.name}: still failing after ${Math.round(age / 60000)} min of retries; sent to ${TOPICS.deadLetter}`,
+    );
+    await publisher.publish(TOPICS.deadLetter, {
+      function: 'onArtifact',
+      eventId: event.id,
+      error: 'event too old',
+      data: event.data ?? null,
+    });
     return;
   }
-  await onArtifact({ workflows: workflows(), objects, runs: runStore(), pending: pendingStore(), checker, publisher, clock, log }, object);
+  await onArtifact(
+    { workflows: workflows(), objects, runs: runStore(), pending: pendingStore(), checker, publisher, clock, log },
+    object,
+  );
 }
 
 cloudEvent('onArtifact', onArtifactHandler);

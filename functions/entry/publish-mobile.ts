@@ -10,7 +10,14 @@ export const publishMobileHandler = stageHandler('publishMobile', parseStageMess
   runStage(
     stageDeps(log),
     message.runId,
-    publishMobileStage({ objects, runner: tfliteRunner, channels: mobileChannels(), workflows: workflows(), clock, elapsedMs }),
+    publishMobileStage({
+      objects,
+      runner: tfliteRunner,
+      channels: mobileChannels(),
+      workflows: workflows(),
+      clock,
+      elapsedMs,
+    }),
   ),
 );
 

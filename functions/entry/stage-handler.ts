@@ -26,7 +26,12 @@ export function stageHandler<M extends { runId: string }>(
     } catch (error) {
       // Retrying cannot fix a malformed message: park it where `ferry status` shows it, and ack.
       log.error(`malformed message, sent to ${TOPICS.deadLetter}: ${errorMessage(error)}`, { eventId: event.id });
-      await publisher.publish(TOPICS.deadLetter, { function: name, eventId: event.id, error: errorMessage(error), data: event.data ?? null });
+      await publisher.publish(TOPICS.deadLetter, {
+        function: name,
+        eventId: event.id,
+        error: errorMessage(error),
+        data: event.data ?? null,
+      });
       return;
     }
     const age = eventAgeMs(event, clock.now());
@@ -48,5 +53,6 @@ async function giveUp(runId: string, reason: string, log: Logger): Promise<void>
   const stored = await runs.get(runId);
   if (!stored) return;
   const ended = endRun(stored.value, 'failed', reason, clock.now());
-  if (ended !== stored.value && (await runs.update(ended, stored.generation))) await announce({ publisher, log }, stored.value, ended);
+  if (ended !== stored.value && (await runs.update(ended, stored.generation)))
+    await announce({ publisher, log }, stored.value, ended);
 }

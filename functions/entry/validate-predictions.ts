@@ -10,7 +10,10 @@ export const validatePredictionsHandler = stageHandler('validatePredictions', pa
   runStage(
     stageDeps(log),
     message.runId,
-    validatePredictionsStage({ endpoints, registry, clock, objects, predictor, workflows: workflows(), elapsedMs }, message.step),
+    validatePredictionsStage(
+      { endpoints, registry, clock, objects, predictor, workflows: workflows(), elapsedMs },
+      message.step,
+    ),
   ),
 );
 

@@ -43,7 +43,13 @@ export const objects = new GcsObjectReader(storageClient);
 export const publisher = new PubSubPublisher(pubsubClient);
 export const runStore = () => new GcsRunStore(new GcsDocuments(storageClient, functionConfig().stateBucket));
 /** What every stage's `runStage` needs, for one invocation's logger. */
-export const stageDeps = (log: Logger): StageDeps => ({ runs: runStore(), publisher, clock, log, claimMs: functionConfig().claimMs });
+export const stageDeps = (log: Logger): StageDeps => ({
+  runs: runStore(),
+  publisher,
+  clock,
+  log,
+  claimMs: functionConfig().claimMs,
+});
 export const pendingStore = () => new GcsDocuments(storageClient, functionConfig().stateBucket);
 export const checker = new StorageArtifactChecker(objects, workflows);
 export const registry = new VertexModelRegistry(modelClient, () => vertex().parent);

@@ -42,13 +42,15 @@ export class MessageError extends Error {
 const RUN_ID = /^[a-z0-9_-]{1,63}$/;
 
 function object(value: unknown, what: string): Record<string, unknown> {
-  if (typeof value !== 'object' || value === null || Array.isArray(value)) throw new MessageError(`${what}: expected a JSON object`);
+  if (typeof value !== 'object' || value === null || Array.isArray(value))
+    throw new MessageError(`${what}: expected a JSON object`);
   return value as Record<string, unknown>;
 }
 
 function field(record: Record<string, unknown>, name: string, what: string, pattern?: RegExp): string {
   const value = record[name];
-  if (typeof value !== 'string' || value === '' || (pattern && !pattern.test(value))) throw new MessageError(`${what}: "${name}" is missing or malformed`);
+  if (typeof value !== 'string' || value === '' || (pattern && !pattern.test(value)))
+    throw new MessageError(`${what}: "${name}" is missing or malformed`);
   return value;
 }
 
@@ -60,17 +62,25 @@ export function parseStageMessage(value: unknown): StageMessage {
 export function parseDeployedMessage(value: unknown): DeployedMessage {
   const record = object(value, 'deployed message');
   const step = record.step;
-  if (typeof step !== 'number' || !Number.isInteger(step) || step < -1 || step > 100) throw new MessageError('deployed message: "step" must be an integer from -1');
+  if (typeof step !== 'number' || !Number.isInteger(step) || step < -1 || step > 100)
+    throw new MessageError('deployed message: "step" must be an integer from -1');
   return { runId: field(record, 'runId', 'deployed message', RUN_ID), step };
 }
 
 export function parseOperationMessage(value: unknown): OperationMessage {
   const record = object(value, 'operation message');
   const purpose = field(record, 'purpose', 'operation message');
-  if (purpose !== 'deploy' && purpose !== 'rollback' && purpose !== 'retire') throw new MessageError(`operation message: "purpose" must be deploy, rollback or retire, got ${purpose}`);
+  if (purpose !== 'deploy' && purpose !== 'rollback' && purpose !== 'retire')
+    throw new MessageError(`operation message: "purpose" must be deploy, rollback or retire, got ${purpose}`);
   const startedAt = field(record, 'startedAt', 'operation message');
   if (Number.isNaN(Date.parse(startedAt))) throw new MessageError('operation message: "startedAt" is not a date');
   const message: OperationMessage = { runId: field(record, 'runId', 'operation message', RUN_ID), purpose, startedAt };
-  if (record.operation !== undefined) message.operation = field(record, 'operation', 'operation message', /^projects\/[^/]+\/locations\/[^/]+\/.+\/operations\/[^/]+$/);
+  if (record.operation !== undefined)
+    message.operation = field(
+      record,
+      'operation',
+      'operation message',
+      /^projects\/[^/]+\/locations\/[^/]+\/.+\/operations\/[^/]+$/,
+    );
   return message;
 }

@@ -158,7 +158,13 @@ export interface ArtifactChecker {
    * checkpoint index); a golden set the workflow keeps beside the model (`./golden.jsonl`) counts too.
    */
   missingFiles(workflowName: string, bucket: string, root: string, listing: ObjectInfo[]): Promise<string[]>;
-  check(workflowName: string, kind: 'savedmodel' | 'tflite', bucket: string, root: string, listing: ObjectInfo[]): Promise<StaticCheckResult>;
+  check(
+    workflowName: string,
+    kind: 'savedmodel' | 'tflite',
+    bucket: string,
+    root: string,
+    listing: ObjectInfo[],
+  ): Promise<StaticCheckResult>;
 }
 
 /** Runs a TFLite model on instances (Google's TFLite runtime), for validation before any phone gets it. */

@@ -62,7 +62,10 @@ export async function runStage(deps: StageDeps, runId: string, stage: Stage): Pr
     const { claim, ...run } = stored.value;
     const action = stageAction(run, stage.expects, stage.produces);
     if (action === 'ignore') {
-      deps.log.info(`${stage.name}: run is ${run.state}${isTerminal(run) ? '' : ` (step ${run.step})`}; duplicate message ignored`, { runId });
+      deps.log.info(
+        `${stage.name}: run is ${run.state}${isTerminal(run) ? '' : ` (step ${run.step})`}; duplicate message ignored`,
+        { runId },
+      );
       return;
     }
     if (action === 'republish') {
@@ -71,14 +74,20 @@ export async function runStage(deps: StageDeps, runId: string, stage: Stage): Pr
     }
     const now = deps.clock.now();
     if (claim && claim.by !== token && Date.parse(claim.until) > now.getTime()) {
-      if (waited) throw retryLater(`${stage.name}: another delivery is working on run ${runId} (claimed until ${claim.until}); retrying later`);
+      if (waited)
+        throw retryLater(
+          `${stage.name}: another delivery is working on run ${runId} (claimed until ${claim.until}); retrying later`,
+        );
       deps.log.info(`${stage.name}: another delivery is working on the run; waiting for it`, { runId });
       await waitForClaim(deps, runId, claim.by, claim.until);
       waited = true;
       continue;
     }
     const until = new Date(now.getTime() + (deps.claimMs ?? DEFAULT_CLAIM_MS)).toISOString();
-    const claimed = await deps.runs.update({ ...run, claim: { by: token, stage: stage.name, until } }, stored.generation);
+    const claimed = await deps.runs.update(
+      { ...run, claim: { by: token, stage: stage.name, until } },
+      stored.generation,
+    );
     if (!claimed) continue;
     let advanced: RunRecord;
     try {
@@ -122,7 +131,9 @@ async function release(deps: StageDeps, run: RunRecord, generation: string): Pro
   try {
     await deps.runs.update(run, generation);
   } catch (error) {
-    deps.log.warn(`could not release the claim on run ${run.runId} (it expires by itself): ${errorMessage(error)}`, { runId: run.runId });
+    deps.log.warn(`could not release the claim on run ${run.runId} (it expires by itself): ${errorMessage(error)}`, {
+      runId: run.runId,
+    });
   }
 }
 
@@ -131,12 +142,25 @@ async function publishAll(deps: StageDeps, messages: NextMessage[]): Promise<voi
 }
 
 /** Publishes a run event for every timeline entry the stage added. */
-export async function announce(deps: Pick<StageDeps, 'publisher' | 'log'>, before: RunRecord | undefined, after: RunRecord): Promise<void> {
+export async function announce(
+  deps: Pick<StageDeps, 'publisher' | 'log'>,
+  before: RunRecord | undefined,
+  after: RunRecord,
+): Promise<void> {
   const added = after.timeline.slice(before?.timeline.length ?? 0);
   for (const entry of added) {
-    const event: RunEvent = { runId: after.runId, workflow: after.workflow, state: entry.state, at: entry.at, ...(entry.detail ? { detail: entry.detail } : {}) };
+    const event: RunEvent = {
+      runId: after.runId,
+      workflow: after.workflow,
+      state: entry.state,
+      at: entry.at,
+      ...(entry.detail ? { detail: entry.detail } : {}),
+    };
     if (after.outcome && entry === added[added.length - 1]) event.outcome = after.outcome;
-    deps.log.info(`run ${after.runId}: ${entry.state}${entry.detail ? ` (${entry.detail})` : ''}`, { runId: after.runId, state: entry.state });
+    deps.log.info(`run ${after.runId}: ${entry.state}${entry.detail ? ` (${entry.detail})` : ''}`, {
+      runId: after.runId,
+      state: entry.state,
+    });
     await deps.publisher.publish(TOPICS.runEvents, event);
   }
 }

@@ -23,17 +23,20 @@ export class StorageEventError extends Error {}
 const MAX_NAME_BYTES = 1024;
 
 export function parseStorageObjectData(value: unknown): StorageObjectData {
-  if (typeof value !== 'object' || value === null || Array.isArray(value)) throw new StorageEventError('storage event: data is not a JSON object');
+  if (typeof value !== 'object' || value === null || Array.isArray(value))
+    throw new StorageEventError('storage event: data is not a JSON object');
   const record = value as Record<string, unknown>;
   const text = (name: string, optional = false): string | undefined => {
     const v = record[name];
     if (v === undefined && optional) return undefined;
-    if (typeof v !== 'string' || (!optional && v === '')) throw new StorageEventError(`storage event: "${name}" must be a string, got ${JSON.stringify(v)}`);
+    if (typeof v !== 'string' || (!optional && v === ''))
+      throw new StorageEventError(`storage event: "${name}" must be a string, got ${JSON.stringify(v)}`);
     return v;
   };
   const digits = (name: string): string => {
     const v = text(name) as string;
-    if (!/^\d{1,20}$/.test(v)) throw new StorageEventError(`storage event: "${name}" must be a decimal string, got ${JSON.stringify(v)}`);
+    if (!/^\d{1,20}$/.test(v))
+      throw new StorageEventError(`storage event: "${name}" must be a decimal string, got ${JSON.stringify(v)}`);
     return v;
   };
   return {
@@ -55,7 +58,8 @@ export function unsafeNameReason(name: string): string | undefined {
   if (Buffer.byteLength(name) > MAX_NAME_BYTES) return `name longer than ${MAX_NAME_BYTES} bytes`;
   // eslint-disable-next-line no-control-regex
   if (/[\u0000-\u001f\u007f]/.test(name)) return 'name contains control characters';
-  if (name.split('/').some((segment) => segment === '..' || segment === '.')) return 'name contains "." or ".." segments';
+  if (name.split('/').some((segment) => segment === '..' || segment === '.'))
+    return 'name contains "." or ".." segments';
   if (name.startsWith('/')) return 'name starts with "/"';
   return undefined;
 }

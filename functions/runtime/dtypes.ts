@@ -74,7 +74,8 @@ const INTEGER_RANGES: Partial<Record<ValueDType, [number, number]>> = {
 /** Why `value` cannot be an element of `dtype`, or undefined when it can. */
 export function elementProblem(value: unknown, dtype: ValueDType): string | undefined {
   if (dtype === 'string') return typeof value === 'string' ? undefined : `expected a string, got ${describe(value)}`;
-  if (dtype === 'bool') return typeof value === 'boolean' ? undefined : `expected true or false, got ${describe(value)}`;
+  if (dtype === 'bool')
+    return typeof value === 'boolean' ? undefined : `expected true or false, got ${describe(value)}`;
   if (typeof value !== 'number' || !Number.isFinite(value)) return `expected a finite number, got ${describe(value)}`;
   const range = INTEGER_RANGES[dtype];
   if (!range) return undefined;
@@ -86,7 +87,8 @@ export function elementProblem(value: unknown, dtype: ValueDType): string | unde
 export function describe(value: unknown): string {
   if (value === null) return 'null';
   if (Array.isArray(value)) return 'an array';
-  if (typeof value === 'string') return `the string ${JSON.stringify(value.length > 20 ? `${value.slice(0, 20)}…` : value)}`;
+  if (typeof value === 'string')
+    return `the string ${JSON.stringify(value.length > 20 ? `${value.slice(0, 20)}…` : value)}`;
   if (typeof value === 'object') return 'an object';
   return `${typeof value} ${String(value)}`;
 }

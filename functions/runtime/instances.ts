@@ -30,18 +30,26 @@ export const MAX_ELEMENTS_PER_VALUE = 16 * 1024 * 1024;
  * @see https://www.tensorflow.org/tfx/serving/api_rest#request_format_2
  */
 export function parseInstances(raw: unknown, inputs: Record<string, InputSpec>): ParsedInstance[] {
-  if (!Array.isArray(raw)) throw new InstancesError(`instances: expected a JSON array of instances, got ${describe(raw)}`);
+  if (!Array.isArray(raw))
+    throw new InstancesError(`instances: expected a JSON array of instances, got ${describe(raw)}`);
   if (raw.length === 0) throw new InstancesError('instances: the array is empty; give at least one instance');
   const keys = Object.keys(inputs);
   if (keys.length === 0) throw new InstancesError('instances: the signature has no inputs');
   return raw.map((instance, index) => parseInstance(instance, inputs, keys, `instances[${index}]`));
 }
 
-function parseInstance(instance: unknown, inputs: Record<string, InputSpec>, keys: string[], where: string): ParsedInstance {
+function parseInstance(
+  instance: unknown,
+  inputs: Record<string, InputSpec>,
+  keys: string[],
+  where: string,
+): ParsedInstance {
   // An object is always read as named inputs (no input takes a JSON object), so a wrong key is named in the error.
   if (!isPlainObject(instance)) {
     if (keys.length > 1) {
-      throw new InstancesError(`${where}: expected an object with inputs ${keys.join(', ')}, got ${describe(instance)}`);
+      throw new InstancesError(
+        `${where}: expected an object with inputs ${keys.join(', ')}, got ${describe(instance)}`,
+      );
     }
     return { [keys[0]]: toTensor(instance, inputs[keys[0]], where) };
   }
@@ -67,7 +75,9 @@ function toTensor(value: unknown, spec: InputSpec, where: string): InstanceTenso
     if (shape.length === 0 && expected.length === 1 && (expected[0] === 1 || expected[0] === -1)) {
       return { dtype: spec.dtype, shape: [1], values };
     }
-    throw new InstancesError(`${where}: shape [${shape.join(',')}] does not fit the input's shape [${expected.join(',')}] (per instance, -1 = any)`);
+    throw new InstancesError(
+      `${where}: shape [${shape.join(',')}] does not fit the input's shape [${expected.join(',')}] (per instance, -1 = any)`,
+    );
   }
   return { dtype: spec.dtype, shape, values };
 }
@@ -84,7 +94,8 @@ function shapeOf(value: unknown, where: string): number[] {
   while (Array.isArray(level)) {
     shape.push(level.length);
     elements *= level.length;
-    if (elements > MAX_ELEMENTS_PER_VALUE) throw new InstancesError(`${where}: more than ${MAX_ELEMENTS_PER_VALUE} elements; split the instance`);
+    if (elements > MAX_ELEMENTS_PER_VALUE)
+      throw new InstancesError(`${where}: more than ${MAX_ELEMENTS_PER_VALUE} elements; split the instance`);
     if (level.length === 0) break;
     level = level[0];
   }
@@ -94,7 +105,8 @@ function shapeOf(value: unknown, where: string): number[] {
 
 function checkRectangular(value: unknown, shape: number[], depth: number, where: string): void {
   if (depth === shape.length) {
-    if (Array.isArray(value)) throw new InstancesError(`${where}: ragged nesting; every element must have the same shape`);
+    if (Array.isArray(value))
+      throw new InstancesError(`${where}: ragged nesting; every element must have the same shape`);
     return;
   }
   if (!Array.isArray(value) || value.length !== shape[depth]) {
@@ -118,13 +130,18 @@ function isPlainObject(value: unknown): value is Record<string, unknown> {
 }
 
 /** Stacks one input of every instance into a batch `[n, ...shape]`; all instances must share a shape. */
-export function stackInstances(instances: ParsedInstance[], key: string): { shape: number[]; values: Array<number | string | boolean> } {
+export function stackInstances(
+  instances: ParsedInstance[],
+  key: string,
+): { shape: number[]; values: Array<number | string | boolean> } {
   const first = instances[0][key];
   const values: Array<number | string | boolean> = [];
   instances.forEach((instance, index) => {
     const tensor = instance[key];
     if (tensor.shape.join(',') !== first.shape.join(',')) {
-      throw new InstancesError(`instances[${index}].${key}: shape [${tensor.shape.join(',')}] differs from instances[0] [${first.shape.join(',')}]; batch instances of one shape`);
+      throw new InstancesError(
+        `instances[${index}].${key}: shape [${tensor.shape.join(',')}] differs from instances[0] [${first.shape.join(',')}]; batch instances of one shape`,
+      );
     }
     for (const v of tensor.values) values.push(v);
   });

@@ -22,7 +22,9 @@ export const bench: Bench = {
     const workflows: Record<string, string> = {};
     for (let w = 0; w < WORKFLOWS; w += 1) {
       const name = workflowName(w);
-      workflows[name] = isMobile(w) ? mobileWorkflow(name, 'golden/burst.jsonl') : savedModelWorkflow(name, 'golden/burst.jsonl', ', maxRequests: 400');
+      workflows[name] = isMobile(w)
+        ? mobileWorkflow(name, 'golden/burst.jsonl')
+        : savedModelWorkflow(name, 'golden/burst.jsonl', ', maxRequests: 400');
     }
     const bench = await startBenchStack(workflows, { timeScale: 0.001 });
     try {
@@ -61,8 +63,20 @@ export const bench: Bench = {
         drops.map(async (d) => {
           const runId = runIdFor(d.name, d.version, bench.stack.buckets.artifacts, d.bucketPath);
           // A run still going at the deadline is a finding, not a crash of the benchmark: report it.
-          const run: RunRecord | undefined = await bench.waitForRun(runId, 'terminal', RUN_DEADLINE_MS).catch(() => bench.readRun(runId));
-          return { runId, run, drop: { workflow: d.name, kind: isMobile(d.w) ? 'tflite' : 'savedmodel', version: d.version, good: true, bucketPath: d.bucketPath } };
+          const run: RunRecord | undefined = await bench
+            .waitForRun(runId, 'terminal', RUN_DEADLINE_MS)
+            .catch(() => bench.readRun(runId));
+          return {
+            runId,
+            run,
+            drop: {
+              workflow: d.name,
+              kind: isMobile(d.w) ? 'tflite' : 'savedmodel',
+              version: d.version,
+              good: true,
+              bucketPath: d.bucketPath,
+            },
+          };
         }),
       );
       const burstS = seconds(start);
@@ -84,19 +98,25 @@ export const bench: Bench = {
           name: 'runs not terminal at the deadline',
           value: stuck.length,
           unit: 'runs',
-          detail: stuck.length > 0 ? `first: ${stuck[0].runId} ${stuck[0].run?.state ?? 'no record'}` : 'every run ended',
+          detail:
+            stuck.length > 0 ? `first: ${stuck[0].runId} ${stuck[0].run?.state ?? 'no record'}` : 'every run ended',
         },
         {
           name: 'runs ending as expected (promoted / published)',
           value: correct,
           unit: `of ${ARTIFACTS}`,
-          detail: wrong.length > 0 ? `first unexpected: ${wrong[0].runId} ${wrong[0].run?.state}: ${wrong[0].run?.reason?.slice(0, 160)}` : 'all good artifacts shipped',
+          detail:
+            wrong.length > 0
+              ? `first unexpected: ${wrong[0].runId} ${wrong[0].run?.state}: ${wrong[0].run?.reason?.slice(0, 160)}`
+              : 'all good artifacts shipped',
         },
         {
           name: 'invariant violations after the burst',
           value: problems.length,
           unit: 'problems',
-          detail: problems.slice(0, 3).join(' | ') || 'none (no duplicates, no traffic on rejected models, splits sum to 100)',
+          detail:
+            problems.slice(0, 3).join(' | ') ||
+            'none (no duplicates, no traffic on rejected models, splits sum to 100)',
         },
       ];
     } finally {

@@ -2,7 +2,11 @@ import { readFileSync, readdirSync } from 'node:fs';
 import { crc32c } from '../../functions/artifacts/checkpoint/crc32c';
 import { readCheckpointIndex } from '../../functions/artifacts/checkpoint/read-checkpoint-index';
 import { verifyCheckpoint } from '../../functions/artifacts/checkpoint/verify-checkpoint';
-import { TensorToWrite, writeCheckpoint, WrittenCheckpoint } from '../../functions/artifacts/checkpoint/write-checkpoint';
+import {
+  TensorToWrite,
+  writeCheckpoint,
+  WrittenCheckpoint,
+} from '../../functions/artifacts/checkpoint/write-checkpoint';
 import { fixture } from '../helpers/fixtures';
 import { Bench, BenchRow, medianMs } from './harness';
 
@@ -32,7 +36,13 @@ async function fixtureRows(): Promise<BenchRow[]> {
     const shard = new Uint8Array(readFileSync(`${dir}/variables.data-00000-of-00001`));
     const ms = await medianMs(() => readAndVerify(index, [shard]), 200);
     const floor = await medianMs(() => crc32c(shard) + crc32c(index), 200);
-    rows.push({ name: `read+verify ${name}`, value: ms * 1000, unit: 'µs', baseline: { name: 'crc32c of both files only', value: floor * 1000 }, detail: `${index.length} B index, ${shard.length} B shard` });
+    rows.push({
+      name: `read+verify ${name}`,
+      value: ms * 1000,
+      unit: 'µs',
+      baseline: { name: 'crc32c of both files only', value: floor * 1000 },
+      detail: `${index.length} B index, ${shard.length} B shard`,
+    });
   }
   return rows;
 }
@@ -46,19 +56,43 @@ export const bench: Bench = {
     const dataBytes = input.reduce((n, t) => n + t.data.length, 0);
     let snappy: WrittenCheckpoint | undefined;
     let none: WrittenCheckpoint | undefined;
-    const writeSnappy = await medianMs(() => (snappy = writeCheckpoint(input, { numShards: SHARDS, compression: 'snappy' })));
+    const writeSnappy = await medianMs(
+      () => (snappy = writeCheckpoint(input, { numShards: SHARDS, compression: 'snappy' })),
+    );
     const writeNone = await medianMs(() => (none = writeCheckpoint(input, { numShards: SHARDS, compression: 'none' })));
     if (!snappy || !none) throw new Error('writer produced nothing');
     const detail = `${TENSORS} tensors, ${SHARDS} shards, ${(dataBytes / 2 ** 20).toFixed(1)} MiB data`;
-    rows.push({ name: `write ${SHARDS}-shard checkpoint, snappy index`, value: writeSnappy, unit: 'ms', baseline: { name: 'uncompressed index', value: writeNone }, detail: `${detail}; index ${snappy.index.length} B vs ${none.index.length} B` });
+    rows.push({
+      name: `write ${SHARDS}-shard checkpoint, snappy index`,
+      value: writeSnappy,
+      unit: 'ms',
+      baseline: { name: 'uncompressed index', value: writeNone },
+      detail: `${detail}; index ${snappy.index.length} B vs ${none.index.length} B`,
+    });
     const { index: si, shards: ss } = snappy;
     const { index: ni, shards: ns } = none;
-    rows.push({ name: `read+verify ${SHARDS}-shard checkpoint, snappy index`, value: await medianMs(() => readAndVerify(si, ss)), unit: 'ms', baseline: { name: 'uncompressed index', value: await medianMs(() => readAndVerify(ni, ns)) }, detail });
-    rows.push({ name: `read index only (${TENSORS} entries), snappy`, value: await medianMs(() => readCheckpointIndex(si), 20), unit: 'ms', baseline: { name: 'uncompressed', value: await medianMs(() => readCheckpointIndex(ni), 20) } });
+    rows.push({
+      name: `read+verify ${SHARDS}-shard checkpoint, snappy index`,
+      value: await medianMs(() => readAndVerify(si, ss)),
+      unit: 'ms',
+      baseline: { name: 'uncompressed index', value: await medianMs(() => readAndVerify(ni, ns)) },
+      detail,
+    });
+    rows.push({
+      name: `read index only (${TENSORS} entries), snappy`,
+      value: await medianMs(() => readCheckpointIndex(si), 20),
+      unit: 'ms',
+      baseline: { name: 'uncompressed', value: await medianMs(() => readCheckpointIndex(ni), 20) },
+    });
     const big = new Uint8Array(8 * 2 ** 20).map((_, i) => i * 31);
     const crcMs = await medianMs(() => crc32c(big));
     const sumMs = await medianMs(() => big.reduce((s, b) => (s + b) | 0, 0));
-    rows.push({ name: 'crc32c throughput', value: 8 / (crcMs / 1000), unit: 'MiB/s', baseline: { name: 'plain JS byte-sum loop', value: 8 / (sumMs / 1000) } });
+    rows.push({
+      name: 'crc32c throughput',
+      value: 8 / (crcMs / 1000),
+      unit: 'MiB/s',
+      baseline: { name: 'plain JS byte-sum loop', value: 8 / (sumMs / 1000) },
+    });
     return rows;
   },
 };

@@ -24,13 +24,22 @@ const RUNS = 5;
  */
 function freshEnv(): NodeJS.ProcessEnv {
   const env: NodeJS.ProcessEnv = {};
-  for (const [key, value] of Object.entries(process.env)) if (!/^(FERRY_|STORAGE_EMULATOR|PUBSUB_EMULATOR|GOOGLE_CLOUD_PROJECT|GCLOUD_PROJECT)/.test(key)) env[key] = value;
+  for (const [key, value] of Object.entries(process.env))
+    if (!/^(FERRY_|STORAGE_EMULATOR|PUBSUB_EMULATOR|GOOGLE_CLOUD_PROJECT|GCLOUD_PROJECT)/.test(key)) env[key] = value;
   return { ...env, ...ENV };
 }
 
-const ENV = { FERRY_STATE_BUCKET: 'ferry-bench-state', FERRY_PROJECT: 'ferry-bench', FERRY_LOCATION: 'us-central1', FERRY_VERTEX_EMULATOR: '127.0.0.1:9' };
+const ENV = {
+  FERRY_STATE_BUCKET: 'ferry-bench-state',
+  FERRY_PROJECT: 'ferry-bench',
+  FERRY_LOCATION: 'us-central1',
+  FERRY_VERTEX_EMULATOR: '127.0.0.1:9',
+};
 
-interface Sample { ms: number; peakMb: number }
+interface Sample {
+  ms: number;
+  peakMb: number;
+}
 
 function median(values: number[]): number {
   const sorted = [...values].sort((a, b) => a - b);
@@ -48,7 +57,11 @@ function startFunction(source: string, target: string, port: number): Promise<Sa
     const started = process.hrtime.bigint();
     const env = freshEnv();
     delete env.NODE_ENV;
-    const child = spawn(process.execPath, [FRAMEWORK, `--target=${target}`, `--source=${source}`, `--port=${port}`, '--signature-type=cloudevent'], { env, stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = spawn(
+      process.execPath,
+      [FRAMEWORK, `--target=${target}`, `--source=${source}`, `--port=${port}`, '--signature-type=cloudevent'],
+      { env, stdio: ['ignore', 'pipe', 'pipe'] },
+    );
     let out = '';
     let err = '';
     let done = false;
@@ -96,7 +109,11 @@ function probeSource(needs: FunctionNeeds): string {
     `import { pubsubClient } from '../adapters/pubsub/pubsub-publisher';`,
   ];
   const calls = ['workflows()', 'storageClient()', 'pubsubClient()'];
-  const vertex = { 'google.cloud.aiplatform.v1.ModelService': 'modelClient', 'google.cloud.aiplatform.v1.EndpointService': 'endpointClient', 'google.cloud.aiplatform.v1.PredictionService': 'predictionClient' } as Record<string, string>;
+  const vertex = {
+    'google.cloud.aiplatform.v1.ModelService': 'modelClient',
+    'google.cloud.aiplatform.v1.EndpointService': 'endpointClient',
+    'google.cloud.aiplatform.v1.PredictionService': 'predictionClient',
+  } as Record<string, string>;
   const clients = needs.vertexServices.map((s) => vertex[s]);
   if (clients.length > 0) {
     lines.push(`import { ${clients.join(', ')} } from '../adapters/vertex/vertex-clients';`);
@@ -131,30 +148,72 @@ export const bench: Bench = {
     mkdirSync(OUT, { recursive: true });
     const rows: BenchRow[] = [];
     const naiveFile = join(OUT, 'naive.js');
-    writeFileSync(naiveFile, `const t0=performance.now();const ai=require('@google-cloud/aiplatform');const o={apiEndpoint:'us-central1-aiplatform.googleapis.com'};new ai.v1.ModelServiceClient(o);new ai.v1.EndpointServiceClient(o);new ai.v1.PredictionServiceClient(o);${REPORT}`);
+    writeFileSync(
+      naiveFile,
+      `const t0=performance.now();const ai=require('@google-cloud/aiplatform');const o={apiEndpoint:'us-central1-aiplatform.googleapis.com'};new ai.v1.ModelServiceClient(o);new ai.v1.EndpointServiceClient(o);new ai.v1.PredictionServiceClient(o);${REPORT}`,
+    );
     const naive = await sample(RUNS, () => runProbe(naiveFile));
     const naiveBase = { name: 'naive aiplatform + 3 clients', value: naive.ms };
-    rows.push({ name: 'baseline: require aiplatform + 3 v1 clients', value: naive.ms, unit: 'ms', detail: `peak ${naive.peakMb.toFixed(0)} MB` });
+    rows.push({
+      name: 'baseline: require aiplatform + 3 v1 clients',
+      value: naive.ms,
+      unit: 'ms',
+      detail: `peak ${naive.peakMb.toFixed(0)} MB`,
+    });
 
     const emptyDir = join(OUT, 'empty');
     mkdirSync(emptyDir, { recursive: true });
-    writeFileSync(join(emptyDir, 'index.js'), `require('@google-cloud/functions-framework').cloudEvent('empty', () => {});`);
+    writeFileSync(
+      join(emptyDir, 'index.js'),
+      `require('@google-cloud/functions-framework').cloudEvent('empty', () => {});`,
+    );
     const empty = await sample(RUNS, () => startFunction(emptyDir, 'empty', 18300));
-    rows.push({ name: 'floor: Functions Framework, empty function', value: empty.ms, unit: 'ms', detail: `peak ${empty.peakMb.toFixed(0)} MB` });
+    rows.push({
+      name: 'floor: Functions Framework, empty function',
+      value: empty.ms,
+      unit: 'ms',
+      detail: `peak ${empty.peakMb.toFixed(0)} MB`,
+    });
 
     let port = 18301;
     for (const entryPoint of ENTRY_POINTS) {
       const needs = functionNeeds(ROOT, entryPoint);
       const report = await bundleFunction(ROOT, OUT, needs);
       const ready = await sample(RUNS, () => startFunction(report.dir, entryPoint, port++));
-      rows.push({ name: `${entryPoint} ready`, value: ready.ms, unit: 'ms', baseline: naiveBase, detail: `peak ${ready.peakMb.toFixed(0)} MB; bundle ${(report.bundleBytes / 2 ** 20).toFixed(1)} MiB` });
+      rows.push({
+        name: `${entryPoint} ready`,
+        value: ready.ms,
+        unit: 'ms',
+        baseline: naiveBase,
+        detail: `peak ${ready.peakMb.toFixed(0)} MB; bundle ${(report.bundleBytes / 2 ** 20).toFixed(1)} MiB`,
+      });
       const probe = await sample(RUNS, async () => runProbe(await buildProbe(needs, report.dir, 'probe', true)));
-      const what = ['workflows', 'storage', 'pubsub', ...needs.vertexServices.map((s) => s.split('.').pop()), ...(needs.firebase ? ['firebase'] : []), ...(needs.tfliteWasm ? ['tflite wasm'] : [])].join(', ');
+      const what = [
+        'workflows',
+        'storage',
+        'pubsub',
+        ...needs.vertexServices.map((s) => s.split('.').pop()),
+        ...(needs.firebase ? ['firebase'] : []),
+        ...(needs.tfliteWasm ? ['tflite wasm'] : []),
+      ].join(', ');
       if (needs.vertexServices.length > 0) {
-        const unpruned = await sample(3, async () => runProbe(await buildProbe(needs, report.dir, 'probe-unpruned', false)));
-        rows.push({ name: `${entryPoint} first event: lazy clients`, value: probe.ms, unit: 'ms', baseline: { name: 'same, full Vertex protos', value: unpruned.ms }, detail: `${what}; peak ${probe.peakMb.toFixed(0)} MB vs ${unpruned.peakMb.toFixed(0)} MB` });
+        const unpruned = await sample(3, async () =>
+          runProbe(await buildProbe(needs, report.dir, 'probe-unpruned', false)),
+        );
+        rows.push({
+          name: `${entryPoint} first event: lazy clients`,
+          value: probe.ms,
+          unit: 'ms',
+          baseline: { name: 'same, full Vertex protos', value: unpruned.ms },
+          detail: `${what}; peak ${probe.peakMb.toFixed(0)} MB vs ${unpruned.peakMb.toFixed(0)} MB`,
+        });
       } else {
-        rows.push({ name: `${entryPoint} first event: lazy clients`, value: probe.ms, unit: 'ms', detail: `${what}; peak ${probe.peakMb.toFixed(0)} MB` });
+        rows.push({
+          name: `${entryPoint} first event: lazy clients`,
+          value: probe.ms,
+          unit: 'ms',
+          detail: `${what}; peak ${probe.peakMb.toFixed(0)} MB`,
+        });
       }
     }
     rmSync(OUT, { recursive: true, force: true });

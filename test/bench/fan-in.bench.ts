@@ -18,13 +18,18 @@ interface FanIn {
 
 /** A SavedModel of `shards` shards, uploaded in random order; then the same files under an unwatched prefix. */
 async function fanIn(bench: BenchStack, shards: number): Promise<FanIn> {
-  const files = Object.entries(writeExampleSavedModel({ a: 0.5, b: 2, numShards: shards, extraVariables: { count: shards - 1, elements: 1 } }));
+  const files = Object.entries(
+    writeExampleSavedModel({ a: 0.5, b: 2, numShards: shards, extraVariables: { count: shards - 1, elements: 1 } }),
+  );
   const random = seededRandom(shards);
   files.sort(() => random() - 0.5);
   const { stack } = bench;
   await stack.cloud.storage.idle();
   let start = process.hrtime.bigint();
-  await bench.putAll('unwatched/', files.map(([path, bytes]) => [`${shards}/${path}`, bytes]));
+  await bench.putAll(
+    'unwatched/',
+    files.map(([path, bytes]) => [`${shards}/${path}`, bytes]),
+  );
   await stack.cloud.storage.idle();
   const baselineEventsPerS = files.length / seconds(start);
 

@@ -12,21 +12,42 @@ const URI = 'gs://ferry-bench-bucket/mobile/bench/model.tflite';
 
 function rawCall(agent: Agent, token: string, method: string, path: string, body: string): Promise<unknown> {
   return new Promise((resolve, reject) => {
-    const req = request(`https://firebaseml.googleapis.com${path}`, {
-      method, agent, headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json', 'content-length': Buffer.byteLength(body) },
-    }, (res) => {
-      let text = '';
-      res.on('data', (chunk) => (text += chunk));
-      res.on('end', () => (res.statusCode === 200 ? resolve(JSON.parse(text)) : reject(new Error(`${method} ${path}: HTTP ${res.statusCode} ${text}`))));
-    });
+    const req = request(
+      `https://firebaseml.googleapis.com${path}`,
+      {
+        method,
+        agent,
+        headers: {
+          authorization: `Bearer ${token}`,
+          'content-type': 'application/json',
+          'content-length': Buffer.byteLength(body),
+        },
+      },
+      (res) => {
+        let text = '';
+        res.on('data', (chunk) => (text += chunk));
+        res.on('end', () =>
+          res.statusCode === 200
+            ? resolve(JSON.parse(text))
+            : reject(new Error(`${method} ${path}: HTTP ${res.statusCode} ${text}`)),
+        );
+      },
+    );
     req.on('error', reject);
     req.end(body);
   });
 }
 
-async function withEmulator<T>(validationDelayMs: number, fn: (emulator: FirebaseMlEmulator) => Promise<T>): Promise<T> {
+async function withEmulator<T>(
+  validationDelayMs: number,
+  fn: (emulator: FirebaseMlEmulator) => Promise<T>,
+): Promise<T> {
   const bytes = writeExampleTflite({ a: 0.5, b: 2 });
-  const emulator = await startFirebaseMlEmulator({ projectId: PROJECT, validationDelayMs, readObject: async () => bytes });
+  const emulator = await startFirebaseMlEmulator({
+    projectId: PROJECT,
+    validationDelayMs,
+    readObject: async () => bytes,
+  });
   try {
     return await fn(emulator);
   } finally {
@@ -57,16 +78,31 @@ export const bench: Bench = {
       const app = getFirebaseApp({ ...emulator.env });
       const ml = getMachineLearning(app);
       const sdkSeconds = await timePairs(PAIRS, async (i) => {
-        const model = await ml.createModel({ displayName: `sdk_${i < 0 ? `w${-i}` : i}`, tfliteModel: { gcsTfliteUri: URI } });
+        const model = await ml.createModel({
+          displayName: `sdk_${i < 0 ? `w${-i}` : i}`,
+          tfliteModel: { gcsTfliteUri: URI },
+        });
         await ml.publishModel(model.modelId);
       });
       const token = (await app.options.credential!.getAccessToken()).access_token;
       const agent = createEmulatorAgent('127.0.0.1', emulator.port, emulator.caPem);
       const base = `/v1beta2/projects/${PROJECT}/models`;
       const rawSeconds = await timePairs(PAIRS, async (i) => {
-        const op = (await rawCall(agent, token, 'POST', base, JSON.stringify({ displayName: `raw_${i < 0 ? `w${-i}` : i}`, tfliteModel: { gcsTfliteUri: URI } }))) as { response: { name: string } };
+        const op = (await rawCall(
+          agent,
+          token,
+          'POST',
+          base,
+          JSON.stringify({ displayName: `raw_${i < 0 ? `w${-i}` : i}`, tfliteModel: { gcsTfliteUri: URI } }),
+        )) as { response: { name: string } };
         const id = op.response.name.split('/').pop();
-        await rawCall(agent, token, 'PATCH', `${base}/${id}?updateMask=state.published`, JSON.stringify({ state: { published: true } }));
+        await rawCall(
+          agent,
+          token,
+          'PATCH',
+          `${base}/${id}?updateMask=state.published`,
+          JSON.stringify({ state: { published: true } }),
+        );
       });
       agent.destroy();
       await deleteApp(app);

@@ -43,14 +43,29 @@ export function mobileWorkflow(name: string, golden: string): string {
   ].join('\n');
 }
 
-export async function startBenchStack(workflows: Record<string, string>, options: LocalStackOptions = {}): Promise<BenchStack> {
+export async function startBenchStack(
+  workflows: Record<string, string>,
+  options: LocalStackOptions = {},
+): Promise<BenchStack> {
   const dir = mkdtempSync(join(tmpdir(), 'ferry-bench-'));
   for (const [name, text] of Object.entries(workflows)) writeFileSync(join(dir, `${name}.yaml`), text);
   process.env.FERRY_LOG_FILE = join(dir, 'functions.log');
-  const stack = await startLocalStack({ workflowsDir: dir, deployDurationMs: 0, timeScale: 0.0005, awaitPollMs: 5, ...options });
+  const stack = await startLocalStack({
+    workflowsDir: dir,
+    deployDurationMs: 0,
+    timeScale: 0.0005,
+    awaitPollMs: 5,
+    ...options,
+  });
   const storage = new Storage({ apiEndpoint: stack.cloud.storage.url, projectId: stack.cloud.projectId });
   const put = async (name: string, bytes: Uint8Array | string) => {
-    await storage.bucket(stack.buckets.artifacts).file(name).save(typeof bytes === 'string' ? bytes : Buffer.from(bytes), { resumable: false, preconditionOpts: { ifGenerationMatch: 0 } });
+    await storage
+      .bucket(stack.buckets.artifacts)
+      .file(name)
+      .save(typeof bytes === 'string' ? bytes : Buffer.from(bytes), {
+        resumable: false,
+        preconditionOpts: { ifGenerationMatch: 0 },
+      });
   };
   return {
     stack,

@@ -20,7 +20,12 @@ const FLOWERS = [
 /** Seconds between the first and the last timeline entry of each state, for the detail column. */
 function stages(run: RunRecord): string {
   const t0 = Date.parse(run.createdAt);
-  return run.timeline.map((t) => `${t.state}${t.step !== undefined && t.step >= 0 ? `@${t.step}` : ''} +${((Date.parse(t.at) - t0) / 1000).toFixed(2)}s`).join(', ');
+  return run.timeline
+    .map(
+      (t) =>
+        `${t.state}${t.step !== undefined && t.step >= 0 ? `@${t.step}` : ''} +${((Date.parse(t.at) - t0) / 1000).toFixed(2)}s`,
+    )
+    .join(', ');
 }
 
 export const bench: Bench = {
@@ -44,7 +49,10 @@ export const bench: Bench = {
         const uploadS = seconds(start);
         start = process.hrtime.bigint();
         await bench.putAll(root, files, 1);
-        const run = await bench.waitForRun(runIdFor('flowers', version, bench.stack.buckets.artifacts, root), 'terminal');
+        const run = await bench.waitForRun(
+          runIdFor('flowers', version, bench.stack.buckets.artifacts, root),
+          'terminal',
+        );
         const totalS = seconds(start);
         rows.push({
           name: `${title}: drop → ${run.state}`,

@@ -45,14 +45,19 @@ async function sink(): Promise<{ url: string; count: () => number; close: () => 
 /** Raw grpc-js Publish calls (no client library): the floor the emulator itself sets. */
 async function rawPublishRate(port: number, topic: string, perCall: number): Promise<number> {
   const { Publisher } = loadPubSubServices();
-  const client = new Publisher(`127.0.0.1:${port}`, credentials.createInsecure()) as Client & Record<string, (...a: unknown[]) => void>;
+  const client = new Publisher(`127.0.0.1:${port}`, credentials.createInsecure()) as Client &
+    Record<string, (...a: unknown[]) => void>;
   const call = () =>
     new Promise<void>((resolve, reject) =>
-      client.Publish({ topic, messages: Array.from({ length: perCall }, () => ({ data: payload })) }, (err: Error | null) => (err ? reject(err) : resolve())),
+      client.Publish(
+        { topic, messages: Array.from({ length: perCall }, () => ({ data: payload })) },
+        (err: Error | null) => (err ? reject(err) : resolve()),
+      ),
     );
   const calls = MESSAGES / perCall;
   const start = process.hrtime.bigint();
-  for (let done = 0; done < calls; done += IN_FLIGHT) await Promise.all(Array.from({ length: Math.min(IN_FLIGHT, calls - done) }, call));
+  for (let done = 0; done < calls; done += IN_FLIGHT)
+    await Promise.all(Array.from({ length: Math.min(IN_FLIGHT, calls - done) }, call));
   const rate = MESSAGES / seconds(start);
   client.close();
   return rate;
@@ -64,15 +69,20 @@ async function rawPostRate(url: string, n: number): Promise<number> {
   const body = JSON.stringify({ message: { data: payload.toString('base64'), messageId: '1' }, subscription: 's' });
   const post = () =>
     new Promise<void>((resolve, reject) => {
-      const req = http.request(url, { method: 'POST', agent, headers: { 'content-type': 'application/json' } }, (res) => {
-        res.resume();
-        res.on('end', () => resolve());
-      });
+      const req = http.request(
+        url,
+        { method: 'POST', agent, headers: { 'content-type': 'application/json' } },
+        (res) => {
+          res.resume();
+          res.on('end', () => resolve());
+        },
+      );
       req.on('error', reject);
       req.end(body);
     });
   const start = process.hrtime.bigint();
-  for (let done = 0; done < n; done += IN_FLIGHT) await Promise.all(Array.from({ length: Math.min(IN_FLIGHT, n - done) }, post));
+  for (let done = 0; done < n; done += IN_FLIGHT)
+    await Promise.all(Array.from({ length: Math.min(IN_FLIGHT, n - done) }, post));
   agent.destroy();
   return n / seconds(start);
 }
@@ -95,19 +105,27 @@ export const bench: Bench = {
         name: 'publish via @google-cloud/pubsub (client batching)',
         value: clientRate,
         unit: 'msg/s',
-        baseline: { name: `raw grpc-js Publish, ${BATCH} per call`, value: await rawPublishRate(emulator.port, topic.name, BATCH) },
+        baseline: {
+          name: `raw grpc-js Publish, ${BATCH} per call`,
+          value: await rawPublishRate(emulator.port, topic.name, BATCH),
+        },
         detail: `${MESSAGES} messages of ${payload.length} B`,
       });
       const single = pubsub.topic(topic.name, { batching: { maxMessages: 1 } });
       start = process.hrtime.bigint();
       for (let done = 0; done < 1000; done += IN_FLIGHT) {
-        await Promise.all(Array.from({ length: Math.min(IN_FLIGHT, 1000 - done) }, () => single.publishMessage({ data: payload })));
+        await Promise.all(
+          Array.from({ length: Math.min(IN_FLIGHT, 1000 - done) }, () => single.publishMessage({ data: payload })),
+        );
       }
       rows.push({
         name: 'publish via client, one message per request',
         value: 1000 / seconds(start),
         unit: 'msg/s',
-        baseline: { name: 'raw grpc-js Publish, 1 per call', value: await rawPublishRate(emulator.port, topic.name, 1) },
+        baseline: {
+          name: 'raw grpc-js Publish, 1 per call',
+          value: await rawPublishRate(emulator.port, topic.name, 1),
+        },
         detail: `${IN_FLIGHT} in flight`,
       });
 
@@ -122,7 +140,12 @@ export const bench: Bench = {
       start = process.hrtime.bigint();
       await Promise.all(Array.from({ length: MESSAGES }, () => pullBatched.publishMessage({ data: payload })));
       await until(() => received >= MESSAGES);
-      rows.push({ name: 'publish → streaming pull → ack, end to end', value: MESSAGES / seconds(start), unit: 'msg/s', baseline: { name: 'publish alone (client batching)', value: clientRate } });
+      rows.push({
+        name: 'publish → streaming pull → ack, end to end',
+        value: MESSAGES / seconds(start),
+        unit: 'msg/s',
+        baseline: { name: 'publish alone (client batching)', value: clientRate },
+      });
       await sub.close();
 
       const [pushTopic] = await pubsub.createTopic('bench-push');

@@ -12,7 +12,9 @@ async function main(): Promise<void> {
   const args = process.argv.slice(2);
   const json = args.includes('--json');
   const wanted = args.filter((a) => !a.startsWith('--'));
-  const files = readdirSync(__dirname).filter((f) => f.endsWith('.bench.ts')).sort();
+  const files = readdirSync(__dirname)
+    .filter((f) => f.endsWith('.bench.ts'))
+    .sort();
   const results: BenchResults['results'] = [];
   for (const file of files) {
     const { bench } = (await import(join(__dirname, file))) as { bench: Bench };
@@ -33,8 +35,12 @@ async function main(): Promise<void> {
     results.push({ bench: bench.id, title: bench.title, rows });
     if (json) continue;
     for (const row of rows) {
-      const base = row.baseline ? `  vs ${row.baseline.name} ${formatValue(row.baseline.value)} (×${formatValue(row.value / row.baseline.value)})` : '';
-      process.stdout.write(`  ${row.name.padEnd(52)} ${formatValue(row.value).padStart(10)} ${row.unit}${base}${row.detail ? `  [${row.detail}]` : ''}\n`);
+      const base = row.baseline
+        ? `  vs ${row.baseline.name} ${formatValue(row.baseline.value)} (×${formatValue(row.value / row.baseline.value)})`
+        : '';
+      process.stdout.write(
+        `  ${row.name.padEnd(52)} ${formatValue(row.value).padStart(10)} ${row.unit}${base}${row.detail ? `  [${row.detail}]` : ''}\n`,
+      );
     }
   }
   const machine = describeMachine();

@@ -15,11 +15,21 @@ export interface BenchResults {
 export function describeMachine(): Record<string, unknown> {
   let commit: string | undefined;
   try {
-    commit = execFileSync('git', ['rev-parse', '--short', 'HEAD'], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'] }).trim();
+    commit = execFileSync('git', ['rev-parse', '--short', 'HEAD'], {
+      encoding: 'utf8',
+      stdio: ['ignore', 'pipe', 'ignore'],
+    }).trim();
   } catch {
     commit = undefined;
   }
-  return { node: process.version, cpus: cpus().length, cpuModel: cpus()[0]?.model, memoryGiB: Math.round(totalmem() / 2 ** 30), platform: `${process.platform} ${release()}`, commit };
+  return {
+    node: process.version,
+    cpus: cpus().length,
+    cpuModel: cpus()[0]?.model,
+    memoryGiB: Math.round(totalmem() / 2 ** 30),
+    platform: `${process.platform} ${release()}`,
+    commit,
+  };
 }
 
 export function formatValue(value: number): string {
@@ -35,7 +45,9 @@ export function resultsMarkdown(results: BenchResults): string {
   const lines = [
     '# ferry benchmark results',
     '',
-    `Measured ${results.at} with \`npm run bench -- --json\` on: ${Object.entries(results.machine).map(([k, v]) => `${k} ${String(v)}`).join(', ')}.`,
+    `Measured ${results.at} with \`npm run bench -- --json\` on: ${Object.entries(results.machine)
+      .map(([k, v]) => `${k} ${String(v)}`)
+      .join(', ')}.`,
     'Each figure sits beside a baseline measured in the same run on the same machine, so the ratio is the figure to compare.',
     '',
   ];
@@ -44,11 +56,18 @@ export function resultsMarkdown(results: BenchResults): string {
       lines.push(`## ${cell(title)} (\`${bench}\`)`, '', `**Failed in this run:** ${cell(error)}`, '');
       continue;
     }
-    lines.push(`## ${cell(title)} (\`${bench}\`)`, '', '| figure | value | baseline | ratio | notes |', '|---|---:|---|---:|---|');
+    lines.push(
+      `## ${cell(title)} (\`${bench}\`)`,
+      '',
+      '| figure | value | baseline | ratio | notes |',
+      '|---|---:|---|---:|---|',
+    );
     for (const row of rows) {
       const base = row.baseline ? `${cell(row.baseline.name)}: ${formatValue(row.baseline.value)}` : '';
       const ratio = row.baseline && row.baseline.value !== 0 ? `×${formatValue(row.value / row.baseline.value)}` : '';
-      lines.push(`| ${cell(row.name)} | ${formatValue(row.value)} ${cell(row.unit)} | ${base} | ${ratio} | ${cell(row.detail ?? '')} |`);
+      lines.push(
+        `| ${cell(row.name)} | ${formatValue(row.value)} ${cell(row.unit)} | ${base} | ${ratio} | ${cell(row.detail ?? '')} |`,
+      );
     }
     lines.push('');
   }

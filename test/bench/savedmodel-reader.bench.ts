@@ -25,8 +25,11 @@ async function fixtureRows(): Promise<BenchRow[]> {
     const ms = await medianMs(() => readSavedModel(bytes), 50);
     const full = await medianMs(() => fullDecode(bytes), 50);
     rows.push({
-      name: `readSavedModel ${name}`, value: ms * 1000, unit: 'µs',
-      baseline: { name: 'decodeSavedModel (whole message)', value: full * 1000 }, detail: `${bytes.length} B`,
+      name: `readSavedModel ${name}`,
+      value: ms * 1000,
+      unit: 'µs',
+      baseline: { name: 'decodeSavedModel (whole message)', value: full * 1000 },
+      detail: `${bytes.length} B`,
     });
   }
   return rows;
@@ -49,32 +52,59 @@ export const bench: Bench = {
   async run() {
     const rows = await fixtureRows();
     let files: Record<string, Uint8Array> = {};
-    const writeMs = await medianMs(() => (files = writeExampleSavedModel({ a: 0.5, b: 2, numShards: SHARDS, extraVariables: EXTRA })), 3);
+    const writeMs = await medianMs(
+      () => (files = writeExampleSavedModel({ a: 0.5, b: 2, numShards: SHARDS, extraVariables: EXTRA })),
+      3,
+    );
     const tensors = Array.from({ length: EXTRA.count + 2 }, (_, i) => ({
-      key: `v${i}`, dtype: 'DT_FLOAT', shape: [EXTRA.elements], data: new Uint8Array(EXTRA.elements * 4), shard: i % SHARDS,
+      key: `v${i}`,
+      dtype: 'DT_FLOAT',
+      shape: [EXTRA.elements],
+      data: new Uint8Array(EXTRA.elements * 4),
+      shard: i % SHARDS,
     }));
     const checkpointMs = await medianMs(() => writeCheckpoint(tensors, { numShards: SHARDS }), 3);
     const pb = files['saved_model.pb'];
     const detail = `${EXTRA.count + 2} variables, ${SHARDS} shards, saved_model.pb ${(pb.length / 2 ** 20).toFixed(2)} MiB`;
     rows.push({
-      name: `writeExampleSavedModel (${SHARDS} shards)`, value: writeMs, unit: 'ms',
-      baseline: { name: 'writeCheckpoint alone, same tensors', value: checkpointMs }, detail,
+      name: `writeExampleSavedModel (${SHARDS} shards)`,
+      value: writeMs,
+      unit: 'ms',
+      baseline: { name: 'writeCheckpoint alone, same tensors', value: checkpointMs },
+      detail,
     });
     rows.push({
-      name: `readSavedModel of that ${SHARDS}-shard graph`, value: (await medianMs(() => readSavedModel(pb), 5)) * 1000, unit: 'µs',
-      baseline: { name: 'decodeSavedModel (whole message)', value: (await medianMs(() => fullDecode(pb), 5)) * 1000 }, detail,
+      name: `readSavedModel of that ${SHARDS}-shard graph`,
+      value: (await medianMs(() => readSavedModel(pb), 5)) * 1000,
+      unit: 'µs',
+      baseline: { name: 'decodeSavedModel (whole message)', value: (await medianMs(() => fullDecode(pb), 5)) * 1000 },
+      detail,
     });
-    const mid = writeExampleSavedModel({ a: 0.5, b: 2, numShards: 10, extraVariables: { count: 98, elements: 4 } })['saved_model.pb'];
-    const text = new TextEncoder().encode(printTextFormat(tfType('SavedModel'), decodeSavedModel(mid) as unknown as Record<string, unknown>));
+    const mid = writeExampleSavedModel({ a: 0.5, b: 2, numShards: 10, extraVariables: { count: 98, elements: 4 } })[
+      'saved_model.pb'
+    ];
+    const text = new TextEncoder().encode(
+      printTextFormat(tfType('SavedModel'), decodeSavedModel(mid) as unknown as Record<string, unknown>),
+    );
     rows.push({
-      name: 'readSavedModel of saved_model.pbtxt (text format)', value: (await medianMs(() => readSavedModel(text), 10)) * 1000, unit: 'µs',
-      baseline: { name: 'same model, binary saved_model.pb', value: (await medianMs(() => readSavedModel(mid), 10)) * 1000 },
+      name: 'readSavedModel of saved_model.pbtxt (text format)',
+      value: (await medianMs(() => readSavedModel(text), 10)) * 1000,
+      unit: 'µs',
+      baseline: {
+        name: 'same model, binary saved_model.pb',
+        value: (await medianMs(() => readSavedModel(mid), 10)) * 1000,
+      },
       detail: `100 variables, 10 shards: ${text.length} B text vs ${mid.length} B binary`,
     });
     const small = writeExampleSavedModel({ a: 0.5, b: 2 })['saved_model.pb'];
     rows.push({
-      name: 'cold schema: Root.fromJSON + first decode', value: (await medianMs(() => coldSchema(small), 10)) * 1000, unit: 'µs',
-      baseline: { name: 'warm readSavedModel of the same file', value: (await medianMs(() => readSavedModel(small), 10)) * 1000 },
+      name: 'cold schema: Root.fromJSON + first decode',
+      value: (await medianMs(() => coldSchema(small), 10)) * 1000,
+      unit: 'µs',
+      baseline: {
+        name: 'warm readSavedModel of the same file',
+        value: (await medianMs(() => readSavedModel(small), 10)) * 1000,
+      },
       detail: `${small.length} B example saved_model.pb`,
     });
     return rows;

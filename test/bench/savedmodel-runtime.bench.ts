@@ -35,15 +35,38 @@ export const bench: Bench = {
         for (const x of single) await runner.predict([x]);
       }, 3);
       rows.push(
-        { name: `first load ${name}`, value: coldMs, unit: 'ms', detail: 'includes TensorFlow.js backend and protobuf schema set-up (modules already imported)' },
-        { name: `load ${name}`, value: loadMs, unit: 'ms', detail: 'decode saved_model.pb, freeze, restore checkpoint, build tfjs GraphModel (warm process)' },
         {
-          name: `predict ${INSTANCES} instances (batches of 1024)`, value: INSTANCES / (batchedMs / 1000), unit: 'instances/s',
+          name: `first load ${name}`,
+          value: coldMs,
+          unit: 'ms',
+          detail: 'includes TensorFlow.js backend and protobuf schema set-up (modules already imported)',
+        },
+        {
+          name: `load ${name}`,
+          value: loadMs,
+          unit: 'ms',
+          detail: 'decode saved_model.pb, freeze, restore checkpoint, build tfjs GraphModel (warm process)',
+        },
+        {
+          name: `predict ${INSTANCES} instances (batches of 1024)`,
+          value: INSTANCES / (batchedMs / 1000),
+          unit: 'instances/s',
           baseline: { name: 'plain JS 0.5x + 2 over the same numbers', value: INSTANCES / (plainMs / 1000) },
           detail: `${batchedMs.toFixed(1)} ms per request, incl. instance parsing and row formatting`,
         },
-        { name: 'predict one instance per call', value: single.length / (unbatchedMs / 1000), unit: 'instances/s', detail: `${single.length} sequential calls` },
-        { name: 'peak RSS after load + predict', value: maxRssMb(), unit: 'MB', baseline: { name: 'peak RSS before loading', value: rssBefore }, detail: 'process-wide maxRSS (includes earlier benches when run together)' },
+        {
+          name: 'predict one instance per call',
+          value: single.length / (unbatchedMs / 1000),
+          unit: 'instances/s',
+          detail: `${single.length} sequential calls`,
+        },
+        {
+          name: 'peak RSS after load + predict',
+          value: maxRssMb(),
+          unit: 'MB',
+          baseline: { name: 'peak RSS before loading', value: rssBefore },
+          detail: 'process-wide maxRSS (includes earlier benches when run together)',
+        },
       );
     } finally {
       runner.dispose();

@@ -14,11 +14,19 @@ async function perSecond(count: number, op: (i: number) => Promise<unknown>): Pr
   return count / (Number(process.hrtime.bigint() - start) / 1e9);
 }
 
-function rawCall(agent: Agent, url: string, method: string, body?: Buffer, headers: Record<string, string> = {}): Promise<void> {
+function rawCall(
+  agent: Agent,
+  url: string,
+  method: string,
+  body?: Buffer,
+  headers: Record<string, string> = {},
+): Promise<void> {
   return new Promise((resolve, reject) => {
     const req = request(url, { method, agent, headers }, (res) => {
       res.resume();
-      res.on('end', () => ((res.statusCode ?? 0) < 300 ? resolve() : reject(new Error(`HTTP ${res.statusCode} for ${method} ${url}`))));
+      res.on('end', () =>
+        (res.statusCode ?? 0) < 300 ? resolve() : reject(new Error(`HTTP ${res.statusCode} for ${method} ${url}`)),
+      );
     });
     req.on('error', reject);
     req.end(body);
@@ -43,17 +51,43 @@ export const bench: Bench = {
       const base = `${emulator.url}/storage/v1/b/bench/o`;
       const upload = `${emulator.url}/upload/storage/v1/b/bench/o`;
 
-      const clientUpload = await perSecond(OPS, (i) => bucket.file(`client/${i}`).save(BODY, { resumable: false, preconditionOpts: { ifGenerationMatch: 0 } }));
-      const rawUpload = await perSecond(OPS, (i) => rawCall(agent, `${upload}?uploadType=media&name=raw%2F${i}&ifGenerationMatch=0`, 'POST', BODY));
+      const clientUpload = await perSecond(OPS, (i) =>
+        bucket.file(`client/${i}`).save(BODY, { resumable: false, preconditionOpts: { ifGenerationMatch: 0 } }),
+      );
+      const rawUpload = await perSecond(OPS, (i) =>
+        rawCall(agent, `${upload}?uploadType=media&name=raw%2F${i}&ifGenerationMatch=0`, 'POST', BODY),
+      );
       const clientDownload = await perSecond(OPS, (i) => bucket.file(`client/${Math.abs(i) % OPS}`).download());
-      const rawDownload = await perSecond(OPS, (i) => rawCall(agent, `${base}/raw%2F${Math.abs(i) % OPS}?alt=media`, 'GET'));
-      const clientList = await perSecond(OPS / 3, () => bucket.getFiles({ prefix: 'client/', autoPaginate: false, maxResults: 100 }));
+      const rawDownload = await perSecond(OPS, (i) =>
+        rawCall(agent, `${base}/raw%2F${Math.abs(i) % OPS}?alt=media`, 'GET'),
+      );
+      const clientList = await perSecond(OPS / 3, () =>
+        bucket.getFiles({ prefix: 'client/', autoPaginate: false, maxResults: 100 }),
+      );
       const rawList = await perSecond(OPS / 3, () => rawCall(agent, `${base}?prefix=client%2F&maxResults=100`, 'GET'));
       const detail = `${OPS} sequential calls, 1 KiB objects, ${OPS * 2} objects in the bucket`;
       return [
-        { name: 'small upload (multipart, client)', value: clientUpload, unit: 'req/s', baseline: { name: 'uploadType=media, raw http', value: rawUpload }, detail },
-        { name: 'download (alt=media, client)', value: clientDownload, unit: 'req/s', baseline: { name: 'raw http', value: rawDownload }, detail },
-        { name: 'list 100 of 600 (client)', value: clientList, unit: 'req/s', baseline: { name: 'raw http', value: rawList }, detail: 'prefix + maxResults=100' },
+        {
+          name: 'small upload (multipart, client)',
+          value: clientUpload,
+          unit: 'req/s',
+          baseline: { name: 'uploadType=media, raw http', value: rawUpload },
+          detail,
+        },
+        {
+          name: 'download (alt=media, client)',
+          value: clientDownload,
+          unit: 'req/s',
+          baseline: { name: 'raw http', value: rawDownload },
+          detail,
+        },
+        {
+          name: 'list 100 of 600 (client)',
+          value: clientList,
+          unit: 'req/s',
+          baseline: { name: 'raw http', value: rawList },
+          detail: 'prefix + maxResults=100',
+        },
       ];
     } finally {
       agent.destroy();

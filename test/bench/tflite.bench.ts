@@ -13,7 +13,10 @@ const WIDE = 65_536;
 
 /** half_plus_two.tflite, made by the TFLite converter. */
 function halfPlusTwo(): { bytes: Uint8Array; source: string } {
-  return { bytes: new Uint8Array(readFileSync(fixture('tflite/half_plus_two.tflite'))), source: 'half_plus_two.tflite' };
+  return {
+    bytes: new Uint8Array(readFileSync(fixture('tflite/half_plus_two.tflite'))),
+    source: 'half_plus_two.tflite',
+  };
 }
 
 async function freshWasmMs(build: WasmBuild): Promise<number> {
@@ -36,7 +39,9 @@ async function predictionsPerSecond(bytes: Uint8Array, build: WasmBuild, instanc
 async function plainJsPerSecond(instances: number[][]): Promise<number> {
   const ms = await medianMs(() => {
     const parsed = parseInstances(instances, { x: { dtype: 'float32', shape: [1, 1] } });
-    return toPredictions(parsed.map((p) => ({ y: { shape: [1], values: [Math.fround(0.5 * (p.x.values[0] as number) + 2)] } })));
+    return toPredictions(
+      parsed.map((p) => ({ y: { shape: [1], values: [Math.fround(0.5 * (p.x.values[0] as number) + 2)] } })),
+    );
   }, 9);
   return (INSTANCES / ms) * 1000;
 }
@@ -47,7 +52,11 @@ async function inferOnlyMs(build: WasmBuild): Promise<number> {
   const { module } = await tfliteWasm(build);
   const pointer = module._malloc(bytes.length);
   module.HEAPU8.set(bytes, pointer);
-  const runner = module.TFLiteWebModelRunner.CreateFromBufferAndOptions(pointer, bytes.length, { numThreads: 1, enableProfiling: false, maxProfilingBufferEntries: 1 }).value();
+  const runner = module.TFLiteWebModelRunner.CreateFromBufferAndOptions(pointer, bytes.length, {
+    numThreads: 1,
+    enableProfiling: false,
+    maxProfilingBufferEntries: 1,
+  }).value();
   try {
     return await medianMs(() => {
       for (let i = 0; i < 100; i += 1) runner.Infer();
@@ -61,7 +70,13 @@ async function inferOnlyMs(build: WasmBuild): Promise<number> {
 async function selfieRows(): Promise<BenchRow[]> {
   const path = fixture('tflite/selfie_segmentation.tflite');
   const bytes = new Uint8Array(readFileSync(path));
-  const rows: BenchRow[] = [{ name: 'readTflite selfie_segmentation (249 KB, 246 ops)', value: await medianMs(() => readTflite(bytes), 20), unit: 'ms' }];
+  const rows: BenchRow[] = [
+    {
+      name: 'readTflite selfie_segmentation (249 KB, 246 ops)',
+      value: await medianMs(() => readTflite(bytes), 20),
+      unit: 'ms',
+    },
+  ];
   const start = process.hrtime.bigint();
   try {
     const model = await loadTfliteModel(bytes);
@@ -96,14 +111,46 @@ export const bench: Bench = {
     const plain = await predictionsPerSecond(bytes, 'plain', instances);
     const js = await plainJsPerSecond(instances);
     const rows: BenchRow[] = [
-      { name: 'wasm runtime load (simd build)', value: simdLoad, unit: 'ms', baseline: { name: 'non-simd build', value: plainLoad } },
-      { name: `model load ${source}`, value: modelLoad, unit: 'ms', detail: 'readTflite + copy into wasm + interpreter build + dispose' },
-      { name: `predict ${INSTANCES} instances (simd)`, value: simd, unit: 'predictions/s', baseline: { name: 'same path in plain JS arithmetic', value: js }, detail: source },
-      { name: `predict ${INSTANCES} instances (non-simd)`, value: plain, unit: 'predictions/s', baseline: { name: 'simd build', value: simd }, detail: 'per-instance JS (parse, copy, reshape) dominates; noisy' },
-      { name: `100 Infer calls over ${WIDE} floats (simd)`, value: await inferOnlyMs('simd'), unit: 'ms', baseline: { name: 'non-simd build', value: await inferOnlyMs('plain') } },
+      {
+        name: 'wasm runtime load (simd build)',
+        value: simdLoad,
+        unit: 'ms',
+        baseline: { name: 'non-simd build', value: plainLoad },
+      },
+      {
+        name: `model load ${source}`,
+        value: modelLoad,
+        unit: 'ms',
+        detail: 'readTflite + copy into wasm + interpreter build + dispose',
+      },
+      {
+        name: `predict ${INSTANCES} instances (simd)`,
+        value: simd,
+        unit: 'predictions/s',
+        baseline: { name: 'same path in plain JS arithmetic', value: js },
+        detail: source,
+      },
+      {
+        name: `predict ${INSTANCES} instances (non-simd)`,
+        value: plain,
+        unit: 'predictions/s',
+        baseline: { name: 'simd build', value: simd },
+        detail: 'per-instance JS (parse, copy, reshape) dominates; noisy',
+      },
+      {
+        name: `100 Infer calls over ${WIDE} floats (simd)`,
+        value: await inferOnlyMs('simd'),
+        unit: 'ms',
+        baseline: { name: 'non-simd build', value: await inferOnlyMs('plain') },
+      },
       ...(await selfieRows()),
     ];
-    rows.push({ name: 'peak RSS', value: process.resourceUsage().maxRSS / 1024, unit: 'MB', baseline: { name: 'RSS when the bench started', value: rssStartMb } });
+    rows.push({
+      name: 'peak RSS',
+      value: process.resourceUsage().maxRSS / 1024,
+      unit: 'MB',
+      baseline: { name: 'RSS when the bench started', value: rssStartMb },
+    });
     return rows;
   },
 };

@@ -37,16 +37,27 @@ export const bench: Bench = {
     const { loadVertexProtos } = await import('../../emulators/vertex/protos');
     const { timesBackend } = await import('../contract/emulators/vertex/fake-backend');
     const { rawClient } = await import('../contract/emulators/vertex/raw-client');
-    const { clientsFor, closeClients, createEndpoint, deploy, startVertexEmulator, upload } = await import('../contract/emulators/vertex/vertex-clients');
+    const { clientsFor, closeClients, createEndpoint, deploy, startVertexEmulator, upload } =
+      await import('../contract/emulators/vertex/vertex-clients');
     const rows: BenchRow[] = [];
     let t = process.hrtime.bigint();
     loadVertexProtos();
     const protoLoad = ms(t);
     t = process.hrtime.bigint();
-    const bundle = join(dirname(require.resolve('@google-cloud/aiplatform/package.json')), 'build', 'protos', 'protos.json');
+    const bundle = join(
+      dirname(require.resolve('@google-cloud/aiplatform/package.json')),
+      'build',
+      'protos',
+      'protos.json',
+    );
     protobuf.Root.fromJSON(JSON.parse(readFileSync(bundle, 'utf8'))).resolveAll();
     const bundleLoad = ms(t);
-    rows.push({ name: 'load service protos (4 .proto files, cold)', value: protoLoad, unit: 'ms', baseline: { name: 'protos.json bundle the client loads', value: bundleLoad } });
+    rows.push({
+      name: 'load service protos (4 .proto files, cold)',
+      value: protoLoad,
+      unit: 'ms',
+      baseline: { name: 'protos.json bundle the client loads', value: bundleLoad },
+    });
 
     t = process.hrtime.bigint();
     const emulator = await startVertexEmulator({ backend: timesBackend() });
@@ -54,7 +65,12 @@ export const bench: Bench = {
 
     t = process.hrtime.bigint();
     const clients = clientsFor(emulator);
-    rows.push({ name: 'construct 3 official v1 clients', value: ms(t), unit: 'ms', detail: 'each loads the protos.json bundle: the cold-start cost ferry pays' });
+    rows.push({
+      name: 'construct 3 official v1 clients',
+      value: ms(t),
+      unit: 'ms',
+      detail: 'each loads the protos.json bundle: the cold-start cost ferry pays',
+    });
 
     const { model } = await upload(clients, emulator, 'gs://bench/times-2/');
     const endpoint = await createEndpoint(clients, emulator);
@@ -68,12 +84,24 @@ export const bench: Bench = {
         () => clients.prediction.predict({ endpoint, instances }),
         () => rawPredict.call('predict', { endpoint, instances }),
       );
-      rows.push({ name: 'Predict via PredictionServiceClient', value: predictClient, unit: 'req/s', baseline: { name: 'raw grpc-js', value: predictRaw }, detail });
+      rows.push({
+        name: 'Predict via PredictionServiceClient',
+        value: predictClient,
+        unit: 'req/s',
+        baseline: { name: 'raw grpc-js', value: predictRaw },
+        detail,
+      });
       const [getClient, getRaw] = await compare(
         () => clients.endpoints.getEndpoint({ name: endpoint }),
         () => rawEndpoints.call('getEndpoint', { name: endpoint }),
       );
-      rows.push({ name: 'GetEndpoint via EndpointServiceClient', value: getClient, unit: 'req/s', baseline: { name: 'raw grpc-js', value: getRaw }, detail });
+      rows.push({
+        name: 'GetEndpoint via EndpointServiceClient',
+        value: getClient,
+        unit: 'req/s',
+        baseline: { name: 'raw grpc-js', value: getRaw },
+        detail,
+      });
     } finally {
       rawPredict.close();
       rawEndpoints.close();

@@ -18,15 +18,23 @@ export interface DroppedRun {
  * (empty when all hold), each naming the run or resource, so one failing seed says everything.
  * `prefix` picks the workflows (and their models and endpoints) the runs belong to.
  */
-export async function checkInvariants(stack: LocalStack, storage: Storage, runs: DroppedRun[], prefix: string): Promise<string[]> {
+export async function checkInvariants(
+  stack: LocalStack,
+  storage: Storage,
+  runs: DroppedRun[],
+  prefix: string,
+): Promise<string[]> {
   const problems: string[] = [];
   for (const { drop, runId, run } of runs) {
     if (!run) problems.push(`lost: ${drop.bucketPath} has no run record (${runId})`);
-    else if (!['promoted', 'published', 'rejected', 'failed'].includes(run.state)) problems.push(`not terminal: ${runId} is ${run.state}`);
-    else if (!drop.good && (run.state === 'promoted' || run.state === 'published')) problems.push(`a bad model shipped: ${runId} ${run.state}`);
+    else if (!['promoted', 'published', 'rejected', 'failed'].includes(run.state))
+      problems.push(`not terminal: ${runId} is ${run.state}`);
+    else if (!drop.good && (run.state === 'promoted' || run.state === 'published'))
+      problems.push(`a bad model shipped: ${runId} ${run.state}`);
     // TFLite validation runs inside the function, on bytes it read whole: no fault can make a
     // correct model answer wrongly, so rejecting one is a bug (failing it on errors is not).
-    else if (drop.good && drop.kind === 'tflite' && run.state === 'rejected') problems.push(`a good TFLite model rejected: ${runId}: ${run.reason}`);
+    else if (drop.good && drop.kind === 'tflite' && run.state === 'rejected')
+      problems.push(`a good TFLite model rejected: ${runId}: ${run.reason}`);
   }
   const vertex = stack.cloud.vertex.state();
   // The emulator's snapshot has no display names on models: ferry's workflow label says whose it is.
@@ -48,19 +56,25 @@ export async function checkInvariants(stack: LocalStack, storage: Storage, runs:
   }
   for (const endpoint of endpoints) {
     const ids = endpoint.deployedModels.map((d) => d.id);
-    if (new Set(ids).size !== ids.length) problems.push(`duplicate deployments on ${endpoint.displayName}: ${ids.join(', ')}`);
+    if (new Set(ids).size !== ids.length)
+      problems.push(`duplicate deployments on ${endpoint.displayName}: ${ids.join(', ')}`);
     const shares = Object.values(endpoint.trafficSplit);
     const total = shares.reduce((a, b) => a + b, 0);
-    if (shares.length > 0 && total !== 100) problems.push(`${endpoint.displayName}: traffic split sums to ${total}: ${JSON.stringify(endpoint.trafficSplit)}`);
+    if (shares.length > 0 && total !== 100)
+      problems.push(
+        `${endpoint.displayName}: traffic split sums to ${total}: ${JSON.stringify(endpoint.trafficSplit)}`,
+      );
     const versionsDeployed = endpoint.deployedModels.map((d) => `${d.model}@${d.modelVersionId}`);
-    if (new Set(versionsDeployed).size !== versionsDeployed.length) problems.push(`${endpoint.displayName}: a model version deployed twice: ${versionsDeployed.join(', ')}`);
+    if (new Set(versionsDeployed).size !== versionsDeployed.length)
+      problems.push(`${endpoint.displayName}: a model version deployed twice: ${versionsDeployed.join(', ')}`);
   }
   for (const { runId, run } of runs) {
     const id = run?.deployment?.deployedModelId;
     if (!run || !id || run.state === 'promoted') continue;
     for (const endpoint of endpoints) {
       const share = endpoint.trafficSplit[id] ?? 0;
-      if (share > 0) problems.push(`traffic on a ${run.state} model: ${runId} (${id}) has ${share} % on ${endpoint.displayName}`);
+      if (share > 0)
+        problems.push(`traffic on a ${run.state} model: ${runId} (${id}) has ${share} % on ${endpoint.displayName}`);
     }
   }
   problems.push(...(await checkMobile(stack, storage, runs)));
@@ -75,14 +89,18 @@ async function checkMobile(stack: LocalStack, storage: Storage, runs: DroppedRun
   const modelName = mobile[0].drop.workflow.replace(/-/g, '_');
   // What may reach apps: a good model whose run did not end rejected. (A run that failed after
   // validation passed may have reached one channel before the error; that model was validated.)
-  const refused = new Map(mobile.filter((r) => !r.drop.good || r.run?.state === 'rejected').map((r) => [r.drop.version, r]));
-  const why = (r: DroppedRun) => (r.drop.good ? `a ${r.run?.state} run` : `a bad model (run ${r.run?.state ?? 'missing'})`);
+  const refused = new Map(
+    mobile.filter((r) => !r.drop.good || r.run?.state === 'rejected').map((r) => [r.drop.version, r]),
+  );
+  const why = (r: DroppedRun) =>
+    r.drop.good ? `a ${r.run?.state} run` : `a bad model (run ${r.run?.state ?? 'missing'})`;
   const ml = getMachineLearning(getFirebaseApp({ ...process.env, ...stack.cloud.env }));
   const { models } = await ml.listModels({ filter: `display_name = ${modelName}` });
   if (models.length > 1) problems.push(`Firebase ML: ${models.length} models named ${modelName}`);
   for (const model of models) {
     for (const [version, r] of refused) {
-      if (model.tags.includes(versionAlias(version))) problems.push(`Firebase ML: ${modelName} carries tag ${versionAlias(version)} of ${why(r)}`);
+      if (model.tags.includes(versionAlias(version)))
+        problems.push(`Firebase ML: ${modelName} carries tag ${versionAlias(version)} of ${why(r)}`);
     }
   }
   const [files] = await storage.bucket(stack.buckets.mobile).getFiles({ prefix: `models/${modelName}/` });
@@ -93,7 +111,8 @@ async function checkMobile(stack: LocalStack, storage: Storage, runs: DroppedRun
     if (file.name.endsWith('/manifest.json')) {
       const manifest = JSON.parse((await file.download())[0].toString('utf8')) as { version?: string };
       const named = refused.get(String(manifest.version));
-      if (named) problems.push(`Cloud Storage for Firebase: the manifest names version ${manifest.version}, ${why(named)}`);
+      if (named)
+        problems.push(`Cloud Storage for Firebase: the manifest names version ${manifest.version}, ${why(named)}`);
     }
   }
   return problems;
@@ -103,6 +122,7 @@ async function checkMobile(stack: LocalStack, storage: Storage, runs: DroppedRun
 async function checkDeadLetters(stack: LocalStack): Promise<string[]> {
   const parked = stack.deadLetters().filter((d) => d.source !== 'onArtifact (storage trigger)');
   const shown = await peekDeadLetters(1000);
-  if (shown.length < parked.length) return [`dead letters: ${parked.length} parked but ferry status shows ${shown.length}`];
+  if (shown.length < parked.length)
+    return [`dead letters: ${parked.length} parked but ferry status shows ${shown.length}`];
   return [];
 }

@@ -21,7 +21,10 @@ import { chaosScenario, chaosWorkflowFiles, type ChaosDrop, type ChaosScenario }
 const RATE = Number(process.env.CHAOS_FAULT_RATE ?? 0.05);
 const SEEDS = process.env.CHAOS_SEED
   ? [Number(process.env.CHAOS_SEED)]
-  : Array.from({ length: Number(process.env.CHAOS_SCENARIOS ?? 12) }, (_, i) => Number(process.env.CHAOS_BASE_SEED ?? 1) + i);
+  : Array.from(
+      { length: Number(process.env.CHAOS_SCENARIOS ?? 12) },
+      (_, i) => Number(process.env.CHAOS_BASE_SEED ?? 1) + i,
+    );
 /** How long one run may take under chaos before it counts as stuck. */
 const RUN_TIMEOUT_MS = 150_000;
 /** Wall ms per virtual ms: Pub/Sub backoff 10–600 s becomes 0.1–6 s, longer than a cold restart. */
@@ -33,7 +36,13 @@ const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 describe('the pipeline under chaos', () => {
   let stack: LocalStack;
   let storage: Storage;
-  const artifacts: { good: Files; bad: Files; goodTflite: Uint8Array; wrongTflite: Uint8Array; corruptTflite: Uint8Array } = {
+  const artifacts: {
+    good: Files;
+    bad: Files;
+    goodTflite: Uint8Array;
+    wrongTflite: Uint8Array;
+    corruptTflite: Uint8Array;
+  } = {
     good: Object.entries(writeExampleSavedModel({ a: 0.5, b: 2, numShards: 2 })),
     bad: Object.entries(writeExampleSavedModel({ a: 0.5, b: 3, numShards: 2 })),
     goodTflite: writeExampleTflite({ a: 0.5, b: 2 }),
@@ -45,12 +54,25 @@ describe('the pipeline under chaos', () => {
     const dir = mkdtempSync(join(tmpdir(), 'ferry-chaos-'));
     const workflows = join(dir, 'workflows');
     mkdirSync(workflows);
-    for (const seed of SEEDS) for (const [file, text] of Object.entries(chaosWorkflowFiles(seed))) writeFileSync(join(workflows, file), text);
+    for (const seed of SEEDS)
+      for (const [file, text] of Object.entries(chaosWorkflowFiles(seed))) writeFileSync(join(workflows, file), text);
     process.env.FERRY_LOG_FILE = join(dir, 'functions.log');
-    stack = await startLocalStack({ workflowsDir: workflows, timeScale: TIME_SCALE, functionProcesses: true, maxDeliveryAttempts: 10, awaitPollMs: 50, awaitBudgetMs: 2000 });
+    stack = await startLocalStack({
+      workflowsDir: workflows,
+      timeScale: TIME_SCALE,
+      functionProcesses: true,
+      maxDeliveryAttempts: 10,
+      awaitPollMs: 50,
+      awaitBudgetMs: 2000,
+    });
     storage = new Storage({ apiEndpoint: stack.cloud.storage.url, projectId: stack.cloud.projectId });
-    await storage.bucket(stack.buckets.artifacts).file('golden/chaos.jsonl').save(exampleGoldenSet(0.5, 2), { resumable: false });
-    process.stdout.write(`chaos: ${SEEDS.length} scenario(s), fault rate ${RATE}, function logs in ${process.env.FERRY_LOG_FILE}\n`);
+    await storage
+      .bucket(stack.buckets.artifacts)
+      .file('golden/chaos.jsonl')
+      .save(exampleGoldenSet(0.5, 2), { resumable: false });
+    process.stdout.write(
+      `chaos: ${SEEDS.length} scenario(s), fault rate ${RATE}, function logs in ${process.env.FERRY_LOG_FILE}\n`,
+    );
   }, 180_000);
   afterAll(() => stack?.stop());
 
@@ -58,7 +80,10 @@ describe('the pipeline under chaos', () => {
   async function put(name: string, bytes: Uint8Array): Promise<void> {
     for (let attempt = 1; ; attempt += 1) {
       try {
-        await storage.bucket(stack.buckets.artifacts).file(name).save(Buffer.from(bytes), { resumable: false, preconditionOpts: { ifGenerationMatch: 0 } });
+        await storage
+          .bucket(stack.buckets.artifacts)
+          .file(name)
+          .save(Buffer.from(bytes), { resumable: false, preconditionOpts: { ifGenerationMatch: 0 } });
         return;
       } catch (error) {
         if ((error as { code?: unknown }).code === 412) return;
@@ -98,7 +123,12 @@ describe('the pipeline under chaos', () => {
   }
 
   /** Kills function instances at random moments (SIGKILL, mid-call or idle) and starts fresh ones. */
-  async function crashLoop(scenario: ChaosScenario, random: () => number, done: () => boolean, log: string[]): Promise<void> {
+  async function crashLoop(
+    scenario: ChaosScenario,
+    random: () => number,
+    done: () => boolean,
+    log: string[],
+  ): Promise<void> {
     const processes = stack.processes;
     if (!processes) return;
     const names = Object.keys(stack.functions);
@@ -124,7 +154,8 @@ describe('the pipeline under chaos', () => {
   }
 
   function clearFaults(): void {
-    for (const emulator of [stack.cloud.storage, stack.cloud.pubsub, stack.cloud.vertex, stack.cloud.firebaseMl]) emulator.faults.reset();
+    for (const emulator of [stack.cloud.storage, stack.cloud.pubsub, stack.cloud.vertex, stack.cloud.firebaseMl])
+      emulator.faults.reset();
   }
 
   it.each(SEEDS)('keeps every invariant with seed %i', async (seed) => {
@@ -159,6 +190,9 @@ describe('the pipeline under chaos', () => {
       `chaos seed ${seed}: ${((Date.now() - started) / 1000).toFixed(1)} s, deploy ${scenario.deployMs / 60000} min virtual, ` +
         `killed [${crashed.join(', ')}], dead letters ${stack.deadLetters().length}\n  ${outcomes.join('\n  ')}\n`,
     );
-    if (problems.length > 0) throw new Error(`chaos invariants broken; replay with CHAOS_SEED=${seed} npm run test:chaos\n  ${problems.join('\n  ')}`);
+    if (problems.length > 0)
+      throw new Error(
+        `chaos invariants broken; replay with CHAOS_SEED=${seed} npm run test:chaos\n  ${problems.join('\n  ')}`,
+      );
   });
 });

@@ -17,7 +17,10 @@ describe('ferry drop, status and plan on the local stack', () => {
     stack = await startLocalStack({ deployDurationMs: 60_000, timeScale: 0.001 });
     process.env.FERRY_ARTIFACTS_BUCKET = stack.buckets.artifacts;
     const storage = new Storage({ apiEndpoint: stack.cloud.storage.url, projectId: stack.cloud.projectId });
-    await storage.bucket(stack.buckets.artifacts).file('golden/flowers.jsonl').save(exampleGoldenSet(0.5, 2), { resumable: false });
+    await storage
+      .bucket(stack.buckets.artifacts)
+      .file('golden/flowers.jsonl')
+      .save(exampleGoldenSet(0.5, 2), { resumable: false });
     expect(await runCli(['examples', join(dir, 'ex')], captureIo())).toBe(0);
   }, 60_000);
   afterAll(() => stack?.stop());
@@ -70,7 +73,10 @@ describe('ferry drop, status and plan on the local stack', () => {
     expect(ok.stdout.at(-1)).toMatch(/workflow\(s\) valid/);
     const badDir = mkdtempSync(join(tmpdir(), 'ferry-bad-workflows-'));
     const { writeFileSync } = await import('node:fs');
-    writeFileSync(join(badDir, 'x.yaml'), 'name: x\nmatch: models/x/{version}/\nartifact: savedmodel\nmodel: {displayName: x}\nendpoint: {displayName: x}\nvalidation: {goldenSet: g.jsonl}\nrollout: {canaryPercent: 0}\n');
+    writeFileSync(
+      join(badDir, 'x.yaml'),
+      'name: x\nmatch: models/x/{version}/\nartifact: savedmodel\nmodel: {displayName: x}\nendpoint: {displayName: x}\nvalidation: {goldenSet: g.jsonl}\nrollout: {canaryPercent: 0}\n',
+    );
     const bad = captureIo();
     expect(await runCli(['workflows', 'check', badDir], bad)).toBe(1);
     expect(bad.stderr[0]).toMatch(/x\.yaml: rollout\.canaryPercent: must be >= 1/);

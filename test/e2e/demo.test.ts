@@ -42,12 +42,23 @@ describe('the local demo', () => {
     expect(v2.decisions?.[0]).toMatchObject({ passed: false, trafficPercent: 10 });
     expect(v2.decisions?.[0].candidate.matchRate).toBe(0);
     expect(v2.reason).toMatch(/match rate 0\.0 % is below 99\.0 %/);
-    expect(v2.timeline.map((t) => t.state)).toEqual(['checked', 'registered', 'deploying', 'deployed', 'rolling-back', 'rejected']);
+    expect(v2.timeline.map((t) => t.state)).toEqual([
+      'checked',
+      'registered',
+      'deploying',
+      'deployed',
+      'rolling-back',
+      'rejected',
+    ]);
   });
 
   it('promotes v3 through every traffic step and moves the default alias', () => {
     const v3 = run('models/flowers/3/');
-    expect(v3.decisions?.map((d) => [d.trafficPercent, d.passed])).toEqual([[10, true], [50, true], [100, true]]);
+    expect(v3.decisions?.map((d) => [d.trafficPercent, d.passed])).toEqual([
+      [10, true],
+      [50, true],
+      [100, true],
+    ]);
     const state = result.stack.cloud.vertex.state();
     const endpoint = state.endpoints[0];
     expect(endpoint.trafficSplit).toEqual({ [v3.deployment?.deployedModelId as string]: 100 });
@@ -55,8 +66,12 @@ describe('the local demo', () => {
     const v1 = run('models/flowers/1/');
     // keepPrevious: 1 — v1 stays deployed without traffic; the rejected v2 is gone.
     expect(deployed).toEqual([v1.deployment?.deployedModelId, v3.deployment?.deployedModelId].sort());
-    const versions = state.models.flatMap((m: { versions?: Array<{ versionId: string; versionAliases: string[] }> }) => m.versions ?? []);
-    const aliases = Object.fromEntries(versions.map((v: { versionId: string; versionAliases: string[] }) => [v.versionId, [...v.versionAliases].sort()]));
+    const versions = state.models.flatMap(
+      (m: { versions?: Array<{ versionId: string; versionAliases: string[] }> }) => m.versions ?? [],
+    );
+    const aliases = Object.fromEntries(
+      versions.map((v: { versionId: string; versionAliases: string[] }) => [v.versionId, [...v.versionAliases].sort()]),
+    );
     expect(aliases).toEqual({ '1': ['v1'], '2': ['rejected', 'v2'], '3': ['default', 'v3'] });
   });
 
@@ -69,9 +84,19 @@ describe('the local demo', () => {
     expect(models[0].published).toBe(true);
     expect(models[0].tags).toEqual(expect.arrayContaining(['v1']));
     expect(models[0].tags).not.toContain('v2');
-    const storage = new Storage({ apiEndpoint: result.stack.cloud.storage.url, projectId: result.stack.cloud.projectId });
-    const [manifest] = await storage.bucket(result.stack.buckets.mobile).file('models/flowers_mobile/manifest.json').download();
-    expect(JSON.parse(manifest.toString())).toMatchObject({ version: '1', sha256: mobile.mobile?.sha256, object: 'models/flowers_mobile/1/model.tflite' });
+    const storage = new Storage({
+      apiEndpoint: result.stack.cloud.storage.url,
+      projectId: result.stack.cloud.projectId,
+    });
+    const [manifest] = await storage
+      .bucket(result.stack.buckets.mobile)
+      .file('models/flowers_mobile/manifest.json')
+      .download();
+    expect(JSON.parse(manifest.toString())).toMatchObject({
+      version: '1',
+      sha256: mobile.mobile?.sha256,
+      object: 'models/flowers_mobile/1/model.tflite',
+    });
     const [files] = await storage.bucket(result.stack.buckets.mobile).getFiles({ prefix: 'models/flowers_mobile/2/' });
     expect(files).toHaveLength(0);
     expect(run('mobile/flowers/2/model.tflite').reason).toMatch(/not "TFL3"/);

@@ -5,7 +5,11 @@ import { useTempDir } from '../helpers/temp-dir';
 /** The installed `ferry` command (bin/ferry.js) runs the TypeScript CLI and passes exit codes on. */
 describe('bin/ferry.js', () => {
   const dir = useTempDir();
-  const ferry = (...args: string[]) => spawnSync(process.execPath, [join(__dirname, '..', '..', 'bin', 'ferry.js'), ...args], { encoding: 'utf8', timeout: 60_000 });
+  const ferry = (...args: string[]) =>
+    spawnSync(process.execPath, [join(__dirname, '..', '..', 'bin', 'ferry.js'), ...args], {
+      encoding: 'utf8',
+      timeout: 60_000,
+    });
 
   it('runs a command that loads lazily and exits 0', () => {
     const result = ferry('examples', dir());

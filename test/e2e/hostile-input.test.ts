@@ -33,8 +33,12 @@ describe('hostile input on the local stack', () => {
   afterAll(() => stack?.stop());
 
   const put = (name: string, contents: Uint8Array | string) =>
-    storage.bucket(stack.buckets.artifacts).file(name).save(typeof contents === 'string' ? contents : Buffer.from(contents), { resumable: false });
-  const runsStored = async () => (await storage.bucket(stack.buckets.state).getFiles({ prefix: 'runs/' }))[0].map((f) => f.name);
+    storage
+      .bucket(stack.buckets.artifacts)
+      .file(name)
+      .save(typeof contents === 'string' ? contents : Buffer.from(contents), { resumable: false });
+  const runsStored = async () =>
+    (await storage.bucket(stack.buckets.state).getFiles({ prefix: 'runs/' }))[0].map((f) => f.name);
 
   /** Roots a whole SavedModel is uploaded under; none may start a run, crash a function or lose an event. */
   const HOSTILE: Array<[string, string]> = [
@@ -63,9 +67,21 @@ describe('hostile input on the local stack', () => {
 
   it('parks malformed finalize events where `ferry status` shows them, and acks them', async () => {
     const events = [
-      { bucket: stack.buckets.artifacts, name: 'models/hostile/9/saved_model.pb', generation: 'NaN', metageneration: '1', size: '1' },
+      {
+        bucket: stack.buckets.artifacts,
+        name: 'models/hostile/9/saved_model.pb',
+        generation: 'NaN',
+        metageneration: '1',
+        size: '1',
+      },
       { bucket: stack.buckets.artifacts, name: 42, generation: '1', metageneration: '1', size: '1' },
-      { bucket: stack.buckets.artifacts, name: 'models/hostile/9/x', generation: '1'.repeat(400), metageneration: '1', size: '-1' },
+      {
+        bucket: stack.buckets.artifacts,
+        name: 'models/hostile/9/x',
+        generation: '1'.repeat(400),
+        metageneration: '1',
+        size: '-1',
+      },
     ];
     for (const [i, data] of events.entries()) {
       const response = await fetch(stack.functions.onArtifact, {
@@ -82,37 +98,70 @@ describe('hostile input on the local stack', () => {
       });
       expect(response.status).toBeLessThan(300);
     }
-    const ours = () => stack.deadLetters().filter((d) => String((d.data as { eventId?: string }).eventId).startsWith('hostile-'));
-    for (let waited = 0; ours().length < events.length && waited < 5000; waited += 50) await new Promise((resolve) => setTimeout(resolve, 50));
-    const parked = ours().sort((a, b) => String((a.data as { eventId: string }).eventId).localeCompare((b.data as { eventId: string }).eventId));
+    const ours = () =>
+      stack.deadLetters().filter((d) => String((d.data as { eventId?: string }).eventId).startsWith('hostile-'));
+    for (let waited = 0; ours().length < events.length && waited < 5000; waited += 50)
+      await new Promise((resolve) => setTimeout(resolve, 50));
+    const parked = ours().sort((a, b) =>
+      String((a.data as { eventId: string }).eventId).localeCompare((b.data as { eventId: string }).eventId),
+    );
     expect(parked.map((d) => (d.data as { error: string }).error)).toEqual([
       expect.stringMatching(/"generation" must be a decimal string/),
       expect.stringMatching(/"name" must be a string, got 42/),
       expect.stringMatching(/"generation" must be a decimal string/),
     ]);
     const shown = await peekDeadLetters(100);
-    expect(shown.filter((d) => String((d.data as { eventId?: string }).eventId).startsWith('hostile-'))).toHaveLength(3);
+    expect(shown.filter((d) => String((d.data as { eventId?: string }).eventId).startsWith('hostile-'))).toHaveLength(
+      3,
+    );
   });
 
   it.each([
-    ['bigbytes', `above the ${MAX_GOLDEN_BYTES}-byte limit`, () => `${'{"instance": {"x": [1]}, "expected": [2.5]}\n'.repeat(Math.ceil((MAX_GOLDEN_BYTES + 1) / 42))}`],
-    ['manylines', `more than ${MAX_GOLDEN_EXAMPLES} examples`, () => '{"instance":{"x":[1]},"expected":[2.5]}\n'.repeat(MAX_GOLDEN_EXAMPLES + 1)],
-  ])('rejects an oversized golden set (%s) before deploying, naming the file', async (name, reason, golden) => {
-    await put(`golden/${name}.jsonl`, golden());
-    for (const [path, bytes] of model) await put(`models/${name}/1/${path}`, bytes);
-    const run = await waitForRun(storage, stack.buckets.state, runIdFor(name, '1', stack.buckets.artifacts, `models/${name}/1/`), 60_000);
-    expect(run.state).toBe('rejected');
-    expect(run.reason).toContain(`gs://ferry-artifacts/golden/${name}.jsonl`);
-    expect(run.reason).toContain(reason);
-    expect(stack.cloud.vertex.state().models.some((m) => m.versions.some((v) => v.labels.ferry_workflow === name))).toBe(false);
-  }, 90_000);
+    [
+      'bigbytes',
+      `above the ${MAX_GOLDEN_BYTES}-byte limit`,
+      () => `${'{"instance": {"x": [1]}, "expected": [2.5]}\n'.repeat(Math.ceil((MAX_GOLDEN_BYTES + 1) / 42))}`,
+    ],
+    [
+      'manylines',
+      `more than ${MAX_GOLDEN_EXAMPLES} examples`,
+      () => '{"instance":{"x":[1]},"expected":[2.5]}\n'.repeat(MAX_GOLDEN_EXAMPLES + 1),
+    ],
+  ])(
+    'rejects an oversized golden set (%s) before deploying, naming the file',
+    async (name, reason, golden) => {
+      await put(`golden/${name}.jsonl`, golden());
+      for (const [path, bytes] of model) await put(`models/${name}/1/${path}`, bytes);
+      const run = await waitForRun(
+        storage,
+        stack.buckets.state,
+        runIdFor(name, '1', stack.buckets.artifacts, `models/${name}/1/`),
+        60_000,
+      );
+      expect(run.state).toBe('rejected');
+      expect(run.reason).toContain(`gs://ferry-artifacts/golden/${name}.jsonl`);
+      expect(run.reason).toContain(reason);
+      expect(
+        stack.cloud.vertex.state().models.some((m) => m.versions.some((v) => v.labels.ferry_workflow === name)),
+      ).toBe(false);
+    },
+    90_000,
+  );
 
   it('still promotes a good artifact with an odd but legal version afterwards', async () => {
     const version = `Rc.1_final-${'9'.repeat(50)}`;
     for (const [path, bytes] of model) await put(`models/hostile/${version}/${path}`, bytes);
-    const run = await waitForRun(storage, stack.buckets.state, runIdFor('hostile', version, stack.buckets.artifacts, `models/hostile/${version}/`), 60_000);
+    const run = await waitForRun(
+      storage,
+      stack.buckets.state,
+      runIdFor('hostile', version, stack.buckets.artifacts, `models/hostile/${version}/`),
+      60_000,
+    );
     expect(run.state).toBe('promoted');
-    const labelled = stack.cloud.vertex.state().models.flatMap((m) => m.versions).find((v) => v.labels.ferry_run === run.runId);
+    const labelled = stack.cloud.vertex
+      .state()
+      .models.flatMap((m) => m.versions)
+      .find((v) => v.labels.ferry_run === run.runId);
     expect(labelled?.versionAliases).toEqual(expect.arrayContaining(['default', `vrc-1-final-${'9'.repeat(50)}`]));
   }, 90_000);
 });

@@ -11,7 +11,21 @@ import type { RunRecord } from '../../functions/core/run/run-record';
 import { runIdFor } from '../../functions/core/run/run-id';
 
 /** One workflow per scenario, so each has its own model and endpoint. */
-const SCENARIOS = ['order', 'late', 'wide', 'flaky', 'invalid', 'crash', 'badgolden', 'nogolden', 'beside', 'queue', 'crashdeploy', 'twins', 'lonely'];
+const SCENARIOS = [
+  'order',
+  'late',
+  'wide',
+  'flaky',
+  'invalid',
+  'crash',
+  'badgolden',
+  'nogolden',
+  'beside',
+  'queue',
+  'crashdeploy',
+  'twins',
+  'lonely',
+];
 
 function workflowsDir(): string {
   const dir = mkdtempSync(join(tmpdir(), 'ferry-workflows-'));
@@ -38,18 +52,43 @@ describe('the pipeline on the local stack', () => {
 
   beforeAll(async () => {
     process.env.FERRY_LOG_FILE = join(mkdtempSync(join(tmpdir(), 'ferry-e2e-')), 'functions.log');
-    stack = await startLocalStack({ workflowsDir: workflowsDir(), deployDurationMs: 20 * 60_000, timeScale: 0.0005, maxDeliveryAttempts: 5 });
+    stack = await startLocalStack({
+      workflowsDir: workflowsDir(),
+      deployDurationMs: 20 * 60_000,
+      timeScale: 0.0005,
+      maxDeliveryAttempts: 5,
+    });
     storage = new Storage({ apiEndpoint: stack.cloud.storage.url, projectId: stack.cloud.projectId });
-    for (const name of SCENARIOS.filter((n) => n !== 'nogolden' && n !== 'beside')) await put(`golden/${name}.jsonl`, name === 'badgolden' ? '{"instance": {"x": [1]}, "expected": [2.5]}\n{"instance": ' : exampleGoldenSet(0.5, 2));
+    for (const name of SCENARIOS.filter((n) => n !== 'nogolden' && n !== 'beside'))
+      await put(
+        `golden/${name}.jsonl`,
+        name === 'badgolden' ? '{"instance": {"x": [1]}, "expected": [2.5]}\n{"instance": ' : exampleGoldenSet(0.5, 2),
+      );
   }, 60_000);
   afterAll(() => stack?.stop());
 
   const put = (name: string, contents: Uint8Array | string) =>
-    storage.bucket(stack.buckets.artifacts).file(name).save(typeof contents === 'string' ? contents : Buffer.from(contents), { resumable: false, preconditionOpts: { ifGenerationMatch: 0 } });
-  const files = (numShards: number, extra?: { count: number; elements: number }, b = 2) => Object.entries(writeExampleSavedModel({ a: 0.5, b, numShards, extraVariables: extra }));
-  const runOf = (name: string, version = '1') => waitForRun(storage, stack.buckets.state, runIdFor(name, version, stack.buckets.artifacts, `models/${name}/${version}/`), 90_000);
+    storage
+      .bucket(stack.buckets.artifacts)
+      .file(name)
+      .save(typeof contents === 'string' ? contents : Buffer.from(contents), {
+        resumable: false,
+        preconditionOpts: { ifGenerationMatch: 0 },
+      });
+  const files = (numShards: number, extra?: { count: number; elements: number }, b = 2) =>
+    Object.entries(writeExampleSavedModel({ a: 0.5, b, numShards, extraVariables: extra }));
+  const runOf = (name: string, version = '1') =>
+    waitForRun(
+      storage,
+      stack.buckets.state,
+      runIdFor(name, version, stack.buckets.artifacts, `models/${name}/${version}/`),
+      90_000,
+    );
   const versionsLabelled = (runId: string) =>
-    stack.cloud.vertex.state().models.flatMap((m) => m.versions).filter((v) => v.labels.ferry_run === runId);
+    stack.cloud.vertex
+      .state()
+      .models.flatMap((m) => m.versions)
+      .filter((v) => v.labels.ferry_run === runId);
 
   it('starts one run from duplicated, out-of-order finalize events', async () => {
     stack.cloud.storage.faults.duplicateNext('push', 3);
@@ -70,11 +109,16 @@ describe('the pipeline on the local stack', () => {
       const run = await runOf('twins');
       expect(run.state).toBe('promoted');
       expect(versionsLabelled(run.runId)).toHaveLength(1);
-      expect(run.timeline.map((t) => t.state).filter((s) => s === 'registered' || s === 'deploying')).toEqual(['registered', 'deploying']);
+      expect(run.timeline.map((t) => t.state).filter((s) => s === 'registered' || s === 'deploying')).toEqual([
+        'registered',
+        'deploying',
+      ]);
       const after = calls();
       expect((after.UploadModel ?? 0) - (before.UploadModel ?? 0)).toBe(1);
       expect((after.DeployModel ?? 0) - (before.DeployModel ?? 0)).toBe(1);
-      expect(stack.cloud.vertex.state().endpoints.find((e) => e.displayName === 'twins')?.deployedModels).toHaveLength(1);
+      expect(stack.cloud.vertex.state().endpoints.find((e) => e.displayName === 'twins')?.deployedModels).toHaveLength(
+        1,
+      );
     } finally {
       stack.cloud.pubsub.faults.reset();
     }
@@ -84,16 +128,23 @@ describe('the pipeline on the local stack', () => {
     for (const [path, bytes] of files(1, undefined, 3)) await put(`models/lonely/1/${path}`, bytes);
     const run = await runOf('lonely');
     expect(run.state).toBe('rejected');
-    expect(run.timeline.find((t) => t.state === 'rolling-back')?.detail).toMatch(/split restored to no traffic \(it was the first model\)/);
+    expect(run.timeline.find((t) => t.state === 'rolling-back')?.detail).toMatch(
+      /split restored to no traffic \(it was the first model\)/,
+    );
     const endpoint = stack.cloud.vertex.state().endpoints.find((e) => e.displayName === 'lonely');
     expect(endpoint).toMatchObject({ deployedModels: [], trafficSplit: {} });
   });
 
   it('waits for shards that arrive last, then starts once', async () => {
-    const [pb, index, ...shards] = files(2).sort(([a], [b]) => (a === 'saved_model.pb' ? -1 : b === 'saved_model.pb' ? 1 : a.localeCompare(b)));
+    const [pb, index, ...shards] = files(2).sort(([a], [b]) =>
+      a === 'saved_model.pb' ? -1 : b === 'saved_model.pb' ? 1 : a.localeCompare(b),
+    );
     for (const [path, bytes] of [pb, index]) await put(`models/late/1/${path}`, bytes);
     await new Promise((resolve) => setTimeout(resolve, 500));
-    const [exists] = await storage.bucket(stack.buckets.state).file(`runs/${runIdFor('late', '1', stack.buckets.artifacts, 'models/late/1/')}.json`).exists();
+    const [exists] = await storage
+      .bucket(stack.buckets.state)
+      .file(`runs/${runIdFor('late', '1', stack.buckets.artifacts, 'models/late/1/')}.json`)
+      .exists();
     expect(exists).toBe(false);
     for (const [path, bytes] of shards) await put(`models/late/1/${path}`, bytes);
     expect((await runOf('late')).state).toBe('promoted');
@@ -103,9 +154,11 @@ describe('the pipeline on the local stack', () => {
     const all = files(1000, { count: 999, elements: 1 });
     const random = seededRandom(7);
     all.sort(() => random() - 0.5);
-    await Promise.all(Array.from({ length: 8 }, async (_, worker) => {
-      for (let i = worker; i < all.length; i += 8) await put(`models/wide/1/${all[i][0]}`, all[i][1]);
-    }));
+    await Promise.all(
+      Array.from({ length: 8 }, async (_, worker) => {
+        for (let i = worker; i < all.length; i += 8) await put(`models/wide/1/${all[i][0]}`, all[i][1]);
+      }),
+    );
     const run = await runOf('wide');
     expect(run.state).toBe('promoted');
     expect((run.inspection?.variables as { shards: number }).shards).toBe(1000);
@@ -121,7 +174,12 @@ describe('the pipeline on the local stack', () => {
 
   it('fails a run on INVALID_ARGUMENT without a retry storm', async () => {
     const before = stack.cloud.vertex.state().calls.UploadModel ?? 0;
-    stack.cloud.vertex.faults.failNext('UploadModel', 1, 3, 'List of found errors: 1.Field: model.container_spec.image_uri; Message: Invalid image.');
+    stack.cloud.vertex.faults.failNext(
+      'UploadModel',
+      1,
+      3,
+      'List of found errors: 1.Field: model.container_spec.image_uri; Message: Invalid image.',
+    );
     for (const [path, bytes] of files(1)) await put(`models/invalid/1/${path}`, bytes);
     const run = await runOf('invalid');
     expect(run).toMatchObject({ state: 'failed', outcome: 'failed' });
@@ -134,7 +192,10 @@ describe('the pipeline on the local stack', () => {
     stack.cloud.vertex.faults.addLatency('MergeVersionAliases', 400);
     for (const [path, bytes] of files(1)) await put(`models/crash/1/${path}`, bytes);
     const deadline = Date.now() + 20_000;
-    while (!stack.cloud.vertex.state().models.some((m) => m.versions.some((v) => v.labels.ferry_workflow === 'crash')) && Date.now() < deadline) {
+    while (
+      !stack.cloud.vertex.state().models.some((m) => m.versions.some((v) => v.labels.ferry_workflow === 'crash')) &&
+      Date.now() < deadline
+    ) {
       await new Promise((resolve) => setTimeout(resolve, 5));
     }
     // The version exists; the run record write that follows fails as if the function died there
@@ -153,7 +214,8 @@ describe('the pipeline on the local stack', () => {
     stack.cloud.vertex.faults.addLatency('DeployModel', 300);
     for (const [path, bytes] of files(1)) await put(`models/crashdeploy/1/${path}`, bytes);
     const deadline = Date.now() + 20_000;
-    while ((stack.cloud.vertex.state().calls.DeployModel ?? 0) === before && Date.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 5));
+    while ((stack.cloud.vertex.state().calls.DeployModel ?? 0) === before && Date.now() < deadline)
+      await new Promise((resolve) => setTimeout(resolve, 5));
     // DeployModel has arrived and will start the deployment; the run record write after it fails.
     stack.cloud.storage.faults.failNext('objects.insert', 5, 503);
     stack.cloud.vertex.faults.addLatency('DeployModel', 0);
@@ -171,7 +233,9 @@ describe('the pipeline on the local stack', () => {
     const run = await runOf('badgolden');
     expect(run.state).toBe('rejected');
     expect(run.reason).toMatch(/gs:\/\/ferry-artifacts\/golden\/badgolden\.jsonl: line 2: not JSON/);
-    expect(stack.cloud.vertex.state().models.some((m) => m.versions.some((v) => v.labels.ferry_workflow === 'badgolden'))).toBe(false);
+    expect(
+      stack.cloud.vertex.state().models.some((m) => m.versions.some((v) => v.labels.ferry_workflow === 'badgolden')),
+    ).toBe(false);
   });
 
   it('rejects an artifact whose golden set is missing, before deploying', async () => {
@@ -184,21 +248,29 @@ describe('the pipeline on the local stack', () => {
   it('waits for a golden set kept beside the model (a training job writes it last)', async () => {
     for (const [path, bytes] of files(2)) await put(`models/beside/1/${path}`, bytes);
     await new Promise((resolve) => setTimeout(resolve, 500));
-    const [exists] = await storage.bucket(stack.buckets.state).file(`runs/${runIdFor('beside', '1', stack.buckets.artifacts, 'models/beside/1/')}.json`).exists();
+    const [exists] = await storage
+      .bucket(stack.buckets.state)
+      .file(`runs/${runIdFor('beside', '1', stack.buckets.artifacts, 'models/beside/1/')}.json`)
+      .exists();
     expect(exists).toBe(false);
     await put('models/beside/1/golden.jsonl', exampleGoldenSet(0.5, 2));
     expect((await runOf('beside')).state).toBe('promoted');
   });
 
   it('rolls out two versions dropped at once one after the other on their endpoint', async () => {
-    await Promise.all(['1', '2'].map(async (version) => {
-      for (const [path, bytes] of files(1)) await put(`models/queue/${version}/${path}`, bytes);
-    }));
+    await Promise.all(
+      ['1', '2'].map(async (version) => {
+        for (const [path, bytes] of files(1)) await put(`models/queue/${version}/${path}`, bytes);
+      }),
+    );
     const [first, second] = await Promise.all([runOf('queue', '1'), runOf('queue', '2')]);
     expect([first.state, second.state]).toEqual(['promoted', 'promoted']);
-    const [earlier, later] = Date.parse(first.updatedAt) < Date.parse(second.updatedAt) ? [first, second] : [second, first];
+    const [earlier, later] =
+      Date.parse(first.updatedAt) < Date.parse(second.updatedAt) ? [first, second] : [second, first];
     // The later run deployed only once the earlier one had ended, against the split it left.
-    expect(Date.parse(later.timeline.find((t) => t.state === 'deploying')?.at ?? '')).toBeGreaterThanOrEqual(Date.parse(earlier.updatedAt));
+    expect(Date.parse(later.timeline.find((t) => t.state === 'deploying')?.at ?? '')).toBeGreaterThanOrEqual(
+      Date.parse(earlier.updatedAt),
+    );
     expect(later.deployment?.previousSplit).toEqual({ [earlier.deployment?.deployedModelId as string]: 100 });
   });
 

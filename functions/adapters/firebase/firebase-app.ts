@@ -50,10 +50,17 @@ function emulatorApp(admin: typeof FirebaseAppModule, name: string, host: string
     throw new Error(`${FIREBASE_ML_EMULATOR_ENV.host}=${JSON.stringify(host)}: expected 127.0.0.1:PORT`);
   }
   const caPem = readRequiredFile(env, FIREBASE_ML_EMULATOR_ENV.ca, 'the CA certificate the emulator wrote (caPath)');
-  const keyText = readRequiredFile(env, FIREBASE_ML_EMULATOR_ENV.credentials, 'the service-account key file the emulator wrote');
+  const keyText = readRequiredFile(
+    env,
+    FIREBASE_ML_EMULATOR_ENV.credentials,
+    'the service-account key file the emulator wrote',
+  );
   const account = parseServiceAccount(keyText, env[FIREBASE_ML_EMULATOR_ENV.credentials] ?? '');
   const agent = createEmulatorAgent(hostname, port, caPem);
-  return admin.initializeApp({ projectId: account.project_id, credential: emulatorCredential(admin, account, agent), httpAgent: agent }, name);
+  return admin.initializeApp(
+    { projectId: account.project_id, credential: emulatorCredential(admin, account, agent), httpAgent: agent },
+    name,
+  );
 }
 
 /**
@@ -62,8 +69,12 @@ function emulatorApp(admin: typeof FirebaseAppModule, name: string, host: string
  */
 export function createEmulatorAgent(hostname: string, port: number, caPem: string, options: AgentOptions = {}): Agent {
   class EmulatorAgent extends Agent {
-    createConnection(connectOptions: Record<string, unknown>, callback?: (err: Error | null, socket: Duplex) => void): Duplex {
-      const servername = (connectOptions.servername as string | undefined) ?? (connectOptions.host as string | undefined);
+    createConnection(
+      connectOptions: Record<string, unknown>,
+      callback?: (err: Error | null, socket: Duplex) => void,
+    ): Duplex {
+      const servername =
+        (connectOptions.servername as string | undefined) ?? (connectOptions.host as string | undefined);
       const connect = Agent.prototype.createConnection as (o: Record<string, unknown>, cb?: unknown) => Socket;
       return connect.call(this, { ...connectOptions, host: hostname, port, servername }, callback);
     }
@@ -81,7 +92,11 @@ export function createEmulatorAgent(hostname: string, port: number, caPem: strin
  * (https://developers.google.com/identity/protocols/oauth2/service-account#httprest) over `agent`.
  */
 function emulatorCredential(admin: typeof FirebaseAppModule, account: ServiceAccountKey, agent: Agent): Credential {
-  const base = admin.cert({ projectId: account.project_id, clientEmail: account.client_email, privateKey: account.private_key });
+  const base = admin.cert({
+    projectId: account.project_id,
+    clientEmail: account.client_email,
+    privateKey: account.private_key,
+  });
   return Object.create(base, { getAccessToken: { value: () => exchangeJwt(account, agent) } }) as Credential;
 }
 
@@ -99,22 +114,30 @@ async function exchangeJwt(account: ServiceAccountKey, agent: Agent): Promise<Go
     // fall through: reported below with the raw text
   }
   if (status !== 200 || typeof body.access_token !== 'string' || typeof body.expires_in !== 'number') {
-    throw new Error(`token exchange at ${TOKEN_URL} failed (HTTP ${status}): ${String(body.error_description ?? body.error ?? text.slice(0, 200))}`);
+    throw new Error(
+      `token exchange at ${TOKEN_URL} failed (HTTP ${status}): ${String(body.error_description ?? body.error ?? text.slice(0, 200))}`,
+    );
   }
   return { access_token: body.access_token, expires_in: body.expires_in };
 }
 
 function post(url: string, form: string, agent: Agent): Promise<{ status: number; text: string }> {
   return new Promise((resolve, reject) => {
-    const req = request(url, {
-      method: 'POST', agent, timeout: TOKEN_TIMEOUT_MS,
-      headers: { 'content-type': 'application/x-www-form-urlencoded', 'content-length': Buffer.byteLength(form) },
-    }, (res) => {
-      const chunks: Buffer[] = [];
-      res.on('data', (chunk: Buffer) => chunks.push(chunk));
-      res.on('end', () => resolve({ status: res.statusCode ?? 0, text: Buffer.concat(chunks).toString('utf8') }));
-      res.on('error', reject);
-    });
+    const req = request(
+      url,
+      {
+        method: 'POST',
+        agent,
+        timeout: TOKEN_TIMEOUT_MS,
+        headers: { 'content-type': 'application/x-www-form-urlencoded', 'content-length': Buffer.byteLength(form) },
+      },
+      (res) => {
+        const chunks: Buffer[] = [];
+        res.on('data', (chunk: Buffer) => chunks.push(chunk));
+        res.on('end', () => resolve({ status: res.statusCode ?? 0, text: Buffer.concat(chunks).toString('utf8') }));
+        res.on('error', reject);
+      },
+    );
     req.on('timeout', () => req.destroy(new Error(`token exchange at ${url} timed out after ${TOKEN_TIMEOUT_MS} ms`)));
     req.on('error', reject);
     req.end(form);
@@ -127,7 +150,9 @@ function readRequiredFile(env: NodeJS.ProcessEnv, name: string, what: string): s
   try {
     return readFileSync(path, 'utf8');
   } catch (error) {
-    throw new Error(`${name}=${path}: cannot read ${what} (${(error as Error).message}); is the emulator still running?`);
+    throw new Error(
+      `${name}=${path}: cannot read ${what} (${(error as Error).message}); is the emulator still running?`,
+    );
   }
 }
 
@@ -140,7 +165,9 @@ function parseServiceAccount(text: string, path: string): ServiceAccountKey {
   }
   for (const field of ['project_id', 'client_email', 'private_key'] as const) {
     if (typeof value[field] !== 'string' || value[field] === '') {
-      throw new Error(`${FIREBASE_ML_EMULATOR_ENV.credentials}=${path}: field ${field} is missing; use the key file the emulator wrote`);
+      throw new Error(
+        `${FIREBASE_ML_EMULATOR_ENV.credentials}=${path}: field ${field} is missing; use the key file the emulator wrote`,
+      );
     }
   }
   return value as ServiceAccountKey;

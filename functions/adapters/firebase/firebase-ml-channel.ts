@@ -36,15 +36,22 @@ export class FirebaseMlChannel implements MobileChannel {
         // model still locked after that is a reason to retry later, not to fail; firebase-admin
         // gives no status code for it (and its errors have a read-only `code`).
         if (!/locked/i.test(errorMessage(error))) throw error;
-        if (attempt >= LOCKED_ATTEMPTS) throw retryLater(`Firebase ML model "${release.modelName}": ${errorMessage(error)}`, error);
+        if (attempt >= LOCKED_ATTEMPTS)
+          throw retryLater(`Firebase ML model "${release.modelName}": ${errorMessage(error)}`, error);
       }
     }
   }
 
   private async publishOnce(release: MobileRelease): Promise<string> {
     const ml = this.ml();
-    const options = { displayName: release.modelName, tags: release.tags, tfliteModel: { gcsTfliteUri: release.gcsUri } };
-    let model: MachineLearningModule.Model | undefined = (await ml.listModels({ filter: `display_name = ${release.modelName}` })).models[0];
+    const options = {
+      displayName: release.modelName,
+      tags: release.tags,
+      tfliteModel: { gcsTfliteUri: release.gcsUri },
+    };
+    let model: MachineLearningModule.Model | undefined = (
+      await ml.listModels({ filter: `display_name = ${release.modelName}` })
+    ).models[0];
     if (model?.locked) {
       await model.waitForUnlocked(UNLOCK_TIMEOUT_MS);
       model = await ml.getModel(model.modelId);

@@ -44,7 +44,8 @@ export class FirebaseStorageChannel implements MobileChannel {
     const manifestKey = `${release.modelName}/manifest.json`;
     for (let attempt = 0; attempt < CAS_ATTEMPTS; attempt += 1) {
       const current = await this.documents.get<MobileManifest>(manifestKey);
-      if (current?.value.runId === release.runId) return `gs://${this.bucket}/${object} is current (manifest already points at it)`;
+      if (current?.value.runId === release.runId)
+        return `gs://${this.bucket}/${object} is current (manifest already points at it)`;
       // Releases can finish out of order; the manifest never moves back to an older version.
       if (current && newerVersion(current.value.version, release.version)) {
         return `gs://${this.bucket}/${object} stored; the manifest keeps the newer version ${current.value.version}`;
@@ -59,7 +60,9 @@ export class FirebaseStorageChannel implements MobileChannel {
         publishedAt: this.now().toISOString(),
         runId: release.runId,
       };
-      const written = current ? await this.documents.update(manifestKey, manifest, current.generation) : await this.documents.create(manifestKey, manifest);
+      const written = current
+        ? await this.documents.update(manifestKey, manifest, current.generation)
+        : await this.documents.create(manifestKey, manifest);
       if (written) return `gs://${this.bucket}/${object} with manifest gs://${this.bucket}/models/${manifestKey}`;
     }
     throw retryLater(`manifest for ${release.modelName} kept changing`);
@@ -78,7 +81,9 @@ export class FirebaseStorageChannel implements MobileChannel {
       if (statusOf(error) !== 412) throw error;
       const [metadata] = await file.getMetadata();
       if (metadata.metadata?.sha256 !== release.sha256) {
-        throw new Error(`gs://${this.bucket}/${object} already holds a different model for version ${release.version}; versions are immutable, publish a new version`);
+        throw new Error(
+          `gs://${this.bucket}/${object} already holds a different model for version ${release.version}; versions are immutable, publish a new version`,
+        );
       }
     }
   }

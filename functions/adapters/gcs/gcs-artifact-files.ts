@@ -6,7 +6,12 @@ import type { ObjectInfo, ObjectReader } from '../../pipeline/ports';
  * (`mobile/x/7/model.tflite`, listed as the single path ''). Pass `listing` when the caller has
  * listed the prefix already, so no second list call is made.
  */
-export function gcsArtifactFiles(objects: ObjectReader, bucket: string, root: string, listing?: ObjectInfo[]): ArtifactFiles {
+export function gcsArtifactFiles(
+  objects: ObjectReader,
+  bucket: string,
+  root: string,
+  listing?: ObjectInfo[],
+): ArtifactFiles {
   const isFolder = root.endsWith('/');
   const location = `gs://${bucket}/${isFolder ? root.slice(0, -1) : root}`;
   let cached: Map<string, number> | undefined;

@@ -21,7 +21,9 @@ export class GcsDocuments implements DocumentStore {
   ) {}
 
   private file(key: string, generation?: string) {
-    return this.storage().bucket(this.bucket).file(`${this.prefix}${key}`, generation ? { generation } : {});
+    return this.storage()
+      .bucket(this.bucket)
+      .file(`${this.prefix}${key}`, generation ? { generation } : {});
   }
 
   async create(key: string, value: unknown): Promise<boolean> {
@@ -45,7 +47,8 @@ export class GcsDocuments implements DocumentStore {
       } catch (error) {
         // A 404 here means a newer generation replaced it since: the document exists, read again.
         if (statusOf(error) !== 404) throw error;
-        if (attempt >= READ_ATTEMPTS) throw retryLater(`${this.bucket}/${this.prefix}${key} kept changing while being read`);
+        if (attempt >= READ_ATTEMPTS)
+          throw retryLater(`${this.bucket}/${this.prefix}${key} kept changing while being read`);
       }
     }
   }
@@ -60,7 +63,9 @@ export class GcsDocuments implements DocumentStore {
 
   /** Every document under `prefix` + `under`, as parsed JSON. */
   async list<T>(under: string): Promise<T[]> {
-    const [files] = await this.storage().bucket(this.bucket).getFiles({ prefix: `${this.prefix}${under}`, autoPaginate: true });
+    const [files] = await this.storage()
+      .bucket(this.bucket)
+      .getFiles({ prefix: `${this.prefix}${under}`, autoPaginate: true });
     const values: T[] = [];
     for (const file of files) {
       try {
@@ -84,7 +89,8 @@ export class GcsDocuments implements DocumentStore {
       });
       // A simple upload leaves the object's new metadata on the File.
       const { generation } = file.metadata;
-      if (generation === undefined || generation === null) throw new Error(`gs://${this.bucket}/${this.prefix}${key}: Storage accepted the write but named no generation`);
+      if (generation === undefined || generation === null)
+        throw new Error(`gs://${this.bucket}/${this.prefix}${key}: Storage accepted the write but named no generation`);
       return String(generation);
     } catch (error) {
       if (statusOf(error) === PRECONDITION_FAILED) return undefined;

@@ -9,7 +9,11 @@ export class GcsObjectReader implements ObjectReader {
   async list(bucket: string, prefix: string): Promise<ObjectInfo[]> {
     // autoPaginate follows nextPageToken: one call per 1,000 objects.
     const [files] = await this.storage().bucket(bucket).getFiles({ prefix, autoPaginate: true });
-    return files.map((file) => ({ name: file.name, size: Number(file.metadata.size ?? 0), generation: String(file.metadata.generation ?? '') }));
+    return files.map((file) => ({
+      name: file.name,
+      size: Number(file.metadata.size ?? 0),
+      generation: String(file.metadata.generation ?? ''),
+    }));
   }
 
   async stat(bucket: string, name: string): Promise<ObjectInfo | undefined> {

@@ -19,13 +19,18 @@ export function toValue(value: unknown): ProtoValue {
   if (typeof value === 'string') return { stringValue: value };
   if (typeof value === 'boolean') return { boolValue: value };
   if (Array.isArray(value)) return { listValue: { values: value.map(toValue) } };
-  if (typeof value === 'object') return { structValue: { fields: Object.fromEntries(Object.entries(value).map(([k, v]) => [k, toValue(v)])) } };
+  if (typeof value === 'object')
+    return { structValue: { fields: Object.fromEntries(Object.entries(value).map(([k, v]) => [k, toValue(v)])) } };
   throw new Error(`cannot send ${typeof value} in a prediction request`);
 }
 
 export function fromValue(value: ProtoValue | null | undefined): unknown {
   if (!value) return null;
-  const kind = value.kind ?? Object.keys(value).find((k) => (value as Record<string, unknown>)[k] !== undefined && (value as Record<string, unknown>)[k] !== null);
+  const kind =
+    value.kind ??
+    Object.keys(value).find(
+      (k) => (value as Record<string, unknown>)[k] !== undefined && (value as Record<string, unknown>)[k] !== null,
+    );
   switch (kind) {
     case 'numberValue':
       return value.numberValue;

@@ -1,4 +1,8 @@
-import type { EndpointServiceClient, ModelServiceClient, PredictionServiceClient } from '@google-cloud/aiplatform/build/src/v1';
+import type {
+  EndpointServiceClient,
+  ModelServiceClient,
+  PredictionServiceClient,
+} from '@google-cloud/aiplatform/build/src/v1';
 import { vertexConfig, type VertexConfig } from './vertex-config';
 
 /**
@@ -17,8 +21,9 @@ export function vertex(): VertexConfig {
 
 export function modelClient(): ModelServiceClient {
   if (!models) {
-    // eslint-disable-next-line @typescript-eslint/no-require-imports
-    const { ModelServiceClient: Client } = require('@google-cloud/aiplatform/build/src/v1/model_service_client') as typeof import('@google-cloud/aiplatform/build/src/v1/model_service_client');
+    const { ModelServiceClient: Client } =
+      // eslint-disable-next-line @typescript-eslint/no-require-imports
+      require('@google-cloud/aiplatform/build/src/v1/model_service_client') as typeof import('@google-cloud/aiplatform/build/src/v1/model_service_client');
     models = new Client(vertex().clientOptions);
   }
   return models;
@@ -26,8 +31,9 @@ export function modelClient(): ModelServiceClient {
 
 export function endpointClient(): EndpointServiceClient {
   if (!endpoints) {
-    // eslint-disable-next-line @typescript-eslint/no-require-imports
-    const { EndpointServiceClient: Client } = require('@google-cloud/aiplatform/build/src/v1/endpoint_service_client') as typeof import('@google-cloud/aiplatform/build/src/v1/endpoint_service_client');
+    const { EndpointServiceClient: Client } =
+      // eslint-disable-next-line @typescript-eslint/no-require-imports
+      require('@google-cloud/aiplatform/build/src/v1/endpoint_service_client') as typeof import('@google-cloud/aiplatform/build/src/v1/endpoint_service_client');
     endpoints = new Client(vertex().clientOptions);
   }
   return endpoints;
@@ -35,8 +41,9 @@ export function endpointClient(): EndpointServiceClient {
 
 export function predictionClient(): PredictionServiceClient {
   if (!prediction) {
-    // eslint-disable-next-line @typescript-eslint/no-require-imports
-    const { PredictionServiceClient: Client } = require('@google-cloud/aiplatform/build/src/v1/prediction_service_client') as typeof import('@google-cloud/aiplatform/build/src/v1/prediction_service_client');
+    const { PredictionServiceClient: Client } =
+      // eslint-disable-next-line @typescript-eslint/no-require-imports
+      require('@google-cloud/aiplatform/build/src/v1/prediction_service_client') as typeof import('@google-cloud/aiplatform/build/src/v1/prediction_service_client');
     prediction = new Client(vertex().clientOptions);
   }
   return prediction;

@@ -15,7 +15,8 @@ export interface VertexConfig {
 
 export function vertexConfig(env: NodeJS.ProcessEnv = process.env): VertexConfig {
   const project = env.FERRY_PROJECT ?? env.GOOGLE_CLOUD_PROJECT ?? env.GCLOUD_PROJECT;
-  if (!project) throw new Error('FERRY_PROJECT is not set: the Google Cloud project that holds the models and endpoints');
+  if (!project)
+    throw new Error('FERRY_PROJECT is not set: the Google Cloud project that holds the models and endpoints');
   const location = env.FERRY_LOCATION ?? 'us-central1';
   const emulator = env.FERRY_VERTEX_EMULATOR;
   let clientOptions: ClientOptions = { apiEndpoint: `${location}-aiplatform.googleapis.com` };
@@ -25,7 +26,12 @@ export function vertexConfig(env: NodeJS.ProcessEnv = process.env): VertexConfig
     // eslint-disable-next-line @typescript-eslint/no-require-imports
     const grpc = require('@grpc/grpc-js') as typeof import('@grpc/grpc-js');
     // universeDomain stops google-auth probing the GCE metadata server on the first call.
-    clientOptions = { apiEndpoint: found[1], port: Number(found[2]), sslCreds: grpc.credentials.createInsecure(), universeDomain: 'googleapis.com' };
+    clientOptions = {
+      apiEndpoint: found[1],
+      port: Number(found[2]),
+      sslCreds: grpc.credentials.createInsecure(),
+      universeDomain: 'googleapis.com',
+    };
   }
   return { project, location, parent: `projects/${project}/locations/${location}`, clientOptions };
 }

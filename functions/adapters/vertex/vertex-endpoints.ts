@@ -7,7 +7,12 @@ interface EndpointLike {
   name?: string | null;
   etag?: string | null;
   trafficSplit?: Record<string, number> | null;
-  deployedModels?: Array<{ id?: string | null; model?: string | null; modelVersionId?: string | null; displayName?: string | null }> | null;
+  deployedModels?: Array<{
+    id?: string | null;
+    model?: string | null;
+    modelVersionId?: string | null;
+    displayName?: string | null;
+  }> | null;
 }
 
 const ALREADY_EXISTS = 6;
@@ -18,7 +23,12 @@ function info(endpoint: EndpointLike): EndpointInfo {
     name: endpoint.name ?? '',
     etag: endpoint.etag ?? undefined,
     trafficSplit: Object.fromEntries(Object.entries(endpoint.trafficSplit ?? {}).filter(([, pct]) => pct > 0)),
-    deployedModels: (endpoint.deployedModels ?? []).map((d) => ({ id: d.id ?? '', model: d.model ?? '', modelVersionId: d.modelVersionId ?? '', displayName: d.displayName ?? '' })),
+    deployedModels: (endpoint.deployedModels ?? []).map((d) => ({
+      id: d.id ?? '',
+      model: d.model ?? '',
+      modelVersionId: d.modelVersionId ?? '',
+      displayName: d.displayName ?? '',
+    })),
   };
 }
 
@@ -97,13 +107,18 @@ export class VertexEndpoints implements Endpoints {
   }
 
   async setSplit(endpoint: string, trafficSplit: TrafficSplit): Promise<void> {
-    await this.client().updateEndpoint({ endpoint: { name: endpoint, trafficSplit }, updateMask: { paths: ['traffic_split'] } });
+    await this.client().updateEndpoint({
+      endpoint: { name: endpoint, trafficSplit },
+      updateMask: { paths: ['traffic_split'] },
+    });
   }
 
   async operation(name: string): Promise<OperationStatus> {
     // The typings want the protobufjs class; a plain object is what the client sends anyway.
     const [operation] = await this.client().getOperation({ name } as never);
-    const error = operation.error ? { code: operation.error.code ?? 2, message: operation.error.message ?? 'operation failed' } : undefined;
+    const error = operation.error
+      ? { code: operation.error.code ?? 2, message: operation.error.message ?? 'operation failed' }
+      : undefined;
     return { done: Boolean(operation.done), ...(error ? { error } : {}) };
   }
 }

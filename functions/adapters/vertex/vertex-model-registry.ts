@@ -33,7 +33,10 @@ export class VertexModelRegistry implements ModelRegistry {
   }
 
   async findVersionByRun(parentModel: string, runId: string): Promise<ModelVersionRef | undefined> {
-    const [versions] = await this.client().listModelVersions({ name: parentModel, filter: `labels.${RUN_LABEL}="${runId}"` });
+    const [versions] = await this.client().listModelVersions({
+      name: parentModel,
+      filter: `labels.${RUN_LABEL}="${runId}"`,
+    });
     return versions[0] ? ref(versions[0]) : undefined;
   }
 
@@ -52,7 +55,12 @@ export class VertexModelRegistry implements ModelRegistry {
     });
     const [response] = await operation.promise();
     const name = response.model ?? '';
-    return { name, versionId: response.modelVersionId ?? '', versionName: `${name}@${response.modelVersionId}`, aliases: request.aliases };
+    return {
+      name,
+      versionId: response.modelVersionId ?? '',
+      versionName: `${name}@${response.modelVersionId}`,
+      aliases: request.aliases,
+    };
   }
 
   async mergeAliases(versionName: string, aliases: string[]): Promise<void> {

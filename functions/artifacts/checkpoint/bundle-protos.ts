@@ -30,7 +30,12 @@ export interface BundleEntry {
 type Fail = (detail: string) => never;
 
 /** Calls `onField` for each field; skips unknown ones by wire type. */
-function eachField(bytes: Uint8Array, fail: Fail, what: string, onField: (field: number, wire: number, r: ByteReader) => boolean): void {
+function eachField(
+  bytes: Uint8Array,
+  fail: Fail,
+  what: string,
+  onField: (field: number, wire: number, r: ByteReader) => boolean,
+): void {
   const r = new ByteReader(bytes, fail);
   while (!r.done) {
     const tag = r.varint(`${what} field tag`);
@@ -58,15 +63,32 @@ function int32(r: ByteReader, what: string): number {
 export function decodeBundleHeader(bytes: Uint8Array, fail: Fail): BundleHeader {
   const header: BundleHeader = { numShards: 0, endianness: 0, producer: 0, minConsumer: 0, badConsumers: [] };
   eachField(bytes, fail, 'BundleHeaderProto', (field, wire, r) => {
-    if (field === 1) { expectWire(fail, 'BundleHeaderProto.num_shards', wire, 0); header.numShards = int32(r, 'num_shards'); return true; }
-    if (field === 2) { expectWire(fail, 'BundleHeaderProto.endianness', wire, 0); header.endianness = int32(r, 'endianness'); return true; }
+    if (field === 1) {
+      expectWire(fail, 'BundleHeaderProto.num_shards', wire, 0);
+      header.numShards = int32(r, 'num_shards');
+      return true;
+    }
+    if (field === 2) {
+      expectWire(fail, 'BundleHeaderProto.endianness', wire, 0);
+      header.endianness = int32(r, 'endianness');
+      return true;
+    }
     if (field !== 3) return false;
     expectWire(fail, 'BundleHeaderProto.version', wire, 2);
     const version = r.take(r.varint('version length'), 'BundleHeaderProto.version');
     eachField(version, fail, 'VersionDef', (f, w, v) => {
-      if (f === 1 && w === 0) { header.producer = int32(v, 'VersionDef.producer'); return true; }
-      if (f === 2 && w === 0) { header.minConsumer = int32(v, 'VersionDef.min_consumer'); return true; }
-      if (f === 3 && w === 0) { header.badConsumers.push(int32(v, 'VersionDef.bad_consumers')); return true; }
+      if (f === 1 && w === 0) {
+        header.producer = int32(v, 'VersionDef.producer');
+        return true;
+      }
+      if (f === 2 && w === 0) {
+        header.minConsumer = int32(v, 'VersionDef.min_consumer');
+        return true;
+      }
+      if (f === 3 && w === 0) {
+        header.badConsumers.push(int32(v, 'VersionDef.bad_consumers'));
+        return true;
+      }
       return false;
     });
     return true;
@@ -85,7 +107,10 @@ function safe(r: ByteReader, what: string, fail: Fail): number {
 
 function decodeShape(bytes: Uint8Array, fail: Fail, entry: BundleEntry): void {
   eachField(bytes, fail, 'TensorShapeProto', (field, wire, r) => {
-    if (field === 3 && wire === 0) { entry.unknownRank = r.varint64('unknown_rank') !== 0n; return true; }
+    if (field === 3 && wire === 0) {
+      entry.unknownRank = r.varint64('unknown_rank') !== 0n;
+      return true;
+    }
     if (field !== 2) return false;
     expectWire(fail, 'TensorShapeProto.dim', wire, 2);
     const dim = r.take(r.varint('dim length'), 'TensorShapeProto.dim');
@@ -101,17 +126,49 @@ function decodeShape(bytes: Uint8Array, fail: Fail, entry: BundleEntry): void {
 }
 
 export function decodeBundleEntry(bytes: Uint8Array, fail: Fail): BundleEntry {
-  const entry: BundleEntry = { dtype: 0, shape: [], unknownRank: false, shardId: 0, offset: 0, size: 0, crc32c: 0, slices: 0 };
+  const entry: BundleEntry = {
+    dtype: 0,
+    shape: [],
+    unknownRank: false,
+    shardId: 0,
+    offset: 0,
+    size: 0,
+    crc32c: 0,
+    slices: 0,
+  };
   eachField(bytes, fail, 'BundleEntryProto', (field, wire, r) => {
     switch (field) {
-      case 1: expectWire(fail, 'BundleEntryProto.dtype', wire, 0); entry.dtype = int32(r, 'dtype'); return true;
-      case 2: expectWire(fail, 'BundleEntryProto.shape', wire, 2); decodeShape(r.take(r.varint('shape length'), 'shape'), fail, entry); return true;
-      case 3: expectWire(fail, 'BundleEntryProto.shard_id', wire, 0); entry.shardId = int32(r, 'shard_id'); return true;
-      case 4: expectWire(fail, 'BundleEntryProto.offset', wire, 0); entry.offset = safe(r, 'offset', fail); return true;
-      case 5: expectWire(fail, 'BundleEntryProto.size', wire, 0); entry.size = safe(r, 'size', fail); return true;
-      case 6: expectWire(fail, 'BundleEntryProto.crc32c', wire, 5); entry.crc32c = r.fixed32('crc32c'); return true;
-      case 7: expectWire(fail, 'BundleEntryProto.slices', wire, 2); r.take(r.varint('slice length'), 'slice'); entry.slices += 1; return true;
-      default: return false;
+      case 1:
+        expectWire(fail, 'BundleEntryProto.dtype', wire, 0);
+        entry.dtype = int32(r, 'dtype');
+        return true;
+      case 2:
+        expectWire(fail, 'BundleEntryProto.shape', wire, 2);
+        decodeShape(r.take(r.varint('shape length'), 'shape'), fail, entry);
+        return true;
+      case 3:
+        expectWire(fail, 'BundleEntryProto.shard_id', wire, 0);
+        entry.shardId = int32(r, 'shard_id');
+        return true;
+      case 4:
+        expectWire(fail, 'BundleEntryProto.offset', wire, 0);
+        entry.offset = safe(r, 'offset', fail);
+        return true;
+      case 5:
+        expectWire(fail, 'BundleEntryProto.size', wire, 0);
+        entry.size = safe(r, 'size', fail);
+        return true;
+      case 6:
+        expectWire(fail, 'BundleEntryProto.crc32c', wire, 5);
+        entry.crc32c = r.fixed32('crc32c');
+        return true;
+      case 7:
+        expectWire(fail, 'BundleEntryProto.slices', wire, 2);
+        r.take(r.varint('slice length'), 'slice');
+        entry.slices += 1;
+        return true;
+      default:
+        return false;
     }
   });
   return entry;
@@ -126,7 +183,9 @@ export function encodeBundleHeader(numShards: number, producer = 1): Uint8Array 
   return w.varint(26).varint(version.length).bytes(version.view()).finish();
 }
 
-export function encodeBundleEntry(entry: Pick<BundleEntry, 'dtype' | 'shape' | 'shardId' | 'offset' | 'size' | 'crc32c'>): Uint8Array {
+export function encodeBundleEntry(
+  entry: Pick<BundleEntry, 'dtype' | 'shape' | 'shardId' | 'offset' | 'size' | 'crc32c'>,
+): Uint8Array {
   const shape = new ByteWriter(16);
   for (const size of entry.shape) {
     const dim = new ByteWriter(12);

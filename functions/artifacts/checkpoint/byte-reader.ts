@@ -83,7 +83,9 @@ export class ByteReader {
 
   private need(length: number, what: string): number {
     if (length > this.end - this.pos) {
-      this.fail(`${what} needs ${length} bytes at offset ${this.pos} but only ${Math.max(0, this.end - this.pos)} remain (file truncated?)`);
+      this.fail(
+        `${what} needs ${length} bytes at offset ${this.pos} but only ${Math.max(0, this.end - this.pos)} remain (file truncated?)`,
+      );
     }
     const at = this.pos;
     this.pos += length;

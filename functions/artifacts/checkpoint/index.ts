@@ -15,4 +15,10 @@ export { checkpointFiles, writeCheckpoint } from './write-checkpoint';
 export { crc32c, maskCrc, unmaskCrc } from './crc32c';
 export { dtypeName, dtypeNumber } from './dtypes';
 export type { LoadedCheckpoint } from './checkpoint-files';
-export { checkCheckpointFiles, hasCheckpoint, INDEX_PATH, loadCheckpoint, verifyCheckpointFiles } from './checkpoint-files';
+export {
+  checkCheckpointFiles,
+  hasCheckpoint,
+  INDEX_PATH,
+  loadCheckpoint,
+  verifyCheckpointFiles,
+} from './checkpoint-files';

@@ -37,19 +37,31 @@ export function readCheckpointIndex(bytes: Uint8Array, file = 'variables/variabl
   const table = readTable(bytes, file);
   const decoder = new TextDecoder();
   if (table.length === 0 || table[0].key.length !== 0) {
-    throw new CheckpointError(file, `has no bundle header (the entry with the empty key); not a TensorFlow checkpoint index; ${REUPLOAD}`);
+    throw new CheckpointError(
+      file,
+      `has no bundle header (the entry with the empty key); not a TensorFlow checkpoint index; ${REUPLOAD}`,
+    );
   }
   const header = decodeBundleHeader(table[0].value, (detail) => {
     throw new CheckpointError(file, `bundle header: ${detail}; ${REUPLOAD}`);
   });
   if (header.numShards < 1) {
-    throw new CheckpointError(file, `bundle header declares ${header.numShards} shards; expected at least 1; ${REUPLOAD}`);
+    throw new CheckpointError(
+      file,
+      `bundle header declares ${header.numShards} shards; expected at least 1; ${REUPLOAD}`,
+    );
   }
   if (header.endianness !== 0) {
-    throw new CheckpointError(file, 'was written on a big-endian machine; re-save it on a little-endian one (x86, ARM)');
+    throw new CheckpointError(
+      file,
+      'was written on a big-endian machine; re-save it on a little-endian one (x86, ARM)',
+    );
   }
   if (header.minConsumer > BUNDLE_VERSION || header.badConsumers.includes(BUNDLE_VERSION)) {
-    throw new CheckpointError(file, `needs a checkpoint reader newer than version ${BUNDLE_VERSION} (min_consumer ${header.minConsumer}); save it with an older TensorFlow format`);
+    throw new CheckpointError(
+      file,
+      `needs a checkpoint reader newer than version ${BUNDLE_VERSION} (min_consumer ${header.minConsumer}); save it with an older TensorFlow format`,
+    );
   }
   const entries = table.slice(1).map(({ key, value }): CheckpointEntry => {
     const name = decoder.decode(key);
@@ -57,7 +69,10 @@ export function readCheckpointIndex(bytes: Uint8Array, file = 'variables/variabl
       throw new CheckpointError(file, `entry "${name}": ${detail}; ${REUPLOAD}`);
     });
     if (entry.shardId < 0 || entry.shardId >= header.numShards) {
-      throw new CheckpointError(file, `entry "${name}" is in shard ${entry.shardId} but the header declares ${header.numShards} shards; ${REUPLOAD}`);
+      throw new CheckpointError(
+        file,
+        `entry "${name}" is in shard ${entry.shardId} but the header declares ${header.numShards} shards; ${REUPLOAD}`,
+      );
     }
     const { dtype, shape, shardId, offset, size, crc32c, slices } = entry;
     return { key: name, dtype: dtypeName(dtype), shape, shardId, offset, size, crc32c, slices };

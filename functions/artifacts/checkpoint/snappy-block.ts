@@ -15,7 +15,9 @@ function checkedLength(data: Uint8Array, fail: (detail: string) => never): numbe
   const r = new ByteReader(data, fail);
   const length = r.varint('Snappy uncompressed length');
   if (length > MAX_EXPANSION * data.length + 64) {
-    fail(`Snappy block claims ${length} bytes from ${data.length} compressed bytes, which Snappy cannot produce (corrupt block)`);
+    fail(
+      `Snappy block claims ${length} bytes from ${data.length} compressed bytes, which Snappy cannot produce (corrupt block)`,
+    );
   }
   let out = 0;
   while (!r.done) {
@@ -40,7 +42,8 @@ function checkedLength(data: Uint8Array, fail: (detail: string) => never): numbe
         const o = r.take(kind === 2 ? 2 : 4, 'Snappy copy offset');
         offset = kind === 2 ? o[0] | (o[1] << 8) : (o[0] | (o[1] << 8) | (o[2] << 16) | (o[3] << 24)) >>> 0;
       }
-      if (offset === 0 || offset > out) fail(`Snappy copy reaches ${offset} bytes back from output position ${out} (corrupt block)`);
+      if (offset === 0 || offset > out)
+        fail(`Snappy copy reaches ${offset} bytes back from output position ${out} (corrupt block)`);
     }
     out += len;
     if (out > length) fail(`Snappy data produces more than the declared ${length} bytes (corrupt block)`);

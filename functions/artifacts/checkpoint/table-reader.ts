@@ -3,8 +3,16 @@ import { CheckpointError, REUPLOAD } from './checkpoint-error';
 import { crc32c, maskCrc } from './crc32c';
 import { snappyUncompress } from './snappy-block';
 import {
-  BlockHandle, compareBytes, FOOTER_LENGTH, HANDLES_LENGTH, MAGIC_HIGH, MAGIC_LOW, NO_COMPRESSION,
-  SNAPPY_COMPRESSION, TableEntry, TRAILER_LENGTH,
+  BlockHandle,
+  compareBytes,
+  FOOTER_LENGTH,
+  HANDLES_LENGTH,
+  MAGIC_HIGH,
+  MAGIC_LOW,
+  NO_COMPRESSION,
+  SNAPPY_COMPRESSION,
+  TableEntry,
+  TRAILER_LENGTH,
 } from './table-format';
 
 /** Decoded keys may share prefixes; more than this many key bytes per stored byte means a hostile file. */
@@ -32,7 +40,9 @@ export function readTable(bytes: Uint8Array, file: string): TableEntry[] {
   readTableLayout(bytes, file).data.forEach((block, i) => {
     for (const entry of blockEntries(block, fail, `data block ${i}`, budget)) {
       if (previous && compareBytes(previous, entry.key) >= 0) {
-        fail(`keys are out of order or duplicated at "${new TextDecoder().decode(entry.key)}" (corrupt index); ${REUPLOAD}`);
+        fail(
+          `keys are out of order or duplicated at "${new TextDecoder().decode(entry.key)}" (corrupt index); ${REUPLOAD}`,
+        );
       }
       previous = entry.key;
       entries.push(entry);
@@ -48,7 +58,10 @@ export function readTableLayout(bytes: Uint8Array, file: string): TableLayout {
     fail(`is ${bytes.length} bytes, shorter than the 48-byte table footer (truncated upload?); ${REUPLOAD}`);
   }
   const footerAt = bytes.length - FOOTER_LENGTH;
-  if (readUint32(bytes, footerAt + HANDLES_LENGTH) !== MAGIC_LOW || readUint32(bytes, footerAt + HANDLES_LENGTH + 4) !== MAGIC_HIGH) {
+  if (
+    readUint32(bytes, footerAt + HANDLES_LENGTH) !== MAGIC_LOW ||
+    readUint32(bytes, footerAt + HANDLES_LENGTH + 4) !== MAGIC_HIGH
+  ) {
     fail(`footer magic is wrong: not a TensorFlow checkpoint index, or truncated/corrupt; ${REUPLOAD}`);
   }
   const footer = new ByteReader(bytes, fail, footerAt, footerAt + HANDLES_LENGTH);
@@ -76,19 +89,28 @@ function readHandle(r: ByteReader, what: string, limit: number): BlockHandle {
   const offset = r.varint(`${what} offset`);
   const size = r.varint(`${what} size`);
   if (offset + size + TRAILER_LENGTH > limit) {
-    r.fail(`${what} points at bytes ${offset}..${offset + size + TRAILER_LENGTH}, past the ${limit} bytes before the footer (truncated or corrupt); ${REUPLOAD}`);
+    r.fail(
+      `${what} points at bytes ${offset}..${offset + size + TRAILER_LENGTH}, past the ${limit} bytes before the footer (truncated or corrupt); ${REUPLOAD}`,
+    );
   }
   return { offset, size };
 }
 
 /** One block's contents (handle already bounds-checked) after its trailer's crc and compression are checked. */
-export function readBlock(bytes: Uint8Array, handle: BlockHandle, fail: (detail: string) => never, what: string): Uint8Array {
+export function readBlock(
+  bytes: Uint8Array,
+  handle: BlockHandle,
+  fail: (detail: string) => never,
+  what: string,
+): Uint8Array {
   const end = handle.offset + handle.size;
   const type = bytes[end];
   const stored = readUint32(bytes, end + 1);
   const actual = maskCrc(crc32c(bytes, handle.offset, end + 1));
   if (stored !== actual) {
-    fail(`${what} fails its checksum (stored ${hex(stored)}, computed ${hex(actual)}): the file is corrupt; ${REUPLOAD}`);
+    fail(
+      `${what} fails its checksum (stored ${hex(stored)}, computed ${hex(actual)}): the file is corrupt; ${REUPLOAD}`,
+    );
   }
   const data = bytes.subarray(handle.offset, end);
   if (type === NO_COMPRESSION) return data;
@@ -97,11 +119,17 @@ export function readBlock(bytes: Uint8Array, handle: BlockHandle, fail: (detail:
 }
 
 /** Entries of one block, keys rebuilt from their shared prefixes; `budget` caps total key bytes. */
-export function blockEntries(block: Uint8Array, fail: (detail: string) => never, what: string, budget: { keyBytes: number }): TableEntry[] {
+export function blockEntries(
+  block: Uint8Array,
+  fail: (detail: string) => never,
+  what: string,
+  budget: { keyBytes: number },
+): TableEntry[] {
   if (block.length < 4) fail(`${what} is ${block.length} bytes, too short for its restart count`);
   const restarts = readUint32(block, block.length - 4);
   const limit = block.length - 4 - 4 * restarts;
-  if (restarts < 1 || limit < 0) fail(`${what} declares ${restarts} restart points, impossible in ${block.length} bytes (corrupt block)`);
+  if (restarts < 1 || limit < 0)
+    fail(`${what} declares ${restarts} restart points, impossible in ${block.length} bytes (corrupt block)`);
   const r = new ByteReader(block, (detail) => fail(`${what}: ${detail}`), 0, limit);
   const entries: TableEntry[] = [];
   let key = new Uint8Array(0);
@@ -109,7 +137,8 @@ export function blockEntries(block: Uint8Array, fail: (detail: string) => never,
     const shared = r.varint('shared key length');
     const unshared = r.varint('unshared key length');
     const valueLength = r.varint('value length');
-    if (shared > key.length) fail(`${what} entry shares ${shared} key bytes but the previous key has ${key.length} (corrupt block)`);
+    if (shared > key.length)
+      fail(`${what} entry shares ${shared} key bytes but the previous key has ${key.length} (corrupt block)`);
     const suffix = r.take(unshared, 'key');
     const value = r.take(valueLength, 'value');
     budget.keyBytes -= shared + unshared;

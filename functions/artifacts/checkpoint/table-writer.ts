@@ -2,7 +2,13 @@ import { ByteWriter } from './byte-writer';
 import { crc32c, maskCrc } from './crc32c';
 import { snappyCompress } from './snappy-block';
 import {
-  BlockHandle, compareBytes, DATA_RESTART_INTERVAL, HANDLES_LENGTH, MAGIC_HIGH, MAGIC_LOW, NO_COMPRESSION,
+  BlockHandle,
+  compareBytes,
+  DATA_RESTART_INTERVAL,
+  HANDLES_LENGTH,
+  MAGIC_HIGH,
+  MAGIC_LOW,
+  NO_COMPRESSION,
   SNAPPY_COMPRESSION,
 } from './table-format';
 
@@ -34,7 +40,10 @@ class BlockBuilder {
       this.restarts.push(this.out.length);
       this.counter = 0;
     }
-    this.out.varint(shared).varint(key.length - shared).varint(value.length);
+    this.out
+      .varint(shared)
+      .varint(key.length - shared)
+      .varint(value.length);
     this.out.bytes(key.subarray(shared)).bytes(value);
     this.last = key;
     this.counter += 1;
@@ -89,7 +98,11 @@ function encodeHandle(w: ByteWriter, handle: BlockHandle): ByteWriter {
  * block with restart interval 1 and shortened separator keys, and the 48-byte footer.
  * https://github.com/tensorflow/tensorflow/blob/master/tensorflow/core/lib/io/table_builder.cc
  */
-export function writeTable(entries: Iterable<{ key: Uint8Array; value: Uint8Array }>, compression: Compression, blockSize: number): Uint8Array {
+export function writeTable(
+  entries: Iterable<{ key: Uint8Array; value: Uint8Array }>,
+  compression: Compression,
+  blockSize: number,
+): Uint8Array {
   const file = new ByteWriter(4096);
   const data = new BlockBuilder(DATA_RESTART_INTERVAL);
   const index = new BlockBuilder(1);

@@ -6,18 +6,42 @@ import { decodeStringTensor } from './string-tensor';
 
 /** Values of one tensor, flattened row-major; DT_STRING gives one byte array per element. */
 export type TensorValues =
-  | Float32Array | Float64Array | Int8Array | Int16Array | Int32Array | BigInt64Array
-  | Uint8Array | Uint16Array | Uint32Array | BigUint64Array | Uint8Array[];
+  | Float32Array
+  | Float64Array
+  | Int8Array
+  | Int16Array
+  | Int32Array
+  | BigInt64Array
+  | Uint8Array
+  | Uint16Array
+  | Uint32Array
+  | BigUint64Array
+  | Uint8Array[];
 
 type Ctor = new (buffer: ArrayBuffer) => Exclude<TensorValues, Uint8Array[]>;
 
 /** DT_HALF and DT_BFLOAT16 come back as raw 16-bit patterns; complex as interleaved re/im pairs. */
 const ARRAYS: Record<string, Ctor> = {
-  DT_FLOAT: Float32Array, DT_DOUBLE: Float64Array, DT_INT32: Int32Array, DT_UINT8: Uint8Array,
-  DT_INT16: Int16Array, DT_INT8: Int8Array, DT_COMPLEX64: Float32Array, DT_INT64: BigInt64Array,
-  DT_BOOL: Uint8Array, DT_BFLOAT16: Uint16Array, DT_UINT16: Uint16Array, DT_COMPLEX128: Float64Array,
-  DT_HALF: Uint16Array, DT_UINT32: Uint32Array, DT_UINT64: BigUint64Array, DT_QINT8: Int8Array,
-  DT_QUINT8: Uint8Array, DT_QINT32: Int32Array, DT_QINT16: Int16Array, DT_QUINT16: Uint16Array,
+  DT_FLOAT: Float32Array,
+  DT_DOUBLE: Float64Array,
+  DT_INT32: Int32Array,
+  DT_UINT8: Uint8Array,
+  DT_INT16: Int16Array,
+  DT_INT8: Int8Array,
+  DT_COMPLEX64: Float32Array,
+  DT_INT64: BigInt64Array,
+  DT_BOOL: Uint8Array,
+  DT_BFLOAT16: Uint16Array,
+  DT_UINT16: Uint16Array,
+  DT_COMPLEX128: Float64Array,
+  DT_HALF: Uint16Array,
+  DT_UINT32: Uint32Array,
+  DT_UINT64: BigUint64Array,
+  DT_QINT8: Int8Array,
+  DT_QUINT8: Uint8Array,
+  DT_QINT32: Int32Array,
+  DT_QINT16: Int16Array,
+  DT_QUINT16: Uint16Array,
 };
 
 /** Element count of `shape`, or undefined when it overflows 2^53. */
@@ -29,7 +53,9 @@ export function elementCount(shape: number[]): number | undefined {
 
 function entryBytes(entry: CheckpointEntry, shard: Uint8Array, fail: (detail: string) => never): Uint8Array {
   if (entry.offset + entry.size > shard.length) {
-    fail(`runs to byte ${entry.offset + entry.size} but its shard has ${shard.length} bytes (truncated shard); ${REUPLOAD}`);
+    fail(
+      `runs to byte ${entry.offset + entry.size} but its shard has ${shard.length} bytes (truncated shard); ${REUPLOAD}`,
+    );
   }
   return shard.subarray(entry.offset, entry.offset + entry.size);
 }

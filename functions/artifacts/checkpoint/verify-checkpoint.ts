@@ -35,12 +35,19 @@ export function verifyCheckpoint(
     const file = shardPath(index, entry.shardId);
     const shard = shards.get(entry.shardId);
     if (!shard) {
-      if (!missing.has(entry.shardId)) problems.push({ file, message: `${file}: missing; the index lists tensors in it (first "${entry.key}"); upload every variables.data-* file` });
+      if (!missing.has(entry.shardId))
+        problems.push({
+          file,
+          message: `${file}: missing; the index lists tensors in it (first "${entry.key}"); upload every variables.data-* file`,
+        });
       missing.add(entry.shardId);
       continue;
     }
     if (entry.offset + entry.size > shard.length) {
-      problems.push({ file, message: `${file}: tensor "${entry.key}" runs to byte ${entry.offset + entry.size} but the file has ${shard.length} bytes (truncated upload?); ${REUPLOAD}` });
+      problems.push({
+        file,
+        message: `${file}: tensor "${entry.key}" runs to byte ${entry.offset + entry.size} but the file has ${shard.length} bytes (truncated upload?); ${REUPLOAD}`,
+      });
       continue;
     }
     bytes += entry.size;
@@ -51,7 +58,10 @@ export function verifyCheckpoint(
         throw new Error(detail);
       });
       if (actual !== entry.crc32c) {
-        problems.push({ file, message: `${file}: tensor "${entry.key}" fails its crc32c (stored 0x${entry.crc32c.toString(16)}, computed 0x${actual.toString(16)}): corrupt data; ${REUPLOAD}` });
+        problems.push({
+          file,
+          message: `${file}: tensor "${entry.key}" fails its crc32c (stored 0x${entry.crc32c.toString(16)}, computed 0x${actual.toString(16)}): corrupt data; ${REUPLOAD}`,
+        });
       }
     } catch (error) {
       problems.push({ file, message: `${file}: tensor "${entry.key}" ${(error as Error).message}; ${REUPLOAD}` });
@@ -79,9 +89,15 @@ export function checkCompleteness(index: CheckpointIndex, shardSizes: Map<string
     const file = shardPath(index, shardId);
     const size = shardSizes.get(file) ?? shardSizes.get(shardFileName(shardId, index.numShards));
     if (size === undefined) {
-      problems.push({ file, message: `${file}: missing; the index lists tensors in it (e.g. "${key}"); upload every variables.data-* file` });
+      problems.push({
+        file,
+        message: `${file}: missing; the index lists tensors in it (e.g. "${key}"); upload every variables.data-* file`,
+      });
     } else if (size < end) {
-      problems.push({ file, message: `${file}: is ${size} bytes but tensor "${key}" ends at byte ${end} (truncated upload?); ${REUPLOAD}` });
+      problems.push({
+        file,
+        message: `${file}: is ${size} bytes but tensor "${key}" ends at byte ${end} (truncated upload?); ${REUPLOAD}`,
+      });
     }
   }
   return { verified: problems.length === 0, bytes, problems };

@@ -38,8 +38,10 @@ export interface WrittenCheckpoint {
  */
 export function writeCheckpoint(tensors: TensorToWrite[], options: WriteOptions = {}): WrittenCheckpoint {
   const { numShards = 1, compression = 'snappy', blockSize = 4096 } = options;
-  if (!Number.isInteger(numShards) || numShards < 1) throw new RangeError(`writeCheckpoint: numShards must be a positive integer, got ${numShards}`);
-  if (!Number.isInteger(blockSize) || blockSize < 1) throw new RangeError(`writeCheckpoint: blockSize must be a positive integer, got ${blockSize}`);
+  if (!Number.isInteger(numShards) || numShards < 1)
+    throw new RangeError(`writeCheckpoint: numShards must be a positive integer, got ${numShards}`);
+  if (!Number.isInteger(blockSize) || blockSize < 1)
+    throw new RangeError(`writeCheckpoint: blockSize must be a positive integer, got ${blockSize}`);
   const encoder = new TextEncoder();
   const parts: Uint8Array[][] = Array.from({ length: numShards }, () => []);
   const sizes = new Array<number>(numShards).fill(0);
@@ -48,9 +50,11 @@ export function writeCheckpoint(tensors: TensorToWrite[], options: WriteOptions 
     const dtype = dtypeNumber(tensor.dtype);
     if (dtype === undefined) throw new TypeError(`${where}: unknown dtype ${tensor.dtype}`);
     if (tensor.key === '') throw new TypeError(`${where}: the empty key is reserved for the bundle header`);
-    if (tensor.shape.some((d) => !Number.isSafeInteger(d) || d < 0)) throw new TypeError(`${where}: shape [${tensor.shape}] must have non-negative integer dimensions`);
+    if (tensor.shape.some((d) => !Number.isSafeInteger(d) || d < 0))
+      throw new TypeError(`${where}: shape [${tensor.shape}] must have non-negative integer dimensions`);
     const shardId = tensor.shard ?? position % numShards;
-    if (!Number.isInteger(shardId) || shardId < 0 || shardId >= numShards) throw new RangeError(`${where}: shard ${shardId} is outside 0..${numShards - 1}`);
+    if (!Number.isInteger(shardId) || shardId < 0 || shardId >= numShards)
+      throw new RangeError(`${where}: shard ${shardId} is outside 0..${numShards - 1}`);
     const crc32c = tensorCrc(tensor.dtype, tensor.shape, tensor.data, (detail) => {
       throw new TypeError(`${where}: DT_STRING data ${detail}; build it with encodeStringTensor`);
     });
@@ -62,7 +66,8 @@ export function writeCheckpoint(tensors: TensorToWrite[], options: WriteOptions 
   });
   rows.sort((a, b) => compareBytes(a.key, b.key));
   for (let i = 1; i < rows.length; i += 1) {
-    if (compareBytes(rows[i - 1].key, rows[i].key) === 0) throw new TypeError(`writeCheckpoint: key "${new TextDecoder().decode(rows[i].key)}" appears twice`);
+    if (compareBytes(rows[i - 1].key, rows[i].key) === 0)
+      throw new TypeError(`writeCheckpoint: key "${new TextDecoder().decode(rows[i].key)}" appears twice`);
   }
   const header = { key: new Uint8Array(0), value: encodeBundleHeader(numShards) };
   const index = writeTable([header, ...rows], compression, blockSize);

@@ -26,11 +26,27 @@ export function node(name: string, op: string, input: string[], attrs: Record<st
 }
 
 /** A TensorProto; one value with a larger shape means "fill", as TensorFlow reads version-0 protos. */
-export function tensor(dtype: 'DT_FLOAT' | 'DT_INT32' | 'DT_STRING', dims: number[], values: Array<number | string>): TensorProto {
+export function tensor(
+  dtype: 'DT_FLOAT' | 'DT_INT32' | 'DT_STRING',
+  dims: number[],
+  values: Array<number | string>,
+): TensorProto {
   const proto: TensorProto = {
-    dtype, tensorShape: { dim: dims.map((size) => ({ size })) },
-    halfVal: [], floatVal: [], doubleVal: [], intVal: [], stringVal: [], scomplexVal: [], int64Val: [],
-    boolVal: [], dcomplexVal: [], uint32Val: [], uint64Val: [], resourceHandleVal: [], variantVal: [],
+    dtype,
+    tensorShape: { dim: dims.map((size) => ({ size })) },
+    halfVal: [],
+    floatVal: [],
+    doubleVal: [],
+    intVal: [],
+    stringVal: [],
+    scomplexVal: [],
+    int64Val: [],
+    boolVal: [],
+    dcomplexVal: [],
+    uint32Val: [],
+    uint64Val: [],
+    resourceHandleVal: [],
+    variantVal: [],
   };
   if (dtype === 'DT_STRING') proto.stringVal = values.map((v) => utf8(String(v)));
   else if (dtype === 'DT_INT32') proto.intVal = values.map(Number);
@@ -51,10 +67,16 @@ export function variableNodes(name: string, dims: number[], fill: number): NodeD
   return [
     constNode(`${name}/initial_value`, tensor('DT_FLOAT', dims, [fill])),
     node(name, 'VariableV2', [], {
-      shape: attr.shape(dims), dtype: attr.type('DT_FLOAT'), container: attr.s(''), shared_name: attr.s(''),
+      shape: attr.shape(dims),
+      dtype: attr.type('DT_FLOAT'),
+      container: attr.s(''),
+      shared_name: attr.s(''),
     }),
     node(`${name}/Assign`, 'Assign', [name, `${name}/initial_value`], {
-      T: attr.type('DT_FLOAT'), validate_shape: attr.b(true), use_locking: attr.b(true), ...colocate,
+      T: attr.type('DT_FLOAT'),
+      validate_shape: attr.b(true),
+      use_locking: attr.b(true),
+      ...colocate,
     }),
     node(`${name}/read`, 'Identity', [name], { T: attr.type('DT_FLOAT'), ...colocate }),
   ];

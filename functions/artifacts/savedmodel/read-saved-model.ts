@@ -7,7 +7,11 @@
  */
 import { SavedModelError } from './saved-model-error';
 import {
-  decodeSavedModelSignatures, type DataTypeValue, type SavedModelView, type TensorInfo, type TensorShapeProto,
+  decodeSavedModelSignatures,
+  type DataTypeValue,
+  type SavedModelView,
+  type TensorInfo,
+  type TensorShapeProto,
 } from './tf-proto';
 
 /** protobuf messages cannot exceed 2 GiB; TensorFlow refuses to write larger `saved_model.pb`. */
@@ -63,8 +67,19 @@ export function readSavedModel(bytes: Uint8Array, file = 'saved_model.pb'): Save
 
 function checkBytes(bytes: unknown, file: string): asserts bytes is Uint8Array {
   if (!(bytes instanceof Uint8Array)) {
-    const got = bytes === null ? 'null' : Array.isArray(bytes) ? 'an array' : typeof bytes === 'object' ? bytes.constructor.name : typeof bytes;
-    throw new SavedModelError(file, `expected the file's bytes (Uint8Array) but got ${got}`, 'pass the raw contents of saved_model.pb');
+    const got =
+      bytes === null
+        ? 'null'
+        : Array.isArray(bytes)
+          ? 'an array'
+          : typeof bytes === 'object'
+            ? bytes.constructor.name
+            : typeof bytes;
+    throw new SavedModelError(
+      file,
+      `expected the file's bytes (Uint8Array) but got ${got}`,
+      'pass the raw contents of saved_model.pb',
+    );
   }
   if (bytes.byteLength === 0) throw new SavedModelError(file, 'is empty (0 bytes)');
   if (bytes.byteLength > MAX_SAVED_MODEL_BYTES) {

@@ -18,10 +18,19 @@ export function saverNodes(shards: string[][], tempSuffix: string): SaverGraph {
   const n = shards.length;
   const nodes: NodeDef[] = [
     constNode('save/filename/input', tensor('DT_STRING', [], ['model'])),
-    node('save/filename', 'PlaceholderWithDefault', ['save/filename/input'], { dtype: attr.type('DT_STRING'), shape: attr.shape([]) }),
-    node('save/Const', 'PlaceholderWithDefault', ['save/filename'], { dtype: attr.type('DT_STRING'), shape: attr.shape([]) }),
+    node('save/filename', 'PlaceholderWithDefault', ['save/filename/input'], {
+      dtype: attr.type('DT_STRING'),
+      shape: attr.shape([]),
+    }),
+    node('save/Const', 'PlaceholderWithDefault', ['save/filename'], {
+      dtype: attr.type('DT_STRING'),
+      shape: attr.shape([]),
+    }),
     constNode('save/StringJoin/inputs_1', tensor('DT_STRING', [], [`_temp_${tempSuffix}/part`])),
-    node('save/StringJoin', 'StringJoin', ['save/Const', 'save/StringJoin/inputs_1'], { N: attr.i(2), separator: attr.s('') }),
+    node('save/StringJoin', 'StringJoin', ['save/Const', 'save/StringJoin/inputs_1'], {
+      N: attr.i(2),
+      separator: attr.s(''),
+    }),
     constNode('save/num_shards', tensor('DT_INT32', [], [n])),
   ];
   const filenames: string[] = [];
@@ -34,7 +43,14 @@ export function saverNodes(shards: string[][], tempSuffix: string): SaverGraph {
       constNode(`${filename}/shard`, tensor('DT_INT32', [], [i])),
       node(filename, 'ShardedFilename', ['save/StringJoin', `${filename}/shard`, 'save/num_shards']),
       constNode(`${save}/tensor_names`, tensor('DT_STRING', [names.length], names)),
-      constNode(`${save}/shape_and_slices`, tensor('DT_STRING', [names.length], names.map(() => ''))),
+      constNode(
+        `${save}/shape_and_slices`,
+        tensor(
+          'DT_STRING',
+          [names.length],
+          names.map(() => ''),
+        ),
+      ),
       node(save, 'SaveV2', [filename, `${save}/tensor_names`, `${save}/shape_and_slices`, ...names], {
         dtypes: attr.types(names.map(() => 'DT_FLOAT')),
       }),
@@ -45,19 +61,33 @@ export function saverNodes(shards: string[][], tempSuffix: string): SaverGraph {
   });
   nodes.push(
     node('save/MergeV2Checkpoints/checkpoint_prefixes', 'Pack', [...filenames, ...controls], {
-      N: attr.i(n), T: attr.type('DT_STRING'), axis: attr.i(0),
+      N: attr.i(n),
+      T: attr.type('DT_STRING'),
+      axis: attr.i(0),
     }),
-    node('save/MergeV2Checkpoints', 'MergeV2Checkpoints', ['save/MergeV2Checkpoints/checkpoint_prefixes', 'save/Const'], {
-      delete_old_dirs: attr.b(true),
+    node(
+      'save/MergeV2Checkpoints',
+      'MergeV2Checkpoints',
+      ['save/MergeV2Checkpoints/checkpoint_prefixes', 'save/Const'],
+      {
+        delete_old_dirs: attr.b(true),
+      },
+    ),
+    node('save/Identity', 'Identity', ['save/Const', '^save/MergeV2Checkpoints', ...controls], {
+      T: attr.type('DT_STRING'),
     }),
-    node('save/Identity', 'Identity', ['save/Const', '^save/MergeV2Checkpoints', ...controls], { T: attr.type('DT_STRING') }),
   );
   nodes.push(...restoreNodes(shards));
   return {
     nodes,
     saverDef: {
-      filenameTensorName: 'save/Const:0', saveTensorName: 'save/Identity:0', restoreOpName: 'save/restore_all',
-      maxToKeep: 5, sharded: true, keepCheckpointEveryNHours: 10000, version: 'V2',
+      filenameTensorName: 'save/Const:0',
+      saveTensorName: 'save/Identity:0',
+      restoreOpName: 'save/restore_all',
+      maxToKeep: 5,
+      sharded: true,
+      keepCheckpointEveryNHours: 10000,
+      version: 'V2',
     },
   };
 }
@@ -70,7 +100,14 @@ function restoreNodes(shards: string[][]): NodeDef[] {
     const restore = indexed('save/RestoreV2', i);
     nodes.push(
       constNode(`${restore}/tensor_names`, tensor('DT_STRING', [names.length], names)),
-      constNode(`${restore}/shape_and_slices`, tensor('DT_STRING', [names.length], names.map(() => ''))),
+      constNode(
+        `${restore}/shape_and_slices`,
+        tensor(
+          'DT_STRING',
+          [names.length],
+          names.map(() => ''),
+        ),
+      ),
       node(restore, 'RestoreV2', ['save/Const', `${restore}/tensor_names`, `${restore}/shape_and_slices`], {
         dtypes: attr.types(names.map(() => 'DT_FLOAT')),
       }),
@@ -78,9 +115,14 @@ function restoreNodes(shards: string[][]): NodeDef[] {
     const shardAssigns = names.map((name, k) => {
       const assign = indexed('save/Assign', assigns);
       assigns += 1;
-      nodes.push(node(assign, 'Assign', [name, k === 0 ? restore : `${restore}:${k}`], {
-        T: attr.type('DT_FLOAT'), validate_shape: attr.b(true), use_locking: attr.b(true), _class: attr.colocate(name),
-      }));
+      nodes.push(
+        node(assign, 'Assign', [name, k === 0 ? restore : `${restore}:${k}`], {
+          T: attr.type('DT_FLOAT'),
+          validate_shape: attr.b(true),
+          use_locking: attr.b(true),
+          _class: attr.colocate(name),
+        }),
+      );
       return `^${assign}`;
     });
     const restoreShard = indexed('save/restore_shard', i);

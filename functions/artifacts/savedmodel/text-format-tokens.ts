@@ -10,7 +10,17 @@ export class TextFormatError extends Error {}
 export type Token = { kind: 'ident' | 'number' | 'string' | 'punct'; text: string; at: number; bytes?: Uint8Array };
 
 const SIMPLE_ESCAPES: Record<string, number> = {
-  n: 10, t: 9, r: 13, a: 7, b: 8, f: 12, v: 11, '\\': 92, "'": 39, '"': 34, '?': 63,
+  n: 10,
+  t: 9,
+  r: 13,
+  a: 7,
+  b: 8,
+  f: 12,
+  v: 11,
+  '\\': 92,
+  "'": 39,
+  '"': 34,
+  '?': 63,
 };
 
 /** 1-based line of character offset `at`, for error messages. */
@@ -42,7 +52,8 @@ export function tokenize(text: string): Token[] {
     } else if (/[-+0-9.]/.test(c)) {
       const start = i;
       i += 1;
-      while (i < text.length && /[A-Za-z0-9_.+-]/.test(text[i]) && !(/[+-]/.test(text[i]) && !/[eE]/.test(text[i - 1]))) i += 1;
+      while (i < text.length && /[A-Za-z0-9_.+-]/.test(text[i]) && !(/[+-]/.test(text[i]) && !/[eE]/.test(text[i - 1])))
+        i += 1;
       tokens.push({ kind: 'number', text: text.slice(start, i), at: start });
     } else if ('{}<>[]:,;/'.includes(c)) {
       tokens.push({ kind: 'punct', text: c, at: i });

@@ -28,7 +28,11 @@ export function parseTextFormat(text: string, type: protobuf.Type): Record<strin
 class Parser {
   private pos = 0;
 
-  constructor(private readonly tokens: Token[], private readonly text: string, private readonly root: protobuf.Root) {}
+  constructor(
+    private readonly tokens: Token[],
+    private readonly text: string,
+    private readonly root: protobuf.Root,
+  ) {}
 
   message(type: protobuf.Type | null, close: string | null, depth: number): Record<string, unknown> {
     if (depth > MAX_TEXT_DEPTH) this.fail(`messages nested more than ${MAX_TEXT_DEPTH} deep`);
@@ -54,7 +58,10 @@ class Parser {
     const field = type?.fields[protobuf.util.camelCase(name.text)] ?? type?.fields[name.text];
     const resolved: Resolved = field ? (field.resolve().resolvedType as Resolved) : null;
     if (this.peekIs(':')) this.pos += 1;
-    const read = () => (field?.map ? this.mapEntry(field as unknown as protobuf.MapField, resolved, depth) : this.value(field ? { type: field.type, resolved } : null, depth));
+    const read = () =>
+      field?.map
+        ? this.mapEntry(field as unknown as protobuf.MapField, resolved, depth)
+        : this.value(field ? { type: field.type, resolved } : null, depth);
     const values = this.peekIs('[') ? this.list(read) : [read()];
     if (!field) return;
     if (field.map) {
@@ -83,7 +90,8 @@ class Parser {
   private value(spec: { type: string; resolved: Resolved } | null, depth: number): unknown {
     const token = this.next();
     if (token.kind === 'punct' && (token.text === '{' || token.text === '<')) {
-      if (spec && !(spec.resolved instanceof protobuf.Type)) this.fail('a scalar field cannot hold a { message }', token);
+      if (spec && !(spec.resolved instanceof protobuf.Type))
+        this.fail('a scalar field cannot hold a { message }', token);
       return this.message(spec ? (spec.resolved as protobuf.Type) : null, token.text === '{' ? '}' : '>', depth + 1);
     }
     if (spec?.resolved instanceof protobuf.Type) this.fail(`expected "{" to open a ${spec.resolved.name}`, token);
@@ -117,7 +125,8 @@ class Parser {
     while (!this.peekIs(']')) url += this.next().text;
     this.pos += 1;
     const type = this.root.lookup(url.slice(url.lastIndexOf('/') + 1));
-    if (!(type instanceof protobuf.Type)) this.fail(`google.protobuf.Any holds "${url}", a type this schema does not know`);
+    if (!(type instanceof protobuf.Type))
+      this.fail(`google.protobuf.Any holds "${url}", a type this schema does not know`);
     if (this.peekIs(':')) this.pos += 1;
     const open = this.next();
     if (open.text !== '{' && open.text !== '<') this.fail('expected "{" after an Any type URL', open);

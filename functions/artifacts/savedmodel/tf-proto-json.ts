@@ -34,11 +34,7 @@ export function map(keyType: string, type: string, id: number): FieldJson {
 }
 
 /** A message: its fields, nested types, and oneof groups (`{ value: ['s', 'i', ...] }`). */
-export function message(
-  fields: Fields,
-  nested?: NestedJson,
-  oneofs?: Record<string, string[]>,
-): IType {
+export function message(fields: Fields, nested?: NestedJson, oneofs?: Record<string, string[]>): IType {
   const json: IType = { fields };
   if (nested) json.nested = nested;
   if (oneofs) {
@@ -52,10 +48,39 @@ export function message(
  * Source: https://github.com/tensorflow/tensorflow/blob/master/tensorflow/core/framework/types.proto
  */
 const BASE_TYPES = [
-  'FLOAT', 'DOUBLE', 'INT32', 'UINT8', 'INT16', 'INT8', 'STRING', 'COMPLEX64', 'INT64', 'BOOL', 'QINT8',
-  'QUINT8', 'QINT32', 'BFLOAT16', 'QINT16', 'QUINT16', 'UINT16', 'COMPLEX128', 'HALF', 'RESOURCE', 'VARIANT',
-  'UINT32', 'UINT64', 'FLOAT8_E5M2', 'FLOAT8_E4M3FN', 'FLOAT8_E4M3FNUZ', 'FLOAT8_E4M3B11FNUZ', 'FLOAT8_E5M2FNUZ',
-  'INT4', 'UINT4', 'INT2', 'UINT2', 'FLOAT4_E2M1FN',
+  'FLOAT',
+  'DOUBLE',
+  'INT32',
+  'UINT8',
+  'INT16',
+  'INT8',
+  'STRING',
+  'COMPLEX64',
+  'INT64',
+  'BOOL',
+  'QINT8',
+  'QUINT8',
+  'QINT32',
+  'BFLOAT16',
+  'QINT16',
+  'QUINT16',
+  'UINT16',
+  'COMPLEX128',
+  'HALF',
+  'RESOURCE',
+  'VARIANT',
+  'UINT32',
+  'UINT64',
+  'FLOAT8_E5M2',
+  'FLOAT8_E4M3FN',
+  'FLOAT8_E4M3FNUZ',
+  'FLOAT8_E4M3B11FNUZ',
+  'FLOAT8_E5M2FNUZ',
+  'INT4',
+  'UINT4',
+  'INT2',
+  'UINT2',
+  'FLOAT4_E2M1FN',
 ] as const;
 
 type BaseType = (typeof BASE_TYPES)[number];

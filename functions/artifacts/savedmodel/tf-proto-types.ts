@@ -51,8 +51,14 @@ export interface NameAttrList {
  */
 export interface AttrValue {
   list?: {
-    s: Uint8Array[]; i: number[]; f: number[]; b: boolean[]; type: DataTypeValue[];
-    shape: TensorShapeProto[]; tensor: TensorProto[]; func: NameAttrList[];
+    s: Uint8Array[];
+    i: number[];
+    f: number[];
+    b: boolean[];
+    type: DataTypeValue[];
+    shape: TensorShapeProto[];
+    tensor: TensorProto[];
+    func: NameAttrList[];
   };
   s?: Uint8Array;
   i?: number;
@@ -195,7 +201,9 @@ export interface SavedObject {
   function?: { concreteFunctions: string[]; functionSpec?: unknown };
   variable?: SavedVariable;
   bareConcreteFunction?: {
-    concreteFunctionName?: string; argumentKeywords: string[]; allowedPositionalArguments?: number;
+    concreteFunctionName?: string;
+    argumentKeywords: string[];
+    allowedPositionalArguments?: number;
   };
   constant?: { operation?: string };
   resource?: { device?: string };

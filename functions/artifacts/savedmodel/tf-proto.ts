@@ -75,7 +75,10 @@ export function decodeTextMessage<T>(typeName: string, bytes: Uint8Array, file: 
     const parsed = parseTextFormat(new TextDecoder().decode(bytes), type);
     return type.toObject(type.fromObject(parsed), TO_OBJECT_OPTIONS) as T;
   } catch (error) {
-    throw new SavedModelError(file, `is not a valid ${shownName(typeName)} in protobuf text format (${describe(error)})`);
+    throw new SavedModelError(
+      file,
+      `is not a valid ${shownName(typeName)} in protobuf text format (${describe(error)})`,
+    );
   }
 }
 

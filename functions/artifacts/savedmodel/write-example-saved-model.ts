@@ -41,7 +41,10 @@ export function writeExampleSavedModel(options: ExampleSavedModelOptions): Recor
     { key: 'a', dtype: 'DT_FLOAT', shape: [], data: floats([a]) },
     { key: 'b', dtype: 'DT_FLOAT', shape: [], data: floats([b]) },
   ];
-  const initial = new Map([['a', a], ['b', b]]);
+  const initial = new Map([
+    ['a', a],
+    ['b', b],
+  ]);
   const width = Math.max(5, String(extraVariables.count - 1).length);
   for (let i = 0; i < extraVariables.count; i += 1) {
     const key = `extra_${String(i).padStart(width, '0')}`;
@@ -54,29 +57,36 @@ export function writeExampleSavedModel(options: ExampleSavedModelOptions): Recor
     variable.shard = i % numShards;
   });
   const shards = Array.from({ length: numShards }, (_, i) => variables.filter((v) => v.shard === i).map((v) => v.key));
-  const tempSuffix = createHash('sha256').update(JSON.stringify([a, b, numShards, extraVariables])).digest('hex').slice(0, 32);
+  const tempSuffix = createHash('sha256')
+    .update(JSON.stringify([a, b, numShards, extraVariables]))
+    .digest('hex')
+    .slice(0, 32);
   const saver = saverNodes(shards, tempSuffix);
   const graphNodes = [...modelNodes(variables, initial), ...saver.nodes];
   const message: SavedModel = {
     savedModelSchemaVersion: 1,
-    metaGraphs: [{
-      metaInfoDef: {
-        tags: ['serve'], tensorflowVersion: TF_VERSION, tensorflowGitVersion: 'ferry writeExampleSavedModel',
-        functionAliases: {},
-      },
-      graphDef: { node: graphNodes, versions: { producer: GRAPH_PRODUCER, badConsumers: [] } },
-      saverDef: saver.saverDef,
-      collectionDef: variableCollections(variables.map((v) => v.key)),
-      signatureDef: {
-        serving_default: {
-          methodName: 'tensorflow/serving/predict',
-          inputs: { x: { name: 'x:0', dtype: 'DT_FLOAT', tensorShape: { dim: [{ size: -1 }, { size: 1 }] } } },
-          outputs: { y: { name: 'y:0', dtype: 'DT_FLOAT', tensorShape: { dim: [{ size: -1 }, { size: 1 }] } } },
-          defaults: {},
+    metaGraphs: [
+      {
+        metaInfoDef: {
+          tags: ['serve'],
+          tensorflowVersion: TF_VERSION,
+          tensorflowGitVersion: 'ferry writeExampleSavedModel',
+          functionAliases: {},
         },
+        graphDef: { node: graphNodes, versions: { producer: GRAPH_PRODUCER, badConsumers: [] } },
+        saverDef: saver.saverDef,
+        collectionDef: variableCollections(variables.map((v) => v.key)),
+        signatureDef: {
+          serving_default: {
+            methodName: 'tensorflow/serving/predict',
+            inputs: { x: { name: 'x:0', dtype: 'DT_FLOAT', tensorShape: { dim: [{ size: -1 }, { size: 1 }] } } },
+            outputs: { y: { name: 'y:0', dtype: 'DT_FLOAT', tensorShape: { dim: [{ size: -1 }, { size: 1 }] } } },
+            defaults: {},
+          },
+        },
+        assetFileDef: [],
       },
-      assetFileDef: [],
-    }],
+    ],
   };
   const checkpoint = writeCheckpoint(variables, { numShards });
   return { 'saved_model.pb': encodeSavedModel(message), ...checkpointFiles(checkpoint) };
@@ -90,7 +100,11 @@ function modelNodes(variables: TensorToWrite[], initial: Map<string, number>): N
     node('mul', 'Mul', ['a/read', 'x'], { T: attr.type('DT_FLOAT') }),
     node('add', 'AddV2', ['mul', 'b/read'], { T: attr.type('DT_FLOAT') }),
     node('y', 'Identity', ['add'], { T: attr.type('DT_FLOAT') }),
-    node('init', 'NoOp', variables.map((v) => `^${v.key}/Assign`)),
+    node(
+      'init',
+      'NoOp',
+      variables.map((v) => `^${v.key}/Assign`),
+    ),
   );
   return nodes;
 }
@@ -98,10 +112,19 @@ function modelNodes(variables: TensorToWrite[], initial: Map<string, number>): N
 /** TF1's `variables` / `trainable_variables` collections: one serialized VariableDef per variable. */
 function variableCollections(names: string[]): SavedModel['metaGraphs'][number]['collectionDef'] {
   const type = tfType('VariableDef');
-  const defs = names.map((name) => type.encode(type.fromObject({
-    variableName: `${name}:0`, initializerName: `${name}/Assign`, snapshotName: `${name}/read:0`,
-    initialValueName: `${name}/initial_value:0`, trainable: true,
-  })).finish());
+  const defs = names.map((name) =>
+    type
+      .encode(
+        type.fromObject({
+          variableName: `${name}:0`,
+          initializerName: `${name}/Assign`,
+          snapshotName: `${name}/read:0`,
+          initialValueName: `${name}/initial_value:0`,
+          trainable: true,
+        }),
+      )
+      .finish(),
+  );
   return {
     trainable_variables: { bytesList: { value: defs } },
     variables: { bytesList: { value: defs } },
@@ -117,16 +140,20 @@ function checkOptions(a: number, b: number, numShards: number, extra: { count: n
     throw new TypeError(`writeExampleSavedModel: a and b must be finite numbers, got a=${a}, b=${b}`);
   }
   if (!Number.isInteger(extra.count) || extra.count < 0 || !Number.isInteger(extra.elements) || extra.elements < 1) {
-    throw new RangeError(`writeExampleSavedModel: extraVariables needs an integer count >= 0 and elements >= 1, got ${JSON.stringify(extra)}`);
+    throw new RangeError(
+      `writeExampleSavedModel: extraVariables needs an integer count >= 0 and elements >= 1, got ${JSON.stringify(extra)}`,
+    );
   }
   if ((extra.count * extra.elements + 2) * 4 > MAX_EXAMPLE_BYTES) {
-    throw new RangeError(`writeExampleSavedModel: extraVariables of ${extra.count} x ${extra.elements} floats exceed ${MAX_EXAMPLE_BYTES} bytes`);
+    throw new RangeError(
+      `writeExampleSavedModel: extraVariables of ${extra.count} x ${extra.elements} floats exceed ${MAX_EXAMPLE_BYTES} bytes`,
+    );
   }
   const variableCount = 2 + extra.count;
   if (!Number.isInteger(numShards) || numShards < 1 || numShards > Math.min(MAX_SHARDS, variableCount)) {
     throw new RangeError(
       `writeExampleSavedModel: numShards must be an integer from 1 to ${Math.min(MAX_SHARDS, variableCount)} ` +
-      `(every shard holds at least one of the ${variableCount} variables; add extraVariables for more), got ${numShards}`,
+        `(every shard holds at least one of the ${variableCount} variables; add extraVariables for more), got ${numShards}`,
     );
   }
 }

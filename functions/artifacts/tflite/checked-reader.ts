@@ -42,13 +42,18 @@ export class CheckedReader {
   }
 
   fail(path: string, problem: string): never {
-    throw new TfliteError(this.file, `${path}: ${problem}`, `${CORRUPT}; re-export it with the TFLite converter (tf.lite.TFLiteConverter) and upload it again`);
+    throw new TfliteError(
+      this.file,
+      `${path}: ${problem}`,
+      `${CORRUPT}; re-export it with the TFLite converter (tf.lite.TFLiteConverter) and upload it again`,
+    );
   }
 
   /** Charges `n` units of work; legitimate files visit each byte a few times at most. */
   charge(n: number, path: string): void {
     this.steps -= n;
-    if (this.steps < 0) this.fail(path, 'the file references the same data over and over (far more work than its size allows)');
+    if (this.steps < 0)
+      this.fail(path, 'the file references the same data over and over (far more work than its size allows)');
   }
 
   private need(pos: number, bytes: number, path: string, what: string): void {

@@ -13,12 +13,27 @@ export type { OperatorInfo, SignatureInfo, SubgraphInfo, TensorInfo, TfliteInfo 
  * Schema: https://github.com/tensorflow/tensorflow/blob/master/tensorflow/compiler/mlir/lite/schema/schema.fbs
  */
 export function readTflite(bytes: Uint8Array, file = 'model.tflite'): TfliteInfo {
-  if (!(bytes instanceof Uint8Array)) throw new TfliteError(file, `expected the file's bytes (Uint8Array), got ${bytes === null ? 'null' : typeof bytes}`, 'pass the file contents, not its path or text');
-  if (bytes.byteLength === 0) throw new TfliteError(file, 'the file is empty', 'upload the .tflite file again (the upload may have failed)');
-  if (bytes.byteLength < 8) throw new TfliteError(file, `only ${bytes.byteLength} bytes; a TFLite file has at least a root offset and the TFL3 identifier`, 'upload the complete .tflite file');
+  if (!(bytes instanceof Uint8Array))
+    throw new TfliteError(
+      file,
+      `expected the file's bytes (Uint8Array), got ${bytes === null ? 'null' : typeof bytes}`,
+      'pass the file contents, not its path or text',
+    );
+  if (bytes.byteLength === 0)
+    throw new TfliteError(file, 'the file is empty', 'upload the .tflite file again (the upload may have failed)');
+  if (bytes.byteLength < 8)
+    throw new TfliteError(
+      file,
+      `only ${bytes.byteLength} bytes; a TFLite file has at least a root offset and the TFL3 identifier`,
+      'upload the complete .tflite file',
+    );
   const identifier = new TextDecoder('latin1').decode(bytes.subarray(4, 8));
   if (identifier !== S.FILE_IDENTIFIER) {
-    throw new TfliteError(file, `file identifier is ${JSON.stringify(identifier)}, not "TFL3": this is not a TFLite model`, 'convert the model with tf.lite.TFLiteConverter (a SavedModel goes under models/, not mobile/)');
+    throw new TfliteError(
+      file,
+      `file identifier is ${JSON.stringify(identifier)}, not "TFL3": this is not a TFLite model`,
+      'convert the model with tf.lite.TFLiteConverter (a SavedModel goes under models/, not mobile/)',
+    );
   }
   const r: CheckedReader = new CheckedReader(bytes, file);
   const model = r.tableAt(0, 'model');
@@ -30,10 +45,16 @@ export function readTflite(bytes: Uint8Array, file = 'model.tflite'): TfliteInfo
   const subgraphs: SubgraphInfo[] = [];
   for (let i = 0; i < subgraphsVector.length; i += 1) {
     const subgraph = r.tableIn(subgraphsVector, i);
-    const tensors = r.vector(subgraph, S.SubGraph.tensors, 4, `${subgraph.path}.tensors`) ?? { start: 0, length: 0, path: `${subgraph.path}.tensors` };
+    const tensors = r.vector(subgraph, S.SubGraph.tensors, 4, `${subgraph.path}.tensors`) ?? {
+      start: 0,
+      length: 0,
+      path: `${subgraph.path}.tensors`,
+    };
     tensorsBySubgraph.push(tensors);
     const tensorList = (id: number, what: string): TensorInfo[] =>
-      r.int32s(r.vector(subgraph, id, 4, `${subgraph.path}.${what}`)).map((index) => readTensor(r, tensors, index, `${subgraph.path}.${what}`));
+      r
+        .int32s(r.vector(subgraph, id, 4, `${subgraph.path}.${what}`))
+        .map((index) => readTensor(r, tensors, index, `${subgraph.path}.${what}`));
     subgraphs.push({
       name: r.string(subgraph, S.SubGraph.name, `${subgraph.path}.name`) ?? '',
       inputs: tensorList(S.SubGraph.inputs, 'inputs'),
@@ -60,7 +81,8 @@ export function readTflite(bytes: Uint8Array, file = 'model.tflite'): TfliteInfo
 }
 
 function readTensor(r: CheckedReader, tensors: CheckedVector, index: number, where: string): TensorInfo {
-  if (index < 0 || index >= tensors.length) r.fail(where, `tensor index ${index} is not among the subgraph's ${tensors.length} tensors`);
+  if (index < 0 || index >= tensors.length)
+    r.fail(where, `tensor index ${index} is not among the subgraph's ${tensors.length} tensors`);
   const t = r.tableIn(tensors, index);
   const shapeSignature = r.vector(t, S.Tensor.shapeSignature, 4, `${t.path}.shape_signature`);
   return {
@@ -85,7 +107,10 @@ function readOperatorCodes(r: CheckedReader, model: CheckedTable): OperatorInfo[
   const out: OperatorInfo[] = [];
   for (let i = 0; codes && i < codes.length; i += 1) {
     const code = r.tableIn(codes, i);
-    const builtinCode = Math.max(r.int8(code, S.OperatorCode.deprecatedBuiltinCode, 0), r.int32(code, S.OperatorCode.builtinCode, 0));
+    const builtinCode = Math.max(
+      r.int8(code, S.OperatorCode.deprecatedBuiltinCode, 0),
+      r.int32(code, S.OperatorCode.builtinCode, 0),
+    );
     const custom = builtinCode === CUSTOM_CODE;
     const customName = r.string(code, S.OperatorCode.customCode, `${code.path}.custom_code`);
     out.push({
@@ -105,7 +130,11 @@ function readSignatures(r: CheckedReader, model: CheckedTable, tensorsBySubgraph
     const def = r.tableIn(defs, i);
     const subgraphIndex = r.uint32(def, S.SignatureDef.subgraphIndex, 0);
     const tensors = tensorsBySubgraph[subgraphIndex];
-    if (!tensors) r.fail(`${def.path}.subgraph_index`, `subgraph ${subgraphIndex} does not exist (the model has ${tensorsBySubgraph.length})`);
+    if (!tensors)
+      r.fail(
+        `${def.path}.subgraph_index`,
+        `subgraph ${subgraphIndex} does not exist (the model has ${tensorsBySubgraph.length})`,
+      );
     const names = (id: number, what: string): Record<string, string> => {
       const maps = r.vector(def, id, 4, `${def.path}.${what}`);
       const result: Record<string, string> = {};
@@ -133,7 +162,11 @@ function bufferSize(r: CheckedReader, buffer: CheckedTable): { inline: CheckedVe
   const offset = r.uint64(buffer, S.Buffer.offset, `${buffer.path}.offset`);
   if (offset <= 1) return { inline, size: inline?.length ?? 0 };
   const size = r.uint64(buffer, S.Buffer.size, `${buffer.path}.size`);
-  if (offset + size > r.size) r.fail(buffer.path, `data at bytes ${offset}..${offset + size} lies past the end of the file (${r.size} bytes; truncated?)`);
+  if (offset + size > r.size)
+    r.fail(
+      buffer.path,
+      `data at bytes ${offset}..${offset + size} lies past the end of the file (${r.size} bytes; truncated?)`,
+    );
   return { inline: null, size };
 }
 
@@ -152,7 +185,8 @@ function readMetadata(r: CheckedReader, model: CheckedTable, buffers: CheckedVec
     const entry = r.tableIn(entries, i);
     const name = r.string(entry, S.Metadata.name, `${entry.path}.name`) ?? '';
     const index = r.uint32(entry, S.Metadata.buffer, 0);
-    if (!buffers || index >= buffers.length) r.fail(`${entry.path}.buffer`, `buffer ${index} does not exist (the model has ${buffers?.length ?? 0})`);
+    if (!buffers || index >= buffers.length)
+      r.fail(`${entry.path}.buffer`, `buffer ${index} does not exist (the model has ${buffers?.length ?? 0})`);
     const { inline, size } = bufferSize(r, r.tableIn(buffers, index));
     out[name] = inline ? textOrSize(r.bytes(inline)) : { bytes: size };
   }

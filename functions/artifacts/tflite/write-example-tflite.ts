@@ -21,9 +21,14 @@ export const EXAMPLE_MIN_RUNTIME_VERSION = '1.5.0';
  * Schema: https://github.com/tensorflow/tensorflow/blob/master/tensorflow/compiler/mlir/lite/schema/schema.fbs
  */
 export function writeExampleTflite({ a, b, withSignature = true, batch = 1 }: ExampleTfliteOptions): Uint8Array {
-  if (!Number.isInteger(batch) || batch < 1 || batch > 65_536) throw new RangeError(`writeExampleTflite: batch must be an integer in 1..65536, got ${String(batch)}`);
-  for (const [name, value] of [['a', a], ['b', b]] as const) {
-    if (typeof value !== 'number' || !Number.isFinite(value)) throw new RangeError(`writeExampleTflite: ${name} must be a finite number, got ${String(value)}`);
+  if (!Number.isInteger(batch) || batch < 1 || batch > 65_536)
+    throw new RangeError(`writeExampleTflite: batch must be an integer in 1..65536, got ${String(batch)}`);
+  for (const [name, value] of [
+    ['a', a],
+    ['b', b],
+  ] as const) {
+    if (typeof value !== 'number' || !Number.isFinite(value))
+      throw new RangeError(`writeExampleTflite: ${name} must be a finite number, got ${String(value)}`);
   }
   const fb = new Builder(1024);
   const offsets = (items: number[]): number => {
@@ -85,13 +90,23 @@ export function writeExampleTflite({ a, b, withSignature = true, batch = 1 }: Ex
     return fb.endObject();
   };
 
-  const X = 0, A = 1, B = 2, AX = 3, Y = 4;
+  const X = 0,
+    A = 1,
+    B = 2,
+    AX = 3,
+    Y = 4;
   const float = (value: number) => new Uint8Array(new Float32Array([value]).buffer);
   const version = new Uint8Array(16);
   version.set(new TextEncoder().encode(EXAMPLE_MIN_RUNTIME_VERSION));
   // Buffer 0 must be empty: tensors without constant data point at it.
   const buffers = offsets([buffer(null), buffer(float(a)), buffer(float(b)), buffer(version)]);
-  const tensors = offsets([tensor('x', [batch, 1], 0), tensor('a', [1], 1), tensor('b', [1], 2), tensor('ax', [batch, 1], 0), tensor('y', [batch, 1], 0)]);
+  const tensors = offsets([
+    tensor('x', [batch, 1], 0),
+    tensor('a', [1], 1),
+    tensor('b', [1], 2),
+    tensor('ax', [batch, 1], 0),
+    tensor('y', [batch, 1], 0),
+  ]);
   const operators = offsets([
     operator(0, [X, A], [AX], S.BuiltinOptions.MulOptions),
     operator(1, [AX, B], [Y], S.BuiltinOptions.AddOptions),

@@ -9,7 +9,10 @@ import { createHash } from 'node:crypto';
  */
 export function runIdFor(workflow: string, version: string, bucket: string, root: string): string {
   const hash = createHash('sha256').update(`${bucket}/${root}`).digest('hex').slice(0, 10);
-  const readable = `${workflow}-${version}`.toLowerCase().replace(/[^a-z0-9_-]/g, '_').slice(0, 52);
+  const readable = `${workflow}-${version}`
+    .toLowerCase()
+    .replace(/[^a-z0-9_-]/g, '_')
+    .slice(0, 52);
   return `${readable}-${hash}`;
 }
 
@@ -29,7 +32,11 @@ export function newerVersionTag(tags: string[], own: string): string | undefined
 
 /** A Vertex version alias for an artifact version (aliases must start with a letter). */
 export function versionAlias(version: string): string {
-  const alias = `v${version}`.toLowerCase().replace(/[^a-z0-9-]/g, '-').replace(/-+$/, '').slice(0, 127);
+  const alias = `v${version}`
+    .toLowerCase()
+    .replace(/[^a-z0-9-]/g, '-')
+    .replace(/-+$/, '')
+    .slice(0, 127);
   return /[a-z0-9]$/.test(alias) ? alias : `${alias}0`;
 }
 

@@ -13,16 +13,36 @@ const ALLOWED: Record<RunState, RunState[]> = {
   failed: [],
 };
 
-const OUTCOME: Partial<Record<RunState, Outcome>> = { promoted: 'promoted', published: 'published', rejected: 'rejected', failed: 'failed' };
+const OUTCOME: Partial<Record<RunState, Outcome>> = {
+  promoted: 'promoted',
+  published: 'published',
+  rejected: 'rejected',
+  failed: 'failed',
+};
 
 export class TransitionError extends Error {}
 
 /** The run after moving to `to`, with a timeline entry. Pure: the caller writes it with compare-and-set. */
-export function advance(run: RunRecord, to: RunState, now: Date, detail?: string, patch: Partial<RunRecord> = {}): RunRecord {
-  if (!ALLOWED[run.state].includes(to)) throw new TransitionError(`run ${run.runId}: cannot go from ${run.state} to ${to}`);
+export function advance(
+  run: RunRecord,
+  to: RunState,
+  now: Date,
+  detail?: string,
+  patch: Partial<RunRecord> = {},
+): RunRecord {
+  if (!ALLOWED[run.state].includes(to))
+    throw new TransitionError(`run ${run.runId}: cannot go from ${run.state} to ${to}`);
   const at = now.toISOString();
   const next: RunRecord = { ...run, ...patch, state: to, updatedAt: at };
-  next.timeline = [...run.timeline, { state: to, at, ...(detail ? { detail } : {}), ...(to === 'deployed' || to === 'deploying' ? { step: next.step } : {}) }];
+  next.timeline = [
+    ...run.timeline,
+    {
+      state: to,
+      at,
+      ...(detail ? { detail } : {}),
+      ...(to === 'deployed' || to === 'deploying' ? { step: next.step } : {}),
+    },
+  ];
   const outcome = OUTCOME[to];
   if (outcome) {
     next.outcome = outcome;
@@ -49,7 +69,11 @@ export interface StagePoint {
  * (its first attempt died before publishing the next message, so publish it again); `ignore`
  * for duplicates of a stage the run has left.
  */
-export function stageAction(run: RunRecord, expects: StagePoint, produces: StagePoint[]): 'run' | 'republish' | 'ignore' {
+export function stageAction(
+  run: RunRecord,
+  expects: StagePoint,
+  produces: StagePoint[],
+): 'run' | 'republish' | 'ignore' {
   const at = (point: StagePoint) => run.state === point.state && (point.step === undefined || run.step === point.step);
   if (at(expects)) return 'run';
   if (produces.some(at)) return 'republish';

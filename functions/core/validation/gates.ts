@@ -51,24 +51,46 @@ export function evaluateGates(gates: Gates, tally: ValidationTally, minCandidate
   const pct = (x: number) => `${(x * 100).toFixed(1)} %`;
 
   if (candidateAnswers(tally) < minCandidateAnswers) {
-    reasons.push(`the candidate answered ${candidate.answers} golden examples, fewer than the ${minCandidateAnswers} needed, in ${requests} requests${tally.lastError ? ` (last error: ${tally.lastError})` : ''}`);
+    reasons.push(
+      `the candidate answered ${candidate.answers} golden examples, fewer than the ${minCandidateAnswers} needed, in ${requests} requests${tally.lastError ? ` (last error: ${tally.lastError})` : ''}`,
+    );
   }
   if (candidate.answers > 0 && candidate.matchRate < gates.minMatchRate) {
     const first = tally.byModel[tally.candidateId]?.firstMismatch;
-    reasons.push(`match rate ${pct(candidate.matchRate)} is below ${pct(gates.minMatchRate)}${first ? ` (first mismatch: ${first})` : ''}`);
+    reasons.push(
+      `match rate ${pct(candidate.matchRate)} is below ${pct(gates.minMatchRate)}${first ? ` (first mismatch: ${first})` : ''}`,
+    );
   }
-  if (errorRate > gates.maxErrorRate) reasons.push(`error rate ${pct(errorRate)} is above ${pct(gates.maxErrorRate)}${tally.lastError ? ` (last error: ${tally.lastError})` : ''}`);
+  if (errorRate > gates.maxErrorRate)
+    reasons.push(
+      `error rate ${pct(errorRate)} is above ${pct(gates.maxErrorRate)}${tally.lastError ? ` (last error: ${tally.lastError})` : ''}`,
+    );
   if (gates.maxP95LatencyMs !== undefined && candidate.p95LatencyMs > gates.maxP95LatencyMs) {
     reasons.push(`p95 latency ${candidate.p95LatencyMs.toFixed(1)} ms is above ${gates.maxP95LatencyMs} ms`);
   }
   // The ratio needs enough samples of the incumbent to mean anything, and a few milliseconds of
   // jitter on a fast model is not a regression: both must hold to reject.
-  if (gates.maxP95LatencyRatio !== undefined && incumbent && incumbent.requests >= MIN_LATENCY_SAMPLES && incumbent.p95LatencyMs > 0) {
+  if (
+    gates.maxP95LatencyRatio !== undefined &&
+    incumbent &&
+    incumbent.requests >= MIN_LATENCY_SAMPLES &&
+    incumbent.p95LatencyMs > 0
+  ) {
     const ratio = candidate.p95LatencyMs / incumbent.p95LatencyMs;
     const slower = candidate.p95LatencyMs - incumbent.p95LatencyMs;
     if (ratio > gates.maxP95LatencyRatio && slower > (gates.latencySlackMs ?? 0)) {
-      reasons.push(`p95 latency is ${ratio.toFixed(2)}× the incumbent's (${slower.toFixed(1)} ms slower), above ${gates.maxP95LatencyRatio}× and ${gates.latencySlackMs} ms`);
+      reasons.push(
+        `p95 latency is ${ratio.toFixed(2)}× the incumbent's (${slower.toFixed(1)} ms slower), above ${gates.maxP95LatencyRatio}× and ${gates.latencySlackMs} ms`,
+      );
     }
   }
-  return { passed: reasons.length === 0, reasons, candidate, incumbent, requests, failedRequests: tally.failedRequests, errorRate };
+  return {
+    passed: reasons.length === 0,
+    reasons,
+    candidate,
+    incumbent,
+    requests,
+    failedRequests: tally.failedRequests,
+    errorRate,
+  };
 }

@@ -12,7 +12,10 @@ export interface GoldenExample {
 }
 
 export class GoldenSetError extends Error {
-  constructor(readonly file: string, message: string) {
+  constructor(
+    readonly file: string,
+    message: string,
+  ) {
     super(`${file}: ${message}`);
     this.name = 'GoldenSetError';
   }
@@ -27,7 +30,10 @@ const FORMAT_HINT = 'each line is {"instance": ..., "expected": ..., "tolerance"
 export function parseGoldenSet(bytes: Uint8Array, file: string): GoldenExample[] {
   if (bytes.byteLength === 0) throw new GoldenSetError(file, `is empty; ${FORMAT_HINT}`);
   if (bytes.byteLength > MAX_GOLDEN_BYTES) {
-    throw new GoldenSetError(file, `is ${bytes.byteLength} bytes, above the ${MAX_GOLDEN_BYTES}-byte limit; keep a representative sample`);
+    throw new GoldenSetError(
+      file,
+      `is ${bytes.byteLength} bytes, above the ${MAX_GOLDEN_BYTES}-byte limit; keep a representative sample`,
+    );
   }
   let text: string;
   try {
@@ -40,7 +46,8 @@ export function parseGoldenSet(bytes: Uint8Array, file: string): GoldenExample[]
   for (let i = 0; i < lines.length; i += 1) {
     const source = lines[i].trim();
     if (source === '') continue;
-    if (examples.length >= MAX_GOLDEN_EXAMPLES) throw new GoldenSetError(file, `has more than ${MAX_GOLDEN_EXAMPLES} examples; keep a representative sample`);
+    if (examples.length >= MAX_GOLDEN_EXAMPLES)
+      throw new GoldenSetError(file, `has more than ${MAX_GOLDEN_EXAMPLES} examples; keep a representative sample`);
     examples.push(parseLine(source, i + 1, file));
   }
   if (examples.length === 0) throw new GoldenSetError(file, `has no examples; ${FORMAT_HINT}`);
@@ -69,10 +76,17 @@ function parseLine(source: string, line: number, file: string): GoldenExample {
 }
 
 /** Why `actual` does not match `expected`, or undefined if it does. Objects are checked on the expected keys. */
-export function mismatch(expected: unknown, actual: unknown, tolerance: number, path = 'prediction'): string | undefined {
+export function mismatch(
+  expected: unknown,
+  actual: unknown,
+  tolerance: number,
+  path = 'prediction',
+): string | undefined {
   if (typeof expected === 'number') {
     if (typeof actual !== 'number') return `${path}: expected ${expected}, got ${JSON.stringify(actual)}`;
-    return Math.abs(expected - actual) <= tolerance ? undefined : `${path}: expected ${expected} ± ${tolerance}, got ${actual}`;
+    return Math.abs(expected - actual) <= tolerance
+      ? undefined
+      : `${path}: expected ${expected} ± ${tolerance}, got ${actual}`;
   }
   if (Array.isArray(expected)) {
     if (!Array.isArray(actual) || actual.length !== expected.length) {
@@ -85,12 +99,15 @@ export function mismatch(expected: unknown, actual: unknown, tolerance: number, 
     return undefined;
   }
   if (typeof expected === 'object' && expected !== null) {
-    if (typeof actual !== 'object' || actual === null || Array.isArray(actual)) return `${path}: expected an object, got ${JSON.stringify(actual)}`;
+    if (typeof actual !== 'object' || actual === null || Array.isArray(actual))
+      return `${path}: expected an object, got ${JSON.stringify(actual)}`;
     for (const [key, value] of Object.entries(expected)) {
       const found = mismatch(value, (actual as Record<string, unknown>)[key], tolerance, `${path}.${key}`);
       if (found) return found;
     }
     return undefined;
   }
-  return expected === actual ? undefined : `${path}: expected ${JSON.stringify(expected)}, got ${JSON.stringify(actual)}`;
+  return expected === actual
+    ? undefined
+    : `${path}: expected ${JSON.stringify(expected)}, got ${JSON.stringify(actual)}`;
 }

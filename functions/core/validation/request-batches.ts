@@ -10,7 +10,11 @@ const ENVELOPE_BYTES = 4 * 1024;
  * requests through the traffic split, so the canary is sampled sooner.
  * @see https://cloud.google.com/vertex-ai/docs/predictions/get-online-predictions#send-request
  */
-export function batchRequests(examples: GoldenExample[], maxInstances: number, limitBytes = PREDICT_REQUEST_LIMIT_BYTES): GoldenExample[][] {
+export function batchRequests(
+  examples: GoldenExample[],
+  maxInstances: number,
+  limitBytes = PREDICT_REQUEST_LIMIT_BYTES,
+): GoldenExample[][] {
   const budget = limitBytes - ENVELOPE_BYTES;
   const batches: GoldenExample[][] = [];
   let current: GoldenExample[] = [];
@@ -18,7 +22,9 @@ export function batchRequests(examples: GoldenExample[], maxInstances: number, l
   for (const example of examples) {
     const bytes = Buffer.byteLength(JSON.stringify(example.instance)) + 1;
     if (bytes > budget) {
-      throw new Error(`golden set line ${example.line}: the instance is ${bytes} bytes, above the ${limitBytes}-byte online prediction limit; use smaller instances`);
+      throw new Error(
+        `golden set line ${example.line}: the instance is ${bytes} bytes, above the ${limitBytes}-byte online prediction limit; use smaller instances`,
+      );
     }
     if (current.length > 0 && (size + bytes > budget || current.length >= maxInstances)) {
       batches.push(current);

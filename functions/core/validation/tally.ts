@@ -21,7 +21,12 @@ export function newTally(candidateId: string): ValidationTally {
   return { candidateId, byModel: {}, failedRequests: 0 };
 }
 
-export function recordResponse(tally: ValidationTally, deployedModelId: string, latencyMs: number, mismatches: Array<string | undefined>): void {
+export function recordResponse(
+  tally: ValidationTally,
+  deployedModelId: string,
+  latencyMs: number,
+  mismatches: Array<string | undefined>,
+): void {
   const model = (tally.byModel[deployedModelId] ??= { requests: 0, answers: 0, matches: 0, latenciesMs: [] });
   model.requests += 1;
   model.latenciesMs.push(latencyMs);

@@ -6,7 +6,11 @@ import { WORKFLOW_DEFAULTS, type Workflow } from './types';
 
 /** A workflow file that cannot be used; the message names the file and the field. */
 export class WorkflowError extends Error {
-  constructor(readonly file: string, readonly field: string, problem: string) {
+  constructor(
+    readonly file: string,
+    readonly field: string,
+    problem: string,
+  ) {
     super(`${file}: ${field ? `${field}: ` : ''}${problem}`);
     this.name = 'WorkflowError';
   }
@@ -23,15 +27,21 @@ function validate(value: unknown): ErrorObject[] {
 
 /** Parses and checks one workflow file's text, applying defaults. */
 export function parseWorkflow(text: string, file: string): Workflow {
-  if (text.length > MAX_WORKFLOW_BYTES) throw new WorkflowError(file, '', `is ${text.length} bytes; a workflow is at most ${MAX_WORKFLOW_BYTES}`);
+  if (text.length > MAX_WORKFLOW_BYTES)
+    throw new WorkflowError(file, '', `is ${text.length} bytes; a workflow is at most ${MAX_WORKFLOW_BYTES}`);
   const doc = parseDocument(text, { uniqueKeys: true, prettyErrors: true });
   if (doc.errors.length > 0) {
     const first = doc.errors[0];
     const line = first.linePos?.[0].line;
-    throw new WorkflowError(file, line ? `line ${line}` : '', `not valid YAML: ${first.message.split('\n')[0].replace(/ at line \d+, column \d+:?$/, '')}`);
+    throw new WorkflowError(
+      file,
+      line ? `line ${line}` : '',
+      `not valid YAML: ${first.message.split('\n')[0].replace(/ at line \d+, column \d+:?$/, '')}`,
+    );
   }
   const raw: unknown = doc.toJS();
-  if (raw === null || raw === undefined) throw new WorkflowError(file, '', 'is empty; see workflows/README.md for the fields');
+  if (raw === null || raw === undefined)
+    throw new WorkflowError(file, '', 'is empty; see workflows/README.md for the fields');
   const errors = validate(raw);
   if (errors.length > 0) throw schemaError(file, errors);
   return withDefaults(raw as RawWorkflow, file);
@@ -40,19 +50,28 @@ export function parseWorkflow(text: string, file: string): Workflow {
 function schemaError(file: string, errors: ErrorObject[]): WorkflowError {
   // A misspelt field also makes the right one "missing": name the misspelling first. Ajv reports
   // `if/then` and `allOf` wrappers after their real cause, so those come last.
-  const rank = (e: ErrorObject) => (e.keyword === 'additionalProperties' ? 0 : e.keyword === 'if' || e.keyword === 'allOf' ? 2 : 1);
+  const rank = (e: ErrorObject) =>
+    e.keyword === 'additionalProperties' ? 0 : e.keyword === 'if' || e.keyword === 'allOf' ? 2 : 1;
   const error = [...errors].sort((a, b) => rank(a) - rank(b))[0];
   const path = error.instancePath.slice(1).replace(/\//g, '.');
   if (error.keyword === 'additionalProperties') {
     const extra = (error.params as { additionalProperty: string }).additionalProperty;
-    return new WorkflowError(file, path ? `${path}.${extra}` : extra, 'is not a known field (check the spelling against workflows/workflow.schema.json)');
+    return new WorkflowError(
+      file,
+      path ? `${path}.${extra}` : extra,
+      'is not a known field (check the spelling against workflows/workflow.schema.json)',
+    );
   }
   if (error.keyword === 'required') {
     const missing = (error.params as { missingProperty: string }).missingProperty;
     return new WorkflowError(file, path ? `${path}.${missing}` : missing, 'is required');
   }
   if (error.keyword === 'enum') {
-    return new WorkflowError(file, path, `must be one of ${(error.params as { allowedValues: unknown[] }).allowedValues.join(', ')}`);
+    return new WorkflowError(
+      file,
+      path,
+      `must be one of ${(error.params as { allowedValues: unknown[] }).allowedValues.join(', ')}`,
+    );
   }
   return new WorkflowError(file, path || '(top level)', error.message ?? 'is invalid');
 }
@@ -61,8 +80,14 @@ type RawWorkflow = Omit<Workflow, 'file' | 'model' | 'endpoint' | 'rollout' | 'v
   model?: Partial<NonNullable<Workflow['model']>> & { displayName: string };
   endpoint?: Partial<NonNullable<Workflow['endpoint']>> & { displayName: string };
   rollout?: Partial<Workflow['rollout']>;
-  validation: Partial<Omit<Workflow['validation'], 'gates'>> & { goldenSet: string; gates?: Partial<Workflow['validation']['gates']> };
-  mobile?: Partial<NonNullable<Workflow['mobile']>> & { modelName: string; channels?: Partial<NonNullable<Workflow['mobile']>['channels']> };
+  validation: Partial<Omit<Workflow['validation'], 'gates'>> & {
+    goldenSet: string;
+    gates?: Partial<Workflow['validation']['gates']>;
+  };
+  mobile?: Partial<NonNullable<Workflow['mobile']>> & {
+    modelName: string;
+    channels?: Partial<NonNullable<Workflow['mobile']>['channels']>;
+  };
 };
 
 function withDefaults(raw: RawWorkflow, file: string): Workflow {
@@ -72,8 +97,10 @@ function withDefaults(raw: RawWorkflow, file: string): Workflow {
   } catch (error) {
     throw new WorkflowError(file, 'match', (error as Error).message);
   }
-  if (raw.artifact === 'savedmodel' && !pattern.isFolder) throw new WorkflowError(file, 'match', 'a SavedModel is a folder: end the pattern with "/" (models/x/{version}/)');
-  if (raw.artifact === 'tflite' && !raw.match.endsWith('.tflite')) throw new WorkflowError(file, 'match', 'a TFLite pattern names the file: end it with .tflite');
+  if (raw.artifact === 'savedmodel' && !pattern.isFolder)
+    throw new WorkflowError(file, 'match', 'a SavedModel is a folder: end the pattern with "/" (models/x/{version}/)');
+  if (raw.artifact === 'tflite' && !raw.match.endsWith('.tflite'))
+    throw new WorkflowError(file, 'match', 'a TFLite pattern names the file: end it with .tflite');
   const canaryPercent = raw.rollout?.canaryPercent ?? WORKFLOW_DEFAULTS.canaryPercent;
   const steps = rolloutSteps(raw.rollout?.steps ?? [], canaryPercent, file);
   const endpoint = raw.endpoint && {
@@ -82,7 +109,12 @@ function withDefaults(raw: RawWorkflow, file: string): Workflow {
     minReplicas: raw.endpoint.minReplicas ?? WORKFLOW_DEFAULTS.minReplicas,
     maxReplicas: raw.endpoint.maxReplicas ?? raw.endpoint.minReplicas ?? WORKFLOW_DEFAULTS.minReplicas,
   };
-  if (endpoint && endpoint.maxReplicas < endpoint.minReplicas) throw new WorkflowError(file, 'endpoint.maxReplicas', `is ${endpoint.maxReplicas}, below minReplicas ${endpoint.minReplicas}`);
+  if (endpoint && endpoint.maxReplicas < endpoint.minReplicas)
+    throw new WorkflowError(
+      file,
+      'endpoint.maxReplicas',
+      `is ${endpoint.maxReplicas}, below minReplicas ${endpoint.minReplicas}`,
+    );
   return {
     name: raw.name,
     description: raw.description,
@@ -112,7 +144,10 @@ function withDefaults(raw: RawWorkflow, file: string): Workflow {
     mobile: raw.mobile && {
       modelName: raw.mobile.modelName,
       tags: raw.mobile.tags ?? [],
-      channels: { firebaseMl: raw.mobile.channels?.firebaseMl ?? true, firebaseStorage: raw.mobile.channels?.firebaseStorage ?? true },
+      channels: {
+        firebaseMl: raw.mobile.channels?.firebaseMl ?? true,
+        firebaseStorage: raw.mobile.channels?.firebaseStorage ?? true,
+      },
       maxSizeBytes: raw.mobile.maxSizeBytes ?? WORKFLOW_DEFAULTS.mobileMaxSizeBytes,
     },
   };
@@ -122,7 +157,11 @@ function withDefaults(raw: RawWorkflow, file: string): Workflow {
 function rolloutSteps(steps: number[], canaryPercent: number, file: string): number[] {
   steps.forEach((step, i) => {
     if (step <= (i === 0 ? canaryPercent : steps[i - 1])) {
-      throw new WorkflowError(file, `rollout.steps[${i}]`, `is ${step}; steps must rise above the canary (${canaryPercent}) and each other`);
+      throw new WorkflowError(
+        file,
+        `rollout.steps[${i}]`,
+        `is ${step}; steps must rise above the canary (${canaryPercent}) and each other`,
+      );
     }
   });
   if (canaryPercent === 100) return [];

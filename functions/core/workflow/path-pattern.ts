@@ -17,10 +17,13 @@ export function compilePattern(source: string): PathPattern {
   const parts = source.split('{version}');
   if (parts.length !== 2) throw new Error(`needs exactly one {version} segment, got "${source}"`);
   const [prefix, suffix] = parts;
-  if (prefix.startsWith('/') || prefix.includes('..') || suffix.includes('..')) throw new Error(`must be a relative object path without "..", got "${source}"`);
-  if (prefix !== '' && !prefix.endsWith('/')) throw new Error(`{version} must be a whole path segment, got "${source}"`);
+  if (prefix.startsWith('/') || prefix.includes('..') || suffix.includes('..'))
+    throw new Error(`must be a relative object path without "..", got "${source}"`);
+  if (prefix !== '' && !prefix.endsWith('/'))
+    throw new Error(`{version} must be a whole path segment, got "${source}"`);
   if (!suffix.startsWith('/')) throw new Error(`{version} must be followed by "/", got "${source}"`);
-  if (/[{}*?]/.test(prefix + suffix)) throw new Error(`only {version} is a placeholder; remove wildcards from "${source}"`);
+  if (/[{}*?]/.test(prefix + suffix))
+    throw new Error(`only {version} is a placeholder; remove wildcards from "${source}"`);
   const isFolder = source.endsWith('/');
   const tail = isFolder ? `${escape(suffix)}(.*)` : `${escape(suffix)}()`;
   return { source, prefix, isFolder, regex: new RegExp(`^${escape(prefix)}${VERSION}${tail}$`) };

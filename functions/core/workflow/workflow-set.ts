@@ -20,9 +20,19 @@ export class WorkflowSet {
     const patterns = new Map<string, Workflow>();
     for (const workflow of workflows) {
       const sameName = names.get(workflow.name);
-      if (sameName) throw new WorkflowError(workflow.file, 'name', `"${workflow.name}" is already used by ${sameName.file}; names must be unique`);
+      if (sameName)
+        throw new WorkflowError(
+          workflow.file,
+          'name',
+          `"${workflow.name}" is already used by ${sameName.file}; names must be unique`,
+        );
       const samePattern = patterns.get(workflow.match);
-      if (samePattern) throw new WorkflowError(workflow.file, 'match', `"${workflow.match}" is already watched by ${samePattern.file}; one path, one workflow`);
+      if (samePattern)
+        throw new WorkflowError(
+          workflow.file,
+          'match',
+          `"${workflow.match}" is already watched by ${samePattern.file}; one path, one workflow`,
+        );
       names.set(workflow.name, workflow);
       patterns.set(workflow.match, workflow);
     }

@@ -33,7 +33,10 @@ export async function awaitOperation(deps: AwaitDeps, message: OperationMessage)
     }
     const now = deps.clock.now().getTime();
     if (now - Date.parse(message.startedAt) > deps.operationTimeoutMs) {
-      const timeout: OperationStatus = { done: true, error: { code: 4, message: `operation still running after ${Math.round(deps.operationTimeoutMs / 60000)} min` } };
+      const timeout: OperationStatus = {
+        done: true,
+        error: { code: 4, message: `operation still running after ${Math.round(deps.operationTimeoutMs / 60000)} min` },
+      };
       await runStage(deps, message.runId, completionStage(deps, message, timeout));
       return;
     }
@@ -50,7 +53,8 @@ async function statusOf(deps: AwaitDeps, message: OperationMessage): Promise<Ope
   // No operation name: a retried DeployModel found the first attempt's deployment; watch the endpoint.
   const stored = await deps.runs.get(message.runId);
   const run = stored?.value;
-  if (!run?.endpoint || !run.deployment) return { done: true, error: { code: 5, message: 'the run has no deployment to follow' } };
+  if (!run?.endpoint || !run.deployment)
+    return { done: true, error: { code: 5, message: 'the run has no deployment to follow' } };
   const endpoint = await deps.endpoints.get(run.endpoint.name);
   return { done: endpoint.deployedModels.some((d) => d.id === run.deployment?.deployedModelId) };
 }
@@ -66,7 +70,13 @@ function completionStage(deps: AwaitDeps, message: OperationMessage, status: Ope
         produces: [{ state: 'deployed', step: -1 }],
         next: (run) => [{ topic: TOPICS.modelDeployed, data: { runId: run.runId, step: run.step } }],
         work: async (run: RunRecord) => {
-          if (failure) return endRun(run, 'failed', `DeployModel failed: ${failure}; the previous traffic split is unchanged`, now());
+          if (failure)
+            return endRun(
+              run,
+              'failed',
+              `DeployModel failed: ${failure}; the previous traffic split is unchanged`,
+              now(),
+            );
           const percent = run.deployment?.split?.[run.deployment.deployedModelId] ?? 0;
           return advance(run, 'deployed', now(), `deployed; serving ${percent} % of traffic`);
         },
@@ -78,7 +88,13 @@ function completionStage(deps: AwaitDeps, message: OperationMessage, status: Ope
         produces: [{ state: 'rejected' }, { state: 'failed' }],
         next: () => [],
         work: async (run: RunRecord) => {
-          if (failure) return endRun(run, 'failed', `${run.reason ?? 'rejected'}; undeploying the candidate failed: ${failure} (it has no traffic)`, now());
+          if (failure)
+            return endRun(
+              run,
+              'failed',
+              `${run.reason ?? 'rejected'}; undeploying the candidate failed: ${failure} (it has no traffic)`,
+              now(),
+            );
           return advance(run, run.rollbackOutcome ?? 'rejected', now(), run.reason ?? 'rejected by validation');
         },
       };
@@ -91,8 +107,20 @@ function completionStage(deps: AwaitDeps, message: OperationMessage, status: Ope
         work: async (run: RunRecord) => {
           const left = (run.pendingOperations ?? []).filter((op) => op !== message.operation);
           const note = failure ? `retiring an old deployment failed: ${failure}` : undefined;
-          if (left.length > 0) return { ...run, pendingOperations: left, timeline: note ? [...run.timeline, { state: run.state, at: now().toISOString(), detail: note }] : run.timeline };
-          return advance({ ...run, pendingOperations: [] }, 'promoted', now(), note ? `promoted at 100 %; ${note}` : 'promoted at 100 %; old deployments retired');
+          if (left.length > 0)
+            return {
+              ...run,
+              pendingOperations: left,
+              timeline: note
+                ? [...run.timeline, { state: run.state, at: now().toISOString(), detail: note }]
+                : run.timeline,
+            };
+          return advance(
+            { ...run, pendingOperations: [] },
+            'promoted',
+            now(),
+            note ? `promoted at 100 %; ${note}` : 'promoted at 100 %; old deployments retired',
+          );
         },
       };
   }

@@ -35,11 +35,14 @@ export function deployModelStage(deps: DeployDeps): Stage {
     name: 'deployModel',
     expects: { state: 'registered' },
     produces: [{ state: 'deploying' }],
-    next: (run) => [{ topic: TOPICS.operationPending, data: operationMessage(run, 'deploy', run.deployment?.operation) }],
+    next: (run) => [
+      { topic: TOPICS.operationPending, data: operationMessage(run, 'deploy', run.deployment?.operation) },
+    ],
     async work(run: RunRecord) {
       const workflow = workflowOf(deps.workflows, run);
       const endpointConfig = workflow.endpoint;
-      if (!endpointConfig || !run.model) throw new Error(`${workflow.file}: endpoint: is required for SavedModel workflows`);
+      if (!endpointConfig || !run.model)
+        throw new Error(`${workflow.file}: endpoint: is required for SavedModel workflows`);
       const endpoint = await deps.endpoints.getOrCreate(endpointConfig.displayName, workflow.name);
       const deployedModelId = deployedModelIdFor(run.runId);
       const previousSplit: TrafficSplit = withoutModel(endpoint.trafficSplit, deployedModelId);
@@ -61,17 +64,29 @@ export function deployModelStage(deps: DeployDeps): Stage {
           const code = (error as { code?: unknown }).code;
           // Vertex runs one deploy/undeploy per endpoint at a time and says to retry when it is done
           // (often this run's own first DeployModel, whose state write was lost): retry the delivery.
-          if (code === FAILED_PRECONDITION) throw Object.assign(new Error(`${endpoint.name}: ${errorMessage(error)}`), { code: ABORTED });
+          if (code === FAILED_PRECONDITION)
+            throw Object.assign(new Error(`${endpoint.name}: ${errorMessage(error)}`), { code: ABORTED });
           // An earlier attempt's DeployModel is still running: follow the endpoint instead of its operation.
           if (code !== ALREADY_EXISTS) throw error;
         }
       }
       const percent = split['0'];
-      return advance(run, 'deploying', deps.clock.now(), `deploying ${run.model.versionName} as ${deployedModelId} with ${percent} % of traffic`, {
-        endpoint: { name: endpoint.name },
-        deployment: { deployedModelId, previousSplit, split: { ...withoutZeroKey(split), [deployedModelId]: percent }, operation },
-        step: -1,
-      });
+      return advance(
+        run,
+        'deploying',
+        deps.clock.now(),
+        `deploying ${run.model.versionName} as ${deployedModelId} with ${percent} % of traffic`,
+        {
+          endpoint: { name: endpoint.name },
+          deployment: {
+            deployedModelId,
+            previousSplit,
+            split: { ...withoutZeroKey(split), [deployedModelId]: percent },
+            operation,
+          },
+          step: -1,
+        },
+      );
     },
   };
 }
@@ -82,6 +97,10 @@ function withoutZeroKey(split: TrafficSplit): TrafficSplit {
   return rest;
 }
 
-export function operationMessage(run: RunRecord, purpose: OperationMessage['purpose'], operation: string | undefined): OperationMessage {
+export function operationMessage(
+  run: RunRecord,
+  purpose: OperationMessage['purpose'],
+  operation: string | undefined,
+): OperationMessage {
   return { runId: run.runId, purpose, startedAt: run.updatedAt, ...(operation ? { operation } : {}) };
 }

@@ -52,7 +52,13 @@ export async function onArtifact(deps: OnArtifactDeps, object: StorageObjectData
     return;
   }
   // Everything still missing by a fresh listing: an earlier listing may have been partial.
-  const recheck = async () => deps.checker.missingFiles(match.workflow.name, object.bucket, match.root, await deps.objects.list(object.bucket, match.root));
+  const recheck = async () =>
+    deps.checker.missingFiles(
+      match.workflow.name,
+      object.bucket,
+      match.root,
+      await deps.objects.list(object.bucket, match.root),
+    );
   if (await recordMissing(deps.pending, runId, missing, recheck)) await startRun(deps, object.bucket, match, runId);
   else deps.log.info(`${match.root}: waiting for ${missing.length} file(s), e.g. ${missing[0]}`, { runId });
 }
@@ -70,7 +76,9 @@ async function startRun(deps: OnArtifactDeps, bucket: string, match: ArtifactMat
   const result = await deps.checker.check(match.workflow.name, kind, bucket, match.root, listing);
   const at = deps.clock.now().toISOString();
   const passed = result.problems.length === 0;
-  const detail = passed ? `static checks passed (${kind} ${match.root})` : `static checks failed: ${result.problems.join('; ')}`;
+  const detail = passed
+    ? `static checks passed (${kind} ${match.root})`
+    : `static checks failed: ${result.problems.join('; ')}`;
   const run: RunRecord = {
     runId,
     workflow: match.workflow.name,

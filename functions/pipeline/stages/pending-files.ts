@@ -20,7 +20,12 @@ const RECHECK_ROUNDS = 5;
  * handler that knew every shard) is completed with what it lacked, so the record can only empty
  * once the folder is complete. True when nothing is missing any more.
  */
-export async function recordMissing(store: DocumentStore, runId: string, missing: string[], recheck: () => Promise<string[]>): Promise<boolean> {
+export async function recordMissing(
+  store: DocumentStore,
+  runId: string,
+  missing: string[],
+  recheck: () => Promise<string[]>,
+): Promise<boolean> {
   let recorded = missing;
   for (let round = 0; round < RECHECK_ROUNDS; round += 1) {
     await writeMissing(store, runId, recorded, round > 0);
@@ -30,7 +35,8 @@ export async function recordMissing(store: DocumentStore, runId: string, missing
       return true;
     }
     let emptied = false;
-    for (const file of recorded.filter((f) => !stillMissing.includes(f))) emptied = (await markArrived(store, runId, file)) || emptied;
+    for (const file of recorded.filter((f) => !stillMissing.includes(f)))
+      emptied = (await markArrived(store, runId, file)) || emptied;
     const unknown = stillMissing.filter((f) => !recorded.includes(f));
     if (unknown.length === 0) return emptied;
     recorded = unknown;
@@ -43,7 +49,9 @@ async function writeMissing(store: DocumentStore, runId: string, files: string[]
   for (let attempt = 0; attempt < CAS_ATTEMPTS; attempt += 1) {
     const current = await store.get<PendingFiles>(key(runId));
     const missing = merge && current ? [...new Set([...current.value.missing, ...files])] : files;
-    const written = current ? await store.update(key(runId), { missing }, current.generation) : await store.create(key(runId), { missing });
+    const written = current
+      ? await store.update(key(runId), { missing }, current.generation)
+      : await store.create(key(runId), { missing });
     if (written) return;
   }
   throw retryLater(`pending record for ${runId} kept changing`);

@@ -43,8 +43,14 @@ export function publishMobileStage(deps: PublishMobileDeps): Stage {
       const bytes = await deps.objects.read(run.bucket, run.root);
       const sha256 = createHash('sha256').update(bytes).digest('hex');
       const reject = (reason: string, validation?: NonNullable<RunRecord['mobile']>['validation']) =>
-        advance({ ...run, mobile: { sha256, sizeBytes: bytes.byteLength, validation, channels: {} } }, 'rejected', deps.clock.now(), reason);
-      if (bytes.byteLength > mobile.maxSizeBytes) return reject(`the model is ${bytes.byteLength} bytes, above mobile.maxSizeBytes ${mobile.maxSizeBytes}`);
+        advance(
+          { ...run, mobile: { sha256, sizeBytes: bytes.byteLength, validation, channels: {} } },
+          'rejected',
+          deps.clock.now(),
+          reason,
+        );
+      if (bytes.byteLength > mobile.maxSizeBytes)
+        return reject(`the model is ${bytes.byteLength} bytes, above mobile.maxSizeBytes ${mobile.maxSizeBytes}`);
       const golden = await loadGoldenSet(deps.objects, workflow, run);
       let tally: ValidationTally;
       try {
@@ -55,7 +61,11 @@ export function publishMobileStage(deps: PublishMobileDeps): Stage {
       }
       const decision = evaluateGates(workflow.validation.gates, tally, golden.length);
       const answered = tally.byModel[CANDIDATE];
-      const validation = { examples: golden.length, matches: answered?.matches ?? 0, ...(answered?.firstMismatch ? { firstMismatch: answered.firstMismatch } : {}) };
+      const validation = {
+        examples: golden.length,
+        matches: answered?.matches ?? 0,
+        ...(answered?.firstMismatch ? { firstMismatch: answered.firstMismatch } : {}),
+      };
       if (!decision.passed) return reject(`TFLite validation failed: ${decision.reasons.join('; ')}`, validation);
       const release = {
         runId: run.runId,
@@ -67,9 +77,15 @@ export function publishMobileStage(deps: PublishMobileDeps): Stage {
         gcsUri: `gs://${run.bucket}/${run.root}`,
       };
       const channels: Record<string, { status: 'published' | 'skipped'; detail: string }> = {};
-      for (const channel of enabledChannels(deps.channels, workflow)) channels[channel.name] = { status: 'published', detail: await channel.publish(release) };
+      for (const channel of enabledChannels(deps.channels, workflow))
+        channels[channel.name] = { status: 'published', detail: await channel.publish(release) };
       const where = Object.keys(channels).join(' and ') || 'no channel (all switched off)';
-      return advance({ ...run, mobile: { sha256, sizeBytes: bytes.byteLength, validation, channels } }, 'published', deps.clock.now(), `validated on ${golden.length} golden examples; published on ${where}`);
+      return advance(
+        { ...run, mobile: { sha256, sizeBytes: bytes.byteLength, validation, channels } },
+        'published',
+        deps.clock.now(),
+        `validated on ${golden.length} golden examples; published on ${where}`,
+      );
     },
   };
 }
@@ -79,13 +95,19 @@ function enabledChannels(channels: MobileChannel[], workflow: Workflow): MobileC
   return channels.filter((channel) => enabled?.[channel.name]);
 }
 
-async function runGoldenSet(deps: PublishMobileDeps, bytes: Uint8Array, golden: GoldenExample[]): Promise<ValidationTally> {
+async function runGoldenSet(
+  deps: PublishMobileDeps,
+  bytes: Uint8Array,
+  golden: GoldenExample[],
+): Promise<ValidationTally> {
   const tally = newTally(CANDIDATE);
   for (const example of golden) {
     const started = deps.elapsedMs();
     try {
       const [prediction] = await deps.runner.predict(bytes, [example.instance]);
-      recordResponse(tally, CANDIDATE, deps.elapsedMs() - started, [mismatch(example.expected, prediction, example.tolerance, `golden line ${example.line}: prediction`)]);
+      recordResponse(tally, CANDIDATE, deps.elapsedMs() - started, [
+        mismatch(example.expected, prediction, example.tolerance, `golden line ${example.line}: prediction`),
+      ]);
     } catch (error) {
       if (error instanceof NotRunnableError) throw error;
       recordFailure(tally, `golden line ${example.line}: ${errorMessage(error)}`);

@@ -52,7 +52,12 @@ export function registerModelStage(deps: RegisterDeps): Stage {
       if (!version.aliases.includes('candidate')) await deps.registry.mergeAliases(version.versionName, ['candidate']);
       const detail = `${version.versionName} (${versionAlias(run.version)}, candidate)${found ? ', found from an earlier attempt' : ''}${image.warning ? `; ${image.warning}` : ''}`;
       return advance(run, 'registered', deps.clock.now(), detail, {
-        model: { name: version.name, versionId: version.versionId, versionName: version.versionName, servingImage: image.image },
+        model: {
+          name: version.name,
+          versionId: version.versionId,
+          versionName: version.versionName,
+          servingImage: image.image,
+        },
       });
     },
   };

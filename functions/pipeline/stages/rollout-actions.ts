@@ -13,21 +13,36 @@ export interface RolloutDeps {
 const NOT_FOUND = 5;
 
 /** Passed at a step below 100 %: give the candidate the next step's share. */
-export async function stepUp(deps: RolloutDeps, run: RunRecord, workflow: Workflow, summary: string): Promise<RunRecord> {
+export async function stepUp(
+  deps: RolloutDeps,
+  run: RunRecord,
+  workflow: Workflow,
+  summary: string,
+): Promise<RunRecord> {
   const { endpoint, deployment } = required(run);
   const step = run.step + 1;
   const percent = workflow.rollout.steps[step];
   const current = await deps.endpoints.get(endpoint);
   const split = stepSplit(current.trafficSplit, deployment.deployedModelId, percent);
   await deps.endpoints.setSplit(endpoint, split);
-  return advance({ ...run, step, deployment: { ...deployment, split } }, 'deployed', deps.clock.now(), `${summary}; traffic to ${percent} %`);
+  return advance(
+    { ...run, step, deployment: { ...deployment, split } },
+    'deployed',
+    deps.clock.now(),
+    `${summary}; traffic to ${percent} %`,
+  );
 }
 
 /**
  * Passed at 100 %: `default` moves to the candidate, and deployments beyond the workflow's
  * `keepPrevious` (newest kept) are undeployed; they carry no traffic by now.
  */
-export async function promote(deps: RolloutDeps, run: RunRecord, workflow: Workflow, summary: string): Promise<RunRecord> {
+export async function promote(
+  deps: RolloutDeps,
+  run: RunRecord,
+  workflow: Workflow,
+  summary: string,
+): Promise<RunRecord> {
   const { endpoint, deployment, model } = required(run);
   await deps.registry.mergeAliases(model.versionName, ['default', '-candidate']);
   const current = await deps.endpoints.get(endpoint);
@@ -45,7 +60,12 @@ export async function promote(deps: RolloutDeps, run: RunRecord, workflow: Workf
   }
   const detail = `${summary}; default → ${model.versionName}`;
   if (operations.length === 0) return advance(run, 'promoted', deps.clock.now(), `${detail}; promoted at 100 %`);
-  return advance({ ...run, pendingOperations: operations }, 'promoting', deps.clock.now(), `${detail}; retiring ${operations.length} old deployment(s)`);
+  return advance(
+    { ...run, pendingOperations: operations },
+    'promoting',
+    deps.clock.now(),
+    `${detail}; retiring ${operations.length} old deployment(s)`,
+  );
 }
 
 /**
@@ -53,7 +73,12 @@ export async function promote(deps: RolloutDeps, run: RunRecord, workflow: Workf
  * not an operation), then the candidate is undeployed and marked `rejected`. A first model on an
  * empty endpoint has no split to go back to: undeploying it is what takes its traffic away.
  */
-export async function rollBack(deps: RolloutDeps, run: RunRecord, reason: string, outcome: 'rejected' | 'failed' = 'rejected'): Promise<RunRecord> {
+export async function rollBack(
+  deps: RolloutDeps,
+  run: RunRecord,
+  reason: string,
+  outcome: 'rejected' | 'failed' = 'rejected',
+): Promise<RunRecord> {
   const { endpoint, deployment, model } = required(run);
   const first = Object.keys(deployment.previousSplit).length === 0;
   // Vertex refuses an empty split while a model is deployed; a first model loses its traffic by

@@ -2,7 +2,14 @@ import { errorMessage } from '../../core/errors';
 import { mismatch, parseGoldenSet, type GoldenExample } from '../../core/validation/golden-set';
 import { goldenSetLocation } from '../../core/validation/golden-location';
 import { batchRequests } from '../../core/validation/request-batches';
-import { candidateAnswers, newTally, recordFailure, recordResponse, totalRequests, type ValidationTally } from '../../core/validation/tally';
+import {
+  candidateAnswers,
+  newTally,
+  recordFailure,
+  recordResponse,
+  totalRequests,
+  type ValidationTally,
+} from '../../core/validation/tally';
 import type { RunRecord } from '../../core/run/run-record';
 import type { Workflow } from '../../core/workflow/types';
 import type { ObjectReader, Predictor } from '../ports';
@@ -11,11 +18,18 @@ import type { ObjectReader, Predictor } from '../ports';
 export const INSTANCES_PER_REQUEST = 4;
 
 /** Reads and parses the workflow's golden set for a run; errors name the gs:// file. */
-export async function loadGoldenSet(objects: ObjectReader, workflow: Workflow, run: RunRecord): Promise<GoldenExample[]> {
+export async function loadGoldenSet(
+  objects: ObjectReader,
+  workflow: Workflow,
+  run: RunRecord,
+): Promise<GoldenExample[]> {
   const where = goldenSetLocation(workflow.validation.goldenSet, run.bucket, run.root);
   const uri = `gs://${where.bucket}/${where.name}`;
   const info = await objects.stat(where.bucket, where.name);
-  if (!info) throw new Error(`${uri}: golden set not found (workflow ${workflow.file}, validation.goldenSet); upload it and drop the artifact again`);
+  if (!info)
+    throw new Error(
+      `${uri}: golden set not found (workflow ${workflow.file}, validation.goldenSet); upload it and drop the artifact again`,
+    );
   return parseGoldenSet(await objects.read(where.bucket, where.name), uri);
 }
 
@@ -33,14 +47,26 @@ export async function sampleEndpoint(
 ): Promise<ValidationTally> {
   const batches = batchRequests(golden, INSTANCES_PER_REQUEST);
   const tally = newTally(candidateId);
-  for (let i = 0; candidateAnswers(tally) < validation.minCandidateAnswers && totalRequests(tally) < validation.maxRequests; i += 1) {
+  for (
+    let i = 0;
+    candidateAnswers(tally) < validation.minCandidateAnswers && totalRequests(tally) < validation.maxRequests;
+    i += 1
+  ) {
     const batch = batches[i % batches.length];
     const started = now();
     try {
-      const result = await predictor.predict(endpoint, batch.map((example) => example.instance));
+      const result = await predictor.predict(
+        endpoint,
+        batch.map((example) => example.instance),
+      );
       const mismatches = batch.map((example, k) =>
         result.predictions.length === batch.length
-          ? mismatch(example.expected, result.predictions[k], example.tolerance, `golden line ${example.line}: prediction`)
+          ? mismatch(
+              example.expected,
+              result.predictions[k],
+              example.tolerance,
+              `golden line ${example.line}: prediction`,
+            )
           : `golden line ${example.line}: ${result.predictions.length} predictions for ${batch.length} instances`,
       );
       recordResponse(tally, result.deployedModelId, now() - started, mismatches);

@@ -27,7 +27,14 @@ export function validatePredictionsStage(deps: ValidateDeps, step: number): Stag
   return {
     name: 'validatePredictions',
     expects: { state: 'deployed', step },
-    produces: [{ state: 'deployed', step: step + 1 }, { state: 'promoting' }, { state: 'promoted' }, { state: 'rolling-back' }, { state: 'rejected' }, { state: 'failed' }],
+    produces: [
+      { state: 'deployed', step: step + 1 },
+      { state: 'promoting' },
+      { state: 'promoted' },
+      { state: 'rolling-back' },
+      { state: 'rejected' },
+      { state: 'failed' },
+    ],
     next: nextMessages,
     async work(run: RunRecord) {
       try {
@@ -46,13 +53,24 @@ async function validate(deps: ValidateDeps, run: RunRecord): Promise<RunRecord> 
   const { endpoint, deployment } = run;
   if (!endpoint || !deployment) throw new Error(`run ${run.runId} has no deployment to validate`);
   const golden = await loadGoldenSet(deps.objects, workflow, run);
-  const tally = await sampleEndpoint(deps.predictor, endpoint.name, deployment.deployedModelId, golden, workflow.validation, deps.elapsedMs);
+  const tally = await sampleEndpoint(
+    deps.predictor,
+    endpoint.name,
+    deployment.deployedModelId,
+    golden,
+    workflow.validation,
+    deps.elapsedMs,
+  );
   const decision = evaluateGates(workflow.validation.gates, tally, workflow.validation.minCandidateAnswers);
   const percent = deployment.split?.[deployment.deployedModelId] ?? 0;
-  const recorded: RunRecord = { ...run, decisions: [...(run.decisions ?? []), { ...decision, step: run.step, trafficPercent: percent }] };
+  const recorded: RunRecord = {
+    ...run,
+    decisions: [...(run.decisions ?? []), { ...decision, step: run.step, trafficPercent: percent }],
+  };
   if (!decision.passed) return rollBack(deps, recorded, `rejected at ${percent} %: ${decision.reasons.join('; ')}`);
   const summary = summarise(decision, percent);
-  if (percent >= 100 || run.step + 1 >= workflow.rollout.steps.length) return promote(deps, recorded, workflow, summary);
+  if (percent >= 100 || run.step + 1 >= workflow.rollout.steps.length)
+    return promote(deps, recorded, workflow, summary);
   return stepUp(deps, recorded, workflow, summary);
 }
 
@@ -67,9 +85,15 @@ function nextMessages(run: RunRecord): NextMessage[] {
     case 'deployed':
       return [{ topic: TOPICS.modelDeployed, data: { runId: run.runId, step: run.step } }];
     case 'rolling-back':
-      return (run.pendingOperations ?? []).map((op) => ({ topic: TOPICS.operationPending, data: operationMessage(run, 'rollback', op) }));
+      return (run.pendingOperations ?? []).map((op) => ({
+        topic: TOPICS.operationPending,
+        data: operationMessage(run, 'rollback', op),
+      }));
     case 'promoting':
-      return (run.pendingOperations ?? []).map((op) => ({ topic: TOPICS.operationPending, data: operationMessage(run, 'retire', op) }));
+      return (run.pendingOperations ?? []).map((op) => ({
+        topic: TOPICS.operationPending,
+        data: operationMessage(run, 'retire', op),
+      }));
     default:
       return [];
   }

@@ -20,7 +20,9 @@ function checkIntRange(batch: ParsedInstance[], key: string, offset: number): vo
   batch.forEach((instance, i) => {
     const bad = instance[key].values.find((v) => typeof v === 'number' && (v < INT_RANGE[0] || v > INT_RANGE[1]));
     if (bad !== undefined) {
-      throw new InstancesError(`instances[${offset + i}].${key}: ${bad} is outside the int32 range TensorFlow.js computes ${instance[key].dtype} in`);
+      throw new InstancesError(
+        `instances[${offset + i}].${key}: ${bad} is outside the int32 range TensorFlow.js computes ${instance[key].dtype} in`,
+      );
     }
   });
 }
@@ -53,15 +55,22 @@ export async function runBatch(
       for (let o = 0; o < keys.length; o += 1) {
         const tensor = tensors[o];
         if (tensor.shape[0] !== batch.length) {
-          throw new Error(`output "${keys[o]}" has shape [${tensor.shape.join(',')}], not a leading batch dimension of ${batch.length}; the row format needs one`);
+          throw new Error(
+            `output "${keys[o]}" has shape [${tensor.shape.join(',')}], not a leading batch dimension of ${batch.length}; the row format needs one`,
+          );
         }
         const rowShape = tensor.shape.slice(1);
         const rowSize = rowShape.reduce((a, b) => a * b, 1);
         const data = (await tensor.data()) as Float32Array | Int32Array | Uint8Array | string[];
         const isBool = outputs[keys[o]].dtype === 'bool';
         batch.forEach((_, i) => {
-          const slice = Array.isArray(data) ? data.slice(i * rowSize, (i + 1) * rowSize) : data.subarray(i * rowSize, (i + 1) * rowSize);
-          rows[i][keys[o]] = { shape: rowShape, values: isBool ? Array.from(slice as Uint8Array, (v) => v === 1) : slice };
+          const slice = Array.isArray(data)
+            ? data.slice(i * rowSize, (i + 1) * rowSize)
+            : data.subarray(i * rowSize, (i + 1) * rowSize);
+          rows[i][keys[o]] = {
+            shape: rowShape,
+            values: isBool ? Array.from(slice as Uint8Array, (v) => v === 1) : slice,
+          };
         });
       }
       return rows;

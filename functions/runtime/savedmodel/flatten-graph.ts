@@ -77,7 +77,8 @@ export function flattenGraph(meta: TfMetaGraph, outputs: string[], feeds: Map<st
     const name = parts[0];
     const outArg = parts.length === 3 ? parts[1] : undefined;
     const index = parts.length > 1 ? Number(parts[parts.length - 1]) : 0;
-    if (!Number.isInteger(index) || index < 0 || parts.length > 3) throw new Error(`${scope.where}: malformed tensor name "${ref}"`);
+    if (!Number.isInteger(index) || index < 0 || parts.length > 3)
+      throw new Error(`${scope.where}: malformed tensor name "${ref}"`);
     if (scope === top && feeds.has(`${name}:${index}`)) return feeds.get(`${name}:${index}`) as string;
     const node = scope.nodes.get(name);
     if (!node) throw new Error(`${scope.where}: input "${ref}" names no node or argument`);
@@ -94,11 +95,15 @@ export function flattenGraph(meta: TfMetaGraph, outputs: string[], feeds: Map<st
         const used = argNamesUsed.get(global) ?? new Set<string>();
         used.add(outArg);
         argNamesUsed.set(global, used);
-        if (used.size > 1) throw new Error(`${scope.where}: op ${node.op} (${name}) has several output args (${[...used].join(', ')}) whose layout this runtime does not know`);
+        if (used.size > 1)
+          throw new Error(
+            `${scope.where}: op ${node.op} (${name}) has several output args (${[...used].join(', ')}) whose layout this runtime does not know`,
+          );
       }
     }
     if (!queued.has(global)) {
-      if (scope !== top && top.nodes.has(global)) throw new Error(`${scope.where}: inlined node ${global} would clash with a graph node of that name`);
+      if (scope !== top && top.nodes.has(global))
+        throw new Error(`${scope.where}: inlined node ${global} would clash with a graph node of that name`);
       queued.add(global);
       work.push({ scope, node });
     }
@@ -111,11 +116,19 @@ export function flattenGraph(meta: TfMetaGraph, outputs: string[], feeds: Map<st
     if (cached) return cached;
     const fname = call.attr.f?.func?.name;
     const fn: TfFunction | undefined = fname ? meta.functions[fname] : undefined;
-    if (!fname || !fn) throw new Error(`${scope.where}: ${call.op} ${call.name} calls function "${fname ?? '(none)'}", which the library does not define`);
-    if (scope.depth + 1 > MAX_CALL_DEPTH) throw new Error(`${scope.where}: function calls nest deeper than ${MAX_CALL_DEPTH} at ${fname}; is the library cyclic?`);
+    if (!fname || !fn)
+      throw new Error(
+        `${scope.where}: ${call.op} ${call.name} calls function "${fname ?? '(none)'}", which the library does not define`,
+      );
+    if (scope.depth + 1 > MAX_CALL_DEPTH)
+      throw new Error(
+        `${scope.where}: function calls nest deeper than ${MAX_CALL_DEPTH} at ${fname}; is the library cyclic?`,
+      );
     const dataInputs = call.input.filter((i) => !i.startsWith('^'));
     if (dataInputs.length !== fn.inputArgs.length) {
-      throw new Error(`${scope.where}: ${call.name} passes ${dataInputs.length} inputs to ${fname}, which takes ${fn.inputArgs.length}`);
+      throw new Error(
+        `${scope.where}: ${call.name} passes ${dataInputs.length} inputs to ${fname}, which takes ${fn.inputArgs.length}`,
+      );
     }
     const child: Scope = {
       prefix: `${global}/`,
@@ -129,7 +142,10 @@ export function flattenGraph(meta: TfMetaGraph, outputs: string[], feeds: Map<st
       const known = results.get(index);
       if (known) return known;
       const arg = fn.outputArgs[index];
-      if (!arg) throw new Error(`${scope.where}: ${call.name}:${index} asks for output ${index} of ${fname}, which returns ${fn.outputArgs.length}`);
+      if (!arg)
+        throw new Error(
+          `${scope.where}: ${call.name}:${index} asks for output ${index} of ${fname}, which returns ${fn.outputArgs.length}`,
+        );
       const ret = fn.ret[arg.name];
       if (ret === undefined) throw new Error(`${child.where}: output "${arg.name}" has no ret entry`);
       const resolved = refOf(child, ret);
@@ -151,7 +167,8 @@ export function flattenGraph(meta: TfMetaGraph, outputs: string[], feeds: Map<st
     return { nodes: emitted, outputs: resolvedOutputs };
   } catch (error) {
     // Chained calls resolve recursively; a hostile chain of thousands must fail cleanly, not crash.
-    if (error instanceof RangeError) throw new Error(`graph: function calls chain too deeply to inline (${error.message})`);
+    if (error instanceof RangeError)
+      throw new Error(`graph: function calls chain too deeply to inline (${error.message})`);
     throw error;
   }
 }

@@ -34,9 +34,16 @@ export interface FrozenGraph {
 const PLACEHOLDERS = new Set(['Placeholder', 'PlaceholderWithDefault', 'PlaceholderV2']);
 const TF1_VARIABLES = new Set(['VariableV2', 'Variable']);
 /** Ops that change a variable (TF1 refs or TF2 resources). */
-const WRITES = /^(Assign|Apply|SparseApply|Resource(Sparse)?Apply|ResourceScatter|Scatter(Nd)?(Update|Add|Sub|Mul|Div|Min|Max)$|CountUpTo|DestroyResourceOp)/;
+const WRITES =
+  /^(Assign|Apply|SparseApply|Resource(Sparse)?Apply|ResourceScatter|Scatter(Nd)?(Update|Add|Sub|Mul|Div|Min|Max)$|CountUpTo|DestroyResourceOp)/;
 /** tf.Example parsing: the mark of classify/regress-style signatures fed serialized protos. */
-const EXAMPLE_PARSERS = new Set(['ParseExample', 'ParseExampleV2', 'ParseSingleExample', 'ParseSequenceExample', 'ParseSequenceExampleV2']);
+const EXAMPLE_PARSERS = new Set([
+  'ParseExample',
+  'ParseExampleV2',
+  'ParseSingleExample',
+  'ParseSequenceExample',
+  'ParseSequenceExampleV2',
+]);
 
 /**
  * Freezes one signature: its inputs become placeholders, calls are inlined, `Const` values are
@@ -53,14 +60,24 @@ export function freezeSignature(meta: TfMetaGraph, signatureName: string, signat
   for (const [key, info] of Object.entries(signature.inputs)) {
     const [nodeName, indexText = '0'] = info.name.split(':');
     const source = topNodes.get(nodeName);
-    if (!source) throw new Error(`${where}: input "${key}" names tensor ${info.name}, but the graph has no node ${nodeName}`);
+    if (!source)
+      throw new Error(`${where}: input "${key}" names tensor ${info.name}, but the graph has no node ${nodeName}`);
     const name = PLACEHOLDERS.has(source.op) && indexText === '0' ? nodeName : `ferry_input/${key}`;
     feeds.set(`${nodeName}:${Number(indexText)}`, `${name}:0`);
-    placeholders.push({ name, op: 'Placeholder', input: [], attr: { dtype: { type: info.dtype }, ...batchShape(info.shape) } });
+    placeholders.push({
+      name,
+      op: 'Placeholder',
+      input: [],
+      attr: { dtype: { type: info.dtype }, ...batchShape(info.shape) },
+    });
     inputs[key] = { tensorName: `${name}:0`, dtype: info.dtype, shape: info.shape };
   }
   const outputKeys = Object.keys(signature.outputs);
-  const flat = flattenGraph(meta, outputKeys.map((k) => signature.outputs[k].name), feeds);
+  const flat = flattenGraph(
+    meta,
+    outputKeys.map((k) => signature.outputs[k].name),
+    feeds,
+  );
   for (const p of placeholders) flat.nodes.set(p.name, p);
   const outputs: Record<string, FrozenTensor> = {};
   outputKeys.forEach((key, i) => {
@@ -74,7 +91,10 @@ export function freezeSignature(meta: TfMetaGraph, signatureName: string, signat
   const reads: TfNode[] = [];
   for (const node of flat.nodes.values()) {
     if (EXAMPLE_PARSERS.has(node.op)) {
-      throw new NotRunnableError(`not runnable locally: ${where} parses serialized tf.Example protos (op ${node.op}), which TensorFlow.js cannot run; use a signature that takes tensors, or serve it with TF Serving`, node.op);
+      throw new NotRunnableError(
+        `not runnable locally: ${where} parses serialized tf.Example protos (op ${node.op}), which TensorFlow.js cannot run; use a signature that takes tensors, or serve it with TF Serving`,
+        node.op,
+      );
     }
     if (node.op === 'Const') {
       if (!node.attr.value?.tensor) throw new Error(`${where}: Const ${node.name} has no value`);
@@ -83,7 +103,12 @@ export function freezeSignature(meta: TfMetaGraph, signatureName: string, signat
     } else if (TF1_VARIABLES.has(node.op) || node.op === 'VarHandleOp') {
       const dtype = node.attr.dtype?.type ?? 'DT_INVALID';
       const shared = node.attr.shared_name?.s ? new TextDecoder().decode(node.attr.shared_name.s) : '';
-      variables.push({ node: node.name, dtype, objectId: bound.get(node.name), names: [...new Set([node.name, shared].filter(Boolean))] });
+      variables.push({
+        node: node.name,
+        dtype,
+        objectId: bound.get(node.name),
+        names: [...new Set([node.name, shared].filter(Boolean))],
+      });
       node.op = 'Const';
       node.attr = { dtype: { type: dtype } };
     } else if (CALL_OPS.has(node.op)) {
@@ -92,7 +117,10 @@ export function freezeSignature(meta: TfMetaGraph, signatureName: string, signat
       reads.push(node);
       rewriteResourceRead(node, extra);
     } else if (node.op === 'VarIsInitializedOp') {
-      throw new NotRunnableError(`not runnable locally: ${where} checks variable initialisation (${node.name})`, node.op);
+      throw new NotRunnableError(
+        `not runnable locally: ${where} checks variable initialisation (${node.name})`,
+        node.op,
+      );
     }
   }
   checkVariableUse(flat.nodes, variables, reads, where);
@@ -140,19 +168,33 @@ function rewriteResourceRead(node: TfNode, extra: TfNode[]): void {
   extra.push({ name: axis, op: 'Const', input: [], attr: { dtype: { type: 'DT_INT32' } } });
   node.op = 'GatherV2';
   node.input = [...node.input.slice(0, 2), `${axis}:0`];
-  node.attr = { Tparams: node.attr.dtype ?? { type: 'DT_FLOAT' }, Tindices: node.attr.Tindices ?? { type: 'DT_INT32' }, Taxis: { type: 'DT_INT32' }, batch_dims: node.attr.batch_dims ?? { i: 0 } };
+  node.attr = {
+    Tparams: node.attr.dtype ?? { type: 'DT_FLOAT' },
+    Tindices: node.attr.Tindices ?? { type: 'DT_INT32' },
+    Taxis: { type: 'DT_INT32' },
+    batch_dims: node.attr.batch_dims ?? { i: 0 },
+  };
 }
 
 /**
  * A signature that writes a variable is stateful (a counter, an optimizer step): refuse it. And a
  * resource read must end at a variable; other resources (tables, iterators) have no frozen value.
  */
-function checkVariableUse(nodes: Map<string, TfNode>, variables: VariableRequest[], reads: TfNode[], where: string): void {
+function checkVariableUse(
+  nodes: Map<string, TfNode>,
+  variables: VariableRequest[],
+  reads: TfNode[],
+  where: string,
+): void {
   const names = new Set(variables.map((v) => v.node));
   for (const node of nodes.values()) {
     if (!WRITES.test(node.op)) continue;
-    const written = node.input.map((i) => i.split(':')[0]).find((source) => names.has(source)) ?? node.input[0]?.split(':')[0];
-    throw new NotRunnableError(`not runnable locally: ${where} changes variable ${written} (op ${node.op} ${node.name}); only pure predictions run here`, node.op);
+    const written =
+      node.input.map((i) => i.split(':')[0]).find((source) => names.has(source)) ?? node.input[0]?.split(':')[0];
+    throw new NotRunnableError(
+      `not runnable locally: ${where} changes variable ${written} (op ${node.op} ${node.name}); only pure predictions run here`,
+      node.op,
+    );
   }
   for (const read of reads) {
     let source = read.input[0]?.split(':')[0] ?? '';
@@ -162,7 +204,10 @@ function checkVariableUse(nodes: Map<string, TfNode>, variables: VariableRequest
     }
     if (!names.has(source)) {
       const op = nodes.get(source)?.op ?? 'nothing';
-      throw new NotRunnableError(`not runnable locally: ${where} reads resource ${source} (op ${op}) at ${read.name}, which is not a variable with a saved value`, op);
+      throw new NotRunnableError(
+        `not runnable locally: ${where} reads resource ${source} (op ${op}) at ${read.name}, which is not a variable with a saved value`,
+        op,
+      );
     }
     read.input = [`${source}:0`, ...read.input.slice(1)];
   }
@@ -172,7 +217,11 @@ function checkVariableUse(nodes: Map<string, TfNode>, variables: VariableRequest
 function rejectFunctionAttrs(node: TfNode, where: string): void {
   for (const [name, attr] of Object.entries(node.attr)) {
     const fn = attr.func?.name ?? attr.list?.func?.[0]?.name;
-    if (fn) throw new NotRunnableError(`not runnable locally: op ${node.op} (${node.name}, ${where}) runs function ${fn} through attr "${name}"; control flow in functions is not supported by this runtime`, node.op);
+    if (fn)
+      throw new NotRunnableError(
+        `not runnable locally: op ${node.op} (${node.name}, ${where}) runs function ${fn} through attr "${name}"; control flow in functions is not supported by this runtime`,
+        node.op,
+      );
   }
 }
 

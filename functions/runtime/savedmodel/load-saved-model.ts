@@ -42,7 +42,10 @@ function specOf(info: TfTensorInfo, tensorName: string, where: string): TensorSp
   try {
     dtype = dtypeFromTf(info.dtype);
   } catch {
-    throw new NotRunnableError(`not runnable locally: ${where} has dtype ${info.dtype}, which JSON instances cannot carry`, info.dtype);
+    throw new NotRunnableError(
+      `not runnable locally: ${where} has dtype ${info.dtype}, which JSON instances cannot carry`,
+      info.dtype,
+    );
   }
   return { dtype, shape: info.shape.unknownRank ? null : info.shape.dims, tensorName };
 }
@@ -55,7 +58,10 @@ function specOf(info: TfTensorInfo, tensorName: string, where: string): TensorSp
  * @see https://www.tensorflow.org/guide/saved_model
  * @see https://js.tensorflow.org/api/latest/#loadGraphModel
  */
-export async function loadSavedModel(files: ArtifactFiles, options: LoadSavedModelOptions = {}): Promise<SavedModelRunner> {
+export async function loadSavedModel(
+  files: ArtifactFiles,
+  options: LoadSavedModelOptions = {},
+): Promise<SavedModelRunner> {
   const signatureName = options.signature ?? 'serving_default';
   const file = `${files.location}/saved_model.pb`;
   const metaGraphs = normalizeSavedModel(decodeSavedModel(await files.read('saved_model.pb'), file));
@@ -63,11 +69,22 @@ export async function loadSavedModel(files: ArtifactFiles, options: LoadSavedMod
   const signature = selectSignature(meta, signatureName, files.location);
   const servingUrl = options.tfServingUrl ?? process.env.FERRY_TF_SERVING_URL;
   if (servingUrl) {
-    const inputs = Object.fromEntries(Object.entries(signature.inputs).map(([k, i]) => [k, specOf(i, i.name, `input "${k}"`)]));
-    const outputs = Object.fromEntries(Object.entries(signature.outputs).map(([k, i]) => [k, specOf(i, i.name, `output "${k}"`)]));
-    const target = { baseUrl: servingUrl, modelName: options.modelName ?? modelNameFromLocation(files.location), signatureName };
+    const inputs = Object.fromEntries(
+      Object.entries(signature.inputs).map(([k, i]) => [k, specOf(i, i.name, `input "${k}"`)]),
+    );
+    const outputs = Object.fromEntries(
+      Object.entries(signature.outputs).map(([k, i]) => [k, specOf(i, i.name, `output "${k}"`)]),
+    );
+    const target = {
+      baseUrl: servingUrl,
+      modelName: options.modelName ?? modelNameFromLocation(files.location),
+      signatureName,
+    };
     return {
-      signatureName, inputs, outputs, backend: servingUrl,
+      signatureName,
+      inputs,
+      outputs,
+      backend: servingUrl,
       async predict(instances) {
         parseInstances(instances, inputs);
         return tfServingPredict(target, instances);
@@ -76,14 +93,21 @@ export async function loadSavedModel(files: ArtifactFiles, options: LoadSavedMod
     };
   }
   const frozen = freezeSignature(meta, signatureName, signature);
-  const inputs = Object.fromEntries(Object.entries(frozen.inputs).map(([k, t]) => [k, specOf(signature.inputs[k], t.tensorName, `input "${k}"`)]));
-  const outputs = Object.fromEntries(Object.entries(frozen.outputs).map(([k, t]) => [k, specOf(signature.outputs[k], t.tensorName, `output "${k}"`)]));
+  const inputs = Object.fromEntries(
+    Object.entries(frozen.inputs).map(([k, t]) => [k, specOf(signature.inputs[k], t.tensorName, `input "${k}"`)]),
+  );
+  const outputs = Object.fromEntries(
+    Object.entries(frozen.outputs).map(([k, t]) => [k, specOf(signature.outputs[k], t.tensorName, `output "${k}"`)]),
+  );
   const weights = new Map([...frozen.constants, ...(await restoreVariables(files, frozen.variables))]);
   const graph: FrozenGraphModel = buildGraphModel(frozen.nodes, weights);
   const maxBatch = Math.max(1, options.maxBatch ?? MAX_BATCH);
   let disposed = false;
   return {
-    signatureName, inputs, outputs, backend: 'tfjs-cpu',
+    signatureName,
+    inputs,
+    outputs,
+    backend: 'tfjs-cpu',
     async predict(instances) {
       if (disposed) throw new Error(`${files.location}: the runner for signature "${signatureName}" was disposed`);
       const parsed = parseInstances(instances, inputs);

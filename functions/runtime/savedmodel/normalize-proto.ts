@@ -1,5 +1,13 @@
 import type {
-  AttrValue, DataTypeValue, MetaGraphDef, NodeDef, SavedModel, TensorInfo, TensorProto, TensorShapeProto, TrackableObjectGraph,
+  AttrValue,
+  DataTypeValue,
+  MetaGraphDef,
+  NodeDef,
+  SavedModel,
+  TensorInfo,
+  TensorProto,
+  TensorShapeProto,
+  TrackableObjectGraph,
 } from '../../artifacts/savedmodel/tf-proto';
 import type { TfAttr, TfMetaGraph, TfNode, TfShape, TfTensor, TfTensorInfo, TfTrackableGraph } from './graph-types';
 
@@ -16,9 +24,18 @@ function shapeOf(shape: TensorShapeProto | undefined): TfShape {
 
 function tensorOf(t: TensorProto): TfTensor {
   return {
-    dtype: dtypeName(t.dtype), shape: shapeOf(t.tensorShape ?? { dim: [] }), content: t.tensorContent,
-    floatVal: t.floatVal, doubleVal: t.doubleVal, intVal: t.intVal, int64Val: t.int64Val, boolVal: t.boolVal,
-    halfVal: t.halfVal, stringVal: t.stringVal, uint32Val: t.uint32Val, uint64Val: t.uint64Val,
+    dtype: dtypeName(t.dtype),
+    shape: shapeOf(t.tensorShape ?? { dim: [] }),
+    content: t.tensorContent,
+    floatVal: t.floatVal,
+    doubleVal: t.doubleVal,
+    intVal: t.intVal,
+    int64Val: t.int64Val,
+    boolVal: t.boolVal,
+    halfVal: t.halfVal,
+    stringVal: t.stringVal,
+    uint32Val: t.uint32Val,
+    uint64Val: t.uint64Val,
   };
 }
 
@@ -36,7 +53,12 @@ function attrOf(a: AttrValue): TfAttr {
   if (a.list !== undefined) {
     const l = a.list;
     out.list = {
-      s: l.s, i: l.i, f: l.f, b: l.b, type: l.type.map(dtypeName), shape: l.shape.map(shapeOf),
+      s: l.s,
+      i: l.i,
+      f: l.f,
+      b: l.b,
+      type: l.type.map(dtypeName),
+      shape: l.shape.map(shapeOf),
       func: l.func.map((f) => ({ name: f.name ?? '' })),
     };
   }
@@ -76,7 +98,9 @@ function metaGraphOf(m: MetaGraphDef): TfMetaGraph {
     nodes: graph.node.map(nodeOf),
     functions,
     signatures: mapValues(m.signatureDef, (s) => ({
-      methodName: s.methodName ?? '', inputs: mapValues(s.inputs, infoOf), outputs: mapValues(s.outputs, infoOf),
+      methodName: s.methodName ?? '',
+      inputs: mapValues(s.inputs, infoOf),
+      outputs: mapValues(s.outputs, infoOf),
     })),
     objectGraph: objects && { boundInputs: mapValues(objects.concreteFunctions, (c) => c.boundInputs) },
   };
@@ -90,6 +114,8 @@ export function normalizeSavedModel(model: SavedModel): TfMetaGraph[] {
 /** The checkpoint's TrackableObjectGraph, reduced to each node's checkpoint keys. */
 export function normalizeTrackableGraph(graph: TrackableObjectGraph): TfTrackableGraph {
   return {
-    nodes: graph.nodes.map((n) => ({ attributes: n.attributes.map((a) => ({ name: a.name ?? '', checkpointKey: a.checkpointKey ?? '' })) })),
+    nodes: graph.nodes.map((n) => ({
+      attributes: n.attributes.map((a) => ({ name: a.name ?? '', checkpointKey: a.checkpointKey ?? '' })),
+    })),
   };
 }

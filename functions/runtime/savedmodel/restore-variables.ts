@@ -15,7 +15,10 @@ export const OBJECT_GRAPH_KEY = '_CHECKPOINTABLE_OBJECT_GRAPH';
 class ShardCache {
   private readonly shards = new Map<number, Promise<Uint8Array>>();
 
-  constructor(private readonly files: ArtifactFiles, private readonly numShards: number) {}
+  constructor(
+    private readonly files: ArtifactFiles,
+    private readonly numShards: number,
+  ) {}
 
   async values(entry: CheckpointEntry): Promise<ReturnType<typeof readTensorValues>> {
     const file = `variables/${shardFileName(entry.shardId, this.numShards)}`;
@@ -39,7 +42,10 @@ function objectKey(graph: TfTrackableGraph, objectId: number): string | undefine
  * (its node ids are the SavedObjectGraph's), TF1 variables under their op name.
  * @see https://www.tensorflow.org/guide/checkpoint#manually_inspecting_checkpoints
  */
-export async function restoreVariables(files: ArtifactFiles, requests: VariableRequest[]): Promise<Map<string, TfjsValues>> {
+export async function restoreVariables(
+  files: ArtifactFiles,
+  requests: VariableRequest[],
+): Promise<Map<string, TfjsValues>> {
   const values = new Map<string, TfjsValues>();
   if (requests.length === 0) return values;
   const index = readCheckpointIndex(await files.read(INDEX_FILE), `${files.location}/${INDEX_FILE}`);
@@ -50,7 +56,9 @@ export async function restoreVariables(files: ArtifactFiles, requests: VariableR
     const entry = byKey.get(OBJECT_GRAPH_KEY);
     if (entry) {
       const [bytes] = (await shards.values(entry)) as Uint8Array[];
-      trackable = normalizeTrackableGraph(decodeTrackableObjectGraph(bytes, `${files.location}/${INDEX_FILE} (${OBJECT_GRAPH_KEY})`));
+      trackable = normalizeTrackableGraph(
+        decodeTrackableObjectGraph(bytes, `${files.location}/${INDEX_FILE} (${OBJECT_GRAPH_KEY})`),
+      );
     }
   }
   for (const request of requests) {
@@ -58,13 +66,25 @@ export async function restoreVariables(files: ArtifactFiles, requests: VariableR
     const candidates = [fromObject, ...request.names].filter((k): k is string => !!k);
     const entry = candidates.map((k) => byKey.get(k)).find((e) => e !== undefined);
     if (!entry) {
-      throw new Error(`${files.location}/${INDEX_FILE}: variable ${request.node} has no checkpoint entry (looked for ${candidates.map((k) => `"${k}"`).join(', ') || 'no key'}); re-export the SavedModel with its variables`);
+      throw new Error(
+        `${files.location}/${INDEX_FILE}: variable ${request.node} has no checkpoint entry (looked for ${candidates.map((k) => `"${k}"`).join(', ') || 'no key'}); re-export the SavedModel with its variables`,
+      );
     }
     if (request.dtype !== 'DT_INVALID' && entry.dtype !== request.dtype) {
-      throw new Error(`${files.location}/${INDEX_FILE}: variable ${request.node} is ${request.dtype} in the graph but "${entry.key}" is ${entry.dtype} in the checkpoint`);
+      throw new Error(
+        `${files.location}/${INDEX_FILE}: variable ${request.node} is ${request.dtype} in the graph but "${entry.key}" is ${entry.dtype} in the checkpoint`,
+      );
     }
     const raw = await shards.values(entry);
-    values.set(request.node, fromCheckpointValues(entry.dtype, entry.shape, raw as ArrayLike<number | bigint> | Uint8Array[], `variable ${request.node} ("${entry.key}")`));
+    values.set(
+      request.node,
+      fromCheckpointValues(
+        entry.dtype,
+        entry.shape,
+        raw as ArrayLike<number | bigint> | Uint8Array[],
+        `variable ${request.node} ("${entry.key}")`,
+      ),
+    );
   }
   return values;
 }

@@ -23,12 +23,16 @@ export function selectMetaGraph(metaGraphs: TfMetaGraph[], tags: string[], locat
   const found = metaGraphs.find((m) => [...new Set(m.tags)].sort().join(',') === wanted);
   if (found) return found;
   const have = metaGraphs.map((m) => `[${m.tags.join(', ')}]`).join(' ');
-  throw new Error(`${location}/saved_model.pb: no MetaGraph is tagged [${tags.join(', ')}]; it has ${have || 'no MetaGraphs'}`);
+  throw new Error(
+    `${location}/saved_model.pb: no MetaGraph is tagged [${tags.join(', ')}]; it has ${have || 'no MetaGraphs'}`,
+  );
 }
 
 /** Signature keys a caller can choose from. */
 export function signatureNames(meta: TfMetaGraph): string[] {
-  return Object.keys(meta.signatures).filter((k) => !INTERNAL_SIGNATURES.has(k)).sort();
+  return Object.keys(meta.signatures)
+    .filter((k) => !INTERNAL_SIGNATURES.has(k))
+    .sort();
 }
 
 /**
@@ -39,11 +43,16 @@ export function signatureNames(meta: TfMetaGraph): string[] {
 export function selectSignature(meta: TfMetaGraph, name: string, location: string): TfSignature {
   const signature = INTERNAL_SIGNATURES.has(name) ? undefined : meta.signatures[name];
   if (!signature) {
-    throw new Error(`${location}: no signature "${name}"; the SavedModel has ${signatureNames(meta).join(', ') || 'no signatures'}`);
+    throw new Error(
+      `${location}: no signature "${name}"; the SavedModel has ${signatureNames(meta).join(', ') || 'no signatures'}`,
+    );
   }
   const method = signature.methodName || PREDICT_METHOD;
   if (!TENSOR_METHODS.has(method)) {
-    throw new NotRunnableError(`not runnable locally: signature "${name}" has method ${method}; only ${[...TENSOR_METHODS].join(', ')} signatures run here`, method);
+    throw new NotRunnableError(
+      `not runnable locally: signature "${name}" has method ${method}; only ${[...TENSOR_METHODS].join(', ')} signatures run here`,
+      method,
+    );
   }
   const stringInput = Object.entries(signature.inputs).find(([, info]) => info.dtype === 'DT_STRING');
   if (method !== PREDICT_METHOD && stringInput) {
@@ -53,14 +62,26 @@ export function selectSignature(meta: TfMetaGraph, name: string, location: strin
     );
   }
   if (Object.keys(signature.inputs).length === 0) {
-    throw new NotRunnableError(`not runnable locally: signature "${name}" takes no inputs, so it is not a tensor prediction (it reads or changes model state)`, 'no inputs');
+    throw new NotRunnableError(
+      `not runnable locally: signature "${name}" takes no inputs, so it is not a tensor prediction (it reads or changes model state)`,
+      'no inputs',
+    );
   }
-  for (const [side, entries] of [['input', signature.inputs], ['output', signature.outputs]] as const) {
+  for (const [side, entries] of [
+    ['input', signature.inputs],
+    ['output', signature.outputs],
+  ] as const) {
     for (const [key, info] of Object.entries(entries)) {
       if (info.dtype.endsWith('_REF')) {
-        throw new NotRunnableError(`not runnable locally: signature "${name}" ${side} "${key}" (${info.name}) is a variable reference (${info.dtype}); the signature changes model state`, info.dtype);
+        throw new NotRunnableError(
+          `not runnable locally: signature "${name}" ${side} "${key}" (${info.name}) is a variable reference (${info.dtype}); the signature changes model state`,
+          info.dtype,
+        );
       }
-      if (!info.name) throw new Error(`${location}: signature "${name}" ${side} "${key}" has no tensor name (sparse/composite tensors are not supported)`);
+      if (!info.name)
+        throw new Error(
+          `${location}: signature "${name}" ${side} "${key}" has no tensor name (sparse/composite tensors are not supported)`,
+        );
     }
   }
   if (Object.keys(signature.outputs).length === 0) throw new Error(`${location}: signature "${name}" has no outputs`);

@@ -25,7 +25,9 @@ export async function tfServingPredict(target: TfServingTarget, instances: unkno
       signal: AbortSignal.timeout(target.timeoutMs ?? TF_SERVING_TIMEOUT_MS),
     });
   } catch (error) {
-    throw new Error(`TF Serving at ${url} did not answer: ${error instanceof Error ? error.message : String(error)}; check FERRY_TF_SERVING_URL and that the server runs`);
+    throw new Error(
+      `TF Serving at ${url} did not answer: ${error instanceof Error ? error.message : String(error)}; check FERRY_TF_SERVING_URL and that the server runs`,
+    );
   }
   const text = await response.text();
   let body: unknown;
@@ -38,7 +40,8 @@ export async function tfServingPredict(target: TfServingTarget, instances: unkno
   if (!response.ok || record.error !== undefined) {
     throw new Error(`TF Serving at ${url}: HTTP ${response.status}: ${String(record.error ?? text.slice(0, 200))}`);
   }
-  if (!Array.isArray(record.predictions)) throw new Error(`TF Serving at ${url}: the answer has no "predictions" array`);
+  if (!Array.isArray(record.predictions))
+    throw new Error(`TF Serving at ${url}: the answer has no "predictions" array`);
   if (record.predictions.length !== instances.length) {
     throw new Error(`TF Serving at ${url}: ${record.predictions.length} predictions for ${instances.length} instances`);
   }

@@ -34,7 +34,12 @@ function attrJson(attr: TfAttr): IAttrValue | undefined {
     const l = attr.list;
     return {
       list: {
-        s: l.s?.map((bytes) => Array.from(bytes)), i: l.i, f: l.f, b: l.b, type: l.type, shape: l.shape?.map(shapeJson),
+        s: l.s?.map((bytes) => Array.from(bytes)),
+        i: l.i,
+        f: l.f,
+        b: l.b,
+        type: l.type,
+        shape: l.shape?.map(shapeJson),
       },
     } as unknown as IAttrValue;
   }
@@ -93,7 +98,8 @@ interface ExecutorInternals {
  */
 function checkOps(model: FrozenModel, nodes: TfNode[]): string[] {
   const mapped = (model as unknown as ExecutorInternals).executor?.graph?.nodes;
-  if (!mapped) throw new Error('tfjs-converter internals changed: cannot list the ops it supports (executor.graph.nodes)');
+  if (!mapped)
+    throw new Error('tfjs-converter internals changed: cannot list the ops it supports (executor.graph.nodes)');
   const unsupported = new Map<string, string>();
   for (const node of nodes) {
     if (mapped[node.name]?.category === undefined && !unsupported.has(node.op)) unsupported.set(node.op, node.name);
@@ -101,7 +107,10 @@ function checkOps(model: FrozenModel, nodes: TfNode[]): string[] {
   if (unsupported.size > 0) {
     const [op, name] = [...unsupported][0];
     const all = [...unsupported.keys()].join(', ');
-    throw new NotRunnableError(`not runnable locally: op ${op} (node ${name}) is not implemented by TensorFlow.js${unsupported.size > 1 ? `; unsupported ops: ${all}` : ''}`, op);
+    throw new NotRunnableError(
+      `not runnable locally: op ${op} (node ${name}) is not implemented by TensorFlow.js${unsupported.size > 1 ? `; unsupported ops: ${all}` : ''}`,
+      op,
+    );
   }
   return nodes.map((n) => mapped[n.name]?.category as string);
 }

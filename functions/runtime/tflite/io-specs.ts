@@ -31,7 +31,9 @@ export interface IoPlan {
  * the same keys as TF Serving / Vertex AI would for the SavedModel the file was converted from.
  */
 export function planIo(file: string, info: TfliteInfo, inputs: WasmTensor[], outputs: WasmTensor[]): IoPlan {
-  const signature = info.signatures.find((s) => s.subgraphIndex === 0 && s.key === 'serving_default') ?? info.signatures.find((s) => s.subgraphIndex === 0);
+  const signature =
+    info.signatures.find((s) => s.subgraphIndex === 0 && s.key === 'serving_default') ??
+    info.signatures.find((s) => s.subgraphIndex === 0);
   const inputSpecs = specs(file, inputs, 'input', signature?.inputs);
   const outputSpecs = specs(file, outputs, 'output', signature?.outputs);
   const leading = inputSpecs.map((spec) => (spec.shape.length > 0 ? spec.shape[0] : -1));
@@ -48,7 +50,12 @@ export function planIo(file: string, info: TfliteInfo, inputs: WasmTensor[], out
   return { inputs: inputSpecs, outputs: outputSpecs, batch };
 }
 
-function specs(file: string, tensors: WasmTensor[], kind: string, aliases: Record<string, string> | undefined): TfliteTensorSpec[] {
+function specs(
+  file: string,
+  tensors: WasmTensor[],
+  kind: string,
+  aliases: Record<string, string> | undefined,
+): TfliteTensorSpec[] {
   const aliasOf = new Map(Object.entries(aliases ?? {}).map(([alias, tensor]) => [tensor, alias]));
   const useAliases = aliasOf.size === tensors.length && tensors.every((t) => aliasOf.has(t.name));
   const result = tensors.map((t) => {
@@ -59,14 +66,21 @@ function specs(file: string, tensors: WasmTensor[], kind: string, aliases: Recor
       dtype = 'string';
     }
     if (!feedable(dtype) || t.dataType.toLowerCase() !== dtype) {
-      throw new NotRunnableError(`not runnable: ${file}: ${kind} ${t.name} has dtype ${t.dataType}, which the TFLite web runtime cannot exchange`, `${t.dataType} ${kind}`);
+      throw new NotRunnableError(
+        `not runnable: ${file}: ${kind} ${t.name} has dtype ${t.dataType}, which the TFLite web runtime cannot exchange`,
+        `${t.dataType} ${kind}`,
+      );
     }
     const shape = t.shape === '' ? [] : t.shape.split(',').map(Number);
     return { name: useAliases ? (aliasOf.get(t.name) as string) : t.name, tensor: t.name, dtype, shape };
   });
   const names = result.map((spec) => spec.name);
   const duplicate = names.find((name, i) => names.indexOf(name) !== i);
-  if (duplicate !== undefined) throw new NotRunnableError(`not runnable: ${file}: two ${kind}s are both named ${JSON.stringify(duplicate)}`, `duplicate ${kind} name`);
+  if (duplicate !== undefined)
+    throw new NotRunnableError(
+      `not runnable: ${file}: two ${kind}s are both named ${JSON.stringify(duplicate)}`,
+      `duplicate ${kind} name`,
+    );
   return result;
 }
 

@@ -4,7 +4,14 @@ import { parseInstances, toPredictions, type InputSpec, type OutputValue } from 
 import { elementCount, planIo, rowShape, type IoPlan, type TfliteTensorSpec } from './io-specs';
 import { refusal } from './refusal';
 import { readValues, writeValues, zeroValues } from './tensor-copy';
-import { retireWasm, tfliteWasm, type TfliteWasm, type WasmBuild, type WasmRunner, type WasmTensor } from './tflite-wasm';
+import {
+  retireWasm,
+  tfliteWasm,
+  type TfliteWasm,
+  type WasmBuild,
+  type WasmRunner,
+  type WasmTensor,
+} from './tflite-wasm';
 
 export type { TfliteTensorSpec } from './io-specs';
 
@@ -44,18 +51,29 @@ export async function loadTfliteModel(bytes: Uint8Array, options: LoadTfliteOpti
   const file = options.file ?? 'model.tflite';
   const info = readTflite(bytes, file);
   if (bytes.byteLength > MAX_TFLITE_BYTES) {
-    throw new NotRunnableError(`not runnable: ${file} is ${bytes.byteLength} bytes; the TFLite wasm runtime holds at most ${MAX_TFLITE_BYTES}`, 'model size');
+    throw new NotRunnableError(
+      `not runnable: ${file} is ${bytes.byteLength} bytes; the TFLite wasm runtime holds at most ${MAX_TFLITE_BYTES}`,
+      'model size',
+    );
   }
   const wasm = await tfliteWasm(options.build);
   const { module } = wasm;
   wasm.takeLog();
   const pointer = module._malloc(bytes.byteLength);
-  if (!pointer) throw new NotRunnableError(`not runnable: ${file}: the TFLite wasm heap cannot hold ${bytes.byteLength} more bytes`, 'model size');
+  if (!pointer)
+    throw new NotRunnableError(
+      `not runnable: ${file}: the TFLite wasm heap cannot hold ${bytes.byteLength} more bytes`,
+      'model size',
+    );
   let runner: WasmRunner | undefined;
   const handles: WasmTensor[] = [];
   try {
     module.HEAPU8.set(bytes, pointer);
-    const status = module.TFLiteWebModelRunner.CreateFromBufferAndOptions(pointer, bytes.byteLength, { numThreads: 1, enableProfiling: false, maxProfilingBufferEntries: 1 });
+    const status = module.TFLiteWebModelRunner.CreateFromBufferAndOptions(pointer, bytes.byteLength, {
+      numThreads: 1,
+      enableProfiling: false,
+      maxProfilingBufferEntries: 1,
+    });
     if (!status.ok()) {
       const message = status.errorMessage();
       status.delete();
@@ -71,7 +89,10 @@ export async function loadTfliteModel(bytes: Uint8Array, options: LoadTfliteOpti
     runner?.delete();
     if (isWasmTrap(error)) {
       retireWasm(wasm, error.message);
-      throw new NotRunnableError(`not runnable: ${file}: the TFLite runtime crashed loading it (${error.message}); later loads use a fresh runtime`, 'runtime crash');
+      throw new NotRunnableError(
+        `not runnable: ${file}: the TFLite runtime crashed loading it (${error.message}); later loads use a fresh runtime`,
+        'runtime crash',
+      );
     }
     if (!wasm.aborted) module._free(pointer);
     throw error;
@@ -83,7 +104,10 @@ function isWasmTrap(error: unknown): error is Error {
   return error instanceof Error && error.constructor.name === 'RuntimeError';
 }
 
-function handlesOf(vector: { size(): number; get(i: number): WasmTensor; delete(): void }, all: WasmTensor[]): WasmTensor[] {
+function handlesOf(
+  vector: { size(): number; get(i: number): WasmTensor; delete(): void },
+  all: WasmTensor[],
+): WasmTensor[] {
   const list: WasmTensor[] = [];
   for (let i = 0; i < vector.size(); i += 1) list.push(vector.get(i));
   vector.delete();
@@ -109,7 +133,10 @@ class LoadedModel implements TfliteModel {
   ) {
     this.inputs = plan.inputs;
     this.outputs = plan.outputs;
-    const asInstance = (spec: TfliteTensorSpec): InputSpec => ({ dtype: spec.dtype, shape: [1, ...rowShape(spec, plan.batch)] });
+    const asInstance = (spec: TfliteTensorSpec): InputSpec => ({
+      dtype: spec.dtype,
+      shape: [1, ...rowShape(spec, plan.batch)],
+    });
     this.signature = Object.fromEntries(plan.inputs.map((spec) => [spec.name, asInstance(spec)]));
   }
 
@@ -153,11 +180,15 @@ class LoadedModel implements TfliteModel {
     } catch (error) {
       if (!isWasmTrap(error)) throw error;
       retireWasm(this.wasm, error.message);
-      throw new Error(`${this.file}: the TFLite runtime crashed during inference (${error.message}); load the model again`);
+      throw new Error(
+        `${this.file}: the TFLite runtime crashed during inference (${error.message}); load the model again`,
+      );
     }
     if (!ok) {
       const log = this.wasm.takeLog().join('; ');
-      throw new Error(`${this.file}: TFLite inference failed${log ? ` (${log})` : ''}; check the model with tf.lite.Interpreter`);
+      throw new Error(
+        `${this.file}: TFLite inference failed${log ? ` (${log})` : ''}; check the model with tf.lite.Interpreter`,
+      );
     }
   }
 

@@ -11,7 +11,8 @@ export function refusal(file: string, status: string, log: string[], customOpera
   const details = [...new Set(errors)].slice(0, 4).join('; ');
   const suffix = `(${file}: ${status}${details ? `: ${details}` : ''})`;
 
-  const custom = errors.map((line) => /unresolved custom op: ([^.\s]+)/.exec(line)?.[1]).find(Boolean) ?? customOperators[0];
+  const custom =
+    errors.map((line) => /unresolved custom op: ([^.\s]+)/.exec(line)?.[1]).find(Boolean) ?? customOperators[0];
   if (custom) {
     return new NotRunnableError(
       `not runnable: custom op ${custom}; the stock TFLite runtime lacks it. Convert without it (tf.lite.OpsSet.TFLITE_BUILTINS) or ship a runtime that registers it ${suffix}`,
@@ -25,5 +26,8 @@ export function refusal(file: string, status: string, log: string[], customOpera
       builtin[1],
     );
   }
-  return new NotRunnableError(`not runnable: the TFLite runtime refused the model ${suffix}; check that it runs with tf.lite.Interpreter`, status || 'runtime refusal');
+  return new NotRunnableError(
+    `not runnable: the TFLite runtime refused the model ${suffix}; check that it runs with tf.lite.Interpreter`,
+    status || 'runtime refusal',
+  );
 }

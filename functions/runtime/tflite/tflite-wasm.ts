@@ -39,7 +39,11 @@ export interface TfliteWasmModule {
   _free(pointer: number): void;
   HEAPU8: Uint8Array;
   TFLiteWebModelRunner: {
-    CreateFromBufferAndOptions(pointer: number, length: number, options: { numThreads: number; enableProfiling: boolean; maxProfilingBufferEntries: number }): StatusOrRunner;
+    CreateFromBufferAndOptions(
+      pointer: number,
+      length: number,
+      options: { numThreads: number; enableProfiling: boolean; maxProfilingBufferEntries: number },
+    ): StatusOrRunner;
   };
 }
 
@@ -102,7 +106,9 @@ async function instantiate(build: WasmBuild): Promise<TfliteWasm> {
   try {
     wasmBinary = await readFile(`${base}.wasm`);
   } catch (error) {
-    throw new Error(`${base}.wasm: cannot read the TFLite WebAssembly runtime (${(error as Error).message}); reinstall @tensorflow/tfjs-tflite`);
+    throw new Error(
+      `${base}.wasm: cannot read the TFLite WebAssembly runtime (${(error as Error).message}); reinstall @tensorflow/tfjs-tflite`,
+    );
   }
   const factoryModule = (await import(`${base}.js`)) as { default: (options: object) => Promise<TfliteWasmModule> };
   let log: string[] = [];

@@ -1,5 +1,9 @@
 import * as grpc from '@grpc/grpc-js';
-import { EndpointServiceClient, ModelServiceClient, PredictionServiceClient } from '@google-cloud/aiplatform/build/src/v1';
+import {
+  EndpointServiceClient,
+  ModelServiceClient,
+  PredictionServiceClient,
+} from '@google-cloud/aiplatform/build/src/v1';
 import { PubSub } from '@google-cloud/pubsub';
 import { Storage } from '@google-cloud/storage';
 import { getMachineLearning } from 'firebase-admin/machine-learning';
@@ -33,25 +37,46 @@ describe('startLocalCloud', () => {
 
   it('serves predictions on Vertex from a SavedModel stored in the Storage emulator, run by the real runtime', async () => {
     for (const [path, bytes] of Object.entries(writeExampleSavedModel({ a: 3, b: -1, numShards: 2 }))) {
-      await storage.bucket('artifacts').file(`models/demo/1/${path}`).save(Buffer.from(bytes), { resumable: false, preconditionOpts: { ifGenerationMatch: 0 } });
+      await storage
+        .bucket('artifacts')
+        .file(`models/demo/1/${path}`)
+        .save(Buffer.from(bytes), { resumable: false, preconditionOpts: { ifGenerationMatch: 0 } });
     }
-    const options = { apiEndpoint: '127.0.0.1', port: cloud.vertex.port, sslCreds: grpc.credentials.createInsecure(), universeDomain: 'googleapis.com' };
+    const options = {
+      apiEndpoint: '127.0.0.1',
+      port: cloud.vertex.port,
+      sslCreds: grpc.credentials.createInsecure(),
+      universeDomain: 'googleapis.com',
+    };
     const parent = `projects/${cloud.projectId}/locations/${cloud.location}`;
     const models = new ModelServiceClient(options);
     const endpoints = new EndpointServiceClient(options);
     const prediction = new PredictionServiceClient(options);
     try {
-      const [upload] = await models.uploadModel({ parent, model: { displayName: 'demo', artifactUri: 'gs://artifacts/models/demo/1/', containerSpec: { imageUri: 'us-docker.pkg.dev/vertex-ai/prediction/tf-cpu.1-15:latest' } } });
+      const [upload] = await models.uploadModel({
+        parent,
+        model: {
+          displayName: 'demo',
+          artifactUri: 'gs://artifacts/models/demo/1/',
+          containerSpec: { imageUri: 'us-docker.pkg.dev/vertex-ai/prediction/tf-cpu.1-15:latest' },
+        },
+      });
       const [uploaded] = await upload.promise();
       const [create] = await endpoints.createEndpoint({ parent, endpoint: { displayName: 'demo' } });
       const [endpoint] = await create.promise();
       const [deploy] = await endpoints.deployModel({
         endpoint: endpoint.name,
-        deployedModel: { model: uploaded.model, dedicatedResources: { machineSpec: { machineType: 'n1-standard-2' }, minReplicaCount: 1 } },
+        deployedModel: {
+          model: uploaded.model,
+          dedicatedResources: { machineSpec: { machineType: 'n1-standard-2' }, minReplicaCount: 1 },
+        },
         trafficSplit: { '0': 100 },
       });
       await deploy.promise();
-      const [response] = await prediction.predict({ endpoint: endpoint.name, instances: [toValue({ x: [1] }), toValue({ x: [5] })] as never });
+      const [response] = await prediction.predict({
+        endpoint: endpoint.name,
+        instances: [toValue({ x: [1] }), toValue({ x: [5] })] as never,
+      });
       expect(response.predictions?.map((p) => fromValue(p as never))).toEqual([[2], [14]]);
       expect(response.deployedModelId).toBeTruthy();
     } finally {
@@ -68,9 +93,18 @@ describe('startLocalCloud', () => {
   });
 
   it('lets firebase-admin create and publish a model whose file lives in the Storage emulator', async () => {
-    await storage.bucket('artifacts').file('mobile/demo/1/model.tflite').save(Buffer.from(writeExampleTflite({ a: 2, b: 1 })), { resumable: false, preconditionOpts: { ifGenerationMatch: 0 } });
+    await storage
+      .bucket('artifacts')
+      .file('mobile/demo/1/model.tflite')
+      .save(Buffer.from(writeExampleTflite({ a: 2, b: 1 })), {
+        resumable: false,
+        preconditionOpts: { ifGenerationMatch: 0 },
+      });
     const ml = getMachineLearning(getFirebaseApp({ ...process.env, ...cloud.env }));
-    const model = await ml.createModel({ displayName: 'demo_local_cloud', tfliteModel: { gcsTfliteUri: 'gs://artifacts/mobile/demo/1/model.tflite' } });
+    const model = await ml.createModel({
+      displayName: 'demo_local_cloud',
+      tfliteModel: { gcsTfliteUri: 'gs://artifacts/mobile/demo/1/model.tflite' },
+    });
     await model.waitForUnlocked(10_000);
     const published = await ml.publishModel(model.modelId);
     expect(published.published).toBe(true);

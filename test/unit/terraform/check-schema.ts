@@ -12,16 +12,27 @@ export interface Schemas {
 }
 
 function schemaOf(block: TfBlock, schemas: Schemas): { schema?: BlockSchema; source: string } {
-  const provider = typeof block.body.provider === 'string' ? block.body.provider.replace(/^\$\{(.*)\}$/, '$1') : undefined;
-  if (provider && schemas.byProvider[provider]) return { schema: schemas.byProvider[provider].get(block.type), source: provider };
+  const provider =
+    typeof block.body.provider === 'string' ? block.body.provider.replace(/^\$\{(.*)\}$/, '$1') : undefined;
+  if (provider && schemas.byProvider[provider])
+    return { schema: schemas.byProvider[provider].get(block.type), source: provider };
   const prefix = block.type.split('_')[0];
   const provider2 = schemas.byPrefix[prefix];
   if (!provider2) return { source: `no provider for prefix ${prefix}` };
-  return { schema: provider2.block(block.kind === 'data' ? 'data' : 'resource', block.type), source: `${provider2.provider} (${provider2.version})` };
+  return {
+    schema: provider2.block(block.kind === 'data' ? 'data' : 'resource', block.type),
+    source: `${provider2.provider} (${provider2.version})`,
+  };
 }
 
 /** Arguments and nested blocks (including `dynamic` ones) of `body` that `schema` does not have. */
-function checkBody(body: Record<string, unknown>, schema: BlockSchema, where: string, top: boolean, problems: string[]): void {
+function checkBody(
+  body: Record<string, unknown>,
+  schema: BlockSchema,
+  where: string,
+  top: boolean,
+  problems: string[],
+): void {
   for (const [key, value] of Object.entries(body)) {
     if (top && META_ARGUMENTS.has(key)) continue;
     if (key === 'dynamic') {
@@ -29,16 +40,24 @@ function checkBody(body: Record<string, unknown>, schema: BlockSchema, where: st
         const inner = schema.args.get(name);
         if (inner === undefined) problems.push(`${where}: no nested block "${name}" (dynamic)`);
         else if (inner === null) problems.push(`${where}: "${name}" is an argument, not a block (dynamic)`);
-        else for (const generator of generators) for (const content of (generator.content ?? []) as Array<Record<string, unknown>>) checkBody(content, inner, `${where}.${name}`, false, problems);
+        else
+          for (const generator of generators)
+            for (const content of (generator.content ?? []) as Array<Record<string, unknown>>)
+              checkBody(content, inner, `${where}.${name}`, false, problems);
       }
       continue;
     }
     if (!schema.args.has(key)) {
-      problems.push(`${where}: no argument or block "${key}"${schema.computed.has(key) ? ' (it is computed, read-only)' : ''}`);
+      problems.push(
+        `${where}: no argument or block "${key}"${schema.computed.has(key) ? ' (it is computed, read-only)' : ''}`,
+      );
       continue;
     }
     const inner = schema.args.get(key);
-    if (inner && Array.isArray(value)) for (const item of value) if (item && typeof item === 'object') checkBody(item as Record<string, unknown>, inner, `${where}.${key}`, false, problems);
+    if (inner && Array.isArray(value))
+      for (const item of value)
+        if (item && typeof item === 'object')
+          checkBody(item as Record<string, unknown>, inner, `${where}.${key}`, false, problems);
   }
 }
 
@@ -54,8 +73,16 @@ export function checkModuleSchema(module: TfModule, schemas: Schemas): string[] 
     if (block.kind === 'module') continue;
     if (block.kind === 'provider') {
       const provider = schemas.providerConfigs[block.name];
-      if (!provider) problems.push(`${module.dir}/${block.file}: provider "${block.name}" has no schema to check against`);
-      else checkBody(block.body, provider.providerConfig(), `${module.dir}/${block.file}: provider ${block.name}`, false, problems);
+      if (!provider)
+        problems.push(`${module.dir}/${block.file}: provider "${block.name}" has no schema to check against`);
+      else
+        checkBody(
+          block.body,
+          provider.providerConfig(),
+          `${module.dir}/${block.file}: provider ${block.name}`,
+          false,
+          problems,
+        );
       continue;
     }
     const where = `${module.dir}/${block.file}: ${block.kind === 'data' ? 'data.' : ''}${block.type}.${block.name}`;

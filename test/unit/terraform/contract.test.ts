@@ -24,7 +24,10 @@ const CONTRACT: Record<string, string> = {
   publishMobile: 'ferry.tflite.ready',
 };
 
-const unwrap = (expr: unknown): string => String(expr).replace(/^\$\{([\s\S]*)\}$/, '$1').trim();
+const unwrap = (expr: unknown): string =>
+  String(expr)
+    .replace(/^\$\{([\s\S]*)\}$/, '$1')
+    .trim();
 
 let root: TfModule;
 let fnModule: TfModule;
@@ -34,7 +37,10 @@ beforeAll(async () => {
   fnModule = await loadModule(MODULE);
 });
 
-type Defaults = Record<string, { name: string; trigger_topic: string | null; publishes: string[]; memory_mb: number; timeout_s: number }>;
+type Defaults = Record<
+  string,
+  { name: string; trigger_topic: string | null; publishes: string[]; memory_mb: number; timeout_s: number }
+>;
 const defaults = (): Defaults => root.locals.function_defaults as Defaults;
 
 describe('Terraform and the code agree', () => {
@@ -67,13 +73,21 @@ describe('Terraform and the code agree', () => {
         expect(TRIGGERS[topicOf(f.trigger_topic)!]).toBe(entryPoint);
       }
     }
-    expect(Object.keys(TRIGGERS).sort()).toEqual(Object.values(defaults()).flatMap((f) => (f.trigger_topic ? [topicOf(f.trigger_topic)] : [])).sort());
+    expect(Object.keys(TRIGGERS).sort()).toEqual(
+      Object.values(defaults())
+        .flatMap((f) => (f.trigger_topic ? [topicOf(f.trigger_topic)] : []))
+        .sort(),
+    );
   });
 
   it('gives Storage finalize to the handler that parses storage objects and Pub/Sub to the stage handlers', () => {
     const call = findBlock(root, 'module', 'module', 'function');
-    expect(unwrap(call.body.storage_trigger)).toMatch(/each\.value\.trigger_topic == null \? \{[\s\S]*bucket\s*=\s*google_storage_bucket\.artifacts\.name[\s\S]*event_type\s*=\s*"google\.cloud\.storage\.object\.v1\.finalized"/);
-    expect(unwrap(call.body.pubsub_trigger)).toMatch(/each\.value\.trigger_topic == null \? null : \{[\s\S]*topic\s*=\s*google_pubsub_topic\.topics\[each\.value\.trigger_topic\]\.name/);
+    expect(unwrap(call.body.storage_trigger)).toMatch(
+      /each\.value\.trigger_topic == null \? \{[\s\S]*bucket\s*=\s*google_storage_bucket\.artifacts\.name[\s\S]*event_type\s*=\s*"google\.cloud\.storage\.object\.v1\.finalized"/,
+    );
+    expect(unwrap(call.body.pubsub_trigger)).toMatch(
+      /each\.value\.trigger_topic == null \? null : \{[\s\S]*topic\s*=\s*google_pubsub_topic\.topics\[each\.value\.trigger_topic\]\.name/,
+    );
     for (const entryPoint of ENTRY_POINTS) {
       const source = readFileSync(join(ROOT, functionNeeds(ROOT, entryPoint).source), 'utf8');
       const storage = defaults()[entryPoint].trigger_topic === null;
@@ -82,7 +96,8 @@ describe('Terraform and the code agree', () => {
       expect(source).toContain(`cloudEvent('${entryPoint}'`);
     }
     const fn = findBlock(fnModule, 'resource', 'google_cloudfunctions2_function', 'this');
-    const trigger = (fn.body.dynamic as Record<string, Array<{ content: Array<Record<string, unknown>> }>>).event_trigger[0].content[0];
+    const trigger = (fn.body.dynamic as Record<string, Array<{ content: Array<Record<string, unknown>> }>>)
+      .event_trigger[0].content[0];
     expect(trigger.retry_policy).toBe('RETRY_POLICY_RETRY');
     expect(nested(trigger, 'event_filters')).toEqual({ attribute: 'bucket', value: '${event_trigger.value.bucket}' });
   });
@@ -90,37 +105,62 @@ describe('Terraform and the code agree', () => {
   it('pushes stage messages to /projects/P/topics/T, which the Functions Framework turns into messagePublished CloudEvents', () => {
     const sub = findBlock(fnModule, 'resource', 'google_pubsub_subscription', 'trigger');
     const push = nested(sub.body, 'push_config');
-    expect(push.push_endpoint).toBe('${google_cloudfunctions2_function.this.url}/projects/${var.project_id}/topics/${var.pubsub_trigger.topic}');
+    expect(push.push_endpoint).toBe(
+      '${google_cloudfunctions2_function.this.url}/projects/${var.project_id}/topics/${var.pubsub_trigger.topic}',
+    );
     expect(unwrap(nested(push, 'oidc_token').service_account_email)).toBe('var.invoker_email');
   });
 
   it('retries with 10-600 s backoff and dead-letters every trigger subscription to ferry.dead-letter', () => {
     const sub = findBlock(fnModule, 'resource', 'google_pubsub_subscription', 'trigger');
-    expect(nested(sub.body, 'retry_policy')).toEqual({ minimum_backoff: '${var.pubsub_trigger.min_backoff_s}s', maximum_backoff: '${var.pubsub_trigger.max_backoff_s}s' });
-    expect(nested(sub.body, 'dead_letter_policy')).toEqual({ dead_letter_topic: '${var.pubsub_trigger.dead_letter_topic}', max_delivery_attempts: '${var.pubsub_trigger.max_delivery_attempts}' });
+    expect(nested(sub.body, 'retry_policy')).toEqual({
+      minimum_backoff: '${var.pubsub_trigger.min_backoff_s}s',
+      maximum_backoff: '${var.pubsub_trigger.max_backoff_s}s',
+    });
+    expect(nested(sub.body, 'dead_letter_policy')).toEqual({
+      dead_letter_topic: '${var.pubsub_trigger.dead_letter_topic}',
+      max_delivery_attempts: '${var.pubsub_trigger.max_delivery_attempts}',
+    });
     expect(root.variables.get('retry_min_backoff_s')?.default).toBe(10);
     expect(root.variables.get('retry_max_backoff_s')?.default).toBe(600);
     expect(root.variables.get('max_delivery_attempts')?.default).toBe(10);
     const call = findBlock(root, 'module', 'module', 'function');
-    expect(unwrap(call.body.pubsub_trigger)).toMatch(/dead_letter_topic\s*=\s*google_pubsub_topic\.topics\["deadLetter"\]\.id/);
-    expect(findBlock(root, 'resource', 'google_pubsub_subscription', 'dead_letter_inbox').body.name).toBe(DEAD_LETTER_INBOX);
+    expect(unwrap(call.body.pubsub_trigger)).toMatch(
+      /dead_letter_topic\s*=\s*google_pubsub_topic\.topics\["deadLetter"\]\.id/,
+    );
+    expect(findBlock(root, 'resource', 'google_pubsub_subscription', 'dead_letter_inbox').body.name).toBe(
+      DEAD_LETTER_INBOX,
+    );
   });
 
   it('sets every variable the code needs on the functions that read it, and only names the code reads', () => {
     const common = root.locals.common_env as Record<string, string>;
     const extra = root.locals.extra_env as Record<string, Record<string, string>>;
-    const known = new Set([...Object.values(ENV), ...ferryEnvNames(readFileSync(join(ROOT, 'functions/adapters/vertex/vertex-config.ts'), 'utf8'))]);
+    const known = new Set([
+      ...Object.values(ENV),
+      ...ferryEnvNames(readFileSync(join(ROOT, 'functions/adapters/vertex/vertex-config.ts'), 'utf8')),
+    ]);
     for (const entryPoint of ENTRY_POINTS) {
       const env = { ...common, [ENV.claimMs]: 'timeout_s * 1000', ...(extra[entryPoint] ?? {}) };
       const needs = functionNeeds(ROOT, entryPoint);
-      const required = [ENV.stateBucket, ...(needs.vertexServices.length > 0 ? ['FERRY_PROJECT', 'FERRY_LOCATION'] : []), ...(needs.firebase ? [ENV.mobileBucket] : [])];
+      const required = [
+        ENV.stateBucket,
+        ...(needs.vertexServices.length > 0 ? ['FERRY_PROJECT', 'FERRY_LOCATION'] : []),
+        ...(needs.firebase ? [ENV.mobileBucket] : []),
+      ];
       for (const name of required) expect([entryPoint, name, name in env]).toEqual([entryPoint, name, true]);
-      for (const name of Object.keys(env)) expect([entryPoint, name, known.has(name)]).toEqual([entryPoint, name, true]);
+      for (const name of Object.keys(env))
+        expect([entryPoint, name, known.has(name)]).toEqual([entryPoint, name, true]);
     }
     expect(Object.keys(extra).every((k) => (ENTRY_POINTS as readonly string[]).includes(k))).toBe(true);
     const call = findBlock(root, 'module', 'module', 'function');
-    expect(unwrap(call.body.environment)).toBe('merge(local.common_env, { FERRY_CLAIM_MS = tostring(each.value.timeout_s * 1000) }, lookup(local.extra_env, each.key, {}))');
-    const service = nested(findBlock(fnModule, 'resource', 'google_cloudfunctions2_function', 'this').body, 'service_config');
+    expect(unwrap(call.body.environment)).toBe(
+      'merge(local.common_env, { FERRY_CLAIM_MS = tostring(each.value.timeout_s * 1000) }, lookup(local.extra_env, each.key, {}))',
+    );
+    const service = nested(
+      findBlock(fnModule, 'resource', 'google_cloudfunctions2_function', 'this').body,
+      'service_config',
+    );
     expect(unwrap(service.environment_variables)).toBe('var.environment');
   });
 
@@ -143,7 +183,9 @@ describe('Terraform and the code agree', () => {
     const call = findBlock(root, 'module', 'module', 'function');
     expect(call.body.source_dir).toBe('${path.root}/${var.build_dir}/${each.key}');
     expect(findBlock(fnModule, 'data', 'archive_file', 'source').body.source_dir).toBe('${var.source_dir}');
-    expect(findBlock(fnModule, 'resource', 'google_storage_bucket_object', 'source').body.name).toBe('${var.entry_point}-${data.archive_file.source.output_md5}.zip');
+    expect(findBlock(fnModule, 'resource', 'google_storage_bucket_object', 'source').body.name).toBe(
+      '${var.entry_point}-${data.archive_file.source.output_md5}.zip',
+    );
   });
 
   it('passes the cloud-function module only variables it declares, and every required one', () => {
@@ -157,7 +199,8 @@ describe('Terraform and the code agree', () => {
 
   it('types and describes every variable and output', () => {
     for (const module of [root, fnModule]) {
-      for (const [name, v] of module.variables) expect([name, typeof v.type, typeof v.description]).toEqual([name, 'string', 'string']);
+      for (const [name, v] of module.variables)
+        expect([name, typeof v.type, typeof v.description]).toEqual([name, 'string', 'string']);
       for (const [name, o] of module.outputs) expect([name, typeof o.description]).toEqual([name, 'string']);
     }
   });
@@ -168,8 +211,13 @@ describe('least privilege', () => {
 
   it('grants no primitive role anywhere', () => {
     for (const module of [root, fnModule]) {
-      for (const file of module.files) expect([file, readFileSync(join(module.dir, file), 'utf8').match(/roles\/(owner|editor|viewer)\b/g)]).toEqual([file, null]);
-      for (const role of [...roleValues(module), ...strings(module.locals.build_roles)]) expect(role).not.toMatch(/^roles\/(owner|editor|viewer)$/);
+      for (const file of module.files)
+        expect([file, readFileSync(join(module.dir, file), 'utf8').match(/roles\/(owner|editor|viewer)\b/g)]).toEqual([
+          file,
+          null,
+        ]);
+      for (const role of [...roleValues(module), ...strings(module.locals.build_roles)])
+        expect(role).not.toMatch(/^roles\/(owner|editor|viewer)$/);
     }
     const literal = roleValues(root).filter((r) => !r.startsWith('${'));
     expect(literal.every((r) => /^roles\/[a-zA-Z.]+$/.test(r))).toBe(true);
@@ -183,16 +231,34 @@ describe('least privilege', () => {
 
   it('has the service-agent and signing grants Eventarc, dead-lettering, Vertex and firebase-admin need', () => {
     const member = (type: string, name: string) => findBlock(root, 'resource', type, name).body;
-    expect(member('google_pubsub_topic_iam_member', 'dead_letter_publisher')).toMatchObject({ role: 'roles/pubsub.publisher', member: '${local.pubsub_agent}', topic: '${google_pubsub_topic.topics["deadLetter"].name}' });
-    expect(findBlock(fnModule, 'resource', 'google_pubsub_subscription_iam_member', 'dead_letter_subscriber').body).toMatchObject({ role: 'roles/pubsub.subscriber', member: '${var.pubsub_trigger.pubsub_agent}' });
-    expect(member('google_project_iam_member', 'gcs_agent_publisher')).toMatchObject({ role: 'roles/pubsub.publisher', member: '${local.gcs_agent}' });
-    expect(member('google_storage_bucket_iam_member', 'artifacts_vertex_agent')).toMatchObject({ role: 'roles/storage.objectViewer', member: '${local.vertex_agent}' });
+    expect(member('google_pubsub_topic_iam_member', 'dead_letter_publisher')).toMatchObject({
+      role: 'roles/pubsub.publisher',
+      member: '${local.pubsub_agent}',
+      topic: '${google_pubsub_topic.topics["deadLetter"].name}',
+    });
+    expect(
+      findBlock(fnModule, 'resource', 'google_pubsub_subscription_iam_member', 'dead_letter_subscriber').body,
+    ).toMatchObject({ role: 'roles/pubsub.subscriber', member: '${var.pubsub_trigger.pubsub_agent}' });
+    expect(member('google_project_iam_member', 'gcs_agent_publisher')).toMatchObject({
+      role: 'roles/pubsub.publisher',
+      member: '${local.gcs_agent}',
+    });
+    expect(member('google_storage_bucket_iam_member', 'artifacts_vertex_agent')).toMatchObject({
+      role: 'roles/storage.objectViewer',
+      member: '${local.vertex_agent}',
+    });
     expect(member('google_service_account_iam_member', 'publish_mobile_signs_as_itself')).toMatchObject({
       role: 'roles/iam.serviceAccountTokenCreator',
       service_account_id: '${google_service_account.function["publishMobile"].name}',
       member: '${google_service_account.function["publishMobile"].member}',
     });
-    expect(member('google_project_iam_member', 'firebase_ml_admin')).toMatchObject({ role: 'roles/firebaseml.admin', member: '${google_service_account.function["publishMobile"].member}' });
-    expect(findBlock(fnModule, 'resource', 'google_cloud_run_v2_service_iam_member', 'invoker').body).toMatchObject({ role: 'roles/run.invoker', member: 'serviceAccount:${var.invoker_email}' });
+    expect(member('google_project_iam_member', 'firebase_ml_admin')).toMatchObject({
+      role: 'roles/firebaseml.admin',
+      member: '${google_service_account.function["publishMobile"].member}',
+    });
+    expect(findBlock(fnModule, 'resource', 'google_cloud_run_v2_service_iam_member', 'invoker').body).toMatchObject({
+      role: 'roles/run.invoker',
+      member: 'serviceAccount:${var.invoker_email}',
+    });
   });
 });

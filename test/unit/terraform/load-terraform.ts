@@ -25,13 +25,16 @@ type Parsed = Record<string, unknown>;
 
 /** Parses every `.tf` in `dir` with `@cdktf/hcl2json` (HashiCorp's HCL parser compiled to wasm). */
 export async function loadModule(dir: string): Promise<TfModule> {
-  const files = readdirSync(dir).filter((f) => f.endsWith('.tf')).sort();
+  const files = readdirSync(dir)
+    .filter((f) => f.endsWith('.tf'))
+    .sort();
   const module: TfModule = { dir, files, blocks: [], variables: new Map(), outputs: new Map(), locals: {} };
   for (const file of files) {
     const parsed = (await parse(file, readFileSync(join(dir, file), 'utf8'))) as Parsed;
     for (const kind of ['resource', 'data'] as const) {
       for (const [type, named] of Object.entries((parsed[kind] ?? {}) as Record<string, Record<string, Parsed[]>>)) {
-        for (const [name, bodies] of Object.entries(named)) for (const body of bodies) module.blocks.push({ kind, type, name, file, body });
+        for (const [name, bodies] of Object.entries(named))
+          for (const body of bodies) module.blocks.push({ kind, type, name, file, body });
       }
     }
     for (const [name, bodies] of Object.entries((parsed.module ?? {}) as Record<string, Parsed[]>)) {
@@ -40,8 +43,10 @@ export async function loadModule(dir: string): Promise<TfModule> {
     for (const [name, bodies] of Object.entries((parsed.provider ?? {}) as Record<string, Parsed[]>)) {
       for (const body of bodies) module.blocks.push({ kind: 'provider', type: 'provider', name, file, body });
     }
-    for (const [name, bodies] of Object.entries((parsed.variable ?? {}) as Record<string, Parsed[]>)) module.variables.set(name, bodies[0]);
-    for (const [name, bodies] of Object.entries((parsed.output ?? {}) as Record<string, Parsed[]>)) module.outputs.set(name, bodies[0]);
+    for (const [name, bodies] of Object.entries((parsed.variable ?? {}) as Record<string, Parsed[]>))
+      module.variables.set(name, bodies[0]);
+    for (const [name, bodies] of Object.entries((parsed.output ?? {}) as Record<string, Parsed[]>))
+      module.outputs.set(name, bodies[0]);
     for (const locals of (parsed.locals ?? []) as Parsed[]) Object.assign(module.locals, locals);
   }
   return module;
@@ -56,7 +61,8 @@ export function findBlock(module: TfModule, kind: TfBlock['kind'], type: string,
 /** The single nested block `name` of a body (`service_config { ... }` parses as a one-element array). */
 export function nested(body: Record<string, unknown>, name: string): Record<string, unknown> {
   const value = body[name];
-  if (!Array.isArray(value) || value.length !== 1) throw new Error(`expected exactly one ${name} block, got ${JSON.stringify(value)?.slice(0, 80)}`);
+  if (!Array.isArray(value) || value.length !== 1)
+    throw new Error(`expected exactly one ${name} block, got ${JSON.stringify(value)?.slice(0, 80)}`);
   return value[0] as Record<string, unknown>;
 }
 

@@ -29,7 +29,8 @@ export interface ProviderSchema {
  * @see https://github.com/cdktf/cdktf-provider-google
  */
 export function readCdktfProvider(packageDir: string, prefix: string): ProviderSchema {
-  if (!existsSync(join(packageDir, 'lib'))) throw new Error(`${packageDir}: not an installed CDKTF provider (no lib/); run npm ci`);
+  if (!existsSync(join(packageDir, 'lib')))
+    throw new Error(`${packageDir}: not an installed CDKTF provider (no lib/); run npm ci`);
   const pkg = JSON.parse(readFileSync(join(packageDir, 'package.json'), 'utf8')) as { name: string };
   const readme = readFileSync(join(packageDir, 'README.md'), 'utf8');
   const version = /provider version ([\d.]+)/.exec(readme)?.[1] ?? 'unknown';
@@ -51,17 +52,28 @@ export function readCdktfProvider(packageDir: string, prefix: string): ProviderS
 
 function load(packageDir: string, kind: 'resource' | 'data', type: string, prefix: string): BlockSchema | undefined {
   const name = type.replace(/_/g, '-');
-  const folder = join(packageDir, 'lib', kind === 'data' ? `data-${name}` : name.startsWith(`${prefix}-`) ? name.slice(prefix.length + 1) : name);
+  const folder = join(
+    packageDir,
+    'lib',
+    kind === 'data' ? `data-${name}` : name.startsWith(`${prefix}-`) ? name.slice(prefix.length + 1) : name,
+  );
   const index = join(folder, 'index.js');
   if (!existsSync(index)) return undefined;
   const text = readFileSync(index, 'utf8');
   if (/\.tfResourceType = "([^"]+)";/.exec(text)?.[1] !== type) return undefined;
-  const all = [text, ...jsFiles(folder).filter((f) => f !== index).map((f) => readFileSync(f, 'utf8'))].join('\n');
+  const all = [
+    text,
+    ...jsFiles(folder)
+      .filter((f) => f !== index)
+      .map((f) => readFileSync(f, 'utf8')),
+  ].join('\n');
   return topLevelBlock(all, index);
 }
 
 function jsFiles(dir: string): string[] {
-  return readdirSync(dir, { withFileTypes: true }).flatMap((e) => (e.isDirectory() ? jsFiles(join(dir, e.name)) : e.name.endsWith('.js') ? [join(dir, e.name)] : []));
+  return readdirSync(dir, { withFileTypes: true }).flatMap((e) =>
+    e.isDirectory() ? jsFiles(join(dir, e.name)) : e.name.endsWith('.js') ? [join(dir, e.name)] : [],
+  );
 }
 
 function topLevelBlock(text: string, file: string): BlockSchema {
@@ -113,10 +125,34 @@ function matchingClose(text: string, openBrace: number): number {
 }
 
 /** Meta-arguments every resource and data block accepts. */
-export const META_ARGUMENTS = new Set(['count', 'for_each', 'depends_on', 'provider', 'lifecycle', 'provisioner', 'connection']);
+export const META_ARGUMENTS = new Set([
+  'count',
+  'for_each',
+  'depends_on',
+  'provider',
+  'lifecycle',
+  'provisioner',
+  'connection',
+]);
 
 function block(args: string[], computed: string[] = []): BlockSchema {
-  return { args: new Map([...args.map((a) => [a, null] as const), ['timeouts', { args: new Map([['create', null], ['delete', null], ['read', null]]), computed: new Set() }] as const]), computed: new Set(computed) };
+  return {
+    args: new Map([
+      ...args.map((a) => [a, null] as const),
+      [
+        'timeouts',
+        {
+          args: new Map([
+            ['create', null],
+            ['delete', null],
+            ['read', null],
+          ]),
+          computed: new Set(),
+        },
+      ] as const,
+    ]),
+    computed: new Set(computed),
+  };
 }
 
 /**

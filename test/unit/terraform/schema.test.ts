@@ -30,7 +30,18 @@ beforeAll(async () => {
 
 describe('every .tf parses with HashiCorp HCL (@cdktf/hcl2json)', () => {
   it('finds the root module and the cloud-function module', () => {
-    expect(root.files).toEqual(expect.arrayContaining(['main.tf', 'variables.tf', 'outputs.tf', 'versions.tf', 'pubsub.tf', 'functions.tf', 'iam.tf', 'storage.tf']));
+    expect(root.files).toEqual(
+      expect.arrayContaining([
+        'main.tf',
+        'variables.tf',
+        'outputs.tf',
+        'versions.tf',
+        'pubsub.tf',
+        'functions.tf',
+        'iam.tf',
+        'storage.tf',
+      ]),
+    );
     expect(fnModule.files).toEqual(expect.arrayContaining(['main.tf', 'variables.tf', 'outputs.tf', 'versions.tf']));
     expect(root.blocks.length).toBeGreaterThan(20);
   });
@@ -38,7 +49,10 @@ describe('every .tf parses with HashiCorp HCL (@cdktf/hcl2json)', () => {
   const broken: Array<[string, (text: string) => string]> = [
     ['truncated inside a block', (t) => t.slice(0, t.indexOf('service_config {') + 20)],
     ['an unclosed block', (t) => `${t}\nresource "google_pubsub_topic" "x" {\n`],
-    ['a duplicated argument on one line', (t) => `${t}\nresource "google_pubsub_topic" "y" { name = "a" name = "b" }\n`],
+    [
+      'a duplicated argument on one line',
+      (t) => `${t}\nresource "google_pubsub_topic" "y" { name = "a" name = "b" }\n`,
+    ],
     ['binary garbage', () => '\u0000\u0001resource {{{'],
   ];
   it.each(broken)('rejects a main.tf with %s, naming the file', async (_name, corrupt) => {
@@ -55,14 +69,34 @@ describe('every resource type and argument exists in the provider schema', () =>
     expect(versions).toMatch(/source\s*=\s*"hashicorp\/google"\s*\n\s*version\s*=\s*">= 6\.50, < 7\.0"/);
   });
 
-  it.each([['root', () => root], ['cloud-function', () => fnModule]])('%s module has no unknown type, argument, block or attribute', (_name, module) => {
+  it.each([
+    ['root', () => root],
+    ['cloud-function', () => fnModule],
+  ])('%s module has no unknown type, argument, block or attribute', (_name, module) => {
     expect(checkModuleSchema(module(), schemas)).toEqual([]);
   });
 
   it('reports a misspelled provider argument', async () => {
-    const parsed = (await parse('main.tf', 'provider "google-beta" {\n  user_project_overide = true\n}\n')) as { provider: Record<string, Array<Record<string, unknown>>> };
-    const module: TfModule = { ...root, outputs: new Map(), locals: {}, blocks: [{ kind: 'provider', type: 'provider', name: 'google-beta', file: 'main.tf', body: parsed.provider['google-beta'][0] }] };
-    expect(checkModuleSchema(module, schemas)).toEqual([expect.stringMatching(/provider google-beta: no argument or block "user_project_overide"/)]);
+    const parsed = (await parse('main.tf', 'provider "google-beta" {\n  user_project_overide = true\n}\n')) as {
+      provider: Record<string, Array<Record<string, unknown>>>;
+    };
+    const module: TfModule = {
+      ...root,
+      outputs: new Map(),
+      locals: {},
+      blocks: [
+        {
+          kind: 'provider',
+          type: 'provider',
+          name: 'google-beta',
+          file: 'main.tf',
+          body: parsed.provider['google-beta'][0],
+        },
+      ],
+    };
+    expect(checkModuleSchema(module, schemas)).toEqual([
+      expect.stringMatching(/provider google-beta: no argument or block "user_project_overide"/),
+    ]);
   });
 
   it('sends only the google-beta-only resources through google-beta', () => {
@@ -73,12 +107,37 @@ describe('every resource type and argument exists in the provider schema', () =>
   });
 
   const mutations: Array<[string, string, string, RegExp]> = [
-    ['a misspelled argument', 'entry_point     = var.entry_point', 'entry_pont = var.entry_point', /no argument or block "entry_pont"/],
+    [
+      'a misspelled argument',
+      'entry_point     = var.entry_point',
+      'entry_pont = var.entry_point',
+      /no argument or block "entry_pont"/,
+    ],
     ['an unknown nested block', '  service_config {', '  service_conf {', /no argument or block "service_conf"/],
-    ['a computed attribute set', '  labels      = var.labels\n\n  build_config', '  url = "x"\n\n  build_config', /"url" \(it is computed, read-only\)/],
-    ['an unknown resource type', 'resource "google_cloud_run_v2_service_iam_member"', 'resource "google_cloud_run_v3_service_iam_member"', /type google_cloud_run_v3_service_iam_member is not in @cdktf\/provider-google/],
-    ['a wrong attribute reference', 'google_cloudfunctions2_function.this.url}/projects', 'google_cloudfunctions2_function.this.uri_x}/projects', /reads google_cloudfunctions2_function\.this\.uri_x/],
-    ['an argument inside a dynamic block', '      retry_policy          = "RETRY_POLICY_RETRY"', '      retry_policies = "RETRY_POLICY_RETRY"', /event_trigger: no argument or block "retry_policies"/],
+    [
+      'a computed attribute set',
+      '  labels      = var.labels\n\n  build_config',
+      '  url = "x"\n\n  build_config',
+      /"url" \(it is computed, read-only\)/,
+    ],
+    [
+      'an unknown resource type',
+      'resource "google_cloud_run_v2_service_iam_member"',
+      'resource "google_cloud_run_v3_service_iam_member"',
+      /type google_cloud_run_v3_service_iam_member is not in @cdktf\/provider-google/,
+    ],
+    [
+      'a wrong attribute reference',
+      'google_cloudfunctions2_function.this.url}/projects',
+      'google_cloudfunctions2_function.this.uri_x}/projects',
+      /reads google_cloudfunctions2_function\.this\.uri_x/,
+    ],
+    [
+      'an argument inside a dynamic block',
+      '      retry_policy          = "RETRY_POLICY_RETRY"',
+      '      retry_policies = "RETRY_POLICY_RETRY"',
+      /event_trigger: no argument or block "retry_policies"/,
+    ],
   ];
   it.each(mutations)('reports %s', async (_name, from, to, problem) => {
     const text = readFileSync(join(MODULE, 'main.tf'), 'utf8');
@@ -86,8 +145,11 @@ describe('every resource type and argument exists in the provider schema', () =>
     const parsed = (await parse('main.tf', text.replace(from, to))) as Record<string, unknown>;
     const module: TfModule = { ...fnModule, blocks: [] };
     for (const kind of ['resource', 'data'] as const) {
-      for (const [type, named] of Object.entries((parsed[kind] ?? {}) as Record<string, Record<string, Array<Record<string, unknown>>>>)) {
-        for (const [name, bodies] of Object.entries(named)) module.blocks.push({ kind, type, name, file: 'main.tf', body: bodies[0] });
+      for (const [type, named] of Object.entries(
+        (parsed[kind] ?? {}) as Record<string, Record<string, Array<Record<string, unknown>>>>,
+      )) {
+        for (const [name, bodies] of Object.entries(named))
+          module.blocks.push({ kind, type, name, file: 'main.tf', body: bodies[0] });
       }
     }
     expect(checkModuleSchema(module, schemas).join('\n')).toMatch(problem);

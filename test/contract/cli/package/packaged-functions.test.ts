@@ -33,11 +33,18 @@ beforeAll(async () => {
   out = mkdtempSync(join(ROOT, 'build', 'test-contract-package-'));
   await packageFunctions(ROOT, out, ['onArtifact', 'registerModel', 'validatePredictions']);
   pubsubEmulator = await startPubSubEmulator();
-  vertexEmulator = await startVertexEmulator({ project: PROJECT, backend: { load: () => Promise.reject(new Error('no predictions in this test')) } });
+  vertexEmulator = await startVertexEmulator({
+    project: PROJECT,
+    backend: { load: () => Promise.reject(new Error('no predictions in this test')) },
+  });
   pubsub = new PubSub({ apiEndpoint: pubsubEmulator.host, projectId: PROJECT });
   const [topic] = await pubsub.createTopic('ferry.dead-letter');
   [inbox] = await topic.createSubscription('inbox');
-  subscriber = new v1.SubscriberClient({ servicePath: '127.0.0.1', port: pubsubEmulator.port, sslCreds: grpc.credentials.createInsecure() });
+  subscriber = new v1.SubscriberClient({
+    servicePath: '127.0.0.1',
+    port: pubsubEmulator.port,
+    sslCreds: grpc.credentials.createInsecure(),
+  });
 }, 120_000);
 
 afterAll(async () => {
@@ -60,11 +67,30 @@ function freePort(): Promise<number> {
 }
 
 /** Starts the framework as a push-invoked gen2 function is started (signature type http; the code registers a CloudEvent function). */
-async function serve(entryPoint: string, signatureType = 'http'): Promise<{ url: string; child: ChildProcess; logs: () => string }> {
+async function serve(
+  entryPoint: string,
+  signatureType = 'http',
+): Promise<{ url: string; child: ChildProcess; logs: () => string }> {
   const port = await freePort();
-  const env: NodeJS.ProcessEnv = { ...process.env, PUBSUB_EMULATOR_HOST: pubsubEmulator.host, GOOGLE_CLOUD_PROJECT: PROJECT, FERRY_PROJECT: PROJECT, FERRY_STATE_BUCKET: 'state' };
+  const env: NodeJS.ProcessEnv = {
+    ...process.env,
+    PUBSUB_EMULATOR_HOST: pubsubEmulator.host,
+    GOOGLE_CLOUD_PROJECT: PROJECT,
+    FERRY_PROJECT: PROJECT,
+    FERRY_STATE_BUCKET: 'state',
+  };
   delete env.NODE_ENV;
-  const child = spawn(process.execPath, [FRAMEWORK, `--target=${entryPoint}`, `--source=${join(out, entryPoint)}`, `--port=${port}`, `--signature-type=${signatureType}`], { env, stdio: ['ignore', 'pipe', 'pipe'] });
+  const child = spawn(
+    process.execPath,
+    [
+      FRAMEWORK,
+      `--target=${entryPoint}`,
+      `--source=${join(out, entryPoint)}`,
+      `--port=${port}`,
+      `--signature-type=${signatureType}`,
+    ],
+    { env, stdio: ['ignore', 'pipe', 'pipe'] },
+  );
   let logs = '';
   child.stdout!.on('data', (chunk: Buffer) => (logs += chunk.toString()));
   child.stderr!.on('data', (chunk: Buffer) => (logs += chunk.toString()));
@@ -83,7 +109,15 @@ async function serve(entryPoint: string, signatureType = 'http'): Promise<{ url:
 
 /** The body a Pub/Sub push subscription sends (default wrapper). */
 function pushBody(data: string, subscription: string) {
-  return { message: { data: Buffer.from(data).toString('base64'), messageId: '17', publishTime: new Date().toISOString(), attributes: {} }, subscription };
+  return {
+    message: {
+      data: Buffer.from(data).toString('base64'),
+      messageId: '17',
+      publishTime: new Date().toISOString(),
+      attributes: {},
+    },
+    subscription,
+  };
 }
 
 async function pullOne(subscription: Subscription): Promise<Record<string, unknown>> {
@@ -93,7 +127,10 @@ async function pullOne(subscription: Subscription): Promise<Record<string, unkno
     const received = response.receivedMessages ?? [];
     if (received.length > 0) {
       await subscriber.acknowledge({ subscription: subscription.name, ackIds: [received[0].ackId!] });
-      return JSON.parse(Buffer.from(received[0].message!.data as Uint8Array).toString('utf8')) as Record<string, unknown>;
+      return JSON.parse(Buffer.from(received[0].message!.data as Uint8Array).toString('utf8')) as Record<
+        string,
+        unknown
+      >;
     }
     await new Promise((r) => setTimeout(r, 100));
   }
@@ -166,9 +203,20 @@ describe('validatePredictions bundle with pruned Vertex protos', () => {
        })().catch((e) => { console.log(JSON.stringify({ error: String(e) })); process.exit(1); });`,
     );
     const { stdout } = await run(process.execPath, [file], {
-      env: { ...process.env, FERRY_PROJECT: PROJECT, FERRY_LOCATION: vertexEmulator.location, FERRY_VERTEX_EMULATOR: `127.0.0.1:${vertexEmulator.port}`, FERRY_STATE_BUCKET: 'state' },
+      env: {
+        ...process.env,
+        FERRY_PROJECT: PROJECT,
+        FERRY_LOCATION: vertexEmulator.location,
+        FERRY_VERTEX_EMULATOR: `127.0.0.1:${vertexEmulator.port}`,
+        FERRY_STATE_BUCKET: 'state',
+      },
       timeout: 60_000,
     });
-    expect(JSON.parse(stdout.trim().split('\n').pop()!)).toEqual({ models: 0, created: 'bundle-probe', endpoints: ['bundle-probe'], predict: 'function' });
+    expect(JSON.parse(stdout.trim().split('\n').pop()!)).toEqual({
+      models: 0,
+      created: 'bundle-probe',
+      endpoints: ['bundle-probe'],
+      predict: 'function',
+    });
   }, 60_000);
 });

@@ -4,7 +4,10 @@ import { request } from 'node:https';
 import { deleteApp } from 'firebase-admin/app';
 import { getMachineLearning, type MachineLearning } from 'firebase-admin/machine-learning';
 import { getFirebaseApp } from '../../../../functions/adapters/firebase/firebase-app';
-import { startFirebaseMlEmulator, type FirebaseMlEmulator } from '../../../../emulators/firebase-ml/firebase-ml-emulator';
+import {
+  startFirebaseMlEmulator,
+  type FirebaseMlEmulator,
+} from '../../../../emulators/firebase-ml/firebase-ml-emulator';
 import { fixture } from '../../../helpers/fixtures';
 import { writeExampleTflite } from '../../../../functions/artifacts/tflite/write-example-tflite';
 
@@ -73,19 +76,27 @@ describe('Firebase ML emulator through the unmodified firebase-admin SDK (valida
     objects.set(`gs://${BUCKET}/mobile/flowers/8/model.tflite`, v2);
 
     const created = await ml.createModel({
-      displayName: 'flowers', tags: ['ferry', 'flowers'], tfliteModel: { gcsTfliteUri: `gs://${BUCKET}/mobile/flowers/7/model.tflite` },
+      displayName: 'flowers',
+      tags: ['ferry', 'flowers'],
+      tfliteModel: { gcsTfliteUri: `gs://${BUCKET}/mobile/flowers/7/model.tflite` },
     });
     expect(created.locked).toBe(true);
     expect(created.published).toBe(false);
     // The SDK does not send the gs:// uri: it signs a V2 read URL with the app's service account.
-    const sent = JSON.parse(stack.emulator.calls().find((call) => call.method === 'models.create')?.body ?? '{}').tfliteModel.gcsTfliteUri as string;
-    expect(sent).toMatch(new RegExp(`^https://storage\\.googleapis\\.com/${BUCKET}/mobile/flowers/7/model\\.tflite\\?`));
+    const sent = JSON.parse(stack.emulator.calls().find((call) => call.method === 'models.create')?.body ?? '{}')
+      .tfliteModel.gcsTfliteUri as string;
+    expect(sent).toMatch(
+      new RegExp(`^https://storage\\.googleapis\\.com/${BUCKET}/mobile/flowers/7/model\\.tflite\\?`),
+    );
     expect(new URL(sent).searchParams.get('GoogleAccessId')).toBe(`ferry-local@${PROJECT}.iam.gserviceaccount.com`);
     await created.waitForUnlocked(WAIT_MS);
     expect(created.locked).toBe(false);
     expect(created.validationError).toBeUndefined();
     expect(created.modelHash).toBe(createHash('sha256').update(v1).digest('hex'));
-    expect(created.tfliteModel).toEqual({ gcsTfliteUri: `gs://${BUCKET}/mobile/flowers/7/model.tflite`, sizeBytes: String(v1.byteLength) });
+    expect(created.tfliteModel).toEqual({
+      gcsTfliteUri: `gs://${BUCKET}/mobile/flowers/7/model.tflite`,
+      sizeBytes: String(v1.byteLength),
+    });
 
     const published = await ml.publishModel(created.modelId);
     expect(published.published).toBe(true);
@@ -95,10 +106,13 @@ describe('Firebase ML emulator through the unmodified firebase-admin SDK (valida
     expect(byName.models.map((m) => m.modelId)).toEqual([created.modelId]);
     expect((await ml.listModels({ filter: 'tags: ferry AND tags: flowers' })).models).toHaveLength(1);
     expect((await ml.listModels({ filter: 'tags: ferry AND tags: birds' })).models).toHaveLength(0);
-    expect((await ml.listModels({ filter: 'state.published = true' })).models.map((m) => m.modelId)).toEqual([created.modelId]);
+    expect((await ml.listModels({ filter: 'state.published = true' })).models.map((m) => m.modelId)).toEqual([
+      created.modelId,
+    ]);
 
     const updating = await ml.updateModel(created.modelId, {
-      tags: ['ferry', 'flowers', 'v8'], tfliteModel: { gcsTfliteUri: `gs://${BUCKET}/mobile/flowers/8/model.tflite` },
+      tags: ['ferry', 'flowers', 'v8'],
+      tfliteModel: { gcsTfliteUri: `gs://${BUCKET}/mobile/flowers/8/model.tflite` },
     });
     expect(updating.locked).toBe(true);
     await updating.waitForUnlocked(WAIT_MS);
@@ -115,7 +129,10 @@ describe('Firebase ML emulator through the unmodified firebase-admin SDK (valida
   test('a locked model refuses publishing until validation has finished', async () => {
     const { ml, objects } = stack;
     objects.set(`gs://${BUCKET}/mobile/locked/model.tflite`, writeExampleTflite({ a: 0.5, b: 2 }));
-    const model = await ml.createModel({ displayName: 'locked_model', tfliteModel: { gcsTfliteUri: `gs://${BUCKET}/mobile/locked/model.tflite` } });
+    const model = await ml.createModel({
+      displayName: 'locked_model',
+      tfliteModel: { gcsTfliteUri: `gs://${BUCKET}/mobile/locked/model.tflite` },
+    });
     expect(model.locked).toBe(true);
     const refused = await sdkError(ml.publishModel(model.modelId));
     expect(refused.message).toMatch(/locked/);
@@ -142,7 +159,10 @@ describe('Firebase ML emulator: bad input and faults (validation answered at onc
   ])('%s file → validationError, and publishing is refused', async (label, bytes, expected) => {
     const uri = `gs://${BUCKET}/mobile/bad/${label.replace(/ /g, '-')}.tflite`;
     if (bytes) stack.objects.set(uri, bytes);
-    const model = await stack.ml.createModel({ displayName: `bad_${label.replace(/ /g, '_')}`, tfliteModel: { gcsTfliteUri: uri } });
+    const model = await stack.ml.createModel({
+      displayName: `bad_${label.replace(/ /g, '_')}`,
+      tfliteModel: { gcsTfliteUri: uri },
+    });
     expect(model.locked).toBe(false);
     expect(model.validationError).toMatch(expected);
     expect(model.modelHash).toBeUndefined();
@@ -151,13 +171,14 @@ describe('Firebase ML emulator: bad input and faults (validation answered at onc
     expect((await stack.ml.getModel(model.modelId)).published).toBe(false);
   });
 
-  test.each([
-    ['has a space'], ['9starts_with_digit'], ['with-dash'], ['x'.repeat(33)], ['ünïcode'],
-  ])('display name %j → INVALID_ARGUMENT', async (displayName) => {
-    const error = await sdkError(stack.ml.createModel({ displayName }));
-    expect(error.code).toBe('machine-learning/invalid-argument');
-    expect(error.message).toMatch(/displayName/);
-  });
+  test.each([['has a space'], ['9starts_with_digit'], ['with-dash'], ['x'.repeat(33)], ['ünïcode']])(
+    'display name %j → INVALID_ARGUMENT',
+    async (displayName) => {
+      const error = await sdkError(stack.ml.createModel({ displayName }));
+      expect(error.code).toBe('machine-learning/invalid-argument');
+      expect(error.message).toMatch(/displayName/);
+    },
+  );
 
   test('bad tags → INVALID_ARGUMENT naming the tag', async () => {
     const error = await sdkError(stack.ml.createModel({ displayName: 'tagged', tags: ['ok', 'not ok'] }));
@@ -189,7 +210,10 @@ describe('Firebase ML emulator: bad input and faults (validation answered at onc
   test('an injected 500 is not retried by the SDK', async () => {
     stack.emulator.faults.failNext('models.get', 1, 500, 'internal (injected)');
     const model = await stack.ml.createModel({ displayName: 'get_fails' });
-    expect(await sdkError(stack.ml.getModel(model.modelId))).toEqual({ code: 'machine-learning/unknown-error', message: 'internal (injected)' });
+    expect(await sdkError(stack.ml.getModel(model.modelId))).toEqual({
+      code: 'machine-learning/unknown-error',
+      message: 'internal (injected)',
+    });
     expect((await stack.ml.getModel(model.modelId)).modelId).toBe(model.modelId);
   });
 
@@ -203,14 +227,17 @@ describe('Firebase ML emulator: bad input and faults (validation answered at onc
   });
 
   test('listModels pages through results with pageToken', async () => {
-    for (const name of ['page_a', 'page_b', 'page_c']) await stack.ml.createModel({ displayName: name, tags: ['paged'] });
+    for (const name of ['page_a', 'page_b', 'page_c'])
+      await stack.ml.createModel({ displayName: name, tags: ['paged'] });
     const first = await stack.ml.listModels({ filter: 'tags: paged', pageSize: 2 });
     expect(first.models).toHaveLength(2);
     expect(first.pageToken).toBeDefined();
     const second = await stack.ml.listModels({ filter: 'tags: paged', pageSize: 2, pageToken: first.pageToken });
     expect(second.models.map((m) => m.displayName)).toEqual(['page_c']);
     expect(second.pageToken).toBeUndefined();
-    expect((await sdkError(stack.ml.listModels({ pageToken: 'not-a-token' }))).code).toBe('machine-learning/invalid-argument');
+    expect((await sdkError(stack.ml.listModels({ pageToken: 'not-a-token' }))).code).toBe(
+      'machine-learning/invalid-argument',
+    );
   });
 
   test('a malformed filter is INVALID_ARGUMENT', async () => {
@@ -220,27 +247,48 @@ describe('Firebase ML emulator: bad input and faults (validation answered at onc
 
   test('requests without the emulator-issued token are UNAUTHENTICATED', async () => {
     const answer = await new Promise<{ status: number; body: string }>((resolve, reject) => {
-      const req = request({
-        host: '127.0.0.1', port: stack.emulator.port, path: `/v1beta2/projects/${PROJECT}/models`, method: 'GET',
-        ca: stack.emulator.caPem, servername: 'firebaseml.googleapis.com', headers: { authorization: 'Bearer forged' },
-      }, (res) => {
-        let body = '';
-        res.on('data', (chunk) => (body += chunk));
-        res.on('end', () => resolve({ status: res.statusCode ?? 0, body }));
-      });
+      const req = request(
+        {
+          host: '127.0.0.1',
+          port: stack.emulator.port,
+          path: `/v1beta2/projects/${PROJECT}/models`,
+          method: 'GET',
+          ca: stack.emulator.caPem,
+          servername: 'firebaseml.googleapis.com',
+          headers: { authorization: 'Bearer forged' },
+        },
+        (res) => {
+          let body = '';
+          res.on('data', (chunk) => (body += chunk));
+          res.on('end', () => resolve({ status: res.statusCode ?? 0, body }));
+        },
+      );
       req.on('error', reject);
       req.end();
     });
     expect(answer.status).toBe(401);
-    expect(JSON.parse(answer.body)).toEqual({ error: { code: 401, status: 'UNAUTHENTICATED', message: expect.any(String) } });
+    expect(JSON.parse(answer.body)).toEqual({
+      error: { code: 401, status: 'UNAUTHENTICATED', message: expect.any(String) },
+    });
   });
 
   test('the SDK reaches the emulator only over TLS verified for firebaseml.googleapis.com', async () => {
-    await expect(new Promise((resolve, reject) => {
-      const req = request({ host: '127.0.0.1', port: stack.emulator.port, path: '/', servername: 'example.com', ca: stack.emulator.caPem }, resolve);
-      req.on('error', reject);
-      req.end();
-    })).rejects.toThrow(/altnames|does not match/i);
+    await expect(
+      new Promise((resolve, reject) => {
+        const req = request(
+          {
+            host: '127.0.0.1',
+            port: stack.emulator.port,
+            path: '/',
+            servername: 'example.com',
+            ca: stack.emulator.caPem,
+          },
+          resolve,
+        );
+        req.on('error', reject);
+        req.end();
+      }),
+    ).rejects.toThrow(/altnames|does not match/i);
   });
 });
 
@@ -251,13 +299,19 @@ describe('Firebase ML emulator with real TFLite files made by TensorFlow', () =>
   });
   afterAll(() => stack.stop());
 
-  test.each([['half_plus_two.tflite'], ['selfie_segmentation.tflite'], ['parse_example_custom_op.tflite']])('%s is accepted and publishable', async (file) => {
-    const bytes = new Uint8Array(readFileSync(fixture(`tflite/${file}`)));
-    const uri = `gs://${BUCKET}/fixtures/${file}`;
-    stack.objects.set(uri, bytes);
-    const model = await stack.ml.createModel({ displayName: file.replace(/\W/g, '_').slice(0, 32), tfliteModel: { gcsTfliteUri: uri } });
-    expect(model.validationError).toBeUndefined();
-    expect(model.tfliteModel?.sizeBytes).toBe(String(bytes.byteLength));
-    expect((await stack.ml.publishModel(model.modelId)).published).toBe(true);
-  });
+  test.each([['half_plus_two.tflite'], ['selfie_segmentation.tflite'], ['parse_example_custom_op.tflite']])(
+    '%s is accepted and publishable',
+    async (file) => {
+      const bytes = new Uint8Array(readFileSync(fixture(`tflite/${file}`)));
+      const uri = `gs://${BUCKET}/fixtures/${file}`;
+      stack.objects.set(uri, bytes);
+      const model = await stack.ml.createModel({
+        displayName: file.replace(/\W/g, '_').slice(0, 32),
+        tfliteModel: { gcsTfliteUri: uri },
+      });
+      expect(model.validationError).toBeUndefined();
+      expect(model.tfliteModel?.sizeBytes).toBe(String(bytes.byteLength));
+      expect((await stack.ml.publishModel(model.modelId)).published).toBe(true);
+    },
+  );
 });

@@ -5,7 +5,10 @@ import { join } from 'node:path';
 import { deleteApp, type App } from 'firebase-admin/app';
 import { getMachineLearning, type MachineLearning } from 'firebase-admin/machine-learning';
 import { getFirebaseApp } from '../../../../functions/adapters/firebase/firebase-app';
-import { startFirebaseMlEmulator, type FirebaseMlEmulator } from '../../../../emulators/firebase-ml/firebase-ml-emulator';
+import {
+  startFirebaseMlEmulator,
+  type FirebaseMlEmulator,
+} from '../../../../emulators/firebase-ml/firebase-ml-emulator';
 import { STATE_FILE } from '../../../../emulators/firebase-ml/persistence';
 import { writeExampleTflite } from '../../../../functions/artifacts/tflite/write-example-tflite';
 
@@ -21,7 +24,10 @@ const objects = new Map<string, Uint8Array>([
   [uri('broken'), new Uint8Array([1, 2, 3, 4])],
 ]);
 
-function start(dataDir: string | undefined, extra: { port?: number; validationDelayMs?: number; projectId?: string } = {}): Promise<FirebaseMlEmulator> {
+function start(
+  dataDir: string | undefined,
+  extra: { port?: number; validationDelayMs?: number; projectId?: string } = {},
+): Promise<FirebaseMlEmulator> {
   return startFirebaseMlEmulator({
     projectId: PROJECT,
     validationDelayMs: 0,
@@ -54,9 +60,17 @@ describe('Firebase ML emulator state in dataDir', () => {
   test('models come back listed and published; a client holding the old CA, key and token keeps working', async () => {
     const first = await start(dataDir);
     const ml = sdk(first);
-    const flowers = await ml.createModel({ displayName: 'flowers', tags: ['ferry', 'flowers'], tfliteModel: { gcsTfliteUri: uri('flowers') } });
+    const flowers = await ml.createModel({
+      displayName: 'flowers',
+      tags: ['ferry', 'flowers'],
+      tfliteModel: { gcsTfliteUri: uri('flowers') },
+    });
     await ml.publishModel(flowers.modelId);
-    const birds = await ml.createModel({ displayName: 'birds', tags: ['ferry'], tfliteModel: { gcsTfliteUri: uri('birds') } });
+    const birds = await ml.createModel({
+      displayName: 'birds',
+      tags: ['ferry'],
+      tfliteModel: { gcsTfliteUri: uri('birds') },
+    });
     const broken = await ml.createModel({ displayName: 'broken', tfliteModel: { gcsTfliteUri: uri('broken') } });
     expect(broken.validationError).toMatch(/broken/);
     const before = (await ml.listModels({ pageSize: 100 })).models;
@@ -77,9 +91,15 @@ describe('Firebase ML emulator state in dataDir', () => {
         ['birds', false, ['ferry']],
         ['broken', false, []],
       ]);
-      expect((await ml.listModels({ filter: 'state.published = true' })).models.map((m) => m.modelId)).toEqual([flowers.modelId]);
+      expect((await ml.listModels({ filter: 'state.published = true' })).models.map((m) => m.modelId)).toEqual([
+        flowers.modelId,
+      ]);
       const restored = await ml.getModel(birds.modelId);
-      expect(restored.modelHash).toBe(createHash('sha256').update(objects.get(uri('birds')) as Uint8Array).digest('hex'));
+      expect(restored.modelHash).toBe(
+        createHash('sha256')
+          .update(objects.get(uri('birds')) as Uint8Array)
+          .digest('hex'),
+      );
       expect((await ml.publishModel(birds.modelId)).published).toBe(true);
       const fresh = await ml.createModel({ displayName: 'fresh' });
       expect(Number(fresh.modelId)).toBeGreaterThan(Number(broken.modelId));
@@ -91,7 +111,11 @@ describe('Firebase ML emulator state in dataDir', () => {
     const third = await start(dataDir);
     try {
       const models = third.models();
-      expect(models.map((m) => [m.displayName, m.state?.published ?? false])).toEqual([['flowers', true], ['birds', true], ['fresh', false]]);
+      expect(models.map((m) => [m.displayName, m.state?.published ?? false])).toEqual([
+        ['flowers', true],
+        ['birds', true],
+        ['fresh', false],
+      ]);
       expect(third.caPem).toBe(caPem);
     } finally {
       await third.stop();
@@ -110,10 +134,17 @@ describe('Firebase ML emulator state in dataDir', () => {
       const ml = sdk(second);
       const locked = await ml.getModel(created.modelId);
       expect(locked.locked).toBe(true);
-      expect((await ml.publishModel(created.modelId).catch((e: Error) => e)) as Error).toHaveProperty('message', expect.stringMatching(/locked/));
+      expect((await ml.publishModel(created.modelId).catch((e: Error) => e)) as Error).toHaveProperty(
+        'message',
+        expect.stringMatching(/locked/),
+      );
       await locked.waitForUnlocked(WAIT_MS);
       expect(Date.now() - startedAt).toBeGreaterThanOrEqual(1100);
-      expect(locked.modelHash).toBe(createHash('sha256').update(objects.get(uri('slow')) as Uint8Array).digest('hex'));
+      expect(locked.modelHash).toBe(
+        createHash('sha256')
+          .update(objects.get(uri('slow')) as Uint8Array)
+          .digest('hex'),
+      );
       expect((await ml.publishModel(created.modelId)).published).toBe(true);
     } finally {
       await second.stop();
@@ -138,7 +169,10 @@ describe('damaged Firebase ML state or credentials stop startup with a message n
     state = join(dataDir, STATE_FILE);
     const emulator = await start(dataDir);
     const app = getFirebaseApp({ ...emulator.env });
-    await getMachineLearning(app).createModel({ displayName: 'flowers', tfliteModel: { gcsTfliteUri: uri('flowers') } });
+    await getMachineLearning(app).createModel({
+      displayName: 'flowers',
+      tfliteModel: { gcsTfliteUri: uri('flowers') },
+    });
     await deleteApp(app);
     await emulator.stop();
     for (const file of [STATE_FILE, ...files]) saved[file] = await readFile(join(dataDir, file), 'utf8');
@@ -155,23 +189,50 @@ describe('damaged Firebase ML state or credentials stop startup with a message n
     return JSON.stringify(value);
   };
   const refusal = async (options: { projectId?: string } = {}): Promise<string> => {
-    const outcome = await start(dataDir, options).then(async (emulator) => {
-      await emulator.stop();
-      return 'started';
-    }, (error: Error) => error.message);
+    const outcome = await start(dataDir, options).then(
+      async (emulator) => {
+        await emulator.stop();
+        return 'started';
+      },
+      (error: Error) => error.message,
+    );
     return outcome;
   };
 
   test.each([
     ['a truncated state file', () => saved[STATE_FILE].slice(0, 40), /not valid JSON.*truncated/],
     ['an empty state file', () => '', /not valid JSON/],
-    ['a model of the wrong type', () => edit((s) => (s.registry.models[0].published = 'yes')), /\/registry\/models\/0\/published must be boolean/],
-    ['a missing counter', () => edit((s) => delete s.registry.nextModelId), /must have required property 'nextModelId'/],
-    ['a hostile model id', () => edit((s) => (s.registry.models[0].id = '../../etc')), /\/registry\/models\/0\/id must match pattern/],
+    [
+      'a model of the wrong type',
+      () => edit((s) => (s.registry.models[0].published = 'yes')),
+      /\/registry\/models\/0\/published must be boolean/,
+    ],
+    [
+      'a missing counter',
+      () => edit((s) => delete s.registry.nextModelId),
+      /must have required property 'nextModelId'/,
+    ],
+    [
+      'a hostile model id',
+      () => edit((s) => (s.registry.models[0].id = '../../etc')),
+      /\/registry\/models\/0\/id must match pattern/,
+    ],
     ['a model listed twice', () => edit((s) => s.registry.models.push(s.registry.models[0])), /\d+ appears twice/],
-    ['a model id counter set back', () => edit((s) => (s.registry.nextModelId = 1)), /nextModelId 1 is not past model \d+, which is in use/],
-    ['an operation counter set back', () => edit((s) => (s.registry.nextOperationId = 1)), /nextOperationId 1 is not past projects\/ferry-persist\/operations\/1/],
-    ['a locked model without its validation', () => edit((s) => (s.registry.models[0].activeOperation = 'projects/p/operations/9')), /model \d+ is locked by projects\/p\/operations\/9, whose validation is not in the file/],
+    [
+      'a model id counter set back',
+      () => edit((s) => (s.registry.nextModelId = 1)),
+      /nextModelId 1 is not past model \d+, which is in use/,
+    ],
+    [
+      'an operation counter set back',
+      () => edit((s) => (s.registry.nextOperationId = 1)),
+      /nextOperationId 1 is not past projects\/ferry-persist\/operations\/1/,
+    ],
+    [
+      'a locked model without its validation',
+      () => edit((s) => (s.registry.models[0].activeOperation = 'projects/p/operations/9')),
+      /model \d+ is locked by projects\/p\/operations\/9, whose validation is not in the file/,
+    ],
   ])('refuses %s and leaves it in place', async (_name, content, message) => {
     const text = content();
     await writeFile(state, text);
@@ -185,7 +246,9 @@ describe('damaged Firebase ML state or credentials stop startup with a message n
   test('refuses the state of another project', async () => {
     await rm(join(dataDir, 'credentials'), { recursive: true });
     try {
-      expect(await refusal({ projectId: 'someone-else' })).toMatch(new RegExp(`^${state}: holds project "${PROJECT}", but this emulator serves someone-else`));
+      expect(await refusal({ projectId: 'someone-else' })).toMatch(
+        new RegExp(`^${state}: holds project "${PROJECT}", but this emulator serves someone-else`),
+      );
     } finally {
       await mkdir(join(dataDir, 'credentials'));
     }
@@ -193,15 +256,30 @@ describe('damaged Firebase ML state or credentials stop startup with a message n
 
   test.each([
     ['a corrupt CA', 'credentials/ca.pem', 'not a certificate', /ca\.pem: not a PEM certificate/],
-    ['a TLS key that is not the CA\'s', 'credentials/ca-key.pem', 'SERVICE_KEY', /ca-key\.pem: not the private key of ca\.pem/],
-    ['a truncated service-account key', 'credentials/service-account.json', '{"type": "service_acc', /service-account\.json: not a service-account key written by this emulator/],
+    [
+      "a TLS key that is not the CA's",
+      'credentials/ca-key.pem',
+      'SERVICE_KEY',
+      /ca-key\.pem: not the private key of ca\.pem/,
+    ],
+    [
+      'a truncated service-account key',
+      'credentials/service-account.json',
+      '{"type": "service_acc',
+      /service-account\.json: not a service-account key written by this emulator/,
+    ],
   ])('refuses %s, naming the file and how to make new credentials', async (_name, file, content, message) => {
-    const text = content === 'SERVICE_KEY' ? (JSON.parse(saved['credentials/service-account.json']) as { private_key: string }).private_key : content;
+    const text =
+      content === 'SERVICE_KEY'
+        ? (JSON.parse(saved['credentials/service-account.json']) as { private_key: string }).private_key
+        : content;
     await writeFile(join(dataDir, file), text);
     const error = await refusal();
     expect(error.startsWith(join(dataDir, file))).toBe(true);
     expect(error).toMatch(message);
-    expect(error).toMatch(/delete ca\.pem, ca-key\.pem, service-account\.json in .* to make new ones \(clients must then trust the new ca\.pem\)/);
+    expect(error).toMatch(
+      /delete ca\.pem, ca-key\.pem, service-account\.json in .* to make new ones \(clients must then trust the new ca\.pem\)/,
+    );
   });
 
   test('refuses credentials with one file missing', async () => {
@@ -232,7 +310,10 @@ describe('without dataDir', () => {
     try {
       const emulator = await start(dataDir);
       const app = getFirebaseApp({ ...emulator.env });
-      await getMachineLearning(app).createModel({ displayName: 'flowers', tfliteModel: { gcsTfliteUri: uri('flowers') } });
+      await getMachineLearning(app).createModel({
+        displayName: 'flowers',
+        tfliteModel: { gcsTfliteUri: uri('flowers') },
+      });
       await deleteApp(app);
       await emulator.stop();
       return [...(await readdir(cwd)), ...(await readdir(tmp))];

@@ -1,4 +1,7 @@
-import { startFunctionProcesses, type FunctionProcesses } from '../../../../emulators/functions-host/function-processes';
+import {
+  startFunctionProcesses,
+  type FunctionProcesses,
+} from '../../../../emulators/functions-host/function-processes';
 
 /** One function per child process, killed and restarted on the same URL (the chaos suite's crashes). */
 describe('startFunctionProcesses', () => {
@@ -13,7 +16,13 @@ describe('startFunctionProcesses', () => {
   const post = () =>
     fetch(processes.urls.onArtifact, {
       method: 'POST',
-      headers: { 'content-type': 'application/json', 'ce-id': '1', 'ce-specversion': '1.0', 'ce-type': 'google.cloud.storage.object.v1.finalized', 'ce-source': '//storage.googleapis.com/projects/_/buckets/b' },
+      headers: {
+        'content-type': 'application/json',
+        'ce-id': '1',
+        'ce-specversion': '1.0',
+        'ce-type': 'google.cloud.storage.object.v1.finalized',
+        'ce-source': '//storage.googleapis.com/projects/_/buckets/b',
+      },
       body: '"not an object"',
     });
 

@@ -30,7 +30,12 @@ describe('pubsub emulator through @google-cloud/pubsub', () => {
 
   beforeAll(async () => {
     h = await startHarness();
-    const raw = { servicePath: '127.0.0.1', port: h.emulator.port, sslCreds: grpc.credentials.createInsecure(), projectId: PROJECT };
+    const raw = {
+      servicePath: '127.0.0.1',
+      port: h.emulator.port,
+      sslCreds: grpc.credentials.createInsecure(),
+      projectId: PROJECT,
+    };
     rawSubscriber = new v1.SubscriberClient(raw);
     rawPublisher = new v1.PublisherClient(raw);
   });
@@ -46,7 +51,11 @@ describe('pubsub emulator through @google-cloud/pubsub', () => {
     expect(meta).toMatchObject({ name: topicPath('admin-topic'), labels: { team: 'ml' } });
     const [sub] = await topic.createSubscription('admin-sub', { ackDeadlineSeconds: 30 });
     const [subMeta] = await sub.getMetadata();
-    expect(subMeta).toMatchObject({ name: subPath('admin-sub'), topic: topicPath('admin-topic'), ackDeadlineSeconds: 30 });
+    expect(subMeta).toMatchObject({
+      name: subPath('admin-sub'),
+      topic: topicPath('admin-topic'),
+      ackDeadlineSeconds: 30,
+    });
     expect(Number(subMeta.messageRetentionDuration?.seconds)).toBe(7 * 24 * 3600);
 
     const [topics] = await h.pubsub.getTopics();
@@ -72,15 +81,27 @@ describe('pubsub emulator through @google-cloud/pubsub', () => {
     expect(code(dup)).toBe(grpc.status.ALREADY_EXISTS);
     expect(String(dup)).toContain(`Resource already exists in the project (resource=${topicPath('dup-topic')}).`);
 
-    const missing = await h.pubsub.topic('no-such-topic').getMetadata().catch((e: unknown) => e);
+    const missing = await h.pubsub
+      .topic('no-such-topic')
+      .getMetadata()
+      .catch((e: unknown) => e);
     expect(code(missing)).toBe(grpc.status.NOT_FOUND);
     expect(String(missing)).toContain(`Resource not found (resource=${topicPath('no-such-topic')}).`);
 
-    const subOnMissing = await h.pubsub.topic('no-such-topic').createSubscription('orphan-sub').catch((e: unknown) => e);
+    const subOnMissing = await h.pubsub
+      .topic('no-such-topic')
+      .createSubscription('orphan-sub')
+      .catch((e: unknown) => e);
     expect(code(subOnMissing)).toBe(grpc.status.NOT_FOUND);
-    const publishMissing = await h.pubsub.topic('no-such-topic').publishMessage({ data: Buffer.from('x') }).catch((e: unknown) => e);
+    const publishMissing = await h.pubsub
+      .topic('no-such-topic')
+      .publishMessage({ data: Buffer.from('x') })
+      .catch((e: unknown) => e);
     expect(code(publishMissing)).toBe(grpc.status.NOT_FOUND);
-    const subMissing = await h.pubsub.subscription('no-such-sub').getMetadata().catch((e: unknown) => e);
+    const subMissing = await h.pubsub
+      .subscription('no-such-sub')
+      .getMetadata()
+      .catch((e: unknown) => e);
     expect(code(subMissing)).toBe(grpc.status.NOT_FOUND);
   });
 
@@ -106,8 +127,13 @@ describe('pubsub emulator through @google-cloud/pubsub', () => {
   ])('dead-letter maxDeliveryAttempts %i accepted: %s', async (attempts, ok) => {
     const [topic] = await h.pubsub.createTopic(`dlq-range-${attempts}`);
     const result = await topic
-      .createSubscription(`dlq-range-sub-${attempts}`, { deadLetterPolicy: { deadLetterTopic: topic.name, maxDeliveryAttempts: attempts } })
-      .then(() => 'created', (e: unknown) => e);
+      .createSubscription(`dlq-range-sub-${attempts}`, {
+        deadLetterPolicy: { deadLetterTopic: topic.name, maxDeliveryAttempts: attempts },
+      })
+      .then(
+        () => 'created',
+        (e: unknown) => e,
+      );
     if (ok) expect(result).toBe('created');
     else {
       expect(code(result)).toBe(grpc.status.INVALID_ARGUMENT);
@@ -121,7 +147,9 @@ describe('pubsub emulator through @google-cloud/pubsub', () => {
     const before = h.emulator.counters();
     const seen = collect(sub, () => 'ack');
     const ids = await Promise.all(
-      [0, 1, 2].map((i) => topic.publishMessage({ data: Buffer.from(`payload ${i}`), attributes: { i: String(i) }, orderingKey: 'k' })),
+      [0, 1, 2].map((i) =>
+        topic.publishMessage({ data: Buffer.from(`payload ${i}`), attributes: { i: String(i) }, orderingKey: 'k' }),
+      ),
     );
     await waitFor('3 messages', () => seen.length >= 3);
     await waitFor('acks', () => h.emulator.counters().acked - before.acked >= 3);
@@ -139,7 +167,9 @@ describe('pubsub emulator through @google-cloud/pubsub', () => {
   test('nack leads to redelivery with a growing deliveryAttempt under a dead-letter policy', async () => {
     const [topic] = await h.pubsub.createTopic('nack-topic');
     const [dlq] = await h.pubsub.createTopic('nack-dlq');
-    const [sub] = await topic.createSubscription('nack-sub', { deadLetterPolicy: { deadLetterTopic: dlq.name, maxDeliveryAttempts: 5 } });
+    const [sub] = await topic.createSubscription('nack-sub', {
+      deadLetterPolicy: { deadLetterTopic: dlq.name, maxDeliveryAttempts: 5 },
+    });
     const seen = collect(sub, (_m, all) => (all.length < 3 ? 'nack' : 'ack'));
     const id = await topic.publishMessage({ data: Buffer.from('again') });
     await waitFor('third delivery', () => seen.length >= 3);
@@ -159,7 +189,11 @@ describe('pubsub emulator through @google-cloud/pubsub', () => {
     const [none] = await rawSubscriber.pull({ subscription: subPath('expiry-sub'), maxMessages: 10 });
     expect(none.receivedMessages ?? []).toHaveLength(0);
 
-    await rawSubscriber.modifyAckDeadline({ subscription: subPath('expiry-sub'), ackIds: [oldAckId], ackDeadlineSeconds: 1 });
+    await rawSubscriber.modifyAckDeadline({
+      subscription: subPath('expiry-sub'),
+      ackIds: [oldAckId],
+      ackDeadlineSeconds: 1,
+    });
     const [stillLeased] = await rawSubscriber.pull({ subscription: subPath('expiry-sub'), maxMessages: 10 });
     expect(stillLeased.receivedMessages ?? []).toHaveLength(0); // the 1 s deadline has not passed yet
     let redelivered: string | undefined;
@@ -186,7 +220,9 @@ describe('pubsub emulator through @google-cloud/pubsub', () => {
     const before = h.emulator.counters().acked;
     await rawSubscriber.acknowledge({ subscription: subPath('ackid-sub'), ackIds: ['ack-99999999'] });
     expect(h.emulator.counters().acked).toBe(before);
-    const bad = await rawSubscriber.acknowledge({ subscription: subPath('ackid-sub'), ackIds: ['not an ack id'] }).catch((e: unknown) => e);
+    const bad = await rawSubscriber
+      .acknowledge({ subscription: subPath('ackid-sub'), ackIds: ['not an ack id'] })
+      .catch((e: unknown) => e);
     expect(code(bad)).toBe(grpc.status.INVALID_ARGUMENT);
     expect(String(bad)).toContain('invalid ack ID');
     const badDeadline = await rawSubscriber
@@ -244,7 +280,11 @@ describe('pubsub emulator through @google-cloud/pubsub', () => {
       await h.pubsub.createTopic('broken-raw');
       const cases: Array<[string, Parameters<v1.PublisherClient['publish']>[0], string]> = [
         ['no messages', { topic: topicPath('broken-raw'), messages: [] }, 'at least one message'],
-        ['goog attribute', { topic: topicPath('broken-raw'), messages: [{ attributes: { googx: 'v' } }] }, 'attributes key'],
+        [
+          'goog attribute',
+          { topic: topicPath('broken-raw'), messages: [{ attributes: { googx: 'v' } }] },
+          'attributes key',
+        ],
         ['bad topic', { topic: 'topics/broken-raw', messages: [{ data: Buffer.from('x') }] }, 'Invalid [topics] name'],
         ['missing topic', { messages: [{ data: Buffer.from('x') }] }, 'topic is required'],
       ];
@@ -302,7 +342,9 @@ describe('pubsub emulator lifecycle', () => {
     await expect(startPubSubEmulator({ timeScale: 0 })).rejects.toThrow('timeScale must be a positive number');
     const emulator = await startPubSubEmulator();
     try {
-      await expect(startPubSubEmulator({ port: emulator.port })).rejects.toThrow(`could not bind 127.0.0.1:${emulator.port}`);
+      await expect(startPubSubEmulator({ port: emulator.port })).rejects.toThrow(
+        `could not bind 127.0.0.1:${emulator.port}`,
+      );
     } finally {
       await emulator.stop();
     }

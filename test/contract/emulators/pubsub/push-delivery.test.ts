@@ -189,14 +189,18 @@ describe('push target that never answers', () => {
     const server = http.createServer((req, res) => {
       hits.push(Date.now());
       req.resume();
-      if (hits.length === 1) pending.push(res); // hang the first delivery
+      if (hits.length === 1)
+        pending.push(res); // hang the first delivery
       else res.writeHead(204).end();
     });
     await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
     try {
       const { port } = server.address() as AddressInfo;
       const [topic] = await h.pubsub.createTopic('push-hang');
-      await topic.createSubscription('push-hang-sub', { pushConfig: { pushEndpoint: `http://127.0.0.1:${port}/` }, ackDeadlineSeconds: 10 });
+      await topic.createSubscription('push-hang-sub', {
+        pushConfig: { pushEndpoint: `http://127.0.0.1:${port}/` },
+        ackDeadlineSeconds: 10,
+      });
       await topic.publishMessage({ data: Buffer.from('slow target') });
       await waitFor('retry after the deadline', () => h.emulator.counters().acked >= 1, 20_000);
       expect(hits).toHaveLength(2);

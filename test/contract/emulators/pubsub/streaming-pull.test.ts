@@ -24,7 +24,11 @@ describe('StreamingPull', () => {
 
   beforeAll(async () => {
     h = await startHarness();
-    raw = new v1.SubscriberClient({ servicePath: '127.0.0.1', port: h.emulator.port, sslCreds: grpc.credentials.createInsecure() });
+    raw = new v1.SubscriberClient({
+      servicePath: '127.0.0.1',
+      port: h.emulator.port,
+      sslCreds: grpc.credentials.createInsecure(),
+    });
   });
   afterAll(async () => {
     await raw.close();
@@ -36,7 +40,10 @@ describe('StreamingPull', () => {
     await topic.createSubscription('raw-stream-sub');
     const s = openStream(raw);
     s.stream.write({ subscription: subPath('raw-stream-sub'), streamAckDeadlineSeconds: 10 });
-    const ids = [await topic.publishMessage({ data: Buffer.from('one') }), await topic.publishMessage({ data: Buffer.from('two') })];
+    const ids = [
+      await topic.publishMessage({ data: Buffer.from('one') }),
+      await topic.publishMessage({ data: Buffer.from('two') }),
+    ];
     const got = await waitFor('two messages', () => {
       const all = s.responses.flatMap((r) => r.receivedMessages ?? []);
       return all.length >= 2 ? all : undefined;
@@ -45,16 +52,31 @@ describe('StreamingPull', () => {
     const before = h.emulator.counters();
     s.stream.write({ ackIds: [got[0].ackId], modifyDeadlineAckIds: [got[1].ackId], modifyDeadlineSeconds: [0] });
     await waitFor('ack on stream', () => h.emulator.counters().acked === before.acked + 1);
-    const again = await waitFor('redelivery of the modacked one', () => s.responses.flatMap((r) => r.receivedMessages ?? [])[2]);
+    const again = await waitFor(
+      'redelivery of the modacked one',
+      () => s.responses.flatMap((r) => r.receivedMessages ?? [])[2],
+    );
     expect(again.message?.messageId).toBe(got[1].message?.messageId);
     s.stream.end();
   });
 
   test.each([
-    ['missing subscription', { subscription: 'projects/ferry-test/subscriptions/none-here', streamAckDeadlineSeconds: 10 }, grpc.status.NOT_FOUND],
+    [
+      'missing subscription',
+      { subscription: 'projects/ferry-test/subscriptions/none-here', streamAckDeadlineSeconds: 10 },
+      grpc.status.NOT_FOUND,
+    ],
     ['bad subscription name', { subscription: 'none', streamAckDeadlineSeconds: 10 }, grpc.status.INVALID_ARGUMENT],
-    ['stream ack deadline below 10', { subscription: 'projects/ferry-test/subscriptions/raw-stream-sub', streamAckDeadlineSeconds: 5 }, grpc.status.INVALID_ARGUMENT],
-    ['no stream ack deadline', { subscription: 'projects/ferry-test/subscriptions/raw-stream-sub' }, grpc.status.INVALID_ARGUMENT],
+    [
+      'stream ack deadline below 10',
+      { subscription: 'projects/ferry-test/subscriptions/raw-stream-sub', streamAckDeadlineSeconds: 5 },
+      grpc.status.INVALID_ARGUMENT,
+    ],
+    [
+      'no stream ack deadline',
+      { subscription: 'projects/ferry-test/subscriptions/raw-stream-sub' },
+      grpc.status.INVALID_ARGUMENT,
+    ],
   ])('first request with %s ends the stream', async (_why, request, code) => {
     const s = openStream(raw);
     s.stream.write(request);

@@ -15,14 +15,21 @@ describe('injected faults as the storage client sees them', () => {
     const { storage } = await startClientOnly(emulator, { autoRetry: false });
     await storage.bucket('faulty').file('a.txt').save('a', { resumable: false });
     emulator.faults.failNext('objects.get', 1, 503, 'Backend Error');
-    const error = await storage.bucket('faulty').file('a.txt').getMetadata().catch((e: unknown) => e);
+    const error = await storage
+      .bucket('faulty')
+      .file('a.txt')
+      .getMetadata()
+      .catch((e: unknown) => e);
     expect(error).toBeInstanceOf(ApiError);
     expect(error).toMatchObject({ code: 503, message: 'Backend Error', errors: [{ reason: 'backendError' }] });
   });
 
   it('lets the default retry policy absorb transient 503/429 on idempotent reads', async () => {
     const { storage } = await startClientOnly(emulator, { maxRetryDelay: 1, maxRetries: 3 });
-    await storage.bucket('faulty').file('b.txt').save('b', { resumable: false, preconditionOpts: { ifGenerationMatch: 0 } });
+    await storage
+      .bucket('faulty')
+      .file('b.txt')
+      .save('b', { resumable: false, preconditionOpts: { ifGenerationMatch: 0 } });
     emulator.faults.failNext('objects.get', 1, 503);
     emulator.faults.failNext('objects.get', 1, 429);
     const [meta] = await storage.bucket('faulty').file('b.txt').getMetadata();
@@ -35,10 +42,15 @@ describe('injected faults as the storage client sees them', () => {
   it('retries a create-only save (ifGenerationMatch: 0) but not a save without precondition (RetryConditional)', async () => {
     const { storage } = await startClientOnly(emulator, { maxRetryDelay: 1, maxRetries: 3 });
     emulator.faults.failNext('objects.insert', 1, 503);
-    await storage.bucket('faulty').file('c.txt').save('c', { resumable: false, preconditionOpts: { ifGenerationMatch: 0 } });
+    await storage
+      .bucket('faulty')
+      .file('c.txt')
+      .save('c', { resumable: false, preconditionOpts: { ifGenerationMatch: 0 } });
     expect((await storage.bucket('faulty').file('c.txt').download())[0].toString()).toBe('c');
     emulator.faults.failNext('objects.insert', 1, 503);
-    await expect(storage.bucket('faulty').file('d.txt').save('d', { resumable: false })).rejects.toMatchObject({ code: 503 });
+    await expect(storage.bucket('faulty').file('d.txt').save('d', { resumable: false })).rejects.toMatchObject({
+      code: 503,
+    });
   }, 20_000);
 
   it('documents a client 7.22 quirk: a simple save() without precondition switches autoRetry off for the whole Storage instance', async () => {

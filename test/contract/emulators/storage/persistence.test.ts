@@ -16,8 +16,15 @@ describe('persistence in dataDir across an emulator restart', () => {
     const first = await startWithClient({ dataDir });
     await first.storage.createBucket('state');
     const names = ['runs/r1.json', 'a/../escape', '日本/名前.txt', 'folder/'];
-    for (const name of names) await first.storage.bucket('state').file(name).save(name === 'folder/' ? '' : `content of ${name}`, { resumable: name.length % 2 === 0 });
-    await first.storage.bucket('state').file('runs/r1.json').setMetadata({ metadata: { state: 'registered' } });
+    for (const name of names)
+      await first.storage
+        .bucket('state')
+        .file(name)
+        .save(name === 'folder/' ? '' : `content of ${name}`, { resumable: name.length % 2 === 0 });
+    await first.storage
+      .bucket('state')
+      .file('runs/r1.json')
+      .setMetadata({ metadata: { state: 'registered' } });
     await first.storage.bucket('state').file('gone.txt').save('x', { resumable: false });
     await first.storage.bucket('state').file('gone.txt').delete();
     const [before] = await first.storage.bucket('state').file('runs/r1.json').getMetadata();
@@ -32,8 +39,18 @@ describe('persistence in dataDir across an emulator restart', () => {
         expect(bytes.toString()).toBe(name === 'folder/' ? '' : `content of ${name}`);
       }
       const [after] = await second.storage.bucket('state').file('runs/r1.json').getMetadata();
-      expect(after).toMatchObject({ generation: before.generation, metageneration: '2', md5Hash: before.md5Hash, metadata: { state: 'registered' } });
-      await expect(second.storage.bucket('state').file('runs/r1.json').save('y', { resumable: false, preconditionOpts: { ifGenerationMatch: 0 } })).rejects.toMatchObject({ code: 412 });
+      expect(after).toMatchObject({
+        generation: before.generation,
+        metageneration: '2',
+        md5Hash: before.md5Hash,
+        metadata: { state: 'registered' },
+      });
+      await expect(
+        second.storage
+          .bucket('state')
+          .file('runs/r1.json')
+          .save('y', { resumable: false, preconditionOpts: { ifGenerationMatch: 0 } }),
+      ).rejects.toMatchObject({ code: 412 });
       await second.storage.bucket('state').file('new.txt').save('n', { resumable: false });
       const [fresh] = await second.storage.bucket('state').file('new.txt').getMetadata();
       expect(BigInt(fresh.generation as string)).toBeGreaterThan(BigInt(before.generation as string));
@@ -52,7 +69,9 @@ describe('persistence in dataDir across an emulator restart', () => {
     const [jsonFile] = (await readdir(join(dataDir, 'objects', 'state'))).filter((f) => f.endsWith('.json'));
     const path = join(dataDir, 'objects', 'state', jsonFile);
     await writeFile(path, '{"name": "x.txt", "generat');
-    await expect(startStorageEmulator({ dataDir })).rejects.toThrow(new RegExp(`${jsonFile}: not valid JSON.*delete it`));
+    await expect(startStorageEmulator({ dataDir })).rejects.toThrow(
+      new RegExp(`${jsonFile}: not valid JSON.*delete it`),
+    );
     await writeFile(path, JSON.stringify({ name: 'x.txt', generation: 1, size: 99, md5Hash: 'x', bucket: 'state' }));
     await expect(startStorageEmulator({ dataDir })).rejects.toThrow(/holds 1 bytes but its metadata says 99/);
     expect(await readdir(join(dataDir, 'objects', 'state'))).toContain(jsonFile);

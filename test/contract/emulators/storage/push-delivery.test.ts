@@ -14,13 +14,18 @@ interface Received {
 }
 
 /** A local HTTP target standing in for a Cloud Run / gen2 function behind an Eventarc trigger. */
-async function startTarget(answer: (n: number) => number = () => 204): Promise<{ url: string; received: Received[]; server: Server }> {
+async function startTarget(
+  answer: (n: number) => number = () => 204,
+): Promise<{ url: string; received: Received[]; server: Server }> {
   const received: Received[] = [];
   const server = createServer((req, res) => {
     const chunks: Buffer[] = [];
     req.on('data', (c: Buffer) => chunks.push(c));
     req.on('end', () => {
-      received.push({ headers: req.headers, body: JSON.parse(Buffer.concat(chunks).toString('utf8')) as ObjectResource });
+      received.push({
+        headers: req.headers,
+        body: JSON.parse(Buffer.concat(chunks).toString('utf8')) as ObjectResource,
+      });
       res.writeHead(answer(received.length)).end();
     });
   });
@@ -66,7 +71,12 @@ describe('finalize/delete CloudEvents pushed in binary content mode', () => {
     const [meta] = await file.getMetadata();
     expect(body).toEqual(JSON.parse(JSON.stringify(meta)));
     for (const key of ['generation', 'metageneration', 'size'] as const) expect(typeof body[key]).toBe('string');
-    expect(body).toMatchObject({ bucket: 'artifacts', name: 'models/flowers/7/saved_model.pb', size: '8', storageClass: 'STANDARD' });
+    expect(body).toMatchObject({
+      bucket: 'artifacts',
+      name: 'models/flowers/7/saved_model.pb',
+      size: '8',
+      storageClass: 'STANDARD',
+    });
     expect(body.md5Hash).toBe(meta.md5Hash);
     expect(body.crc32c).toBe(meta.crc32c);
   });
@@ -74,10 +84,18 @@ describe('finalize/delete CloudEvents pushed in binary content mode', () => {
   it('fires for zero-byte folder placeholders, filters by bucket and type, and gives each event its own id', async () => {
     const target = await startTarget();
     servers.push(target.server);
-    emulator.subscribe({ url: target.url, eventTypes: [STORAGE_EVENT_TYPES.finalized, STORAGE_EVENT_TYPES.deleted], bucket: 'artifacts', retry: FAST });
+    emulator.subscribe({
+      url: target.url,
+      eventTypes: [STORAGE_EVENT_TYPES.finalized, STORAGE_EVENT_TYPES.deleted],
+      bucket: 'artifacts',
+      retry: FAST,
+    });
     await storage.bucket('artifacts').file('models/flowers/').save('', { resumable: false });
     await storage.bucket('other-bucket').file('ignored.txt').save('x', { resumable: false });
-    await storage.bucket('artifacts').file('models/flowers/').setMetadata({ metadata: { a: 'b' } });
+    await storage
+      .bucket('artifacts')
+      .file('models/flowers/')
+      .setMetadata({ metadata: { a: 'b' } });
     await storage.bucket('artifacts').file('models/flowers/').delete();
     await emulator.idle();
     expect(target.received.map((r) => [r.headers['ce-type'], r.headers['ce-subject'], r.body.size])).toEqual([
@@ -111,7 +129,12 @@ describe('finalize/delete CloudEvents pushed in binary content mode', () => {
       });
       await storage.bucket('artifacts').file('still-works.txt').save('x', { resumable: false });
       expect((await storage.bucket('artifacts').file('still-works.txt').download())[0].toString()).toBe('x');
-      expect(logged).toHaveBeenCalledWith(expect.stringMatching(/onEvent listener threw on google\.cloud\.storage\.object\.v1\.finalized objects\/still-works\.txt/), expect.any(Error));
+      expect(logged).toHaveBeenCalledWith(
+        expect.stringMatching(
+          /onEvent listener threw on google\.cloud\.storage\.object\.v1\.finalized objects\/still-works\.txt/,
+        ),
+        expect.any(Error),
+      );
     } finally {
       logged.mockRestore();
     }
@@ -120,7 +143,11 @@ describe('finalize/delete CloudEvents pushed in binary content mode', () => {
   it('redelivers after non-2xx answers with growing backoff, then counts the event delivered', async () => {
     const target = await startTarget((n) => (n < 3 ? 500 : 200));
     servers.push(target.server);
-    const subscription = emulator.subscribe({ url: target.url, eventTypes: [STORAGE_EVENT_TYPES.finalized], retry: FAST });
+    const subscription = emulator.subscribe({
+      url: target.url,
+      eventTypes: [STORAGE_EVENT_TYPES.finalized],
+      retry: FAST,
+    });
     await storage.bucket('artifacts').file('flaky.txt').save('x', { resumable: false });
     await emulator.idle();
     expect(target.received).toHaveLength(3);
@@ -131,7 +158,12 @@ describe('finalize/delete CloudEvents pushed in binary content mode', () => {
   it('drops an event after maxAttempts against a failing target, and records it', async () => {
     const target = await startTarget(() => 503);
     servers.push(target.server);
-    emulator.subscribe({ url: target.url, eventTypes: [STORAGE_EVENT_TYPES.finalized], retry: { minBackoffMs: 1000, maxBackoffMs: 8000, maxAttempts: 3 }, timeScale: 0.001 });
+    emulator.subscribe({
+      url: target.url,
+      eventTypes: [STORAGE_EVENT_TYPES.finalized],
+      retry: { minBackoffMs: 1000, maxBackoffMs: 8000, maxAttempts: 3 },
+      timeScale: 0.001,
+    });
     await storage.bucket('artifacts').file('poison.txt').save('x', { resumable: false });
     await emulator.idle();
     expect(target.received).toHaveLength(3);
@@ -144,7 +176,11 @@ describe('finalize/delete CloudEvents pushed in binary content mode', () => {
   it('treats a refused connection as a failed attempt', async () => {
     const target = await startTarget();
     await new Promise<void>((resolve) => target.server.close(() => resolve()));
-    emulator.subscribe({ url: target.url, eventTypes: [STORAGE_EVENT_TYPES.finalized], retry: { minBackoffMs: 1, maxBackoffMs: 2, maxAttempts: 2 } });
+    emulator.subscribe({
+      url: target.url,
+      eventTypes: [STORAGE_EVENT_TYPES.finalized],
+      retry: { minBackoffMs: 1, maxBackoffMs: 2, maxAttempts: 2 },
+    });
     await storage.bucket('artifacts').file('nobody-home.txt').save('x', { resumable: false });
     await emulator.idle();
     expect(emulator.deliveryStats()).toMatchObject({ dropped: 1, redelivered: 1 });
@@ -158,7 +194,10 @@ describe('finalize/delete CloudEvents pushed in binary content mode', () => {
     emulator.faults.duplicateNext('push', 1);
     await storage.bucket('artifacts').file('dup.txt').save('x', { resumable: false });
     await emulator.idle();
-    expect(target.received.map((r) => r.headers['ce-id'])).toEqual([target.received[0].headers['ce-id'], target.received[0].headers['ce-id']]);
+    expect(target.received.map((r) => r.headers['ce-id'])).toEqual([
+      target.received[0].headers['ce-id'],
+      target.received[0].headers['ce-id'],
+    ]);
     emulator.faults.failNext('push', 1, 503);
     await storage.bucket('artifacts').file('after-fault.txt').save('x', { resumable: false });
     await emulator.idle();
@@ -169,7 +208,11 @@ describe('finalize/delete CloudEvents pushed in binary content mode', () => {
   it('stops retrying when the emulator stops', async () => {
     const target = await startTarget(() => 500);
     servers.push(target.server);
-    emulator.subscribe({ url: target.url, eventTypes: [STORAGE_EVENT_TYPES.finalized], retry: { minBackoffMs: 60_000, maxBackoffMs: 60_000, maxAttempts: 10 } });
+    emulator.subscribe({
+      url: target.url,
+      eventTypes: [STORAGE_EVENT_TYPES.finalized],
+      retry: { minBackoffMs: 60_000, maxBackoffMs: 60_000, maxAttempts: 10 },
+    });
     await storage.bucket('artifacts').file('slow.txt').save('x', { resumable: false });
     await new Promise((resolve) => setTimeout(resolve, 100));
     const started = Date.now();
@@ -180,7 +223,13 @@ describe('finalize/delete CloudEvents pushed in binary content mode', () => {
   });
 
   it('rejects a subscription with an impossible retry policy or URL', () => {
-    expect(() => emulator.subscribe({ url: 'http://127.0.0.1:1/', eventTypes: [], retry: { minBackoffMs: 10, maxBackoffMs: 1, maxAttempts: 1 } })).toThrow(/retry/);
+    expect(() =>
+      emulator.subscribe({
+        url: 'http://127.0.0.1:1/',
+        eventTypes: [],
+        retry: { minBackoffMs: 10, maxBackoffMs: 1, maxAttempts: 1 },
+      }),
+    ).toThrow(/retry/);
     expect(() => emulator.subscribe({ url: 'not a url', eventTypes: [], retry: FAST })).toThrow();
   });
 });

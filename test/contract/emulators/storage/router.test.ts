@@ -16,16 +16,53 @@ describe('malformed requests get GCS-shaped 400/404 errors, never a crash', () =
     parts.map((part) => `--${boundary}\r\n${part}\r\n`).join('') + (close ? `--${boundary}--` : '');
 
   it.each([
-    ['no boundary in Content-Type', 'multipart/related', multipart('b1', ['Content-Type: application/json\r\n\r\n{}', 'Content-Type: text/plain\r\n\r\nx'])],
+    [
+      'no boundary in Content-Type',
+      'multipart/related',
+      multipart('b1', ['Content-Type: application/json\r\n\r\n{}', 'Content-Type: text/plain\r\n\r\nx']),
+    ],
     ['boundary missing from body', 'multipart/related; boundary=zz', 'no parts at all'],
-    ['truncated (no closing boundary)', 'multipart/related; boundary=b1', multipart('b1', ['Content-Type: application/json\r\n\r\n{"name":"t"}'], false) + '--b1\r\nContent-Type: text/plain\r\n\r\npartial'],
-    ['one part only', 'multipart/related; boundary=b1', multipart('b1', ['Content-Type: application/json\r\n\r\n{"name":"t"}'])],
-    ['metadata not JSON', 'multipart/related; boundary=b1', multipart('b1', ['Content-Type: application/json\r\n\r\n{name:', 'Content-Type: text/plain\r\n\r\nx'])],
-    ['metadata wrong type', 'multipart/related; boundary=b1', multipart('b1', ['Content-Type: application/json\r\n\r\n{"name":"t","contentType":5}', 'Content-Type: text/plain\r\n\r\nx'])],
-    ['part without header break', 'multipart/related; boundary=b1', multipart('b1', ['Content-Type: application/json {}', 'Content-Type: text/plain\r\n\r\nx'])],
-    ['md5Hash that does not match', 'multipart/related; boundary=b1', multipart('b1', ['Content-Type: application/json\r\n\r\n{"name":"t","md5Hash":"AAAAAAAAAAAAAAAAAAAAAA=="}', 'Content-Type: text/plain\r\n\r\nx'])],
+    [
+      'truncated (no closing boundary)',
+      'multipart/related; boundary=b1',
+      multipart('b1', ['Content-Type: application/json\r\n\r\n{"name":"t"}'], false) +
+        '--b1\r\nContent-Type: text/plain\r\n\r\npartial',
+    ],
+    [
+      'one part only',
+      'multipart/related; boundary=b1',
+      multipart('b1', ['Content-Type: application/json\r\n\r\n{"name":"t"}']),
+    ],
+    [
+      'metadata not JSON',
+      'multipart/related; boundary=b1',
+      multipart('b1', ['Content-Type: application/json\r\n\r\n{name:', 'Content-Type: text/plain\r\n\r\nx']),
+    ],
+    [
+      'metadata wrong type',
+      'multipart/related; boundary=b1',
+      multipart('b1', [
+        'Content-Type: application/json\r\n\r\n{"name":"t","contentType":5}',
+        'Content-Type: text/plain\r\n\r\nx',
+      ]),
+    ],
+    [
+      'part without header break',
+      'multipart/related; boundary=b1',
+      multipart('b1', ['Content-Type: application/json {}', 'Content-Type: text/plain\r\n\r\nx']),
+    ],
+    [
+      'md5Hash that does not match',
+      'multipart/related; boundary=b1',
+      multipart('b1', [
+        'Content-Type: application/json\r\n\r\n{"name":"t","md5Hash":"AAAAAAAAAAAAAAAAAAAAAA=="}',
+        'Content-Type: text/plain\r\n\r\nx',
+      ]),
+    ],
   ])('multipart upload with %s → 400', async (_label, contentType, body) => {
-    const response = await raw(emulator.url, 'POST', '/upload/storage/v1/b/strict/o?uploadType=multipart', body, { 'content-type': contentType });
+    const response = await raw(emulator.url, 'POST', '/upload/storage/v1/b/strict/o?uploadType=multipart', body, {
+      'content-type': contentType,
+    });
     expect(response.status).toBe(400);
     expect(response.json().error).toMatchObject({ code: 400, errors: [{ domain: 'global' }] });
     expect(response.json().error?.message.length).toBeGreaterThan(20);
@@ -41,7 +78,9 @@ describe('malformed requests get GCS-shaped 400/404 errors, never a crash', () =
   ])('refuses the object name %j with 400 through the client', async (name, code) => {
     await expect(storage.bucket('strict').file(name).save('x', { resumable: false })).rejects.toMatchObject({ code });
     // The resumable start is refused the same way; the client raises it as a GaxiosError (`.status`).
-    await expect(storage.bucket('strict').file(name).save('x', { resumable: true })).rejects.toMatchObject({ status: code });
+    await expect(storage.bucket('strict').file(name).save('x', { resumable: true })).rejects.toMatchObject({
+      status: code,
+    });
   });
 
   it('accepts legal names with dot segments and control characters GCS allows, storing them verbatim', async () => {
@@ -59,7 +98,12 @@ describe('malformed requests get GCS-shaped 400/404 errors, never a crash', () =
     ['missing bucket (upload)', 'POST', '/upload/storage/v1/b/no-such-bucket/o?uploadType=media&name=x', 404],
     ['missing bucket (list)', 'GET', '/storage/v1/b/no-such-bucket/o', 404],
     ['bad maxResults', 'GET', '/storage/v1/b/strict/o?maxResults=-3', 400],
-    ['bad generation precondition', 'POST', '/upload/storage/v1/b/strict/o?uploadType=media&name=x&ifGenerationMatch=abc', 400],
+    [
+      'bad generation precondition',
+      'POST',
+      '/upload/storage/v1/b/strict/o?uploadType=media&name=x&ifGenerationMatch=abc',
+      400,
+    ],
     ['not an API path', 'GET', '/nothing/here', 404],
     ['invalid bucket name on insert', 'POST', '/storage/v1/b?project=local', 400],
   ])('%s (%s %s) → %i', async (_label, method, path, status) => {

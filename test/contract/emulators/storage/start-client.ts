@@ -17,7 +17,12 @@ export async function startWithClient(
   clientOptions: StorageOptions = {},
 ): Promise<{ emulator: StorageEmulator; storage: Storage }> {
   const emulator = await startStorageEmulator(options);
-  const storage = new Storage({ apiEndpoint: emulator.url, projectId: 'local', retryOptions: FAST_RETRIES, ...clientOptions });
+  const storage = new Storage({
+    apiEndpoint: emulator.url,
+    projectId: 'local',
+    retryOptions: FAST_RETRIES,
+    ...clientOptions,
+  });
   return { emulator, storage };
 }
 
@@ -25,18 +30,32 @@ export interface RawResponse {
   status: number;
   headers: Record<string, string | string[] | undefined>;
   body: Buffer;
-  json(): { error?: { code: number; message: string; errors: Array<{ reason: string; message: string }> } } & Record<string, unknown>;
+  json(): { error?: { code: number; message: string; errors: Array<{ reason: string; message: string }> } } & Record<
+    string,
+    unknown
+  >;
 }
 
 /** A plain HTTP exchange, for inputs the official client would never send. */
-export function raw(baseUrl: string, method: string, path: string, body?: Buffer | string, headers: Record<string, string> = {}): Promise<RawResponse> {
+export function raw(
+  baseUrl: string,
+  method: string,
+  path: string,
+  body?: Buffer | string,
+  headers: Record<string, string> = {},
+): Promise<RawResponse> {
   return new Promise((resolve, reject) => {
     const req = request(`${baseUrl}${path}`, { method, headers }, (res) => {
       const chunks: Buffer[] = [];
       res.on('data', (chunk: Buffer) => chunks.push(chunk));
       res.on('end', () => {
         const data = Buffer.concat(chunks);
-        resolve({ status: res.statusCode ?? 0, headers: res.headers, body: data, json: () => JSON.parse(data.toString('utf8')) });
+        resolve({
+          status: res.statusCode ?? 0,
+          headers: res.headers,
+          body: data,
+          json: () => JSON.parse(data.toString('utf8')),
+        });
       });
     });
     req.on('error', reject);

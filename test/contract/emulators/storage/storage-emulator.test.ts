@@ -25,7 +25,11 @@ describe('storage emulator through @google-cloud/storage (apiEndpoint)', () => {
   it('saves and downloads bytes with md5Hash, crc32c, size and generation as GCS reports them', async () => {
     const data = Buffer.from('half plus two\n');
     const file = storage.bucket('artifacts').file('models/hpt/1/saved_model.pb');
-    await file.save(data, { resumable: false, contentType: 'application/x-protobuf', metadata: { metadata: { run: 'r1' } } });
+    await file.save(data, {
+      resumable: false,
+      contentType: 'application/x-protobuf',
+      metadata: { metadata: { run: 'r1' } },
+    });
     const [meta] = await file.getMetadata();
     expect(meta.size).toBe(String(data.length));
     expect(meta.md5Hash).toBe(createHash('md5').update(data).digest('base64'));
@@ -60,7 +64,9 @@ describe('storage emulator through @google-cloud/storage (apiEndpoint)', () => {
       const [part] = await file.download(range);
       expect(part.toString()).toBe(expected);
     }
-    const unsatisfiable = await raw(emulator.url, 'GET', '/storage/v1/b/artifacts/o/range.txt?alt=media', undefined, { Range: 'bytes=10-12' });
+    const unsatisfiable = await raw(emulator.url, 'GET', '/storage/v1/b/artifacts/o/range.txt?alt=media', undefined, {
+      Range: 'bytes=10-12',
+    });
     expect(unsatisfiable.status).toBe(416);
   });
 
@@ -70,8 +76,16 @@ describe('storage emulator through @google-cloud/storage (apiEndpoint)', () => {
     const second = file.save('{"state":"other"}', { resumable: false, preconditionOpts: { ifGenerationMatch: 0 } });
     await expect(second).rejects.toBeInstanceOf(ApiError);
     const error = await second.catch((e: ApiError) => e);
-    expect(error).toMatchObject({ code: 412, message: 'At least one of the pre-conditions you specified did not hold.' });
-    expect((error as ApiError).errors?.[0]).toMatchObject({ reason: 'conditionNotMet', domain: 'global', locationType: 'header', location: 'If-Match' });
+    expect(error).toMatchObject({
+      code: 412,
+      message: 'At least one of the pre-conditions you specified did not hold.',
+    });
+    expect((error as ApiError).errors?.[0]).toMatchObject({
+      reason: 'conditionNotMet',
+      domain: 'global',
+      locationType: 'header',
+      location: 'If-Match',
+    });
     const [content] = await file.download();
     expect(content.toString()).toBe('{"state":"new"}');
   });
@@ -80,14 +94,23 @@ describe('storage emulator through @google-cloud/storage (apiEndpoint)', () => {
     const file = storage.bucket('artifacts').file('cas.txt');
     await file.save('v1', { resumable: false });
     const [meta] = await file.getMetadata();
-    await expect(file.save('v2', { resumable: false, preconditionOpts: { ifGenerationMatch: Number(meta.generation) + 1 } })).rejects.toMatchObject({ code: 412 });
-    await expect(file.save('v2', { resumable: false, preconditionOpts: { ifGenerationNotMatch: Number(meta.generation) } })).rejects.toMatchObject({ code: 412 });
+    await expect(
+      file.save('v2', { resumable: false, preconditionOpts: { ifGenerationMatch: Number(meta.generation) + 1 } }),
+    ).rejects.toMatchObject({ code: 412 });
+    await expect(
+      file.save('v2', { resumable: false, preconditionOpts: { ifGenerationNotMatch: Number(meta.generation) } }),
+    ).rejects.toMatchObject({ code: 412 });
     await file.save('v2', { resumable: true, preconditionOpts: { ifGenerationMatch: Number(meta.generation) } });
     const [after] = await file.getMetadata();
     expect(BigInt(after.generation as string)).toBeGreaterThan(BigInt(meta.generation as string));
     // A resumable start refused by a precondition surfaces as a GaxiosError: `.status` 412, `.code` undefined.
-    const refused = await file.save('v3', { resumable: true, preconditionOpts: { ifGenerationMatch: 0 } }).catch((e: unknown) => e);
-    expect(refused).toMatchObject({ status: 412, response: { data: { error: { code: 412, errors: [{ reason: 'conditionNotMet' }] } } } });
+    const refused = await file
+      .save('v3', { resumable: true, preconditionOpts: { ifGenerationMatch: 0 } })
+      .catch((e: unknown) => e);
+    expect(refused).toMatchObject({
+      status: 412,
+      response: { data: { error: { code: 412, errors: [{ reason: 'conditionNotMet' }] } } },
+    });
   });
 
   it('applies read preconditions: 412 for a failed match, 304 for a failed not-match', async () => {
@@ -98,18 +121,25 @@ describe('storage emulator through @google-cloud/storage (apiEndpoint)', () => {
     expect((await raw(emulator.url, 'GET', `${path}?ifGenerationMatch=${meta.generation}`)).status).toBe(200);
     expect((await raw(emulator.url, 'GET', `${path}?ifGenerationMatch=1`)).status).toBe(412);
     expect((await raw(emulator.url, 'GET', `${path}?alt=media&ifMetagenerationMatch=2`)).status).toBe(412);
-    expect((await raw(emulator.url, 'GET', `${path}?alt=media&ifGenerationNotMatch=${meta.generation}`)).status).toBe(304);
+    expect((await raw(emulator.url, 'GET', `${path}?alt=media&ifGenerationNotMatch=${meta.generation}`)).status).toBe(
+      304,
+    );
     expect((await raw(emulator.url, 'GET', `${path}?alt=media&ifGenerationNotMatch=1`)).body.toString()).toBe('r');
   });
 
   it('patches metadata with ifMetagenerationMatch, bumping metageneration and removing null keys', async () => {
     const file = storage.bucket('artifacts').file('meta.txt');
     await file.save('x', { resumable: false, metadata: { metadata: { keep: 'a', drop: 'b' } } });
-    const [patched] = await file.setMetadata({ metadata: { drop: null, added: 'c' }, contentType: 'text/plain' }, { ifMetagenerationMatch: 1 });
+    const [patched] = await file.setMetadata(
+      { metadata: { drop: null, added: 'c' }, contentType: 'text/plain' },
+      { ifMetagenerationMatch: 1 },
+    );
     expect(patched.metageneration).toBe('2');
     expect(patched.metadata).toEqual({ keep: 'a', added: 'c' });
     expect(patched.contentType).toBe('text/plain');
-    await expect(file.setMetadata({ metadata: { late: 'x' } }, { ifMetagenerationMatch: 1 })).rejects.toMatchObject({ code: 412 });
+    await expect(file.setMetadata({ metadata: { late: 'x' } }, { ifMetagenerationMatch: 1 })).rejects.toMatchObject({
+      code: 412,
+    });
     const [still] = await file.getMetadata();
     expect(still.metadata).toEqual({ keep: 'a', added: 'c' });
   });
@@ -122,7 +152,9 @@ describe('storage emulator through @google-cloud/storage (apiEndpoint)', () => {
     const [bytes] = await dest.download();
     expect([...bytes]).toEqual([1, 2, 3]);
     expect((await dest.getMetadata())[0].metadata).toEqual({ origin: 'src' });
-    await expect(source.copy(dest, { preconditionOpts: { ifGenerationMatch: 0 } })).rejects.toMatchObject({ code: 412 });
+    await expect(source.copy(dest, { preconditionOpts: { ifGenerationMatch: 0 } })).rejects.toMatchObject({
+      code: 412,
+    });
     await expect(storage.bucket('artifacts').file('copy/none').copy(dest)).rejects.toMatchObject({ code: 404 });
   });
 
@@ -145,12 +177,21 @@ describe('storage emulator through @google-cloud/storage (apiEndpoint)', () => {
   });
 
   it('keeps unicode names intact and orders listings by UTF-8 bytes', async () => {
-    const names = ['uni/ä.txt', 'uni/z.txt', 'uni/日本.txt', 'uni/😀.txt', 'uni/\uFF5E.txt', 'uni/a/../b.txt', 'uni/%2E%2E'];
+    const names = [
+      'uni/ä.txt',
+      'uni/z.txt',
+      'uni/日本.txt',
+      'uni/😀.txt',
+      'uni/\uFF5E.txt',
+      'uni/a/../b.txt',
+      'uni/%2E%2E',
+    ];
     for (const name of names) await storage.bucket('artifacts').file(name).save(name, { resumable: false });
     const [files] = await storage.bucket('artifacts').getFiles({ prefix: 'uni/' });
     const expected = [...names].sort((a, b) => Buffer.compare(Buffer.from(a), Buffer.from(b)));
     expect(files.map((f) => f.name)).toEqual(expected);
-    for (const name of names) expect((await storage.bucket('artifacts').file(name).download())[0].toString()).toBe(name);
+    for (const name of names)
+      expect((await storage.bucket('artifacts').file(name).download())[0].toString()).toBe(name);
   });
 });
 
@@ -170,7 +211,11 @@ describe('listing with prefix, delimiter and pagination', () => {
   beforeAll(async () => {
     ({ emulator, storage } = await startWithClient());
     await storage.createBucket('listing');
-    for (const name of names) await storage.bucket('listing').file(name).save(name.endsWith('/') ? '' : name, { resumable: false });
+    for (const name of names)
+      await storage
+        .bucket('listing')
+        .file(name)
+        .save(name.endsWith('/') ? '' : name, { resumable: false });
   });
   afterAll(() => emulator.stop());
 
@@ -180,7 +225,9 @@ describe('listing with prefix, delimiter and pagination', () => {
     let pageToken: string | undefined;
     let pages = 0;
     do {
-      const [files, next, response] = await storage.bucket('listing').getFiles({ prefix: 'models/', delimiter, autoPaginate: false, maxResults, pageToken });
+      const [files, next, response] = await storage
+        .bucket('listing')
+        .getFiles({ prefix: 'models/', delimiter, autoPaginate: false, maxResults, pageToken });
       const body = response as { prefixes?: string[] };
       expect(files.length + (body.prefixes?.length ?? 0)).toBeLessThanOrEqual(maxResults);
       items.push(...files.map((f) => f.name));
@@ -204,7 +251,9 @@ describe('listing with prefix, delimiter and pagination', () => {
   });
 
   it('rejects a forged page token with 400', async () => {
-    await expect(storage.bucket('listing').getFiles({ autoPaginate: false, pageToken: 'not-a-token' })).rejects.toMatchObject({ code: 400 });
+    await expect(
+      storage.bucket('listing').getFiles({ autoPaginate: false, pageToken: 'not-a-token' }),
+    ).rejects.toMatchObject({ code: 400 });
   });
 });
 

@@ -55,7 +55,10 @@ describe('uploads through @google-cloud/storage', () => {
   it('takes a single-request resumable upload of unknown length ("bytes 0-*/*")', async () => {
     const data = payload(3 * 1024 * 1024 + 5, 11);
     const file = storage.bucket('uploads').file('single-request.bin');
-    await pipeline(Readable.from([data.subarray(0, 1000), data.subarray(1000)]), file.createWriteStream({ resumable: true }));
+    await pipeline(
+      Readable.from([data.subarray(0, 1000), data.subarray(1000)]),
+      file.createWriteStream({ resumable: true }),
+    );
     const [meta] = await file.getMetadata();
     expect(meta.md5Hash).toBe(createHash('md5').update(data).digest('base64'));
   });
@@ -72,19 +75,37 @@ describe('uploads through @google-cloud/storage', () => {
   });
 
   it('takes uploadType=media with the Content-Type header as the object type', async () => {
-    const response = await raw(emulator.url, 'POST', '/upload/storage/v1/b/uploads/o?uploadType=media&name=media%2Fa.txt', 'hello', { 'content-type': 'text/plain' });
+    const response = await raw(
+      emulator.url,
+      'POST',
+      '/upload/storage/v1/b/uploads/o?uploadType=media&name=media%2Fa.txt',
+      'hello',
+      { 'content-type': 'text/plain' },
+    );
     expect(response.status).toBe(200);
     expect(response.json()).toMatchObject({ name: 'media/a.txt', contentType: 'text/plain', size: '5' });
   });
 
   it('refuses a final chunk whose X-Goog-Hash does not match the data (400) and keeps the session usable', async () => {
-    const start = await raw(emulator.url, 'POST', '/upload/storage/v1/b/uploads/o?uploadType=resumable&name=hash.bin', '{}', { 'content-type': 'application/json' });
+    const start = await raw(
+      emulator.url,
+      'POST',
+      '/upload/storage/v1/b/uploads/o?uploadType=resumable&name=hash.bin',
+      '{}',
+      { 'content-type': 'application/json' },
+    );
     const location = String(start.headers.location);
     const path = location.slice(emulator.url.length);
-    const bad = await raw(emulator.url, 'PUT', path, 'abc', { 'content-range': 'bytes 0-2/3', 'x-goog-hash': `md5=${createHash('md5').update('xyz').digest('base64')}` });
+    const bad = await raw(emulator.url, 'PUT', path, 'abc', {
+      'content-range': 'bytes 0-2/3',
+      'x-goog-hash': `md5=${createHash('md5').update('xyz').digest('base64')}`,
+    });
     expect(bad.status).toBe(400);
     expect(bad.json().error?.message).toMatch(/MD5/);
-    const good = await raw(emulator.url, 'PUT', path, 'abc', { 'content-range': 'bytes 0-2/3', 'x-goog-hash': `md5=${createHash('md5').update('abc').digest('base64')}` });
+    const good = await raw(emulator.url, 'PUT', path, 'abc', {
+      'content-range': 'bytes 0-2/3',
+      'x-goog-hash': `md5=${createHash('md5').update('abc').digest('base64')}`,
+    });
     expect(good.status).toBe(200);
     const again = await raw(emulator.url, 'PUT', path, '', { 'content-range': 'bytes */3' });
     expect(again.status).toBe(200);
@@ -103,10 +124,16 @@ describe('resumable session protocol and broken uploads (raw HTTP)', () => {
   afterAll(() => emulator.stop());
 
   async function session(name: string, headers: Record<string, string> = {}): Promise<string> {
-    const response = await raw(emulator.url, 'POST', `/upload/storage/v1/b/raw-uploads/o?uploadType=resumable&name=${encodeURIComponent(name)}`, '{}', {
-      'content-type': 'application/json',
-      ...headers,
-    });
+    const response = await raw(
+      emulator.url,
+      'POST',
+      `/upload/storage/v1/b/raw-uploads/o?uploadType=resumable&name=${encodeURIComponent(name)}`,
+      '{}',
+      {
+        'content-type': 'application/json',
+        ...headers,
+      },
+    );
     expect(response.status).toBe(200);
     return String(response.headers.location).slice(emulator.url.length);
   }
@@ -120,11 +147,18 @@ describe('resumable session protocol and broken uploads (raw HTTP)', () => {
     const first = await raw(emulator.url, 'PUT', path, data.subarray(0, Q), { 'content-range': `bytes 0-${Q - 1}/*` });
     expect(first.status).toBe(308);
     expect(first.headers.range).toBe(`bytes=0-${Q - 1}`);
-    const overlap = await raw(emulator.url, 'PUT', path, data.subarray(0, 2 * Q), { 'content-range': `bytes 0-${2 * Q - 1}/*` });
+    const overlap = await raw(emulator.url, 'PUT', path, data.subarray(0, 2 * Q), {
+      'content-range': `bytes 0-${2 * Q - 1}/*`,
+    });
     expect(overlap.headers.range).toBe(`bytes=0-${2 * Q - 1}`);
-    const last = await raw(emulator.url, 'PUT', path, data.subarray(2 * Q), { 'content-range': `bytes ${2 * Q}-${data.length - 1}/${data.length}` });
+    const last = await raw(emulator.url, 'PUT', path, data.subarray(2 * Q), {
+      'content-range': `bytes ${2 * Q}-${data.length - 1}/${data.length}`,
+    });
     expect(last.status).toBe(200);
-    expect(last.json()).toMatchObject({ size: String(data.length), md5Hash: createHash('md5').update(data).digest('base64') });
+    expect(last.json()).toMatchObject({
+      size: String(data.length),
+      md5Hash: createHash('md5').update(data).digest('base64'),
+    });
   });
 
   it.each([
@@ -146,14 +180,22 @@ describe('resumable session protocol and broken uploads (raw HTTP)', () => {
 
   it('rejects a body that does not match its Content-Range length, and a non-final chunk off the 256 KiB grid', async () => {
     const path = await session('lengths.bin');
-    expect((await raw(emulator.url, 'PUT', path, Buffer.alloc(10), { 'content-range': 'bytes 0-19/40' })).status).toBe(400);
+    expect((await raw(emulator.url, 'PUT', path, Buffer.alloc(10), { 'content-range': 'bytes 0-19/40' })).status).toBe(
+      400,
+    );
     const offGrid = await raw(emulator.url, 'PUT', path, Buffer.alloc(1000), { 'content-range': 'bytes 0-999/*' });
     expect(offGrid.status).toBe(400);
     expect(offGrid.json().error?.message).toMatch(/262144/);
   });
 
   it('answers 404 for an unknown upload id and 499 when a session is cancelled', async () => {
-    const unknown = await raw(emulator.url, 'PUT', '/upload/storage/v1/b/raw-uploads/o?uploadType=resumable&upload_id=nope', 'x', { 'content-range': 'bytes 0-0/1' });
+    const unknown = await raw(
+      emulator.url,
+      'PUT',
+      '/upload/storage/v1/b/raw-uploads/o?uploadType=resumable&upload_id=nope',
+      'x',
+      { 'content-range': 'bytes 0-0/1' },
+    );
     expect(unknown.status).toBe(404);
     expect(unknown.json().error?.message).toMatch(/upload_id "nope"/);
     const path = await session('cancel.bin');
@@ -165,12 +207,23 @@ describe('resumable session protocol and broken uploads (raw HTTP)', () => {
     const small = await startWithClient({ maxObjectBytes: 1024 });
     try {
       small.emulator.createBucket('tiny');
-      const response = await raw(small.emulator.url, 'POST', '/upload/storage/v1/b/tiny/o?uploadType=resumable&name=x', '{}', {
-        'content-type': 'application/json',
-        'x-upload-content-length': '4096',
-      });
+      const response = await raw(
+        small.emulator.url,
+        'POST',
+        '/upload/storage/v1/b/tiny/o?uploadType=resumable&name=x',
+        '{}',
+        {
+          'content-type': 'application/json',
+          'x-upload-content-length': '4096',
+        },
+      );
       expect(response.status).toBe(413);
-      const media = await raw(small.emulator.url, 'POST', '/upload/storage/v1/b/tiny/o?uploadType=media&name=x', Buffer.alloc(4096));
+      const media = await raw(
+        small.emulator.url,
+        'POST',
+        '/upload/storage/v1/b/tiny/o?uploadType=media&name=x',
+        Buffer.alloc(4096),
+      );
       expect(media.status).toBe(413);
       const [files] = await small.storage.bucket('tiny').getFiles();
       expect(files).toEqual([]);
@@ -189,7 +242,12 @@ describe('a real SavedModel folder uploaded the way a training job drops it', ()
       emulator.onEvent((event) => finalized.push(`${event.data.name} ${event.data.size}`));
       const files = ['saved_model.pb', 'variables/variables.index', 'variables/variables.data-00000-of-00001'];
       for (const [i, path] of files.entries()) {
-        await storage.bucket('training-output').upload(fixture(`savedmodel/tf2_half_plus_two/${path}`), { destination: `models/hpt/1/${path}`, resumable: i % 2 === 0 });
+        await storage
+          .bucket('training-output')
+          .upload(fixture(`savedmodel/tf2_half_plus_two/${path}`), {
+            destination: `models/hpt/1/${path}`,
+            resumable: i % 2 === 0,
+          });
       }
       for (const path of files) {
         const local = await readFile(fixture(`savedmodel/tf2_half_plus_two/${path}`));

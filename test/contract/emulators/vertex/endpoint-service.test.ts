@@ -1,6 +1,16 @@
 import { status } from '@grpc/grpc-js';
 import { timesBackend } from './fake-backend';
-import { clientsFor, closeClients, createEndpoint, DEDICATED, deploy, startVertexEmulator, upload, type VertexClients, type VertexEmulator } from './vertex-clients';
+import {
+  clientsFor,
+  closeClients,
+  createEndpoint,
+  DEDICATED,
+  deploy,
+  startVertexEmulator,
+  upload,
+  type VertexClients,
+  type VertexEmulator,
+} from './vertex-clients';
 import { rejection } from '../../../helpers/rejection';
 
 let emulator: VertexEmulator;
@@ -15,7 +25,10 @@ beforeAll(async () => {
   clients = clientsFor(emulator, ['models', 'endpoints']);
   parent = `projects/${emulator.project}/locations/${emulator.location}`;
   ({ model } = await upload(clients, emulator, 'gs://artifacts/models/flowers/1/times-2/'));
-  await upload(clients, emulator, 'gs://artifacts/models/flowers/2/times-3/', { parentModel: model, versionAliases: ['candidate'] });
+  await upload(clients, emulator, 'gs://artifacts/models/flowers/2/times-3/', {
+    parentModel: model,
+    versionAliases: ['candidate'],
+  });
 });
 
 afterAll(async () => {
@@ -31,7 +44,11 @@ const splitOf = async (endpoint: string): Promise<Record<string, number>> => {
 describe('endpoints', () => {
   it('creates, gets and lists with filters', async () => {
     const name = await createEndpoint(clients, emulator, 'listing', { team: 'vision' });
-    const [op] = await clients.endpoints.createEndpoint({ parent, endpointId: 'flowers-prod', endpoint: { displayName: 'chosen' } });
+    const [op] = await clients.endpoints.createEndpoint({
+      parent,
+      endpointId: 'flowers-prod',
+      endpoint: { displayName: 'chosen' },
+    });
     const [chosen] = await op.promise();
     expect(chosen.name).toBe(`${parent}/endpoints/flowers-prod`);
     const [ep] = await clients.endpoints.getEndpoint({ name });
@@ -40,7 +57,13 @@ describe('endpoints', () => {
     expect(byLabel.map((e) => e.name)).toEqual([name]);
     const [byName] = await clients.endpoints.listEndpoints({ parent, filter: 'display_name="chosen"' });
     expect(byName.map((e) => e.name)).toEqual([chosen.name]);
-    expect((await rejection(clients.endpoints.createEndpoint({ parent, endpointId: 'flowers-prod', endpoint: { displayName: 'again' } }))).code).toBe(status.ALREADY_EXISTS);
+    expect(
+      (
+        await rejection(
+          clients.endpoints.createEndpoint({ parent, endpointId: 'flowers-prod', endpoint: { displayName: 'again' } }),
+        )
+      ).code,
+    ).toBe(status.ALREADY_EXISTS);
   });
 
   it.each([
@@ -58,7 +81,9 @@ describe('endpoints', () => {
   it('NOT_FOUND for an unknown endpoint, INVALID_ARGUMENT for a malformed name', async () => {
     const err = await rejection(clients.endpoints.getEndpoint({ name: `${parent}/endpoints/77` }));
     expect(err.message).toBe(`5 NOT_FOUND: Endpoint ${parent}/endpoints/77 not found.`);
-    expect((await rejection(clients.endpoints.getEndpoint({ name: 'endpoints/77' }))).code).toBe(status.INVALID_ARGUMENT);
+    expect((await rejection(clients.endpoints.getEndpoint({ name: 'endpoints/77' }))).code).toBe(
+      status.INVALID_ARGUMENT,
+    );
   });
 });
 
@@ -82,7 +107,10 @@ describe('canary deployment', () => {
     canary = await deploy(clients, endpoint, `${model}@candidate`, { '0': 10, [first]: 90 });
     expect(await splitOf(endpoint)).toEqual({ [canary]: 10, [first]: 90 });
     const [ep] = await clients.endpoints.getEndpoint({ name: endpoint });
-    expect(ep.deployedModels?.map((d) => [d.id, d.modelVersionId])).toEqual([[first, '1'], [canary, '2']]);
+    expect(ep.deployedModels?.map((d) => [d.id, d.modelVersionId])).toEqual([
+      [first, '1'],
+      [canary, '2'],
+    ]);
   });
 
   it.each([
@@ -98,9 +126,17 @@ describe('canary deployment', () => {
 
   it.each([
     ['no resources', { model: 'M' }, /dedicated_resources; Message: is required/],
-    ['zero replicas', { model: 'M', dedicatedResources: { ...DEDICATED, minReplicaCount: 0 } }, /min_replica_count; Message: must be at least 1, got 0/],
+    [
+      'zero replicas',
+      { model: 'M', dedicatedResources: { ...DEDICATED, minReplicaCount: 0 } },
+      /min_replica_count; Message: must be at least 1, got 0/,
+    ],
     ['no machine type', { model: 'M', dedicatedResources: { minReplicaCount: 1 } }, /machine_type/],
-    ['max below min', { model: 'M', dedicatedResources: { ...DEDICATED, minReplicaCount: 3, maxReplicaCount: 2 } }, /max_replica_count/],
+    [
+      'max below min',
+      { model: 'M', dedicatedResources: { ...DEDICATED, minReplicaCount: 3, maxReplicaCount: 2 } },
+      /max_replica_count/,
+    ],
     ['a malformed model name', { model: 'flowers', dedicatedResources: DEDICATED }, /deployed_model\.model/],
     ['a bad deployed model id', { model: 'M', id: 'abc', dedicatedResources: DEDICATED }, /deployed_model\.id/],
   ])('DeployModel refuses %s', async (_name, dm, message) => {
@@ -111,7 +147,12 @@ describe('canary deployment', () => {
   });
 
   it('DeployModel answers NOT_FOUND for an unknown model version', async () => {
-    const err = await rejection(clients.endpoints.deployModel({ endpoint, deployedModel: { model: `${model}@7`, dedicatedResources: DEDICATED } }));
+    const err = await rejection(
+      clients.endpoints.deployModel({
+        endpoint,
+        deployedModel: { model: `${model}@7`, dedicatedResources: DEDICATED },
+      }),
+    );
     expect(err.code).toBe(status.NOT_FOUND);
   });
 
@@ -122,7 +163,9 @@ describe('canary deployment', () => {
   });
 
   it('refuses to delete the endpoint or the model while deployed', async () => {
-    expect((await rejection(clients.endpoints.deleteEndpoint({ name: endpoint }))).code).toBe(status.FAILED_PRECONDITION);
+    expect((await rejection(clients.endpoints.deleteEndpoint({ name: endpoint }))).code).toBe(
+      status.FAILED_PRECONDITION,
+    );
     const err = await rejection(clients.models.deleteModel({ name: model }));
     expect(err.code).toBe(status.FAILED_PRECONDITION);
     expect(err.message).toContain(endpoint);
@@ -139,11 +182,37 @@ describe('canary deployment', () => {
   });
 
   it.each([
-    ['a split not summing to 100', () => ({ endpoint: { name: endpoint, trafficSplit: { [first]: 60, [canary]: 50 } }, updateMask: { paths: ['traffic_split'] } }), status.INVALID_ARGUMENT],
-    ['an unknown id', () => ({ endpoint: { name: endpoint, trafficSplit: { '12': 100 } }, updateMask: { paths: ['traffic_split'] } }), status.INVALID_ARGUMENT],
-    ['no update mask', () => ({ endpoint: { name: endpoint, trafficSplit: { [first]: 100 } } }), status.INVALID_ARGUMENT],
-    ['an unsupported path', () => ({ endpoint: { name: endpoint }, updateMask: { paths: ['deployed_models'] } }), status.INVALID_ARGUMENT],
-    ['a stale etag', () => ({ endpoint: { name: endpoint, trafficSplit: { [first]: 100 }, etag: 'stale' }, updateMask: { paths: ['traffic_split'] } }), status.ABORTED],
+    [
+      'a split not summing to 100',
+      () => ({
+        endpoint: { name: endpoint, trafficSplit: { [first]: 60, [canary]: 50 } },
+        updateMask: { paths: ['traffic_split'] },
+      }),
+      status.INVALID_ARGUMENT,
+    ],
+    [
+      'an unknown id',
+      () => ({ endpoint: { name: endpoint, trafficSplit: { '12': 100 } }, updateMask: { paths: ['traffic_split'] } }),
+      status.INVALID_ARGUMENT,
+    ],
+    [
+      'no update mask',
+      () => ({ endpoint: { name: endpoint, trafficSplit: { [first]: 100 } } }),
+      status.INVALID_ARGUMENT,
+    ],
+    [
+      'an unsupported path',
+      () => ({ endpoint: { name: endpoint }, updateMask: { paths: ['deployed_models'] } }),
+      status.INVALID_ARGUMENT,
+    ],
+    [
+      'a stale etag',
+      () => ({
+        endpoint: { name: endpoint, trafficSplit: { [first]: 100 }, etag: 'stale' },
+        updateMask: { paths: ['traffic_split'] },
+      }),
+      status.ABORTED,
+    ],
   ])('UpdateEndpoint refuses %s and changes nothing', async (_name, request, code) => {
     const before = await splitOf(endpoint);
     expect((await rejection(clients.endpoints.updateEndpoint(request()))).code).toBe(code);
@@ -155,11 +224,19 @@ describe('canary deployment', () => {
       endpoint: { name: endpoint, displayName: 'renamed', labels: { stage: 'canary' } },
       updateMask: { paths: ['display_name', 'labels'] },
     });
-    expect(updated).toMatchObject({ displayName: 'renamed', labels: { stage: 'canary' }, trafficSplit: { [first]: 50, [canary]: 50 } });
+    expect(updated).toMatchObject({
+      displayName: 'renamed',
+      labels: { stage: 'canary' },
+      trafficSplit: { [first]: 50, [canary]: 50 },
+    });
   });
 
   it('undeploys with a split that moves the traffic away, disposing the model', async () => {
-    const [op] = await clients.endpoints.undeployModel({ endpoint, deployedModelId: canary, trafficSplit: { [first]: 100 } });
+    const [op] = await clients.endpoints.undeployModel({
+      endpoint,
+      deployedModelId: canary,
+      trafficSplit: { [first]: 100 },
+    });
     await op.promise();
     expect(await splitOf(endpoint)).toEqual({ [first]: 100 });
     expect(backend.disposed).toContain('gs://artifacts/models/flowers/2/times-3/');
@@ -179,12 +256,19 @@ describe('canary deployment', () => {
 
 describe('deployment failures and concurrency', () => {
   it('ends the LRO with an error like the real one when the model cannot load, leaving the endpoint as it was', async () => {
-    const { model: broken } = await upload(clients, emulator, 'gs://artifacts/models/broken/1/', { displayName: 'broken' });
+    const { model: broken } = await upload(clients, emulator, 'gs://artifacts/models/broken/1/', {
+      displayName: 'broken',
+    });
     const endpoint = await createEndpoint(clients, emulator, 'failing');
-    const [op] = await clients.endpoints.deployModel({ endpoint, deployedModel: { model: broken, dedicatedResources: DEDICATED } });
+    const [op] = await clients.endpoints.deployModel({
+      endpoint,
+      deployedModel: { model: broken, dedicatedResources: DEDICATED },
+    });
     const err = await rejection(op.promise());
     expect(err.code).toBe(status.INVALID_ARGUMENT);
-    expect(err.message).toMatch(/Model server never became ready.*no saved_model\.pb under gs:\/\/artifacts\/models\/broken\/1\//);
+    expect(err.message).toMatch(
+      /Model server never became ready.*no saved_model\.pb under gs:\/\/artifacts\/models\/broken\/1\//,
+    );
     expect(await splitOf(endpoint)).toEqual({});
     expect(emulator.state().endpoints.find((e) => e.name === endpoint)?.deployedModels).toEqual([]);
   });
@@ -193,13 +277,23 @@ describe('deployment failures and concurrency', () => {
     emulator.setOperationDuration('DeployModel', 400);
     try {
       const endpoint = await createEndpoint(clients, emulator, 'busy');
-      const [op] = await clients.endpoints.deployModel({ endpoint, deployedModel: { model, dedicatedResources: DEDICATED } });
+      const [op] = await clients.endpoints.deployModel({
+        endpoint,
+        deployedModel: { model, dedicatedResources: DEDICATED },
+      });
       expect(op.done).toBe(false);
-      const err = await rejection(clients.endpoints.deployModel({ endpoint, deployedModel: { model, dedicatedResources: DEDICATED } }));
+      const err = await rejection(
+        clients.endpoints.deployModel({ endpoint, deployedModel: { model, dedicatedResources: DEDICATED } }),
+      );
       expect(err.code).toBe(status.FAILED_PRECONDITION);
       expect(err.message).toContain(op.name as string);
-      const { model: fresh } = await upload(clients, emulator, 'gs://artifacts/models/fresh/times-2/', { displayName: 'fresh' });
-      const [op2] = await clients.endpoints.deployModel({ endpoint: await createEndpoint(clients, emulator, 'busy-2'), deployedModel: { model: fresh, dedicatedResources: DEDICATED } });
+      const { model: fresh } = await upload(clients, emulator, 'gs://artifacts/models/fresh/times-2/', {
+        displayName: 'fresh',
+      });
+      const [op2] = await clients.endpoints.deployModel({
+        endpoint: await createEndpoint(clients, emulator, 'busy-2'),
+        deployedModel: { model: fresh, dedicatedResources: DEDICATED },
+      });
       const refused = await rejection(clients.models.deleteModel({ name: fresh }));
       expect(refused.code).toBe(status.FAILED_PRECONDITION);
       expect(refused.message).toMatch(/being deployed/);

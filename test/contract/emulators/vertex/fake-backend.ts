@@ -19,9 +19,15 @@ export function timesBackend(): PredictionBackend & { loads: string[]; disposed:
       return {
         async predict(instances: unknown[]) {
           return instances.map((instance, i) => {
-            const x = typeof instance === 'object' && instance !== null && !Array.isArray(instance) ? (instance as Record<string, unknown>).x : instance;
+            const x =
+              typeof instance === 'object' && instance !== null && !Array.isArray(instance)
+                ? (instance as Record<string, unknown>).x
+                : instance;
             if (Array.isArray(x) && x.every((v) => typeof v === 'number')) return x.map((v) => k * v);
-            if (typeof x !== 'number') throw new InstancesError(`instances[${i}].x: expected a float32 number, got ${JSON.stringify(x)?.slice(0, 40)}`);
+            if (typeof x !== 'number')
+              throw new InstancesError(
+                `instances[${i}].x: expected a float32 number, got ${JSON.stringify(x)?.slice(0, 40)}`,
+              );
             return k * x;
           });
         },

@@ -1,6 +1,14 @@
 import { status } from '@grpc/grpc-js';
 import { timesBackend } from './fake-backend';
-import { clientsFor, closeClients, SERVING_IMAGE, startVertexEmulator, upload, type VertexClients, type VertexEmulator } from './vertex-clients';
+import {
+  clientsFor,
+  closeClients,
+  SERVING_IMAGE,
+  startVertexEmulator,
+  upload,
+  type VertexClients,
+  type VertexEmulator,
+} from './vertex-clients';
 import { rejection } from '../../../helpers/rejection';
 
 let emulator: VertexEmulator;
@@ -23,13 +31,23 @@ describe('UploadModel and versions', () => {
   let model: string;
 
   beforeAll(async () => {
-    ({ model } = await upload(clients, emulator, 'gs://artifacts/models/flowers/1/times-2/', { labels: { team: 'vision' } }));
-    await upload(clients, emulator, 'gs://artifacts/models/flowers/2/times-3/', { parentModel: model, versionAliases: ['candidate'] });
+    ({ model } = await upload(clients, emulator, 'gs://artifacts/models/flowers/1/times-2/', {
+      labels: { team: 'vision' },
+    }));
+    await upload(clients, emulator, 'gs://artifacts/models/flowers/2/times-3/', {
+      parentModel: model,
+      versionAliases: ['candidate'],
+    });
   });
 
   it('gives the first version id 1 and the default alias, the next version id 2 with its aliases', async () => {
     const [v1] = await clients.models.getModel({ name: `${model}@1` });
-    expect(v1).toMatchObject({ name: model, versionId: '1', versionAliases: ['default'], artifactUri: 'gs://artifacts/models/flowers/1/times-2/' });
+    expect(v1).toMatchObject({
+      name: model,
+      versionId: '1',
+      versionAliases: ['default'],
+      artifactUri: 'gs://artifacts/models/flowers/1/times-2/',
+    });
     expect(v1.labels).toEqual({ team: 'vision' });
     expect(v1.containerSpec?.imageUri).toBe(SERVING_IMAGE);
     expect(Number(v1.versionCreateTime?.seconds)).toBeGreaterThan(0);
@@ -46,7 +64,10 @@ describe('UploadModel and versions', () => {
   it('lists versions and models with filters', async () => {
     const [versions] = await clients.models.listModelVersions({ name: model });
     expect(versions.map((v) => v.versionId)).toEqual(['1', '2']);
-    await upload(clients, emulator, 'gs://artifacts/models/birds/1/times-5/', { displayName: 'birds', labels: { team: 'vision' } });
+    await upload(clients, emulator, 'gs://artifacts/models/birds/1/times-5/', {
+      displayName: 'birds',
+      labels: { team: 'vision' },
+    });
     const [byName] = await clients.models.listModels({ parent, filter: 'display_name="flowers"' });
     expect(byName.map((m) => m.name)).toEqual([model]);
     const [byLabel] = await clients.models.listModels({ parent, filter: 'labels.team="vision"' });
@@ -61,23 +82,35 @@ describe('UploadModel and versions', () => {
     const [page, , response] = await clients.models.listModels({ parent, pageSize: 1 }, { autoPaginate: false });
     expect(page).toHaveLength(1);
     expect(response?.nextPageToken).toBeTruthy();
-    const [next] = await clients.models.listModels({ parent, pageSize: 1, pageToken: response?.nextPageToken as string }, { autoPaginate: false });
+    const [next] = await clients.models.listModels(
+      { parent, pageSize: 1, pageToken: response?.nextPageToken as string },
+      { autoPaginate: false },
+    );
     expect(next).toHaveLength(1);
     expect(next[0].name).not.toBe(page[0].name);
-    const err = await rejection(clients.models.listModels({ parent, pageSize: 1, pageToken: 'forged' }, { autoPaginate: false }));
+    const err = await rejection(
+      clients.models.listModels({ parent, pageSize: 1, pageToken: 'forged' }, { autoPaginate: false }),
+    );
     expect(err.code).toBe(status.INVALID_ARGUMENT);
   });
 
   it('refuses an alias already held by another version and creates nothing', async () => {
     const before = emulator.state().models.find((m) => m.name === model)?.versions.length;
-    const err = await rejection(upload(clients, emulator, 'gs://artifacts/models/flowers/3/times-4/', { parentModel: model, versionAliases: ['candidate'] }));
+    const err = await rejection(
+      upload(clients, emulator, 'gs://artifacts/models/flowers/3/times-4/', {
+        parentModel: model,
+        versionAliases: ['candidate'],
+      }),
+    );
     expect(err.code).toBe(status.INVALID_ARGUMENT);
     expect(err.message).toMatch(/alias "candidate" is already used by version 2/);
     expect(emulator.state().models.find((m) => m.name === model)?.versions.length).toBe(before);
   });
 
   it.each([['Candidate'], ['2nd'], ['can_didate'], ['cand-'], ['x']])('refuses the alias %s', async (alias) => {
-    const err = await rejection(upload(clients, emulator, 'gs://a/times-2/', { parentModel: model, versionAliases: [alias] }));
+    const err = await rejection(
+      upload(clients, emulator, 'gs://a/times-2/', { parentModel: model, versionAliases: [alias] }),
+    );
     expect(err.code).toBe(status.INVALID_ARGUMENT);
     expect(err.message).toContain('model.version_aliases[0]');
   });
@@ -111,7 +144,9 @@ describe('MergeVersionAliases', () => {
   });
 
   it('moves default but never removes it', async () => {
-    const err = await rejection(clients.models.mergeVersionAliases({ name: `${model}@1`, versionAliases: ['-default'] }));
+    const err = await rejection(
+      clients.models.mergeVersionAliases({ name: `${model}@1`, versionAliases: ['-default'] }),
+    );
     expect(err.code).toBe(status.INVALID_ARGUMENT);
     expect(err.message).toMatch(/default alias cannot be removed/);
     await clients.models.mergeVersionAliases({ name: `${model}@2`, versionAliases: ['default'] });
@@ -122,7 +157,11 @@ describe('MergeVersionAliases', () => {
   it.each([
     ['no version in the name', (m: string) => ({ name: m, versionAliases: ['x1'] }), /must name a model version/],
     ['no aliases', (m: string) => ({ name: `${m}@1`, versionAliases: [] }), /version_aliases; Message: is required/],
-    ['add and remove the same alias', (m: string) => ({ name: `${m}@1`, versionAliases: ['beta', '-beta'] }), /both added and removed/],
+    [
+      'add and remove the same alias',
+      (m: string) => ({ name: `${m}@1`, versionAliases: ['beta', '-beta'] }),
+      /both added and removed/,
+    ],
     ['a bad alias', (m: string) => ({ name: `${m}@1`, versionAliases: ['Beta'] }), /version_aliases\[0\]/],
   ])('refuses %s', async (_name, request, message) => {
     const err = await rejection(clients.models.mergeVersionAliases(request(model)));
@@ -140,7 +179,9 @@ describe('errors like the real API', () => {
     const { model } = await upload(clients, emulator, 'gs://a/times-2/', { displayName: 'nf' });
     expect((await rejection(clients.models.getModel({ name: `${model}@9` }))).code).toBe(status.NOT_FOUND);
     expect((await rejection(clients.models.getModel({ name: `${model}@nope` }))).code).toBe(status.NOT_FOUND);
-    expect((await rejection(upload(clients, emulator, 'gs://a/times-2/', { parentModel: missing }))).code).toBe(status.NOT_FOUND);
+    expect((await rejection(upload(clients, emulator, 'gs://a/times-2/', { parentModel: missing }))).code).toBe(
+      status.NOT_FOUND,
+    );
   });
 
   it.each([
@@ -157,9 +198,21 @@ describe('errors like the real API', () => {
     ['no model', {}, /Field: model; Message: is required/],
     ['no display name', { model: { containerSpec: { imageUri: SERVING_IMAGE } } }, /model\.display_name/],
     ['no container image', { model: { displayName: 'x' } }, /model\.container_spec\.image_uri/],
-    ['bad label', { model: { displayName: 'x', containerSpec: { imageUri: SERVING_IMAGE }, labels: { Team: 'x' } } }, /model\.labels\.Team/],
-    ['bad parent', { parent: 'projects/p', model: { displayName: 'x', containerSpec: { imageUri: SERVING_IMAGE } } }, /Field: parent/],
-    ['bad model id', { modelId: '9lives', model: { displayName: 'x', containerSpec: { imageUri: SERVING_IMAGE } } }, /Field: model_id/],
+    [
+      'bad label',
+      { model: { displayName: 'x', containerSpec: { imageUri: SERVING_IMAGE }, labels: { Team: 'x' } } },
+      /model\.labels\.Team/,
+    ],
+    [
+      'bad parent',
+      { parent: 'projects/p', model: { displayName: 'x', containerSpec: { imageUri: SERVING_IMAGE } } },
+      /Field: parent/,
+    ],
+    [
+      'bad model id',
+      { modelId: '9lives', model: { displayName: 'x', containerSpec: { imageUri: SERVING_IMAGE } } },
+      /Field: model_id/,
+    ],
   ])('UploadModel refuses %s', async (_name, request, message) => {
     const err = await rejection(clients.models.uploadModel({ parent, ...request }));
     expect(err.code).toBe(status.INVALID_ARGUMENT);
@@ -167,7 +220,11 @@ describe('errors like the real API', () => {
   });
 
   it('ALREADY_EXISTS when a chosen model id is taken', async () => {
-    const request = { parent, modelId: 'chosen-id', model: { displayName: 'x', containerSpec: { imageUri: SERVING_IMAGE } } };
+    const request = {
+      parent,
+      modelId: 'chosen-id',
+      model: { displayName: 'x', containerSpec: { imageUri: SERVING_IMAGE } },
+    };
     const [op] = await clients.models.uploadModel(request);
     await op.promise();
     expect((await rejection(clients.models.uploadModel(request))).code).toBe(status.ALREADY_EXISTS);

@@ -1,7 +1,16 @@
 import { status } from '@grpc/grpc-js';
 import { protos } from '@google-cloud/aiplatform';
 import { timesBackend } from './fake-backend';
-import { clientsFor, closeClients, createEndpoint, DEDICATED, startVertexEmulator, upload, type VertexClients, type VertexEmulator } from './vertex-clients';
+import {
+  clientsFor,
+  closeClients,
+  createEndpoint,
+  DEDICATED,
+  startVertexEmulator,
+  upload,
+  type VertexClients,
+  type VertexEmulator,
+} from './vertex-clients';
 import { rejection } from '../../../helpers/rejection';
 
 const THIRTY_MINUTES = 30 * 60 * 1000;
@@ -30,7 +39,10 @@ function byName<T>(name: string): T {
 }
 
 const startDeploy = async (endpoint: string) => {
-  const [op] = await clients.endpoints.deployModel({ endpoint, deployedModel: { model, dedicatedResources: DEDICATED } });
+  const [op] = await clients.endpoints.deployModel({
+    endpoint,
+    deployedModel: { model, dedicatedResources: DEDICATED },
+  });
   return op;
 };
 
@@ -50,7 +62,9 @@ describe('long-running operations', () => {
     expect((emulator.state().calls.GetOperation ?? 0) - polls).toBeGreaterThan(2);
     expect(new Set(stages).size).toBeGreaterThan(1);
     expect(stages[0]).toBe(Stage.STARTING_DEPLOYMENT);
-    expect(Object.values((await clients.endpoints.getEndpoint({ name: endpoint }))[0].trafficSplit ?? {})).toEqual([100]);
+    expect(Object.values((await clients.endpoints.getEndpoint({ name: endpoint }))[0].trafficSplit ?? {})).toEqual([
+      100,
+    ]);
   });
 
   it('lets a function hand the operation on and resume it by name (checkDeployModelProgress)', async () => {
@@ -105,14 +119,21 @@ describe('long-running operations', () => {
   });
 
   it('reports FAILED_TO_DEPLOY in the metadata of a deployment that fails', async () => {
-    const { model: broken } = await upload(clients, emulator, 'gs://artifacts/models/broken/', { displayName: 'broken' });
+    const { model: broken } = await upload(clients, emulator, 'gs://artifacts/models/broken/', {
+      displayName: 'broken',
+    });
     const endpoint = await createEndpoint(clients, emulator, 'broken');
-    const [op] = await clients.endpoints.deployModel({ endpoint, deployedModel: { model: broken, dedicatedResources: DEDICATED } });
+    const [op] = await clients.endpoints.deployModel({
+      endpoint,
+      deployedModel: { model: broken, dedicatedResources: DEDICATED },
+    });
     expect((await rejection(op.promise())).code).toBe(status.INVALID_ARGUMENT);
     const [raw] = await clients.endpoints.getOperation(byName(op.name as string));
     expect(raw.done).toBe(true);
     expect(raw.error?.message).toMatch(/Model server never became ready/);
-    expect((raw.metadata as { type_url?: string }).type_url).toBe('type.googleapis.com/google.cloud.aiplatform.v1.DeployModelOperationMetadata');
+    expect((raw.metadata as { type_url?: string }).type_url).toBe(
+      'type.googleapis.com/google.cloud.aiplatform.v1.DeployModelOperationMetadata',
+    );
     const metadata = DeployMetadata.decode(raw.metadata?.value as Uint8Array);
     expect(metadata.deploymentStage).toBe(Stage.FAILED_TO_DEPLOY);
   });

@@ -5,7 +5,17 @@ import { STATE_FILE } from '../../../../emulators/vertex/persistence';
 import { MAX_STATE_BYTES } from '../../../../emulators/state-file';
 import { timesBackend } from './fake-backend';
 import { rawClient } from './raw-client';
-import { clientsFor, closeClients, createEndpoint, DEDICATED, deploy, startVertexEmulator, upload, type VertexClients, type VertexEmulator } from './vertex-clients';
+import {
+  clientsFor,
+  closeClients,
+  createEndpoint,
+  DEDICATED,
+  deploy,
+  startVertexEmulator,
+  upload,
+  type VertexClients,
+  type VertexEmulator,
+} from './vertex-clients';
 
 /** One emulator life: the emulator, the official clients pointed at it, and its fake backend. */
 interface Life {
@@ -45,14 +55,22 @@ describe('Vertex AI emulator state in dataDir', () => {
 
   it('keeps models, versions, aliases, endpoints, split, operations and counters; predictions are served again', async () => {
     const first = await start(dataDir);
-    const { model } = await upload(first.clients, first.emulator, 'gs://a/models/1/times-2/', { labels: { team: 'vision' } });
-    await upload(first.clients, first.emulator, 'gs://a/models/2/times-3/', { parentModel: model, versionAliases: ['candidate'] });
+    const { model } = await upload(first.clients, first.emulator, 'gs://a/models/1/times-2/', {
+      labels: { team: 'vision' },
+    });
+    await upload(first.clients, first.emulator, 'gs://a/models/2/times-3/', {
+      parentModel: model,
+      versionAliases: ['candidate'],
+    });
     await first.clients.models.mergeVersionAliases({ name: `${model}@2`, versionAliases: ['beta'] });
     const endpoint = await createEndpoint(first.clients, first.emulator, 'flowers-endpoint', { app: 'flowers' });
     const stable = await deploy(first.clients, endpoint, `${model}@1`);
     const canary = await deploy(first.clients, endpoint, `${model}@candidate`, { '0': 10, [stable]: 90 });
     const [ep] = await first.clients.endpoints.getEndpoint({ name: endpoint });
-    await first.clients.endpoints.updateEndpoint({ endpoint: { name: endpoint, trafficSplit: { [stable]: 30, [canary]: 70 }, etag: ep.etag }, updateMask: { paths: ['traffic_split'] } });
+    await first.clients.endpoints.updateEndpoint({
+      endpoint: { name: endpoint, trafficSplit: { [stable]: 30, [canary]: 70 }, etag: ep.etag },
+      updateMask: { paths: ['traffic_split'] },
+    });
     const [versionsBefore] = await first.clients.models.listModelVersions({ name: model });
     const [endpointBefore] = await first.clients.endpoints.getEndpoint({ name: endpoint });
     const opsBefore = first.emulator.state().operations;
@@ -71,7 +89,9 @@ describe('Vertex AI emulator state in dataDir', () => {
       expect(endpointAfter.trafficSplit).toEqual({ [stable]: 30, [canary]: 70 });
       expect(second.emulator.state().operations).toEqual(opsBefore);
       const ops = rawClient(second.emulator.port, 'operations');
-      const done = await ops.call('getOperation', { name: opsBefore[opsBefore.length - 1].name }).finally(() => ops.close());
+      const done = await ops
+        .call('getOperation', { name: opsBefore[opsBefore.length - 1].name })
+        .finally(() => ops.close());
       expect(done.done).toBe(true);
       expect(done.response?.type_url).toBe('type.googleapis.com/google.cloud.aiplatform.v1.DeployModelResponse');
 
@@ -82,7 +102,9 @@ describe('Vertex AI emulator state in dataDir', () => {
       for (const a of answers) expect(a.y).toBe(a.id === stable ? 10 : 15);
       expect([...second.backend.loads].sort()).toEqual(['gs://a/models/1/times-2/', 'gs://a/models/2/times-3/']);
 
-      const { model: other, versionId } = await upload(second.clients, second.emulator, 'gs://a/models/3/times-4/', { parentModel: model });
+      const { model: other, versionId } = await upload(second.clients, second.emulator, 'gs://a/models/3/times-4/', {
+        parentModel: model,
+      });
       expect([other, versionId]).toEqual([model, '3']);
       const fresh = await upload(second.clients, second.emulator, 'gs://a/other/times-1/', { displayName: 'other' });
       expect(BigInt(fresh.model.split('/').pop() as string)).toBeGreaterThan(BigInt(model.split('/').pop() as string));
@@ -109,7 +131,10 @@ describe('Vertex AI emulator state in dataDir', () => {
     const first = await start(dataDir, { deployDurationMs: 1500 });
     const { model } = await upload(first.clients, first.emulator, 'gs://a/models/1/times-2/');
     const endpoint = await createEndpoint(first.clients, first.emulator);
-    const [op] = await first.clients.endpoints.deployModel({ endpoint, deployedModel: { model, dedicatedResources: DEDICATED } });
+    const [op] = await first.clients.endpoints.deployModel({
+      endpoint,
+      deployedModel: { model, dedicatedResources: DEDICATED },
+    });
     const startedAt = Date.now();
     expect(op.done).toBe(false);
     await first.end();
@@ -135,7 +160,10 @@ describe('Vertex AI emulator state in dataDir', () => {
     const first = await start(dataDir, { deployDurationMs: 200 });
     const { model } = await upload(first.clients, first.emulator, 'gs://a/models/1/times-2/');
     const endpoint = await createEndpoint(first.clients, first.emulator);
-    const [op] = await first.clients.endpoints.deployModel({ endpoint, deployedModel: { model, dedicatedResources: DEDICATED } });
+    const [op] = await first.clients.endpoints.deployModel({
+      endpoint,
+      deployedModel: { model, dedicatedResources: DEDICATED },
+    });
     await first.end();
     await new Promise((resolve) => setTimeout(resolve, 300));
 
@@ -155,7 +183,10 @@ describe('Vertex AI emulator state in dataDir', () => {
     const first = await start(dataDir, { deployDurationMs: 200 });
     const { model } = await upload(first.clients, first.emulator, 'gs://a/models/1/broken/');
     const endpoint = await createEndpoint(first.clients, first.emulator);
-    const [op] = await first.clients.endpoints.deployModel({ endpoint, deployedModel: { model, dedicatedResources: DEDICATED } });
+    const [op] = await first.clients.endpoints.deployModel({
+      endpoint,
+      deployedModel: { model, dedicatedResources: DEDICATED },
+    });
     await first.end();
 
     const second = await start(dataDir);
@@ -199,15 +230,52 @@ describe('a damaged state file stops startup with a message naming it', () => {
     ['not an object', () => '[1,2]', /not a Vertex AI emulator state.*\(top level\) must be object/],
     ['another format', () => edit((s) => (s.format = 'pubsub')), /\/format must be equal to constant/],
     ['a newer version', () => edit((s) => (s.version = 2)), /\/version must be equal to constant/],
-    ['a version id of the wrong type', () => edit((s) => (s.models[0].versions[0].versionId = 1)), /\/models\/0\/versions\/0\/versionId must be string/],
-    ['a missing traffic split', () => edit((s) => delete s.endpoints[0].trafficSplit), /\/endpoints\/0 must have required property 'trafficSplit'/],
+    [
+      'a version id of the wrong type',
+      () => edit((s) => (s.models[0].versions[0].versionId = 1)),
+      /\/models\/0\/versions\/0\/versionId must be string/,
+    ],
+    [
+      'a missing traffic split',
+      () => edit((s) => delete s.endpoints[0].trafficSplit),
+      /\/endpoints\/0 must have required property 'trafficSplit'/,
+    ],
     ['a corrupt id counter', () => edit((s) => (s.ids.models = 'x')), /\/ids\/models must match pattern/],
-    ['an unknown replay method', () => edit((s) => s.operations.push({ name: 'op', startedAt: 1, durationMs: 1, done: false, replay: { method: 'Explode', request: {}, ids: [] } })), /\/operations\/\d+\/replay\/method must be equal to one of/],
-    ['a deployment of a missing version', () => edit((s) => (s.endpoints[0].deployed[0].modelVersionId = '9')), /deployed model 0 names .*@9, which is not in the file/],
+    [
+      'an unknown replay method',
+      () =>
+        edit((s) =>
+          s.operations.push({
+            name: 'op',
+            startedAt: 1,
+            durationMs: 1,
+            done: false,
+            replay: { method: 'Explode', request: {}, ids: [] },
+          }),
+        ),
+      /\/operations\/\d+\/replay\/method must be equal to one of/,
+    ],
+    [
+      'a deployment of a missing version',
+      () => edit((s) => (s.endpoints[0].deployed[0].modelVersionId = '9')),
+      /deployed model 0 names .*@9, which is not in the file/,
+    ],
     ['a model listed twice', () => edit((s) => s.models.push(s.models[0])), /models\/\d+ appears twice/],
-    ['a deployed model listed twice', () => edit((s) => s.endpoints[0].deployed.push(s.endpoints[0].deployed[0])), /has deployed model \d+ twice/],
-    ['an id counter set back', () => edit((s) => (s.ids.endpoints = '2000000000000000000')), /ids\.endpoints \(2000000000000000000\) is behind id \d+, which is in use/],
-    ['a version counter set back', () => edit((s) => (s.models[0].nextVersion = 1)), /would number its next version 1, which is already in use/],
+    [
+      'a deployed model listed twice',
+      () => edit((s) => s.endpoints[0].deployed.push(s.endpoints[0].deployed[0])),
+      /has deployed model \d+ twice/,
+    ],
+    [
+      'an id counter set back',
+      () => edit((s) => (s.ids.endpoints = '2000000000000000000')),
+      /ids\.endpoints \(2000000000000000000\) is behind id \d+, which is in use/,
+    ],
+    [
+      'a version counter set back',
+      () => edit((s) => (s.models[0].nextVersion = 1)),
+      /would number its next version 1, which is already in use/,
+    ],
   ])('refuses %s, leaving the file in place', async (_name, content, message) => {
     const text = content();
     await writeFile(file, text);
@@ -227,15 +295,29 @@ describe('a damaged state file stops startup with a message naming it', () => {
   it('refuses an oversized file without reading it into memory', async () => {
     await writeFile(file, '');
     await truncate(file, MAX_STATE_BYTES + 1);
-    await expect(startVertexEmulator({ backend: timesBackend(), dataDir })).rejects.toThrow(new RegExp(`${STATE_FILE}: ${MAX_STATE_BYTES + 1} bytes, more than`));
+    await expect(startVertexEmulator({ backend: timesBackend(), dataDir })).rejects.toThrow(
+      new RegExp(`${STATE_FILE}: ${MAX_STATE_BYTES + 1} bytes, more than`),
+    );
   });
 
   it('answers an in-flight operation whose replay is refused with that error instead of losing it', async () => {
     const missing = `${PARENT}/endpoints/404`;
-    await writeFile(file, edit((s) => s.operations.push({
-      name: `${missing}/operations/1`, startedAt: Date.now(), durationMs: 60_000, done: false,
-      replay: { method: 'DeployModel', request: { endpoint: missing, deployedModel: { model: s.models[0].name, dedicatedResources: DEDICATED } }, ids: [] },
-    })));
+    await writeFile(
+      file,
+      edit((s) =>
+        s.operations.push({
+          name: `${missing}/operations/1`,
+          startedAt: Date.now(),
+          durationMs: 60_000,
+          done: false,
+          replay: {
+            method: 'DeployModel',
+            request: { endpoint: missing, deployedModel: { model: s.models[0].name, dedicatedResources: DEDICATED } },
+            ids: [],
+          },
+        }),
+      ),
+    );
     const life = await start(dataDir);
     const ops = rawClient(life.emulator.port, 'operations');
     try {

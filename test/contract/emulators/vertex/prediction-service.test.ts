@@ -1,6 +1,15 @@
 import { status } from '@grpc/grpc-js';
 import { timesBackend } from './fake-backend';
-import { clientsFor, closeClients, createEndpoint, deploy, startVertexEmulator, upload, type VertexClients, type VertexEmulator } from './vertex-clients';
+import {
+  clientsFor,
+  closeClients,
+  createEndpoint,
+  deploy,
+  startVertexEmulator,
+  upload,
+  type VertexClients,
+  type VertexEmulator,
+} from './vertex-clients';
 import { rejection } from '../../../helpers/rejection';
 
 let emulator: VertexEmulator;
@@ -14,7 +23,10 @@ beforeAll(async () => {
   emulator = await startVertexEmulator({ backend: timesBackend(), seed: 42 });
   clients = clientsFor(emulator);
   ({ model } = await upload(clients, emulator, 'gs://artifacts/models/flowers/1/times-2/'));
-  await upload(clients, emulator, 'gs://artifacts/models/flowers/2/times-3/', { parentModel: model, versionAliases: ['candidate'] });
+  await upload(clients, emulator, 'gs://artifacts/models/flowers/2/times-3/', {
+    parentModel: model,
+    versionAliases: ['candidate'],
+  });
   endpoint = await createEndpoint(clients, emulator);
   stable = await deploy(clients, endpoint, `${model}@1`);
   canary = await deploy(clients, endpoint, `${model}@candidate`, { '0': 10, [stable]: 90 });
@@ -35,7 +47,11 @@ describe('Predict', () => {
     });
     const k = res.deployedModelId === stable ? 2 : 3;
     expect(res.predictions?.map((p) => p.numberValue)).toEqual([k, 4 * k]);
-    expect(res).toMatchObject({ model, modelDisplayName: 'flowers', modelVersionId: res.deployedModelId === stable ? '1' : '2' });
+    expect(res).toMatchObject({
+      model,
+      modelDisplayName: 'flowers',
+      modelVersionId: res.deployedModelId === stable ? '1' : '2',
+    });
     expect([stable, canary]).toContain(res.deployedModelId);
   });
 
@@ -77,7 +93,12 @@ describe('Predict', () => {
   it.each([
     ['no instances', () => ({ endpoint, instances: [] }), status.INVALID_ARGUMENT, /instances; Message: is required/],
     ['a Value with no kind', () => ({ endpoint, instances: [{}] }), status.INVALID_ARGUMENT, /instances\[0\]/],
-    ['a malformed endpoint', () => ({ endpoint: 'flowers', instances: [num(1)] }), status.INVALID_ARGUMENT, /Field: endpoint/],
+    [
+      'a malformed endpoint',
+      () => ({ endpoint: 'flowers', instances: [num(1)] }),
+      status.INVALID_ARGUMENT,
+      /Field: endpoint/,
+    ],
     ['an unknown endpoint', () => ({ endpoint: `${endpoint}0`, instances: [num(1)] }), status.NOT_FOUND, /not found/],
   ])('refuses %s', async (_name, request, code, message) => {
     const err = await rejection(clients.prediction.predict(request()));
@@ -94,7 +115,9 @@ describe('Predict', () => {
 
   it('raises injected UNAVAILABLE (Predict is not retried by the client) and injected latency trips a deadline', async () => {
     emulator.faults.failNext('Predict', 1, status.UNAVAILABLE, 'The service is currently unavailable.');
-    expect((await rejection(clients.prediction.predict({ endpoint, instances: [num(1)] }))).code).toBe(status.UNAVAILABLE);
+    expect((await rejection(clients.prediction.predict({ endpoint, instances: [num(1)] }))).code).toBe(
+      status.UNAVAILABLE,
+    );
     emulator.faults.addLatency('Predict', 400);
     try {
       const err = await rejection(clients.prediction.predict({ endpoint, instances: [num(1)] }, { timeout: 100 }));

@@ -7,9 +7,13 @@ type Unary = (request: Msg | Buffer, callback: (err: grpc.ServiceError | null, r
  * A bare grpc-js client over the emulator's own service definitions: the baseline for the
  * benchmark and a way to send what the official client never would (garbage bytes, WaitOperation).
  */
-export function rawClient(port: number, service: keyof typeof SERVICES): { call(method: string, request: Msg): Promise<Msg>; close(): void } {
+export function rawClient(
+  port: number,
+  service: keyof typeof SERVICES,
+): { call(method: string, request: Msg): Promise<Msg>; close(): void } {
   const Ctor = grpc.makeGenericClientConstructor(loadVertexProtos().service(SERVICES[service]), service);
-  const client = new Ctor(`127.0.0.1:${port}`, grpc.credentials.createInsecure()) as unknown as grpc.Client & Record<string, Unary>;
+  const client = new Ctor(`127.0.0.1:${port}`, grpc.credentials.createInsecure()) as unknown as grpc.Client &
+    Record<string, Unary>;
   return {
     call: (method, request) =>
       new Promise((resolve, reject) => {

@@ -1,6 +1,10 @@
 import * as grpc from '@grpc/grpc-js';
 import { v1 } from '@google-cloud/aiplatform';
-import { startVertexEmulator, type VertexEmulator, type VertexEmulatorOptions } from '../../../../emulators/vertex/vertex-emulator';
+import {
+  startVertexEmulator,
+  type VertexEmulator,
+  type VertexEmulatorOptions,
+} from '../../../../emulators/vertex/vertex-emulator';
 
 export interface VertexClients {
   models: v1.ModelServiceClient;
@@ -12,8 +16,16 @@ export interface VertexClients {
  * The official clients exactly as ferry configures them for a local server. `universeDomain`
  * spares google-auth a metadata-server probe (it has no credentials to look up here).
  */
-export function clientsFor(emulator: VertexEmulator, which: Array<keyof VertexClients> = ['models', 'endpoints', 'prediction']): VertexClients {
-  const opts = { apiEndpoint: emulator.endpoint, port: emulator.port, sslCreds: grpc.credentials.createInsecure(), universeDomain: 'googleapis.com' };
+export function clientsFor(
+  emulator: VertexEmulator,
+  which: Array<keyof VertexClients> = ['models', 'endpoints', 'prediction'],
+): VertexClients {
+  const opts = {
+    apiEndpoint: emulator.endpoint,
+    port: emulator.port,
+    sslCreds: grpc.credentials.createInsecure(),
+    universeDomain: 'googleapis.com',
+  };
   const out: Partial<VertexClients> = {};
   if (which.includes('models')) out.models = new v1.ModelServiceClient(opts);
   if (which.includes('endpoints')) out.endpoints = new v1.EndpointServiceClient(opts);
@@ -33,7 +45,12 @@ export async function upload(
   clients: VertexClients,
   emulator: VertexEmulator,
   artifactUri: string,
-  extra: { parentModel?: string; versionAliases?: string[]; labels?: Record<string, string>; displayName?: string } = {},
+  extra: {
+    parentModel?: string;
+    versionAliases?: string[];
+    labels?: Record<string, string>;
+    displayName?: string;
+  } = {},
 ): Promise<{ model: string; versionId: string }> {
   const [op] = await clients.models.uploadModel({
     parent: `projects/${emulator.project}/locations/${emulator.location}`,
@@ -50,7 +67,12 @@ export async function upload(
   return { model: res.model as string, versionId: res.modelVersionId as string };
 }
 
-export async function createEndpoint(clients: VertexClients, emulator: VertexEmulator, displayName = 'flowers-endpoint', labels?: Record<string, string>): Promise<string> {
+export async function createEndpoint(
+  clients: VertexClients,
+  emulator: VertexEmulator,
+  displayName = 'flowers-endpoint',
+  labels?: Record<string, string>,
+): Promise<string> {
   const [op] = await clients.endpoints.createEndpoint({
     parent: `projects/${emulator.project}/locations/${emulator.location}`,
     endpoint: { displayName, labels },
@@ -59,7 +81,12 @@ export async function createEndpoint(clients: VertexClients, emulator: VertexEmu
   return endpoint.name as string;
 }
 
-export async function deploy(clients: VertexClients, endpoint: string, model: string, trafficSplit?: Record<string, number>): Promise<string> {
+export async function deploy(
+  clients: VertexClients,
+  endpoint: string,
+  model: string,
+  trafficSplit?: Record<string, number>,
+): Promise<string> {
   const [op] = await clients.endpoints.deployModel({
     endpoint,
     deployedModel: { model, dedicatedResources: DEDICATED },

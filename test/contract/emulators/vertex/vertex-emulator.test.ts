@@ -1,7 +1,15 @@
 import { status } from '@grpc/grpc-js';
 import { timesBackend } from './fake-backend';
 import { rawBytes, rawClient } from './raw-client';
-import { clientsFor, closeClients, createEndpoint, deploy, startVertexEmulator, upload, type VertexEmulator } from './vertex-clients';
+import {
+  clientsFor,
+  closeClients,
+  createEndpoint,
+  deploy,
+  startVertexEmulator,
+  upload,
+  type VertexEmulator,
+} from './vertex-clients';
 import { rejection } from '../../../helpers/rejection';
 
 describe('startVertexEmulator', () => {
@@ -27,7 +35,11 @@ describe('the wire', () => {
   it.each([
     ['garbage bytes', Buffer.from([0xff, 0xff, 0xff, 0xff, 0x0f]), /Invalid request: GetModelRequest does not decode/],
     // protobufjs clamps a string running past the end; the cut name is then refused by name checks
-    ['a truncated field', Buffer.from([0x0a, 0x50, 0x61, 0x62]), /Field: name; Message: "ab" is not a valid resource name/],
+    [
+      'a truncated field',
+      Buffer.from([0x0a, 0x50, 0x61, 0x62]),
+      /Field: name; Message: "ab" is not a valid resource name/,
+    ],
     ['a wrong wire type for name', Buffer.from([0x0d, 1, 2, 3, 4]), /Field: name; Message: .*expected projects/],
   ])('answers INVALID_ARGUMENT (not INTERNAL) to %s', async (_name, body, message) => {
     const res = await rawBytes(emulator.port, '/google.cloud.aiplatform.v1.ModelService/GetModel', body);

@@ -15,7 +15,10 @@ describe('StorageArtifactChecker', () => {
   let storage: Storage;
   let checker: StorageArtifactChecker;
   const workflows = new WorkflowSet([
-    parseWorkflow('name: flowers\nmatch: models/flowers/{version}/\nartifact: savedmodel\nmodel: {displayName: flowers}\nendpoint: {displayName: flowers}\nvalidation: {goldenSet: golden.jsonl}\n', 'flowers.yaml'),
+    parseWorkflow(
+      'name: flowers\nmatch: models/flowers/{version}/\nartifact: savedmodel\nmodel: {displayName: flowers}\nendpoint: {displayName: flowers}\nvalidation: {goldenSet: golden.jsonl}\n',
+      'flowers.yaml',
+    ),
   ]);
 
   beforeAll(async () => {
@@ -27,33 +30,49 @@ describe('StorageArtifactChecker', () => {
     await bucket.file('golden.jsonl').save(exampleGoldenSet(0.5, 2), { resumable: false });
     for (const [path, bytes] of Object.entries(writeExampleSavedModel({ a: 0.5, b: 2, numShards: 2 }))) {
       await bucket.file(`models/flowers/1/${path}`).save(Buffer.from(bytes), { resumable: false });
-      await bucket.file(`models/flowers/2/${path}`).save(Buffer.from(path === 'saved_model.pb' ? bytes.subarray(0, 7) : bytes), { resumable: false });
+      await bucket
+        .file(`models/flowers/2/${path}`)
+        .save(Buffer.from(path === 'saved_model.pb' ? bytes.subarray(0, 7) : bytes), { resumable: false });
     }
     checker = new StorageArtifactChecker(new GcsObjectReader(() => storage), () => workflows);
   });
   afterEach(() => emulator.faults.reset());
   afterAll(() => emulator.stop());
 
-  const listing = async (root: string): Promise<ObjectInfo[]> => new GcsObjectReader(() => storage).list('artifacts', root);
+  const listing = async (root: string): Promise<ObjectInfo[]> =>
+    new GcsObjectReader(() => storage).list('artifacts', root);
 
   it('passes a complete, well-formed SavedModel whose golden set fits it', async () => {
     const files = await listing('models/flowers/1/');
     expect(await checker.missingFiles('flowers', 'artifacts', 'models/flowers/1/', files)).toEqual([]);
-    expect((await checker.check('flowers', 'savedmodel', 'artifacts', 'models/flowers/1/', files)).problems).toEqual([]);
+    expect((await checker.check('flowers', 'savedmodel', 'artifacts', 'models/flowers/1/', files)).problems).toEqual(
+      [],
+    );
   });
 
-  it('rejects a truncated saved_model.pb with the reader\'s reason', async () => {
-    const { problems } = await checker.check('flowers', 'savedmodel', 'artifacts', 'models/flowers/2/', await listing('models/flowers/2/'));
+  it("rejects a truncated saved_model.pb with the reader's reason", async () => {
+    const { problems } = await checker.check(
+      'flowers',
+      'savedmodel',
+      'artifacts',
+      'models/flowers/2/',
+      await listing('models/flowers/2/'),
+    );
     expect(problems.join('\n')).toMatch(/saved_model\.pb/);
   });
 
-  it.each([429, 503])('throws a transient error, not a rejection, when Storage answers %i while reading', async (status) => {
-    const files = await listing('models/flowers/1/');
-    emulator.faults.failNext('objects.get', 1, status);
-    const checking = checker.check('flowers', 'savedmodel', 'artifacts', 'models/flowers/1/', files);
-    await expect(checking).rejects.toMatchObject({ code: status });
-    emulator.faults.failNext('objects.get', 1, status);
-    const error = await checker.missingFiles('flowers', 'artifacts', 'models/flowers/1/', files).catch((e: unknown) => e);
-    expect(classifyError(error)).toBe('transient');
-  });
+  it.each([429, 503])(
+    'throws a transient error, not a rejection, when Storage answers %i while reading',
+    async (status) => {
+      const files = await listing('models/flowers/1/');
+      emulator.faults.failNext('objects.get', 1, status);
+      const checking = checker.check('flowers', 'savedmodel', 'artifacts', 'models/flowers/1/', files);
+      await expect(checking).rejects.toMatchObject({ code: status });
+      emulator.faults.failNext('objects.get', 1, status);
+      const error = await checker
+        .missingFiles('flowers', 'artifacts', 'models/flowers/1/', files)
+        .catch((e: unknown) => e);
+      expect(classifyError(error)).toBe('transient');
+    },
+  );
 });

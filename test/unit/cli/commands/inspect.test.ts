@@ -20,29 +20,38 @@ describe('ferry inspect on the TensorFlow-made fixtures', () => {
     ['tfjs_times_three_float', '2.', 'x', 'DT_FLOAT', null, 'output_0'],
     ['tfjs_times_two_int', '2.', 'x', 'DT_INT32', null, 'output_0'],
     ['tfjs_int64_multiply', '2.', null, 'DT_INT64', null, null],
-  ])('%s: serving_default, dtypes, shapes and a verified checkpoint', async (name, tfMajor, inputKey, dtype, shape, outputKey) => {
-    const { code, report } = await inspectJson(fixture(`savedmodel/${name}`));
-    expect(code).toBe(0);
-    expect(report.kind).toBe('savedmodel');
-    const graph = report.metaGraphs[0];
-    expect(graph.tags).toEqual(['serve']);
-    expect(graph.tensorflowVersion.startsWith(tfMajor)).toBe(true);
-    const signature = graph.signatures.serving_default;
-    expect(signature.method).toBe('tensorflow/serving/predict');
-    const [key, input] = Object.entries(signature.inputs)[0] as [string, { dtype: string; shape: number[] | null }];
-    if (inputKey) expect(key).toBe(inputKey);
-    expect(input.dtype).toBe(dtype);
-    if (shape !== null) expect(input.shape).toEqual(shape);
-    if (outputKey) expect(Object.keys(signature.outputs)).toEqual([outputKey]);
-    expect(report.variables).toMatchObject({ shards: 1, verified: true, crcChecked: true });
-    expect(report.variables.entries).toBeGreaterThan(0);
-  });
+  ])(
+    '%s: serving_default, dtypes, shapes and a verified checkpoint',
+    async (name, tfMajor, inputKey, dtype, shape, outputKey) => {
+      const { code, report } = await inspectJson(fixture(`savedmodel/${name}`));
+      expect(code).toBe(0);
+      expect(report.kind).toBe('savedmodel');
+      const graph = report.metaGraphs[0];
+      expect(graph.tags).toEqual(['serve']);
+      expect(graph.tensorflowVersion.startsWith(tfMajor)).toBe(true);
+      const signature = graph.signatures.serving_default;
+      expect(signature.method).toBe('tensorflow/serving/predict');
+      const [key, input] = Object.entries(signature.inputs)[0] as [string, { dtype: string; shape: number[] | null }];
+      if (inputKey) expect(key).toBe(inputKey);
+      expect(input.dtype).toBe(dtype);
+      if (shape !== null) expect(input.shape).toEqual(shape);
+      if (outputKey) expect(Object.keys(signature.outputs)).toEqual([outputKey]);
+      expect(report.variables).toMatchObject({ shards: 1, verified: true, crcChecked: true });
+      expect(report.variables.entries).toBeGreaterThan(0);
+    },
+  );
 
   it('reads the two outputs of the multi-output model and all five TF1 signatures', async () => {
     const multi = (await inspectJson(fixture('savedmodel/tfjs_model_single_input_multi_output'))).report;
     expect(Object.keys(multi.metaGraphs[0].signatures.serving_default.outputs)).toHaveLength(2);
     const tf1 = (await inspectJson(fixture('savedmodel/tf1_half_plus_two'))).report;
-    expect(Object.keys(tf1.metaGraphs[0].signatures).sort()).toEqual(['classify_x_to_y', 'regress_x2_to_y3', 'regress_x_to_y', 'regress_x_to_y2', 'serving_default']);
+    expect(Object.keys(tf1.metaGraphs[0].signatures).sort()).toEqual([
+      'classify_x_to_y',
+      'regress_x2_to_y3',
+      'regress_x_to_y',
+      'regress_x_to_y2',
+      'serving_default',
+    ]);
     expect(tf1.metaGraphs[0].signatures.classify_x_to_y.inputs.inputs.dtype).toBe('DT_STRING');
     expect(tf1.assets).toEqual(['assets/foo.txt']);
   });
@@ -59,7 +68,11 @@ describe('ferry inspect on the TensorFlow-made fixtures', () => {
   ])('%s: inputs, outputs, operators and size', async (file, input, shape, output) => {
     const { code, report } = await inspectJson(fixture(`tflite/${file}`));
     expect(code).toBe(0);
-    expect(report).toMatchObject({ kind: 'tflite', sizeBytes: readFileSync(fixture(`tflite/${file}`)).length, customOperators: [] });
+    expect(report).toMatchObject({
+      kind: 'tflite',
+      sizeBytes: readFileSync(fixture(`tflite/${file}`)).length,
+      customOperators: [],
+    });
     expect(report.inputs).toEqual([expect.objectContaining({ name: input, dtype: 'float32', shape })]);
     expect(report.outputs[0].name).toBe(output);
     expect(report.operators.map((op: { name: string }) => op.name).sort()).toEqual(['ADD', 'MUL']);
@@ -68,7 +81,9 @@ describe('ferry inspect on the TensorFlow-made fixtures', () => {
   it('flags the custom op model and exits non-zero with one line naming the op', async () => {
     const io = captureIo();
     expect(await runCli(['inspect', fixture('tflite/parse_example_custom_op.tflite')], io)).toBe(1);
-    expect(io.stderr).toEqual([expect.stringMatching(/parse_example_custom_op\.tflite: uses custom op ParseExampleV2/)]);
+    expect(io.stderr).toEqual([
+      expect.stringMatching(/parse_example_custom_op\.tflite: uses custom op ParseExampleV2/),
+    ]);
   });
 
   describe('broken variants', () => {
@@ -139,7 +154,10 @@ describe('ferry inspect on generated artifacts (runs on a fresh clone too)', () 
     expect(await runCli(['examples', dir(), '--a', '3', '--shards', '2'], captureIo())).toBe(0);
     const saved = await inspectJson(join(dir(), 'savedmodel'));
     expect(saved.code).toBe(0);
-    expect(saved.report.metaGraphs[0].signatures.serving_default.inputs.x).toMatchObject({ dtype: 'DT_FLOAT', shape: [-1, 1] });
+    expect(saved.report.metaGraphs[0].signatures.serving_default.inputs.x).toMatchObject({
+      dtype: 'DT_FLOAT',
+      shape: [-1, 1],
+    });
     expect(saved.report.variables).toMatchObject({ shards: 2, entries: 2, verified: true });
     const tflite = await inspectJson(join(dir(), 'model.tflite'));
     expect(tflite.report.inputs[0]).toMatchObject({ name: 'x', dtype: 'float32', shape: [1, 1] });

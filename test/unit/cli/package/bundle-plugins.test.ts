@@ -7,7 +7,15 @@ import { useTempDir } from '../../../helpers/temp-dir';
 const dir = useTempDir();
 
 async function bundle(entry: string, plugins: Parameters<typeof build>[0]['plugins']): Promise<string> {
-  const result = await build({ entryPoints: [entry], bundle: true, platform: 'node', format: 'cjs', write: false, logLevel: 'silent', plugins });
+  const result = await build({
+    entryPoints: [entry],
+    bundle: true,
+    platform: 'node',
+    format: 'cjs',
+    write: false,
+    logLevel: 'silent',
+    plugins,
+  });
   return result.outputFiles[0].text;
 }
 
@@ -20,7 +28,9 @@ function tfliteWasmSource(body: string): string {
 
 describe('tfliteWasmBesideBundle', () => {
   it('points the package lookup at the copy beside the bundle', async () => {
-    const file = tfliteWasmSource("export const dir = require('node:path').dirname(require.resolve('@tensorflow/tfjs-tflite/package.json'));\n");
+    const file = tfliteWasmSource(
+      "export const dir = require('node:path').dirname(require.resolve('@tensorflow/tfjs-tflite/package.json'));\n",
+    );
     const text = await bundle(file, [tfliteWasmBesideBundle()]);
     expect(text).not.toContain("require.resolve('@tensorflow/tfjs-tflite/package.json')");
     expect(text).toMatch(/join\(__dirname, "tfjs-tflite", "package\.json"\)/);
@@ -28,10 +38,15 @@ describe('tfliteWasmBesideBundle', () => {
 
   it.each([
     ['the call is gone', 'export const dir = "x";\n'],
-    ['the call appears twice', "require.resolve('@tensorflow/tfjs-tflite/package.json'); require.resolve('@tensorflow/tfjs-tflite/package.json');\n"],
+    [
+      'the call appears twice',
+      "require.resolve('@tensorflow/tfjs-tflite/package.json'); require.resolve('@tensorflow/tfjs-tflite/package.json');\n",
+    ],
   ])('fails the build when %s, naming the file', async (_name, body) => {
     const file = tfliteWasmSource(body);
-    await expect(bundle(file, [tfliteWasmBesideBundle()])).rejects.toThrow(/tflite-wasm\.ts: expected exactly one require\.resolve/);
+    await expect(bundle(file, [tfliteWasmBesideBundle()])).rejects.toThrow(
+      /tflite-wasm\.ts: expected exactly one require\.resolve/,
+    );
   });
 });
 
@@ -65,6 +80,8 @@ describe('prunedVertexProtos', () => {
     writeFileSync(join(v1, 'client.js'), "module.exports = require('../../protos/protos.json');\n");
     const protos = join(dir(), 'protos.json');
     writeFileSync(protos, JSON.stringify({ nested: { a: { nested: { M: { fields: {} } } } } }));
-    await expect(bundle(join(v1, 'client.js'), [prunedVertexProtos(protos, ['a.Missing'], () => {})])).rejects.toThrow(/a\.Missing is not a service/);
+    await expect(bundle(join(v1, 'client.js'), [prunedVertexProtos(protos, ['a.Missing'], () => {})])).rejects.toThrow(
+      /a\.Missing is not a service/,
+    );
   });
 });

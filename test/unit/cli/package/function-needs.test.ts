@@ -31,7 +31,11 @@ describe('functionNeeds of the real entry points', () => {
     registerModel: { vertex: [`${V1}.ModelService`], firebase: false, tflite: false },
     deployModel: { vertex: [`${V1}.EndpointService`], firebase: false, tflite: false },
     awaitOperation: { vertex: [`${V1}.EndpointService`], firebase: false, tflite: false },
-    validatePredictions: { vertex: [`${V1}.EndpointService`, `${V1}.ModelService`, `${V1}.PredictionService`], firebase: false, tflite: false },
+    validatePredictions: {
+      vertex: [`${V1}.EndpointService`, `${V1}.ModelService`, `${V1}.PredictionService`],
+      firebase: false,
+      tflite: false,
+    },
     publishMobile: { vertex: [], firebase: true, tflite: true },
   };
 
@@ -42,7 +46,8 @@ describe('functionNeeds of the real entry points', () => {
     expect(needs.source).toBe(`functions/entry/${kebabCase(entryPoint)}.ts`);
     expect({ vertex: needs.vertexServices, firebase: needs.firebase, tflite: needs.tfliteWasm }).toEqual(want);
     // stage-handler's own wiring imports count for the stage functions.
-    if (entryPoint !== 'onArtifact') expect(needs.wiring).toEqual(expect.arrayContaining(['functionConfig', 'runStore', 'publisher']));
+    if (entryPoint !== 'onArtifact')
+      expect(needs.wiring).toEqual(expect.arrayContaining(['functionConfig', 'runStore', 'publisher']));
   });
 });
 
@@ -54,7 +59,9 @@ describe('functionNeeds on broken sources', () => {
   };
 
   it('names the missing entry file', () => {
-    expect(() => functionNeeds(dir(), 'registerModel')).toThrow(/functions\/entry\/register-model\.ts: no source for entry point registerModel/);
+    expect(() => functionNeeds(dir(), 'registerModel')).toThrow(
+      /functions\/entry\/register-model\.ts: no source for entry point registerModel/,
+    );
   });
 
   it('refuses an entry file that does not register its name', () => {
@@ -64,6 +71,9 @@ describe('functionNeeds on broken sources', () => {
 
   it('reads a new wiring import as a new need', () => {
     write('register-model.ts', "import { registry, predictor } from './wiring';\ncloudEvent('registerModel', h);");
-    expect(functionNeeds(dir(), 'registerModel').vertexServices).toEqual([`${V1}.ModelService`, `${V1}.PredictionService`]);
+    expect(functionNeeds(dir(), 'registerModel').vertexServices).toEqual([
+      `${V1}.ModelService`,
+      `${V1}.PredictionService`,
+    ]);
   });
 });

@@ -8,7 +8,14 @@ describe('useStackFile', () => {
 
   it('applies a running stack’s variables without overriding ones already set', () => {
     const path = join(dir(), 'stack.json');
-    writeStackFile({ env: { FERRY_TEST_A: 'from-stack', FERRY_TEST_B: 'from-stack' }, buckets: { artifacts: 'a', state: 's', mobile: 'm' }, pid: 1 }, path);
+    writeStackFile(
+      {
+        env: { FERRY_TEST_A: 'from-stack', FERRY_TEST_B: 'from-stack' },
+        buckets: { artifacts: 'a', state: 's', mobile: 'm' },
+        pid: 1,
+      },
+      path,
+    );
     process.env.FERRY_TEST_B = 'already';
     expect(useStackFile(path)?.buckets.state).toBe('s');
     expect([process.env.FERRY_TEST_A, process.env.FERRY_TEST_B]).toEqual(['from-stack', 'already']);

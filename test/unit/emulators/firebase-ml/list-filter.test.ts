@@ -9,7 +9,9 @@ const models: Record<string, FilterableModel> = {
 
 function matching(filter: string | null): string[] {
   const predicate = parseModelFilter(filter);
-  return Object.entries(models).filter(([, m]) => predicate(m)).map(([key]) => key);
+  return Object.entries(models)
+    .filter(([, m]) => predicate(m))
+    .map(([key]) => key);
 }
 
 describe('parseModelFilter', () => {

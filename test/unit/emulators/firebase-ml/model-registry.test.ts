@@ -11,7 +11,11 @@ const BAD = 'gs://bucket/bad.tflite';
 
 function registry(overrides: Partial<RegistryOptions> = {}): { registry: ModelRegistry; clock: { now: number } } {
   const clock = { now: Date.UTC(2026, 10, 23, 9, 0, 0) };
-  const files = new Map<string, Uint8Array>([[GOOD, writeExampleTflite({ a: 0.5, b: 2 })], [OTHER, writeExampleTflite({ a: 0.5, b: 3 })], [BAD, new Uint8Array([1, 2, 3, 4, 5, 6, 7, 8, 9])]]);
+  const files = new Map<string, Uint8Array>([
+    [GOOD, writeExampleTflite({ a: 0.5, b: 2 })],
+    [OTHER, writeExampleTflite({ a: 0.5, b: 3 })],
+    [BAD, new Uint8Array([1, 2, 3, 4, 5, 6, 7, 8, 9])],
+  ]);
   const r = new ModelRegistry({
     projectId: 'p',
     readObject: async (uri) => {
@@ -46,7 +50,13 @@ describe('ModelRegistry', () => {
     expect(op).toEqual({
       name: 'projects/p/operations/1',
       done: true,
-      response: expect.objectContaining({ '@type': MODEL_TYPE, name: 'projects/p/models/10000001', displayName: 'plain', tags: ['t'], state: {} }),
+      response: expect.objectContaining({
+        '@type': MODEL_TYPE,
+        name: 'projects/p/models/10000001',
+        displayName: 'plain',
+        tags: ['t'],
+        state: {},
+      }),
     });
     expect(r.getOperation(op.name)).toEqual(op);
   });
@@ -55,8 +65,15 @@ describe('ModelRegistry', () => {
     const { registry: r } = registry();
     const op = await r.create({ displayName: 'm', tfliteModel: { gcsTfliteUri: GOOD } });
     const model = op.response!;
-    expect(model.modelHash).toBe(createHash('sha256').update(writeExampleTflite({ a: 0.5, b: 2 })).digest('hex'));
-    expect(model.tfliteModel).toEqual({ gcsTfliteUri: GOOD, sizeBytes: String(writeExampleTflite({ a: 0.5, b: 2 }).byteLength) });
+    expect(model.modelHash).toBe(
+      createHash('sha256')
+        .update(writeExampleTflite({ a: 0.5, b: 2 }))
+        .digest('hex'),
+    );
+    expect(model.tfliteModel).toEqual({
+      gcsTfliteUri: GOOD,
+      sizeBytes: String(writeExampleTflite({ a: 0.5, b: 2 }).byteLength),
+    });
     expect(model.createTime).toBe('2026-11-23T09:00:00.000Z');
     expect(model.etag).toMatch(/^[\w-]{16}$/);
     expect(model.activeOperations).toBeUndefined();
@@ -66,8 +83,13 @@ describe('ModelRegistry', () => {
     const { registry: r } = registry({ validationDelayMs: 20 });
     const op = await r.create({ displayName: 'slow', tfliteModel: { gcsTfliteUri: BAD } });
     expect(op).toEqual({
-      name: 'projects/p/operations/1', done: false,
-      metadata: { '@type': MODEL_OPERATION_METADATA_TYPE, name: 'projects/p/models/10000001', basicOperationStatus: 'BASIC_OPERATION_STATUS_VERIFYING' },
+      name: 'projects/p/operations/1',
+      done: false,
+      metadata: {
+        '@type': MODEL_OPERATION_METADATA_TYPE,
+        name: 'projects/p/models/10000001',
+        basicOperationStatus: 'BASIC_OPERATION_STATUS_VERIFYING',
+      },
     });
     expect(r.get('10000001').activeOperations).toEqual([{ name: op.name }]);
     expect(await status(r.patch('10000001', ['tags'], { tags: ['x'] }))).toBe('FAILED_PRECONDITION');
@@ -87,7 +109,14 @@ describe('ModelRegistry', () => {
     const publish = { state: { published: true } };
     expect(await status(r.patch('10000001', ['state.published'], publish))).toBe('FAILED_PRECONDITION');
     expect(await status(r.patch('10000002', ['state.published'], publish))).toBe('FAILED_PRECONDITION');
-    expect(await status(r.patch('10000003', ['state.published', 'tfliteModel.gcsTfliteUri'], { ...publish, tfliteModel: { gcsTfliteUri: OTHER } }))).toBe('FAILED_PRECONDITION');
+    expect(
+      await status(
+        r.patch('10000003', ['state.published', 'tfliteModel.gcsTfliteUri'], {
+          ...publish,
+          tfliteModel: { gcsTfliteUri: OTHER },
+        }),
+      ),
+    ).toBe('FAILED_PRECONDITION');
     const published = await r.patch('10000003', ['state.published'], publish);
     expect(published.response?.state).toEqual({ published: true });
   });
@@ -96,9 +125,14 @@ describe('ModelRegistry', () => {
     const { registry: r, clock } = registry();
     const first = (await r.create({ displayName: 'm', tfliteModel: { gcsTfliteUri: BAD } })).response!;
     clock.now += 1000;
-    const second = (await r.patch('10000001', ['tfliteModel.gcsTfliteUri'], { tfliteModel: { gcsTfliteUri: OTHER } })).response!;
+    const second = (await r.patch('10000001', ['tfliteModel.gcsTfliteUri'], { tfliteModel: { gcsTfliteUri: OTHER } }))
+      .response!;
     expect(second.state?.validationError).toBeUndefined();
-    expect(second.modelHash).toBe(createHash('sha256').update(writeExampleTflite({ a: 0.5, b: 3 })).digest('hex'));
+    expect(second.modelHash).toBe(
+      createHash('sha256')
+        .update(writeExampleTflite({ a: 0.5, b: 3 }))
+        .digest('hex'),
+    );
     expect(second.etag).not.toBe(first.etag);
     expect(second.updateTime).toBe('2026-11-23T09:00:01.000Z');
     expect(second.createTime).toBe(first.createTime);
@@ -106,9 +140,13 @@ describe('ModelRegistry', () => {
 
   test('a failed file check leaves no hash and a NOT_FOUND error when the object is missing', async () => {
     const { registry: r } = registry();
-    const model = (await r.create({ displayName: 'm', tfliteModel: { gcsTfliteUri: 'gs://bucket/missing.tflite' } })).response!;
+    const model = (await r.create({ displayName: 'm', tfliteModel: { gcsTfliteUri: 'gs://bucket/missing.tflite' } }))
+      .response!;
     expect(model.modelHash).toBeUndefined();
-    expect(model.state?.validationError).toEqual({ code: 5, message: expect.stringMatching(/missing\.tflite: cannot read/) });
+    expect(model.state?.validationError).toEqual({
+      code: 5,
+      message: expect.stringMatching(/missing\.tflite: cannot read/),
+    });
   });
 
   test('display names are unique; renaming to a taken name is refused, to its own name allowed', async () => {
@@ -153,7 +191,11 @@ describe('ModelRegistry', () => {
   });
 
   test('a validator that throws becomes a validation error, not a crash', async () => {
-    const { registry: r } = registry({ validate: () => { throw new Error('boom'); } });
+    const { registry: r } = registry({
+      validate: () => {
+        throw new Error('boom');
+      },
+    });
     const model = (await r.create({ displayName: 'm', tfliteModel: { gcsTfliteUri: GOOD } })).response!;
     expect(model.state?.validationError?.message).toMatch(/validation failed \(boom\)/);
   });

@@ -1,5 +1,10 @@
 import {
-  checkDisplayName, checkPublished, checkTags, checkTfliteModel, checkUpdateMask, MAX_TAGS,
+  checkDisplayName,
+  checkPublished,
+  checkTags,
+  checkTfliteModel,
+  checkUpdateMask,
+  MAX_TAGS,
 } from '../../../../emulators/firebase-ml/model-rules';
 import { RestError } from '../../../../emulators/firebase-ml/rest-error';
 
@@ -18,9 +23,22 @@ describe('checkDisplayName', () => {
     expect(checkDisplayName(name)).toBe(name);
   });
   test.each([
-    [''], [undefined], [null], [42], [['flowers']], ['_lead'], ['9lives'], ['with-dash'], ['with space'], ['x'.repeat(33)], ['café'],
+    [''],
+    [undefined],
+    [null],
+    [42],
+    [['flowers']],
+    ['_lead'],
+    ['9lives'],
+    ['with-dash'],
+    ['with space'],
+    ['x'.repeat(33)],
+    ['café'],
   ])('refuses %j as INVALID_ARGUMENT naming displayName', (name) => {
-    expect(refusal(() => checkDisplayName(name))).toEqual({ status: 'INVALID_ARGUMENT', message: expect.stringMatching(/^displayName/) });
+    expect(refusal(() => checkDisplayName(name))).toEqual({
+      status: 'INVALID_ARGUMENT',
+      message: expect.stringMatching(/^displayName/),
+    });
   });
 });
 
@@ -38,7 +56,10 @@ describe('checkTags', () => {
     ['duplicate', ['a', 'a'], /duplicate/],
     ['too many', Array.from({ length: MAX_TAGS + 1 }, (_, i) => `t${i}`), /at most/],
   ])('%s → INVALID_ARGUMENT', (_label, tags, message) => {
-    expect(refusal(() => checkTags(tags))).toEqual({ status: 'INVALID_ARGUMENT', message: expect.stringMatching(message) });
+    expect(refusal(() => checkTags(tags))).toEqual({
+      status: 'INVALID_ARGUMENT',
+      message: expect.stringMatching(message),
+    });
   });
 });
 
@@ -55,7 +76,10 @@ describe('checkTfliteModel', () => {
     ['wrong type', { gcsTfliteUri: 7 }, /gcsTfliteUri: required/],
     ['automl', { automlModel: 'projects/p/locations/l/models/m' }, /automlModel/],
   ])('%s → INVALID_ARGUMENT', (_label, value, message) => {
-    expect(refusal(() => checkTfliteModel(value))).toEqual({ status: 'INVALID_ARGUMENT', message: expect.stringMatching(message) });
+    expect(refusal(() => checkTfliteModel(value))).toEqual({
+      status: 'INVALID_ARGUMENT',
+      message: expect.stringMatching(message),
+    });
   });
 });
 
@@ -69,7 +93,12 @@ describe('checkUpdateMask', () => {
 });
 
 describe('checkPublished', () => {
-  test.each([[{ published: true }, true], [{ published: false }, false], [undefined, false], [{}, false]])('%j → %s', (state, expected) => {
+  test.each([
+    [{ published: true }, true],
+    [{ published: false }, false],
+    [undefined, false],
+    [{}, false],
+  ])('%j → %s', (state, expected) => {
     expect(checkPublished(state)).toBe(expected);
   });
   test('a non-boolean is refused', () => {

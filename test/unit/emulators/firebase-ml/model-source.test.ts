@@ -7,16 +7,28 @@ const keys = generateKeyPairSync('rsa', {
   publicKeyEncoding: { type: 'spki', format: 'pem' },
   privateKeyEncoding: { type: 'pkcs8', format: 'pem' },
 });
-const other = generateKeyPairSync('rsa', { modulusLength: 2048, privateKeyEncoding: { type: 'pkcs8', format: 'pem' }, publicKeyEncoding: { type: 'spki', format: 'pem' } });
+const other = generateKeyPairSync('rsa', {
+  modulusLength: 2048,
+  privateKeyEncoding: { type: 'pkcs8', format: 'pem' },
+  publicKeyEncoding: { type: 'spki', format: 'pem' },
+});
 const EMAIL = 'ferry-local@p.iam.gserviceaccount.com';
 const NOW = Date.UTC(2026, 10, 23, 9, 0, 0);
 const signer: SignerCheck = { clientEmail: EMAIL, publicKeyPem: keys.publicKey, nowMs: NOW };
 
 /** A V2 signed URL built the way @google-cloud/storage builds it (path style). */
-function signedUrl(bucket: string, encodedObject: string, opts: { expires?: number; key?: string; email?: string; host?: string } = {}): string {
+function signedUrl(
+  bucket: string,
+  encodedObject: string,
+  opts: { expires?: number; key?: string; email?: string; host?: string } = {},
+): string {
   const expires = opts.expires ?? NOW / 1000 + 600;
-  const signature = createSign('RSA-SHA256').update(['GET', '', '', String(expires), `/${bucket}/${encodedObject}`].join('\n')).sign(opts.key ?? keys.privateKey, 'base64');
-  const url = new URL(`https://${opts.host ?? 'storage.googleapis.com'}/${opts.host ? '' : `${bucket}/`}${encodedObject}`);
+  const signature = createSign('RSA-SHA256')
+    .update(['GET', '', '', String(expires), `/${bucket}/${encodedObject}`].join('\n'))
+    .sign(opts.key ?? keys.privateKey, 'base64');
+  const url = new URL(
+    `https://${opts.host ?? 'storage.googleapis.com'}/${opts.host ? '' : `${bucket}/`}${encodedObject}`,
+  );
   url.searchParams.set('GoogleAccessId', opts.email ?? EMAIL);
   url.searchParams.set('Expires', String(expires));
   url.searchParams.set('Signature', signature);
@@ -36,7 +48,9 @@ function refusal(uri: string): { status: string; message: string } {
 describe('resolveModelSource', () => {
   test('a gs:// uri is taken as it is', () => {
     expect(resolveModelSource('gs://ferry-bucket/mobile/a b/model.tflite', signer)).toEqual({
-      bucket: 'ferry-bucket', object: 'mobile/a b/model.tflite', gsUri: 'gs://ferry-bucket/mobile/a b/model.tflite',
+      bucket: 'ferry-bucket',
+      object: 'mobile/a b/model.tflite',
+      gsUri: 'gs://ferry-bucket/mobile/a b/model.tflite',
     });
   });
 
@@ -56,9 +70,24 @@ describe('resolveModelSource', () => {
     ['unsigned https', 'https://storage.googleapis.com/bucket/m.tflite', 'INVALID_ARGUMENT', /must be a signed URL/],
     ['no object', signedUrl('bucket', ''), 'INVALID_ARGUMENT', /no bucket and object/],
     ['expired', signedUrl('bucket', 'm.tflite', { expires: NOW / 1000 - 1 }), 'INVALID_ARGUMENT', /expired/],
-    ['other account', signedUrl('bucket', 'm.tflite', { email: 'someone@else.iam.gserviceaccount.com' }), 'PERMISSION_DENIED', /someone@else/],
-    ['wrong key', signedUrl('bucket', 'm.tflite', { key: other.privateKey }), 'PERMISSION_DENIED', /signature does not match/],
-    ['tampered object', signedUrl('bucket', 'm.tflite').replace('m.tflite', 'n.tflite'), 'PERMISSION_DENIED', /signature does not match/],
+    [
+      'other account',
+      signedUrl('bucket', 'm.tflite', { email: 'someone@else.iam.gserviceaccount.com' }),
+      'PERMISSION_DENIED',
+      /someone@else/,
+    ],
+    [
+      'wrong key',
+      signedUrl('bucket', 'm.tflite', { key: other.privateKey }),
+      'PERMISSION_DENIED',
+      /signature does not match/,
+    ],
+    [
+      'tampered object',
+      signedUrl('bucket', 'm.tflite').replace('m.tflite', 'n.tflite'),
+      'PERMISSION_DENIED',
+      /signature does not match/,
+    ],
     ['bad percent-encoding', signedUrl('bucket', 'm%E0%A4%A.tflite'), 'INVALID_ARGUMENT', /percent-encoding/],
     ['V4 URL', 'https://storage.googleapis.com/b/m.tflite?X-Goog-Signature=abc', 'INVALID_ARGUMENT', /V4/],
   ])('%s → %s', (_label, uri, status, message) => {

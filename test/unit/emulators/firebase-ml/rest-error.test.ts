@@ -17,7 +17,12 @@ describe('RestError', () => {
   });
 
   test.each([
-    [503, 'UNAVAILABLE'], [429, 'RESOURCE_EXHAUSTED'], [500, 'INTERNAL'], [502, 'INTERNAL'], [404, 'NOT_FOUND'], [418, 'UNKNOWN'],
+    [503, 'UNAVAILABLE'],
+    [429, 'RESOURCE_EXHAUSTED'],
+    [500, 'INTERNAL'],
+    [502, 'INTERNAL'],
+    [404, 'NOT_FOUND'],
+    [418, 'UNKNOWN'],
   ] as const)('an injected HTTP %i keeps its code and is labelled %s', (http, status) => {
     expect(statusForHttp(http)).toBe(status);
     const error = faultError(http, 'injected');

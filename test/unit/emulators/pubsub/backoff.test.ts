@@ -21,13 +21,18 @@ describe('retryDelayMs', () => {
 
   test('never decreases with more attempts and stays within [min, max]', () => {
     fc.assert(
-      fc.property(fc.integer({ min: 0, max: 600_000 }), fc.integer({ min: 0, max: 600_000 }), fc.integer({ min: 1, max: 200 }), (a, b, n) => {
-        const rules = { ...pull, retry: { minMs: Math.min(a, b), maxMs: Math.max(a, b) } };
-        const d = retryDelayMs(n, rules, 1);
-        expect(d).toBeGreaterThanOrEqual(rules.retry.minMs);
-        expect(d).toBeLessThanOrEqual(rules.retry.maxMs);
-        expect(retryDelayMs(n + 1, rules, 1)).toBeGreaterThanOrEqual(d);
-      }),
+      fc.property(
+        fc.integer({ min: 0, max: 600_000 }),
+        fc.integer({ min: 0, max: 600_000 }),
+        fc.integer({ min: 1, max: 200 }),
+        (a, b, n) => {
+          const rules = { ...pull, retry: { minMs: Math.min(a, b), maxMs: Math.max(a, b) } };
+          const d = retryDelayMs(n, rules, 1);
+          expect(d).toBeGreaterThanOrEqual(rules.retry.minMs);
+          expect(d).toBeLessThanOrEqual(rules.retry.maxMs);
+          expect(retryDelayMs(n + 1, rules, 1)).toBeGreaterThanOrEqual(d);
+        },
+      ),
     );
   });
 });

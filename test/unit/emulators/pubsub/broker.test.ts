@@ -6,7 +6,11 @@ import { SubscriptionResource } from '../../../../emulators/pubsub/types';
 const T = 'projects/p/topics/topic';
 const DLQ = 'projects/p/topics/dead';
 const S = 'projects/p/subscriptions/sub';
-const msg = (text: string, attributes: Record<string, string> = {}) => ({ data: Buffer.from(text), attributes, orderingKey: '' });
+const msg = (text: string, attributes: Record<string, string> = {}) => ({
+  data: Buffer.from(text),
+  attributes,
+  orderingKey: '',
+});
 
 function setup(sub: Partial<SubscriptionResource> = {}, timeScale = 1) {
   let now = 1_000_000;
@@ -63,7 +67,10 @@ describe('Broker delivery rules', () => {
   });
 
   test('retry policy backs off exponentially, scaled', () => {
-    const { broker, advance } = setup({ retryPolicy: { minimumBackoff: { seconds: 10 }, maximumBackoff: { seconds: 15 } } }, 0.5);
+    const { broker, advance } = setup(
+      { retryPolicy: { minimumBackoff: { seconds: 10 }, maximumBackoff: { seconds: 15 } } },
+      0.5,
+    );
     broker.publish(T, [msg('a')]);
     const nackAndWait = (ms: number) => {
       const [l] = broker.lease(S, 1, 'o');
@@ -93,7 +100,11 @@ describe('Broker delivery rules', () => {
     expect(broker.counters.deadLettered).toBe(1);
     const [dead] = broker.lease('projects/p/subscriptions/dead-sub', 1, 'o');
     expect(dead.message.data.toString()).toBe('poison');
-    expect(dead.message.attributes).toMatchObject({ a: 'b', CloudPubSubDeadLetterSourceDeliveryCount: '5', CloudPubSubDeadLetterSourceSubscription: 'sub' });
+    expect(dead.message.attributes).toMatchObject({
+      a: 'b',
+      CloudPubSubDeadLetterSourceDeliveryCount: '5',
+      CloudPubSubDeadLetterSourceSubscription: 'sub',
+    });
     expect(broker.deadLetters.map((d) => d.topic)).toEqual([DLQ]);
   });
 
@@ -108,7 +119,8 @@ describe('Broker delivery rules', () => {
   test('without a dead-letter policy retries stop at the sanity cap or the retention', () => {
     const { broker, advance } = setup();
     broker.publish(T, [msg('x')]);
-    for (let i = 0; i < MAX_ATTEMPTS_WITHOUT_DEAD_LETTER; i += 1) broker.modifyAckDeadline(S, [broker.lease(S, 1, 'o')[0].ackId], 0);
+    for (let i = 0; i < MAX_ATTEMPTS_WITHOUT_DEAD_LETTER; i += 1)
+      broker.modifyAckDeadline(S, [broker.lease(S, 1, 'o')[0].ackId], 0);
     expect(broker.lease(S, 1, 'o')).toEqual([]);
 
     broker.publish(T, [msg('old')]);

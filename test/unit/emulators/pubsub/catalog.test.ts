@@ -25,13 +25,30 @@ describe('Catalog (through Broker)', () => {
     b.deleteTopic(T);
     expect(b.getSubscription(S).topic).toBe('_deleted-topic_');
     expect(b.listSubscriptions('p').map((s) => s.name)).toEqual([S]);
-    expect(b.updateSubscription({ name: S, ackDeadlineSeconds: 20 }, ['ack_deadline_seconds']).ackDeadlineSeconds).toBe(20);
+    expect(b.updateSubscription({ name: S, ackDeadlineSeconds: 20 }, ['ack_deadline_seconds']).ackDeadlineSeconds).toBe(
+      20,
+    );
   });
 
   test.each([
-    ['duplicate topic', (b: Broker) => b.createTopic({ name: T }), status.ALREADY_EXISTS, `Resource already exists in the project (resource=${T}).`],
-    ['duplicate subscription', (b: Broker) => b.createSubscription({ name: S, topic: T }), status.ALREADY_EXISTS, `(resource=${S})`],
-    ['missing topic', (b: Broker) => b.getTopic('projects/p/topics/none'), status.NOT_FOUND, 'Resource not found (resource=projects/p/topics/none).'],
+    [
+      'duplicate topic',
+      (b: Broker) => b.createTopic({ name: T }),
+      status.ALREADY_EXISTS,
+      `Resource already exists in the project (resource=${T}).`,
+    ],
+    [
+      'duplicate subscription',
+      (b: Broker) => b.createSubscription({ name: S, topic: T }),
+      status.ALREADY_EXISTS,
+      `(resource=${S})`,
+    ],
+    [
+      'missing topic',
+      (b: Broker) => b.getTopic('projects/p/topics/none'),
+      status.NOT_FOUND,
+      'Resource not found (resource=projects/p/topics/none).',
+    ],
     [
       'subscription on a missing topic',
       (b: Broker) => b.createSubscription({ name: 'projects/p/subscriptions/sub2', topic: 'projects/p/topics/none' }),
@@ -41,14 +58,33 @@ describe('Catalog (through Broker)', () => {
     [
       'missing dead-letter topic',
       (b: Broker) =>
-        b.createSubscription({ name: 'projects/p/subscriptions/sub2', topic: T, deadLetterPolicy: { deadLetterTopic: 'projects/p/topics/none' } }),
+        b.createSubscription({
+          name: 'projects/p/subscriptions/sub2',
+          topic: T,
+          deadLetterPolicy: { deadLetterTopic: 'projects/p/topics/none' },
+        }),
       status.NOT_FOUND,
       'projects/p/topics/none',
     ],
     ['empty update mask', (b: Broker) => b.updateSubscription({ name: S }, []), status.INVALID_ARGUMENT, 'update_mask'],
-    ['update of the topic', (b: Broker) => b.updateSubscription({ name: S, topic: T }, ['topic']), status.INVALID_ARGUMENT, 'cannot be updated'],
-    ['bad update value', (b: Broker) => b.updateSubscription({ name: S, ackDeadlineSeconds: 1 }, ['ack_deadline_seconds']), status.INVALID_ARGUMENT, 'ack_deadline'],
-    ['delete missing subscription', (b: Broker) => b.deleteSubscription('projects/p/subscriptions/none'), status.NOT_FOUND, 'none'],
+    [
+      'update of the topic',
+      (b: Broker) => b.updateSubscription({ name: S, topic: T }, ['topic']),
+      status.INVALID_ARGUMENT,
+      'cannot be updated',
+    ],
+    [
+      'bad update value',
+      (b: Broker) => b.updateSubscription({ name: S, ackDeadlineSeconds: 1 }, ['ack_deadline_seconds']),
+      status.INVALID_ARGUMENT,
+      'ack_deadline',
+    ],
+    [
+      'delete missing subscription',
+      (b: Broker) => b.deleteSubscription('projects/p/subscriptions/none'),
+      status.NOT_FOUND,
+      'none',
+    ],
   ])('%s', (_why, act, code, text) => {
     const b = new Broker();
     b.createTopic({ name: T });

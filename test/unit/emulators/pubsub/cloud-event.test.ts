@@ -36,11 +36,28 @@ describe('toPushRequest', () => {
   });
 
   test.each([
-    ['attributes only: no data field', { data: Buffer.alloc(0) }, (b: Record<string, unknown>) => expect(b).not.toHaveProperty('data')],
-    ['no attributes: no attributes field', { attributes: {} }, (b: Record<string, unknown>) => expect(b).not.toHaveProperty('attributes')],
-    ['ordering key kept', { orderingKey: 'run-7' }, (b: Record<string, unknown>) => expect(b.orderingKey).toBe('run-7')],
+    [
+      'attributes only: no data field',
+      { data: Buffer.alloc(0) },
+      (b: Record<string, unknown>) => expect(b).not.toHaveProperty('data'),
+    ],
+    [
+      'no attributes: no attributes field',
+      { attributes: {} },
+      (b: Record<string, unknown>) => expect(b).not.toHaveProperty('attributes'),
+    ],
+    [
+      'ordering key kept',
+      { orderingKey: 'run-7' },
+      (b: Record<string, unknown>) => expect(b.orderingKey).toBe('run-7'),
+    ],
   ])('%s', (_why, patch, check) => {
-    check(toPushRequest({ ...message, ...patch }, 'projects/proj/subscriptions/s', 0).body.message as unknown as Record<string, unknown>);
+    check(
+      toPushRequest({ ...message, ...patch }, 'projects/proj/subscriptions/s', 0).body.message as unknown as Record<
+        string,
+        unknown
+      >,
+    );
   });
 
   test('deliveryAttempt only under a dead-letter policy', () => {

@@ -24,6 +24,13 @@ describe('page', () => {
 });
 
 test('toWireMessage writes the publish time as a Timestamp', () => {
-  const wire = toWireMessage({ messageId: '9', topic: 't', data: Buffer.from('x'), attributes: {}, publishTimeMs: 1_700_000_000_123, orderingKey: '' });
+  const wire = toWireMessage({
+    messageId: '9',
+    topic: 't',
+    data: Buffer.from('x'),
+    attributes: {},
+    publishTimeMs: 1_700_000_000_123,
+    orderingKey: '',
+  });
   expect(wire.publishTime).toEqual({ seconds: '1700000000', nanos: 123_000_000 });
 });

@@ -42,20 +42,28 @@ describe('resource names', () => {
 
   test('subscriptions and projects', () => {
     expect(parseSubscriptionName('projects/p/subscriptions/sub-1').id).toBe('sub-1');
-    expect(failure(() => parseSubscriptionName('projects/p/topics/sub-1')).message).toContain('Invalid [subscriptions] name');
+    expect(failure(() => parseSubscriptionName('projects/p/topics/sub-1')).message).toContain(
+      'Invalid [subscriptions] name',
+    );
     expect(parseProject('projects/ferry')).toBe('ferry');
     expect(failure(() => parseProject('ferry')).code).toBe(status.INVALID_ARGUMENT);
   });
 
   test('any string either parses to itself or is INVALID_ARGUMENT', () => {
     fc.assert(
-      fc.property(fc.oneof(fc.string(), fc.string().map((s) => `projects/p/topics/${s}`)), (name) => {
-        try {
-          expect(parseTopicName(name).full).toBe(name);
-        } catch (err) {
-          expect((err as RpcError).code).toBe(status.INVALID_ARGUMENT);
-        }
-      }),
+      fc.property(
+        fc.oneof(
+          fc.string(),
+          fc.string().map((s) => `projects/p/topics/${s}`),
+        ),
+        (name) => {
+          try {
+            expect(parseTopicName(name).full).toBe(name);
+          } catch (err) {
+            expect((err as RpcError).code).toBe(status.INVALID_ARGUMENT);
+          }
+        },
+      ),
     );
   });
 });

@@ -40,7 +40,11 @@ describe('persistence of topics and subscriptions', () => {
     ['wrong shape', '{"version":2}', 'is not a pubsub emulator state'],
     ['null', 'null', 'is not a pubsub emulator state'],
     ['invalid resource', '{"version":1,"topics":[{"name":"bad"}],"subscriptions":[]}', 'holds an invalid resource'],
-    ['duplicate topic', '{"version":1,"topics":[{"name":"projects/p/topics/abc"},{"name":"projects/p/topics/abc"}],"subscriptions":[]}', 'already exists'],
+    [
+      'duplicate topic',
+      '{"version":1,"topics":[{"name":"projects/p/topics/abc"},{"name":"projects/p/topics/abc"}],"subscriptions":[]}',
+      'already exists',
+    ],
   ])('%s is an error naming the file', (_why, text, message) => {
     writeFileSync(join(dir, STATE_FILE), text);
     expect(() => loadState(dir, new Broker())).toThrow(message);

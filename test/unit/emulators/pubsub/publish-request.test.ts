@@ -14,7 +14,12 @@ function rejects(raw: unknown): string {
 
 describe('readPublishMessages', () => {
   test('keeps data, attributes and ordering key', () => {
-    expect(readPublishMessages([{ data: Buffer.from('x'), attributes: { a: 'b' }, orderingKey: 'k' }, { attributes: { only: 'attr' } }])).toEqual([
+    expect(
+      readPublishMessages([
+        { data: Buffer.from('x'), attributes: { a: 'b' }, orderingKey: 'k' },
+        { attributes: { only: 'attr' } },
+      ]),
+    ).toEqual([
       { data: Buffer.from('x'), attributes: { a: 'b' }, orderingKey: 'k' },
       { data: Buffer.alloc(0), attributes: { only: 'attr' }, orderingKey: '' },
     ]);
@@ -30,14 +35,22 @@ describe('readPublishMessages', () => {
     ['missing', undefined, 'at least one message'],
     ['empty message', [{ data: Buffer.from('a') }, {}], 'messages[1] is empty'],
     ['empty data, no attributes', [{ data: Buffer.alloc(0), attributes: {} }], 'messages[0] is empty'],
-    ['over 10 MB in one message', [{ data: Buffer.alloc(MAX_PUBLISH_REQUEST_BYTES + 1) }], 'exceeds the limit: 10485760'],
+    [
+      'over 10 MB in one message',
+      [{ data: Buffer.alloc(MAX_PUBLISH_REQUEST_BYTES + 1) }],
+      'exceeds the limit: 10485760',
+    ],
     ['over 10 MB across messages', [{ data: Buffer.alloc(6e6) }, { data: Buffer.alloc(6e6) }], 'exceeds the limit'],
     ['1001 messages', Array.from({ length: 1001 }, () => ({ data: Buffer.from('x') })), 'Too many messages'],
     ['reserved attribute key', [{ attributes: { googFoo: 'x' } }], 'messages[0].attributes key'],
     ['empty attribute key', [{ attributes: { '': 'x' } }], 'attributes key'],
     ['long attribute key', [{ attributes: { ['k'.repeat(257)]: 'x' } }], 'attributes key'],
     ['long attribute value', [{ attributes: { k: 'v'.repeat(1025) } }], 'messages[0].attributes["k"]'],
-    ['101 attributes', [{ attributes: Object.fromEntries(Array.from({ length: 101 }, (_v, i) => [`k${i}`, 'v'])) }], '101 entries'],
+    [
+      '101 attributes',
+      [{ attributes: Object.fromEntries(Array.from({ length: 101 }, (_v, i) => [`k${i}`, 'v'])) }],
+      '101 entries',
+    ],
     ['long ordering key', [{ data: Buffer.from('x'), orderingKey: 'o'.repeat(1025) }], 'ordering_key'],
   ])('rejects %s', (_why, raw, text) => {
     expect(rejects(raw)).toContain(text);

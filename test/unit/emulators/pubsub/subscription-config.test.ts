@@ -18,7 +18,12 @@ function rejects(input: Partial<SubscriptionResource>): string {
 describe('normalizeSubscription', () => {
   test('fills the server defaults', () => {
     const sub = normalizeSubscription(base);
-    expect(sub).toMatchObject({ ...base, ackDeadlineSeconds: 10, state: 'ACTIVE', messageRetentionDuration: { seconds: '604800' } });
+    expect(sub).toMatchObject({
+      ...base,
+      ackDeadlineSeconds: 10,
+      state: 'ACTIVE',
+      messageRetentionDuration: { seconds: '604800' },
+    });
     expect(sub.deadLetterPolicy).toBeUndefined();
     expect(deliveryRules(sub)).toEqual({ ackDeadlineMs: 10_000, retentionMs: 604_800_000 });
   });
@@ -42,17 +47,32 @@ describe('normalizeSubscription', () => {
   });
 
   test('an empty dead-letter topic clears the policy', () => {
-    expect(normalizeSubscription({ ...base, deadLetterPolicy: { deadLetterTopic: '', maxDeliveryAttempts: 3 } }).deadLetterPolicy).toBeUndefined();
+    expect(
+      normalizeSubscription({ ...base, deadLetterPolicy: { deadLetterTopic: '', maxDeliveryAttempts: 3 } })
+        .deadLetterPolicy,
+    ).toBeUndefined();
   });
 
   test.each([
     ['ack deadline below 10', { ackDeadlineSeconds: 5 }, 'ack_deadline_seconds'],
     ['ack deadline above 600', { ackDeadlineSeconds: 601 }, 'ack_deadline_seconds'],
     ['fractional ack deadline', { ackDeadlineSeconds: 10.5 }, 'ack_deadline_seconds'],
-    ['3 delivery attempts', { deadLetterPolicy: { deadLetterTopic: 'projects/p/topics/dlq', maxDeliveryAttempts: 3 } }, 'max_delivery_attempts: 3'],
-    ['101 delivery attempts', { deadLetterPolicy: { deadLetterTopic: 'projects/p/topics/dlq', maxDeliveryAttempts: 101 } }, 'max_delivery_attempts: 101'],
+    [
+      '3 delivery attempts',
+      { deadLetterPolicy: { deadLetterTopic: 'projects/p/topics/dlq', maxDeliveryAttempts: 3 } },
+      'max_delivery_attempts: 3',
+    ],
+    [
+      '101 delivery attempts',
+      { deadLetterPolicy: { deadLetterTopic: 'projects/p/topics/dlq', maxDeliveryAttempts: 101 } },
+      'max_delivery_attempts: 101',
+    ],
     ['bad dead-letter topic', { deadLetterPolicy: { deadLetterTopic: 'dlq' } }, 'Invalid [topics] name'],
-    ['min backoff above max', { retryPolicy: { minimumBackoff: { seconds: 60 }, maximumBackoff: { seconds: 30 } } }, 'retry_policy'],
+    [
+      'min backoff above max',
+      { retryPolicy: { minimumBackoff: { seconds: 60 }, maximumBackoff: { seconds: 30 } } },
+      'retry_policy',
+    ],
     ['max backoff above 600', { retryPolicy: { maximumBackoff: { seconds: 601 } } }, 'retry_policy'],
     ['retention below 10 minutes', { messageRetentionDuration: { seconds: 60 } }, 'message_retention_duration'],
     ['push endpoint not a URL', { pushConfig: { pushEndpoint: 'not a url' } }, 'push_endpoint'],

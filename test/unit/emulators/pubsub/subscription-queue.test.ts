@@ -1,10 +1,20 @@
 import { SubscriptionQueue } from '../../../../emulators/pubsub/subscription-queue';
 
-const message = (id: string, size: number) => ({ messageId: id, topic: 't', data: Buffer.alloc(size), attributes: {}, publishTimeMs: 0, orderingKey: '' });
+const message = (id: string, size: number) => ({
+  messageId: id,
+  topic: 't',
+  data: Buffer.alloc(size),
+  attributes: {},
+  publishTimeMs: 0,
+  orderingKey: '',
+});
 
 describe('SubscriptionQueue', () => {
   test('takes ready messages in order, skipping ones still backing off', () => {
-    const q = new SubscriptionQueue({ name: 's', topic: 't', ackDeadlineSeconds: 10 }, { ackDeadlineMs: 10_000, retentionMs: 1e9 });
+    const q = new SubscriptionQueue(
+      { name: 's', topic: 't', ackDeadlineSeconds: 10 },
+      { ackDeadlineMs: 10_000, retentionMs: 1e9 },
+    );
     q.enqueue({ message: message('1', 1), attempts: 0, availableAt: 0 });
     q.enqueue({ message: message('2', 1), attempts: 1, availableAt: 500 });
     q.enqueue({ message: message('3', 1), attempts: 0, availableAt: 0 });
@@ -16,7 +26,10 @@ describe('SubscriptionQueue', () => {
   });
 
   test('holds leases by ack id', () => {
-    const q = new SubscriptionQueue({ name: 's', topic: 't', ackDeadlineSeconds: 10 }, { ackDeadlineMs: 10_000, retentionMs: 1e9 });
+    const q = new SubscriptionQueue(
+      { name: 's', topic: 't', ackDeadlineSeconds: 10 },
+      { ackDeadlineMs: 10_000, retentionMs: 1e9 },
+    );
     const d = { message: message('1', 1), attempts: 1, availableAt: 0, ackId: 'ack-1', leaseUntil: 50 };
     q.hold(d);
     expect(q.leaseOf('ack-1')).toBe(d);

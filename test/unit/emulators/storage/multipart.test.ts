@@ -3,7 +3,8 @@ import { parseMultipart } from '../../../../emulators/storage/multipart';
 
 function build(boundary: string, parts: Array<{ type: string; body: Buffer }>): Buffer {
   const pieces: Buffer[] = [];
-  for (const part of parts) pieces.push(Buffer.from(`--${boundary}\r\nContent-Type: ${part.type}\r\n\r\n`), part.body, Buffer.from('\r\n'));
+  for (const part of parts)
+    pieces.push(Buffer.from(`--${boundary}\r\nContent-Type: ${part.type}\r\n\r\n`), part.body, Buffer.from('\r\n'));
   pieces.push(Buffer.from(`--${boundary}--`));
   return Buffer.concat(pieces);
 }
@@ -30,7 +31,13 @@ describe('parseMultipart', () => {
     fc.assert(
       fc.property(fc.uint8Array({ maxLength: 300 }), (bytes) => {
         const media = Buffer.from(bytes);
-        const parts = parseMultipart('multipart/related; boundary=0f1e2d3c-4b5a', build('0f1e2d3c-4b5a', [{ type: 'application/json', body: Buffer.from('{}') }, { type: 'application/octet-stream', body: media }]));
+        const parts = parseMultipart(
+          'multipart/related; boundary=0f1e2d3c-4b5a',
+          build('0f1e2d3c-4b5a', [
+            { type: 'application/json', body: Buffer.from('{}') },
+            { type: 'application/octet-stream', body: media },
+          ]),
+        );
         expect(parts[1].body.equals(media)).toBe(true);
       }),
     );
@@ -40,11 +47,18 @@ describe('parseMultipart', () => {
     ['not multipart', 'application/json', '--b\r\n\r\nx\r\n--b--', /must be multipart\/related/],
     ['no boundary', 'multipart/related', '--b\r\n\r\nx\r\n--b--', /boundary/],
     ['boundary absent from body', 'multipart/related; boundary=b', 'nothing here', /does not contain the boundary/],
-    ['truncated', 'multipart/related; boundary=b', '--b\r\nContent-Type: a\r\n\r\nx\r\n--b\r\nContent-Type: b\r\n\r\npartial', /truncated/],
+    [
+      'truncated',
+      'multipart/related; boundary=b',
+      '--b\r\nContent-Type: a\r\n\r\nx\r\n--b\r\nContent-Type: b\r\n\r\npartial',
+      /truncated/,
+    ],
     ['headers without blank line', 'multipart/related; boundary=b', '--b\r\nContent-Type: a x\r\n--b--', /blank line/],
     ['missing content type', undefined, '--b--', /multipart\/related/],
   ])('rejects %s with a 400 naming the problem', (_label, contentType, body, message) => {
-    expect(() => parseMultipart(contentType, Buffer.from(body))).toThrow(expect.objectContaining({ status: 400, message: expect.stringMatching(message) }));
+    expect(() => parseMultipart(contentType, Buffer.from(body))).toThrow(
+      expect.objectContaining({ status: 400, message: expect.stringMatching(message) }),
+    );
   });
 
   it('never throws anything but a 400 on random bytes', () => {

@@ -1,12 +1,20 @@
 import { checkBucketName, checkObjectName, decodeSegment } from '../../../../emulators/storage/names';
 
 describe('checkObjectName', () => {
-  it.each(['a', 'models/flowers/7/saved_model.pb', 'folder/', 'a/../b', '../x', '日本/名前', '😀', 'tab\tand\u0007bell', 'x'.repeat(1024), 'é'.repeat(512)])(
-    'accepts %j as GCS does',
-    (name) => {
-      expect(checkObjectName(name)).toBe(name);
-    },
-  );
+  it.each([
+    'a',
+    'models/flowers/7/saved_model.pb',
+    'folder/',
+    'a/../b',
+    '../x',
+    '日本/名前',
+    '😀',
+    'tab\tand\u0007bell',
+    'x'.repeat(1024),
+    'é'.repeat(512),
+  ])('accepts %j as GCS does', (name) => {
+    expect(checkObjectName(name)).toBe(name);
+  });
 
   it.each([
     [undefined, /Required name/],
@@ -21,7 +29,9 @@ describe('checkObjectName', () => {
     ['lone\uD800', /not valid UTF-8/],
     ['.well-known/acme-challenge/token', /reserved/],
   ])('rejects %j with 400', (name, message) => {
-    expect(() => checkObjectName(name)).toThrow(expect.objectContaining({ status: 400, message: expect.stringMatching(message) }));
+    expect(() => checkObjectName(name)).toThrow(
+      expect.objectContaining({ status: 400, message: expect.stringMatching(message) }),
+    );
   });
 });
 
@@ -30,7 +40,20 @@ describe('checkBucketName', () => {
     expect(checkBucketName(name)).toBe(name);
   });
 
-  it.each([undefined, '', 'ab', 'x'.repeat(64), 'UPPER', '-start', 'end-', 'google-x', 'goog-x', '192.168.1.1', 'has space', 'a..b'])('rejects %j with 400', (name) => {
+  it.each([
+    undefined,
+    '',
+    'ab',
+    'x'.repeat(64),
+    'UPPER',
+    '-start',
+    'end-',
+    'google-x',
+    'goog-x',
+    '192.168.1.1',
+    'has space',
+    'a..b',
+  ])('rejects %j with 400', (name) => {
     expect(() => checkBucketName(name)).toThrow(expect.objectContaining({ status: 400 }));
   });
 });
@@ -41,6 +64,8 @@ describe('decodeSegment', () => {
   });
 
   it.each(['%E0%A4%A', '%', '%zz'])('turns the malformed escape %j into a 400 naming the field', (segment) => {
-    expect(() => decodeSegment(segment, 'object name')).toThrow(expect.objectContaining({ status: 400, message: expect.stringMatching(/object name/) }));
+    expect(() => decodeSegment(segment, 'object name')).toThrow(
+      expect.objectContaining({ status: 400, message: expect.stringMatching(/object name/) }),
+    );
   });
 });

@@ -26,7 +26,14 @@ describe('DiskPersistence', () => {
 
   it('round-trips buckets and objects without using names as paths', async () => {
     const disk = new DiskPersistence(dir);
-    await disk.saveBucket({ name: 'bkt', timeCreated: 't', updated: 't', metageneration: 1, location: 'US', storageClass: 'STANDARD' });
+    await disk.saveBucket({
+      name: 'bkt',
+      timeCreated: 't',
+      updated: 't',
+      metageneration: 1,
+      location: 'US',
+      storageClass: 'STANDARD',
+    });
     await disk.saveObject(OBJECT);
     expect(await readdir(dir)).toEqual(['buckets', 'objects']);
     const loaded = await new DiskPersistence(dir).load();
@@ -38,7 +45,14 @@ describe('DiskPersistence', () => {
 
   it('starts empty in a fresh directory and ignores leftover temporary files', async () => {
     const disk = new DiskPersistence(dir);
-    await disk.saveBucket({ name: 'bkt', timeCreated: 't', updated: 't', metageneration: 1, location: 'US', storageClass: 'STANDARD' });
+    await disk.saveBucket({
+      name: 'bkt',
+      timeCreated: 't',
+      updated: 't',
+      metageneration: 1,
+      location: 'US',
+      storageClass: 'STANDARD',
+    });
     await writeFile(join(dir, 'objects', 'bkt', 'abc.json.1.2.tmp'), 'half written');
     await writeFile(join(dir, 'objects', 'bkt', 'orphan.bin'), 'no metadata');
     expect((await disk.load()).objects).toEqual([]);
@@ -46,9 +60,19 @@ describe('DiskPersistence', () => {
 
   it.each([
     ['a bucket record that is not JSON', 'buckets/bkt.json', '{', /bkt\.json: not valid JSON/],
-    ['a bucket record under the wrong file name', 'buckets/other.json', '{"name":"bkt"}', /other\.json: not a bucket record/],
+    [
+      'a bucket record under the wrong file name',
+      'buckets/other.json',
+      '{"name":"bkt"}',
+      /other\.json: not a bucket record/,
+    ],
     ['an object record with the wrong shape', 'objects/bkt/x.json', '{"name":1}', /x\.json: not an object record/],
-    ['an object record without its data', 'objects/bkt/y.json', JSON.stringify({ ...OBJECT, data: undefined, size: 4 }), /y\.bin: the data file .* is missing/],
+    [
+      'an object record without its data',
+      'objects/bkt/y.json',
+      JSON.stringify({ ...OBJECT, data: undefined, size: 4 }),
+      /y\.bin: the data file .* is missing/,
+    ],
   ])('refuses %s with a message naming the file', async (_label, relative, content, message) => {
     await mkdir(join(dir, 'buckets'), { recursive: true });
     await mkdir(join(dir, 'objects', 'bkt'), { recursive: true });

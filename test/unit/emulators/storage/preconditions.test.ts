@@ -24,7 +24,12 @@ describe('checkPreconditions', () => {
     const run = () => checkPreconditions(conditions, live);
     if (holds) expect(run).not.toThrow();
     else {
-      expect(run).toThrow(expect.objectContaining({ status: 412, message: 'At least one of the pre-conditions you specified did not hold.' }));
+      expect(run).toThrow(
+        expect.objectContaining({
+          status: 412,
+          message: 'At least one of the pre-conditions you specified did not hold.',
+        }),
+      );
     }
   });
 
@@ -61,6 +66,8 @@ describe('readPreconditions', () => {
   });
 
   it.each(['abc', '-1', '1.5', '', '12345678901234567'])('rejects ifGenerationMatch=%j with 400', (value) => {
-    expect(() => readPreconditions(new URLSearchParams({ ifGenerationMatch: value }))).toThrow(expect.objectContaining({ status: 400, message: expect.stringMatching(/ifGenerationMatch/) }));
+    expect(() => readPreconditions(new URLSearchParams({ ifGenerationMatch: value }))).toThrow(
+      expect.objectContaining({ status: 400, message: expect.stringMatching(/ifGenerationMatch/) }),
+    );
   });
 });

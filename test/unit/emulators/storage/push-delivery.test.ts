@@ -10,7 +10,9 @@ describe('backoffMs', () => {
     [9, 1, 1000],
     [3, 0.01, 4],
   ])('after attempt %i with timeScale %d waits %d ms', (attempt, timeScale, expected) => {
-    expect(backoffMs({ minBackoffMs: 100, maxBackoffMs: 1000, maxAttempts: 10 }, attempt, timeScale)).toBeCloseTo(expected);
+    expect(backoffMs({ minBackoffMs: 100, maxBackoffMs: 1000, maxAttempts: 10 }, attempt, timeScale)).toBeCloseTo(
+      expected,
+    );
   });
 });
 
@@ -26,7 +28,12 @@ describe('PushSubscription', () => {
 
   it('matches on event type and bucket', () => {
     const subscription = new PushSubscription(
-      { url: 'http://127.0.0.1:1/', eventTypes: ['google.cloud.storage.object.v1.finalized'], bucket: 'a-bucket', retry: { minBackoffMs: 1, maxBackoffMs: 1, maxAttempts: 1 } },
+      {
+        url: 'http://127.0.0.1:1/',
+        eventTypes: ['google.cloud.storage.object.v1.finalized'],
+        bucket: 'a-bucket',
+        retry: { minBackoffMs: 1, maxBackoffMs: 1, maxAttempts: 1 },
+      },
       new FaultInjector(),
     );
     const event = (type: string, bucket: string) => ({ type, data: { bucket } }) as never;

@@ -23,7 +23,9 @@ describe('parseContentRange', () => {
     ['bytes 0-99999999999999999999/*', 400, /too large/],
     ['bytes 0-1/1001', 413, /limit of 1000/],
   ])('rejects %j with %i', (header, status, message) => {
-    expect(() => parseContentRange(header, 1000)).toThrow(expect.objectContaining({ status, message: expect.stringMatching(message) }));
+    expect(() => parseContentRange(header, 1000)).toThrow(
+      expect.objectContaining({ status, message: expect.stringMatching(message) }),
+    );
   });
 });
 

@@ -33,8 +33,17 @@ describe('objectResource', () => {
 
 describe('parseJsonBody and readObjectFields', () => {
   it('reads writable fields, stringifies scalar metadata and keeps nulls as removals', () => {
-    const body = parseJsonBody(Buffer.from('{"name":"x","contentType":"a/b","cacheControl":null,"metadata":{"n":1,"b":true,"gone":null},"size":"5"}'), 'body');
-    expect(readObjectFields(body, 'body')).toEqual({ contentType: 'a/b', cacheControl: null, metadata: { n: '1', b: 'true', gone: null } });
+    const body = parseJsonBody(
+      Buffer.from(
+        '{"name":"x","contentType":"a/b","cacheControl":null,"metadata":{"n":1,"b":true,"gone":null},"size":"5"}',
+      ),
+      'body',
+    );
+    expect(readObjectFields(body, 'body')).toEqual({
+      contentType: 'a/b',
+      cacheControl: null,
+      metadata: { n: '1', b: 'true', gone: null },
+    });
     expect(parseJsonBody(Buffer.alloc(0), 'body')).toEqual({});
   });
 
@@ -44,7 +53,9 @@ describe('parseJsonBody and readObjectFields', () => {
     ['"s"', /expected a JSON object/],
     ['null', /expected a JSON object/],
   ])('rejects the body %j with 400', (text, message) => {
-    expect(() => parseJsonBody(Buffer.from(text), 'the body')).toThrow(expect.objectContaining({ status: 400, message: expect.stringMatching(message) }));
+    expect(() => parseJsonBody(Buffer.from(text), 'the body')).toThrow(
+      expect.objectContaining({ status: 400, message: expect.stringMatching(message) }),
+    );
   });
 
   it.each([
@@ -53,6 +64,8 @@ describe('parseJsonBody and readObjectFields', () => {
     [{ metadata: 'x' }, /metadata must be an object/],
     [{ metadata: { deep: { x: 1 } } }, /metadata\.deep must be a string/],
   ])('rejects the fields %j with 400', (body, message) => {
-    expect(() => readObjectFields(body, 'the resource')).toThrow(expect.objectContaining({ status: 400, message: expect.stringMatching(message) }));
+    expect(() => readObjectFields(body, 'the resource')).toThrow(
+      expect.objectContaining({ status: 400, message: expect.stringMatching(message) }),
+    );
   });
 });

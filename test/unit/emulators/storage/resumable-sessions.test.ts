@@ -28,7 +28,11 @@ describe('ResumableSessions.accept', () => {
   it('skips bytes it already has when a chunk is retransmitted', () => {
     const { sessions, session } = fresh();
     sessions.accept(session, chunk(0, Q - 1), Buffer.alloc(Q, 1));
-    const outcome = sessions.accept(session, chunk(0, 2 * Q - 1), Buffer.concat([Buffer.alloc(Q, 9), Buffer.alloc(Q, 3)]));
+    const outcome = sessions.accept(
+      session,
+      chunk(0, 2 * Q - 1),
+      Buffer.concat([Buffer.alloc(Q, 9), Buffer.alloc(Q, 3)]),
+    );
     expect(outcome).toEqual({ complete: false, received: 2 * Q });
     const done = sessions.accept(session, { kind: 'query', total: 2 * Q }, Buffer.alloc(0));
     expect(done.complete && done.data[0]).toBe(1);
@@ -37,14 +41,29 @@ describe('ResumableSessions.accept', () => {
   it('answers a status query with what it has', () => {
     const { sessions, session } = fresh();
     expect(sessions.accept(session, { kind: 'query' }, Buffer.alloc(0))).toEqual({ complete: false, received: 0 });
-    expect(sessions.accept(session, { kind: 'query', total: 0 }, Buffer.alloc(0))).toEqual({ complete: true, data: Buffer.alloc(0) });
+    expect(sessions.accept(session, { kind: 'query', total: 0 }, Buffer.alloc(0))).toEqual({
+      complete: true,
+      data: Buffer.alloc(0),
+    });
   });
 
   it.each<[string, UploadRange[], Buffer[], RegExp, number]>([
     ['a gap', [chunk(Q, 2 * Q - 1)], [Buffer.alloc(Q)], /starts at byte 262144 but only 0/, 400],
-    ['a body shorter than its range', [chunk(0, 19, 40)], [Buffer.alloc(10)], /covers 20 bytes but the body has 10/, 400],
+    [
+      'a body shorter than its range',
+      [chunk(0, 19, 40)],
+      [Buffer.alloc(10)],
+      /covers 20 bytes but the body has 10/,
+      400,
+    ],
     ['an unaligned middle chunk', [chunk(0, 999)], [Buffer.alloc(1000)], /multiple of 262144/, 400],
-    ['a changed total', [chunk(0, Q - 1, 2 * Q), chunk(Q, Q, Q + 1)], [Buffer.alloc(Q), Buffer.alloc(1)], /differs from the 524288/, 400],
+    [
+      'a changed total',
+      [chunk(0, Q - 1, 2 * Q), chunk(Q, Q, Q + 1)],
+      [Buffer.alloc(Q), Buffer.alloc(1)],
+      /differs from the 524288/,
+      400,
+    ],
     ['data past the total', [chunk(0, 9, 5)], [Buffer.alloc(10)], /past the declared total/, 400],
     ['a body in a status query', [{ kind: 'query' }], [Buffer.alloc(1)], /empty body/, 400],
     ['more than the limit', [chunk(0)], [Buffer.alloc(10 * Q + 1)], /limit/, 413],

@@ -34,6 +34,8 @@ describe('route', () => {
   it('answers unsupported methods on objects with 405 instead of guessing', () => {
     const matched = route('POST', '/storage/v1/b/bkt/o');
     expect(matched).toBeDefined();
-    expect(() => matched!.run({} as never)).toThrow(expect.objectContaining({ status: 405, message: expect.stringMatching(/upload/) }));
+    expect(() => matched!.run({} as never)).toThrow(
+      expect.objectContaining({ status: 405, message: expect.stringMatching(/upload/) }),
+    );
   });
 });

@@ -11,7 +11,10 @@ function storeWithLog() {
 describe('ObjectStore', () => {
   it('gives strictly increasing generations, even within one millisecond', () => {
     const { store } = storeWithLog();
-    const generations = Array.from({ length: 50 }, (_, i) => store.putObject('bkt', `o${i % 3}`, Buffer.from('x'), {}, {}).generation);
+    const generations = Array.from(
+      { length: 50 },
+      (_, i) => store.putObject('bkt', `o${i % 3}`, Buffer.from('x'), {}, {}).generation,
+    );
     for (let i = 1; i < generations.length; i += 1) expect(generations[i]).toBeGreaterThan(generations[i - 1]);
   });
 
@@ -32,7 +35,13 @@ describe('ObjectStore', () => {
 
   it('merges patches: null removes a field or a metadata key, others overwrite', () => {
     const { store } = storeWithLog();
-    store.putObject('bkt', 'a', Buffer.from('1'), { contentType: 'text/plain', cacheControl: 'no-cache', metadata: { x: '1', y: '2' } }, {});
+    store.putObject(
+      'bkt',
+      'a',
+      Buffer.from('1'),
+      { contentType: 'text/plain', cacheControl: 'no-cache', metadata: { x: '1', y: '2' } },
+      {},
+    );
     const patched = store.patchObject('bkt', 'a', { cacheControl: null, metadata: { x: null, z: '3' } }, {});
     expect(patched.fields).toEqual({ contentType: 'text/plain', metadata: { y: '2', z: '3' } });
     expect(store.patchObject('bkt', 'a', { metadata: null }, {}).fields).toEqual({ contentType: 'text/plain' });
@@ -41,9 +50,15 @@ describe('ObjectStore', () => {
   it('leaves state untouched when a precondition fails', () => {
     const { store, changes } = storeWithLog();
     const first = store.putObject('bkt', 'a', Buffer.from('1'), {}, { ifGenerationMatch: 0 });
-    expect(() => store.putObject('bkt', 'a', Buffer.from('2'), {}, { ifGenerationMatch: 0 })).toThrow(expect.objectContaining({ status: 412 }));
-    expect(() => store.patchObject('bkt', 'a', { contentType: 'x' }, { ifMetagenerationMatch: 9 })).toThrow(expect.objectContaining({ status: 412 }));
-    expect(() => store.deleteObject('bkt', 'a', { ifGenerationMatch: first.generation + 1 })).toThrow(expect.objectContaining({ status: 412 }));
+    expect(() => store.putObject('bkt', 'a', Buffer.from('2'), {}, { ifGenerationMatch: 0 })).toThrow(
+      expect.objectContaining({ status: 412 }),
+    );
+    expect(() => store.patchObject('bkt', 'a', { contentType: 'x' }, { ifMetagenerationMatch: 9 })).toThrow(
+      expect.objectContaining({ status: 412 }),
+    );
+    expect(() => store.deleteObject('bkt', 'a', { ifGenerationMatch: first.generation + 1 })).toThrow(
+      expect.objectContaining({ status: 412 }),
+    );
     expect(store.getObject('bkt', 'a')).toBe(first);
     expect(changes).toHaveLength(1);
   });

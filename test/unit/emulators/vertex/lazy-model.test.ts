@@ -35,7 +35,9 @@ describe('lazyLoadedModel', () => {
   it('names the artifact when loading fails, and tries again on the next prediction', async () => {
     const b = backend(1);
     const model = lazyLoadedModel(b, 'gs://a/times-2/');
-    await expect(model.predict([1])).rejects.toThrow('loading gs://a/times-2/ after an emulator restart failed: storage is not up yet');
+    await expect(model.predict([1])).rejects.toThrow(
+      'loading gs://a/times-2/ after an emulator restart failed: storage is not up yet',
+    );
     await expect(model.predict([1])).resolves.toEqual([2]);
     expect(b.loads).toBe(2);
   });

@@ -4,7 +4,12 @@ import { ModelRegistry } from '../../../../emulators/vertex/model-registry';
 const parent = { project: 'p', location: 'l' };
 const request = (extra: Record<string, unknown> = {}, aliases?: string[]) => ({
   ...extra,
-  model: { displayName: 'flowers', artifactUri: 'gs://a/1/', containerSpec: { imageUri: 'img' }, versionAliases: aliases },
+  model: {
+    displayName: 'flowers',
+    artifactUri: 'gs://a/1/',
+    containerSpec: { imageUri: 'img' },
+    versionAliases: aliases,
+  },
 });
 
 describe('ModelRegistry', () => {
@@ -33,7 +38,9 @@ describe('ModelRegistry', () => {
     registry.planUpload(parent, request({ parentModel: model }, ['default'])).commit();
     registry.planUpload(parent, request({ parentModel: model })).commit();
     registry.mergeAliases(`${model}@3`, ['default']);
-    const holders = [...registry.models.get(model)!.versions.values()].filter((v) => v.versionAliases.includes('default'));
+    const holders = [...registry.models.get(model)!.versions.values()].filter((v) =>
+      v.versionAliases.includes('default'),
+    );
     expect(holders.map((v) => v.versionId)).toEqual(['3']);
     expect(registry.resolve(model, 'name').version.versionId).toBe('3');
   });

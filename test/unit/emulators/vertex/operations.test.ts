@@ -25,7 +25,10 @@ describe('OperationStore', () => {
     const op = await store.start(spec(0, () => ((ran += 1), {})));
     expect(ran).toBe(1);
     const proto = store.toProto(op);
-    expect(proto).toMatchObject({ done: true, name: expect.stringMatching(/^projects\/p\/locations\/l\/endpoints\/1\/operations\/\d+$/) });
+    expect(proto).toMatchObject({
+      done: true,
+      name: expect.stringMatching(/^projects\/p\/locations\/l\/endpoints\/1\/operations\/\d+$/),
+    });
     expect(proto.response.type_url).toBe('type.googleapis.com/google.protobuf.Empty');
     expect(proto.metadata.type_url).toBe(`type.googleapis.com/${Meta}`);
   });
@@ -33,9 +36,15 @@ describe('OperationStore', () => {
   it('runs the work after the duration, and reports RpcErrors as the operation error', async () => {
     const store = new OperationStore(protos);
     let settled = 0;
-    const op = await store.start(spec(30, () => {
-      throw new RpcError(Code.INVALID_ARGUMENT, 'Model server never became ready.');
-    }, () => (settled += 1)));
+    const op = await store.start(
+      spec(
+        30,
+        () => {
+          throw new RpcError(Code.INVALID_ARGUMENT, 'Model server never became ready.');
+        },
+        () => (settled += 1),
+      ),
+    );
     expect(store.toProto(op).done).toBe(false);
     const done = await store.wait(op.name, 5000);
     expect(done.error).toEqual({ code: Code.INVALID_ARGUMENT, message: 'Model server never became ready.' });
@@ -47,9 +56,11 @@ describe('OperationStore', () => {
 
   it('reports other errors as INTERNAL with their message', async () => {
     const store = new OperationStore(protos);
-    const op = await store.start(spec(0, () => {
-      throw new Error('disk on fire');
-    }));
+    const op = await store.start(
+      spec(0, () => {
+        throw new Error('disk on fire');
+      }),
+    );
     expect(op.error).toEqual({ code: Code.INTERNAL, message: 'disk on fire' });
   });
 
@@ -57,7 +68,13 @@ describe('OperationStore', () => {
     const store = new OperationStore(protos);
     let ran = 0;
     let settled = 0;
-    const op = await store.start(spec(50, () => ((ran += 1), {}), () => (settled += 1)));
+    const op = await store.start(
+      spec(
+        50,
+        () => ((ran += 1), {}),
+        () => (settled += 1),
+      ),
+    );
     store.cancel(op.name);
     store.cancel(op.name);
     await new Promise((resolve) => setTimeout(resolve, 80));

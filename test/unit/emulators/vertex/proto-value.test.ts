@@ -8,7 +8,13 @@ describe('toValue / fromValue', () => {
     ['negative zero and large', [-0, 1e300]],
     ['string', 'héllo'],
     ['bool', true],
-    ['nested list', [[1, 2], [3, 4]]],
+    [
+      'nested list',
+      [
+        [1, 2],
+        [3, 4],
+      ],
+    ],
     ['struct', { x: [1, 2], name: 'a', nested: { ok: false, none: null } }],
     ['empty list and struct', { l: [], s: {} }],
   ])('round-trips %s', (_name, value) => {
@@ -22,7 +28,12 @@ describe('toValue / fromValue', () => {
 
   it('refuses a Value with no kind, naming the field', () => {
     expect(() => fromValue({}, 'instances[3]')).toThrow(RpcError);
-    expect(() => fromValue({ listValue: { values: [{ kind: 'numberValue', numberValue: 1 }, {}] }, kind: 'listValue' }, 'instances[0]')).toThrow(/instances\[0\]\[1\]/);
+    expect(() =>
+      fromValue(
+        { listValue: { values: [{ kind: 'numberValue', numberValue: 1 }, {}] }, kind: 'listValue' },
+        'instances[0]',
+      ),
+    ).toThrow(/instances\[0\]\[1\]/);
   });
 
   it('refuses nesting deeper than 100 levels instead of overflowing the stack', () => {

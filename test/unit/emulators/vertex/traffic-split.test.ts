@@ -1,4 +1,9 @@
-import { pickDeployedModel, splitForDeploy, splitForUndeploy, splitForUpdate } from '../../../../emulators/vertex/traffic-split';
+import {
+  pickDeployedModel,
+  splitForDeploy,
+  splitForUndeploy,
+  splitForUpdate,
+} from '../../../../emulators/vertex/traffic-split';
 import { RpcError } from '../../../../emulators/vertex/rpc-error';
 import { seededRandom } from '../../../../emulators/random';
 
@@ -37,7 +42,9 @@ describe('splitForDeploy', () => {
   });
 
   it('names the field and the sum in its message', () => {
-    expect(() => splitForDeploy({ a: 100 }, ['a'], { '0': 10, a: 80 }, 'new')).toThrow(/traffic_split.*add up to 100, got 90/);
+    expect(() => splitForDeploy({ a: 100 }, ['a'], { '0': 10, a: 80 }, 'new')).toThrow(
+      /traffic_split.*add up to 100, got 90/,
+    );
   });
 });
 

@@ -15,10 +15,14 @@ describe('version aliases', () => {
     ['empty', ''],
     ['not a string', 7],
   ])('refuses %s, quoting the rule', (_name, alias) => {
-    expect(() => checkAlias(alias, 'model.version_aliases[0]')).toThrow(/model\.version_aliases\[0\].*\[a-z\]\[a-zA-Z0-9-\]\{0,126\}\[a-z0-9\]/);
+    expect(() => checkAlias(alias, 'model.version_aliases[0]')).toThrow(
+      /model\.version_aliases\[0\].*\[a-z\]\[a-zA-Z0-9-\]\{0,126\}\[a-z0-9\]/,
+    );
   });
   it('refuses duplicates and non-lists', () => {
-    expect(() => checkAliasList(['beta', 'beta'], 'model.version_aliases')).toThrow(/version_aliases\[1\].*listed twice/);
+    expect(() => checkAliasList(['beta', 'beta'], 'model.version_aliases')).toThrow(
+      /version_aliases\[1\].*listed twice/,
+    );
     expect(() => checkAliasList('beta', 'model.version_aliases')).toThrow(/must be a list/);
     expect(checkAliasList(undefined, 'x')).toEqual([]);
   });
@@ -26,7 +30,7 @@ describe('version aliases', () => {
 
 describe('labels', () => {
   it('accepts lowercase keys and values up to 64 characters', () => {
-    const labels = { team: 'vision', 'ferry-run': 'r_1', ['k'.repeat(64)]: 'v'.repeat(64), empty: '', 'über': 'ça' };
+    const labels = { team: 'vision', 'ferry-run': 'r_1', ['k'.repeat(64)]: 'v'.repeat(64), empty: '', über: 'ça' };
     expect(checkLabels(labels, 'model.labels')).toEqual(labels);
   });
   it.each([

@@ -30,12 +30,18 @@ describe('detectFile', () => {
 
 describe('detectFolder', () => {
   it('finds a SavedModel in binary or text format', () => {
-    expect(detectFolder(['saved_model.pb', 'variables/variables.index'])).toEqual({ kind: 'savedmodel', textFormat: false });
+    expect(detectFolder(['saved_model.pb', 'variables/variables.index'])).toEqual({
+      kind: 'savedmodel',
+      textFormat: false,
+    });
     expect(detectFolder(['saved_model.pbtxt'])).toEqual({ kind: 'savedmodel', textFormat: true });
   });
 
   it.each([
-    [['variables/variables.index', 'variables/variables.data-00000-of-00001'], /checkpoint without saved_model\.pb.*tf\.saved_model\.save/],
+    [
+      ['variables/variables.index', 'variables/variables.data-00000-of-00001'],
+      /checkpoint without saved_model\.pb.*tf\.saved_model\.save/,
+    ],
     [['keras_metadata.pb', 'fingerprint.pb'], /Keras model folder/],
     [['model.json', 'group1-shard1of1.bin'], /TensorFlow\.js/],
     [[], /empty folder/],

@@ -18,7 +18,9 @@ const RUNS = 150;
 describe('inspectFolder and inspectFile on damaged artifacts', () => {
   // Plain Uint8Arrays, as the Storage adapter hands them over (the writer returns a Node Buffer for
   // saved_model.pb, which is a different realm's Uint8Array inside jest).
-  const model = Object.fromEntries(Object.entries(writeExampleSavedModel({ a: 0.5, b: 2, numShards: 2 })).map(([k, v]) => [k, Uint8Array.from(v)]));
+  const model = Object.fromEntries(
+    Object.entries(writeExampleSavedModel({ a: 0.5, b: 2, numShards: 2 })).map(([k, v]) => [k, Uint8Array.from(v)]),
+  );
   const tflite = writeExampleTflite({ a: 0.5, b: 2 });
 
   async function expectCleanOutcome(file: string, run: () => Promise<unknown>): Promise<void> {
@@ -48,7 +50,9 @@ describe('inspectFolder and inspectFile on damaged artifacts', () => {
   it('survives any damage to a TFLite file', async () => {
     await fc.assert(
       fc.asyncProperty(mutation(tflite.length), async (m) => {
-        await expectCleanOutcome('model.tflite', async () => inspectFile(mutate(tflite, m), 'gs://fuzz/mobile/x/1/model.tflite'));
+        await expectCleanOutcome('model.tflite', async () =>
+          inspectFile(mutate(tflite, m), 'gs://fuzz/mobile/x/1/model.tflite'),
+        );
       }),
       { numRuns: RUNS * 2, seed: 7 },
     );
@@ -56,7 +60,9 @@ describe('inspectFolder and inspectFile on damaged artifacts', () => {
 
   it('reports, rather than throws on, a shard that is cut short', async () => {
     const shard = Object.keys(model).find((f) => f.includes('data-00001')) as string;
-    const report = await inspectFolder(memoryFiles({ ...model, [shard]: model[shard].slice(0, 1) }, 'gs://fuzz/models/x/1'));
+    const report = await inspectFolder(
+      memoryFiles({ ...model, [shard]: model[shard].slice(0, 1) }, 'gs://fuzz/models/x/1'),
+    );
     expect(report.problems.map((p) => p.file).join(' ')).toContain(shard);
   });
 });

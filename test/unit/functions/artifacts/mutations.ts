@@ -1,7 +1,8 @@
 import fc from 'fast-check';
 
 /** One way an upload gets damaged: cut short, a flipped bit, or a length field turned huge. */
-export type Mutation = { kind: 'truncate'; at: number } | { kind: 'flip'; bit: number } | { kind: 'huge'; at: number; bytes: number[] };
+export type Mutation =
+  { kind: 'truncate'; at: number } | { kind: 'flip'; bit: number } | { kind: 'huge'; at: number; bytes: number[] };
 
 /** Little-endian 0x7fffffff / 0xffffffff (flatbuffer offsets and lengths, table block handles) and a 5-byte varint of 2^32-1 (protobuf lengths). */
 const HUGE = [
@@ -16,7 +17,9 @@ export function mutation(size: number): fc.Arbitrary<Mutation> {
   return fc.oneof(
     fc.integer({ min: 0, max: Math.max(0, size - 1) }).map((at): Mutation => ({ kind: 'truncate', at })),
     fc.integer({ min: 0, max: size * 8 - 1 }).map((bit): Mutation => ({ kind: 'flip', bit })),
-    fc.record({ at: fc.integer({ min: 0, max: Math.max(0, size - 5) }), bytes: fc.constantFrom(...HUGE) }).map((m): Mutation => ({ kind: 'huge', ...m })),
+    fc
+      .record({ at: fc.integer({ min: 0, max: Math.max(0, size - 5) }), bytes: fc.constantFrom(...HUGE) })
+      .map((m): Mutation => ({ kind: 'huge', ...m })),
   );
 }
 

@@ -1,6 +1,7 @@
 import { classifyError, errorMessage } from '../../../../functions/core/errors';
 
-const withCode = (code: unknown, extra: Record<string, unknown> = {}) => Object.assign(new Error('x'), { code, ...extra });
+const withCode = (code: unknown, extra: Record<string, unknown> = {}) =>
+  Object.assign(new Error('x'), { code, ...extra });
 
 describe('classifyError', () => {
   it.each([

@@ -1,5 +1,12 @@
 import fc from 'fast-check';
-import { deploySplit, scaleTo, stepSplit, total, withoutModel, type TrafficSplit } from '../../../../functions/core/traffic-split';
+import {
+  deploySplit,
+  scaleTo,
+  stepSplit,
+  total,
+  withoutModel,
+  type TrafficSplit,
+} from '../../../../functions/core/traffic-split';
 
 describe('deploySplit', () => {
   it.each([
@@ -52,7 +59,8 @@ describe('split properties', () => {
         const scaled = scaleTo(current, budget);
         if (Object.values(current).some((pct) => pct > 0)) expect(total(scaled)).toBe(budget);
         const ids = Object.keys(scaled);
-        for (const a of ids) for (const b of ids) if (current[a] > current[b]) expect(scaled[a]).toBeGreaterThanOrEqual(scaled[b]);
+        for (const a of ids)
+          for (const b of ids) if (current[a] > current[b]) expect(scaled[a]).toBeGreaterThanOrEqual(scaled[b]);
       }),
     );
   });
@@ -92,13 +100,19 @@ describe('split properties across a rollout', () => {
   it('a split that already sums to 100 is unchanged by scaling it to 100', () => {
     const exact = fc
       .uniqueArray(id, { minLength: 1, maxLength: 6 })
-      .chain((ids) => fc.array(fc.integer({ min: 1, max: 20 }), { minLength: ids.length, maxLength: ids.length }).map((w) => ({ ids, w })))
+      .chain((ids) =>
+        fc
+          .array(fc.integer({ min: 1, max: 20 }), { minLength: ids.length, maxLength: ids.length })
+          .map((w) => ({ ids, w })),
+      )
       .map(({ ids, w }) => scaleTo(Object.fromEntries(ids.map((k, i) => [k, w[i]])), 100));
     fc.assert(fc.property(exact, (s) => expect(scaleTo(s, 100)).toEqual(s)));
   });
 
   it('a canary walked through rising steps ends alone at 100, every split valid on the way', () => {
-    const steps = fc.uniqueArray(fc.integer({ min: 1, max: 99 }), { maxLength: 4 }).map((s) => [...s.sort((a, b) => a - b), 100]);
+    const steps = fc
+      .uniqueArray(fc.integer({ min: 1, max: 99 }), { maxLength: 4 })
+      .map((s) => [...s.sort((a, b) => a - b), 100]);
     fc.assert(
       fc.property(split, id, steps, (incumbents, candidate, walk) => {
         const previous = withoutModel(incumbents, candidate);

@@ -2,9 +2,19 @@ import type { CloudEvent } from '@google-cloud/functions-framework';
 import { EventError, eventAgeMs, messageJson, type MessagePublishedData } from '../../../../functions/entry/events';
 
 function pubsubEvent(data: unknown, time = '2026-11-23T10:00:00Z'): CloudEvent<unknown> {
-  return { id: 'e1', specversion: '1.0', source: '//pubsub.googleapis.com/projects/p/topics/t', type: 'google.cloud.pubsub.topic.v1.messagePublished', time, data };
+  return {
+    id: 'e1',
+    specversion: '1.0',
+    source: '//pubsub.googleapis.com/projects/p/topics/t',
+    type: 'google.cloud.pubsub.topic.v1.messagePublished',
+    time,
+    data,
+  };
 }
-const published = (payload: string): MessagePublishedData => ({ message: { data: Buffer.from(payload).toString('base64'), messageId: '1' }, subscription: 'projects/p/subscriptions/s' });
+const published = (payload: string): MessagePublishedData => ({
+  message: { data: Buffer.from(payload).toString('base64'), messageId: '1' },
+  subscription: 'projects/p/subscriptions/s',
+});
 
 describe('messageJson', () => {
   it('decodes data.message.data (base64 JSON), not data.message', () => {

@@ -1,4 +1,9 @@
-import { MessageError, parseDeployedMessage, parseOperationMessage, parseStageMessage } from '../../../../functions/pipeline/messages';
+import {
+  MessageError,
+  parseDeployedMessage,
+  parseOperationMessage,
+  parseStageMessage,
+} from '../../../../functions/pipeline/messages';
 
 const OPERATION = 'projects/p/locations/us-central1/endpoints/1/operations/42';
 
@@ -6,8 +11,12 @@ describe('stage messages', () => {
   it('reads well-formed messages', () => {
     expect(parseStageMessage({ runId: 'flowers-7-abc' })).toEqual({ runId: 'flowers-7-abc' });
     expect(parseDeployedMessage({ runId: 'flowers-7-abc', step: -1 })).toEqual({ runId: 'flowers-7-abc', step: -1 });
-    expect(parseOperationMessage({ runId: 'r', operation: OPERATION, purpose: 'deploy', startedAt: '2026-11-23T10:00:00Z' })).toEqual({ runId: 'r', operation: OPERATION, purpose: 'deploy', startedAt: '2026-11-23T10:00:00Z' });
-    expect(parseOperationMessage({ runId: 'r', purpose: 'deploy', startedAt: '2026-11-23T10:00:00Z' }).operation).toBeUndefined();
+    expect(
+      parseOperationMessage({ runId: 'r', operation: OPERATION, purpose: 'deploy', startedAt: '2026-11-23T10:00:00Z' }),
+    ).toEqual({ runId: 'r', operation: OPERATION, purpose: 'deploy', startedAt: '2026-11-23T10:00:00Z' });
+    expect(
+      parseOperationMessage({ runId: 'r', purpose: 'deploy', startedAt: '2026-11-23T10:00:00Z' }).operation,
+    ).toBeUndefined();
   });
 
   it.each([
@@ -32,8 +41,14 @@ describe('stage messages', () => {
   });
 
   it.each([
-    [{ runId: 'r', operation: OPERATION, purpose: 'explode', startedAt: '2026-11-23T10:00:00Z' }, /"purpose" must be deploy, rollback or retire/],
-    [{ runId: 'r', operation: 'operations/42', purpose: 'deploy', startedAt: '2026-11-23T10:00:00Z' }, /"operation" is missing or malformed/],
+    [
+      { runId: 'r', operation: OPERATION, purpose: 'explode', startedAt: '2026-11-23T10:00:00Z' },
+      /"purpose" must be deploy, rollback or retire/,
+    ],
+    [
+      { runId: 'r', operation: 'operations/42', purpose: 'deploy', startedAt: '2026-11-23T10:00:00Z' },
+      /"operation" is missing or malformed/,
+    ],
     [{ runId: 'r', operation: OPERATION, purpose: 'deploy', startedAt: 'yesterday' }, /"startedAt" is not a date/],
     [{ runId: 'r', operation: OPERATION, purpose: 'deploy' }, /"startedAt"/],
   ])('refuses the operation message %j', (value, message) => {

@@ -8,8 +8,14 @@ import { seededRandom } from '../../../../emulators/random';
 import { fixedClock, MemoryDocuments, MemoryPublisher, MemoryRuns, silentLogger } from '../../../helpers/memory-ports';
 
 const workflows = new WorkflowSet([
-  parseWorkflow('name: flowers\nmatch: models/flowers/{version}/\nartifact: savedmodel\nmodel: {displayName: flowers}\nendpoint: {displayName: flowers}\nvalidation: {goldenSet: g.jsonl}\n', 'flowers.yaml'),
-  parseWorkflow('name: mobile\nmatch: mobile/flowers/{version}/model.tflite\nartifact: tflite\nmobile: {modelName: flowers}\nvalidation: {goldenSet: g.jsonl}\n', 'mobile.yaml'),
+  parseWorkflow(
+    'name: flowers\nmatch: models/flowers/{version}/\nartifact: savedmodel\nmodel: {displayName: flowers}\nendpoint: {displayName: flowers}\nvalidation: {goldenSet: g.jsonl}\n',
+    'flowers.yaml',
+  ),
+  parseWorkflow(
+    'name: mobile\nmatch: mobile/flowers/{version}/model.tflite\nartifact: tflite\nmobile: {modelName: flowers}\nvalidation: {goldenSet: g.jsonl}\n',
+    'mobile.yaml',
+  ),
 ]);
 
 /** A bucket in memory behind ferry's own ObjectReader port, counting list calls. */
@@ -18,7 +24,9 @@ class MemoryBucket implements ObjectReader {
   listCalls = 0;
   async list(_bucket: string, prefix: string): Promise<ObjectInfo[]> {
     this.listCalls += 1;
-    return [...this.objects.entries()].filter(([name]) => name.startsWith(prefix)).map(([name, b]) => ({ name, size: b.length, generation: '1' }));
+    return [...this.objects.entries()]
+      .filter(([name]) => name.startsWith(prefix))
+      .map(([name, b]) => ({ name, size: b.length, generation: '1' }));
   }
   async stat(_bucket: string, name: string) {
     const b = this.objects.get(name);
@@ -36,7 +44,13 @@ function shardChecker(numShards: number, problems: string[] = []): ArtifactCheck
     async missingFiles(_w: string, _b: string, root: string, listing: ObjectInfo[]) {
       const have = new Set(listing.map((o) => o.name.slice(root.length)));
       if (!have.has('saved_model.pb')) return ['saved_model.pb'];
-      const needed = ['variables/variables.index', ...Array.from({ length: numShards }, (_, i) => `variables/variables.data-${String(i).padStart(5, '0')}-of-${String(numShards).padStart(5, '0')}`)];
+      const needed = [
+        'variables/variables.index',
+        ...Array.from(
+          { length: numShards },
+          (_, i) => `variables/variables.data-${String(i).padStart(5, '0')}-of-${String(numShards).padStart(5, '0')}`,
+        ),
+      ];
       if (!have.has('variables/variables.index')) return ['variables/variables.index'];
       return needed.filter((f) => !have.has(f));
     },
@@ -67,11 +81,20 @@ function setup(checker = shardChecker(3)) {
   return { bucket, deps, land, publisher: deps.publisher as MemoryPublisher, runs: deps.runs as MemoryRuns };
 }
 
-const event = (name: string): StorageObjectData => ({ bucket: 'artifacts', name, generation: '1', metageneration: '1', size: '1' });
+const event = (name: string): StorageObjectData => ({
+  bucket: 'artifacts',
+  name,
+  generation: '1',
+  metageneration: '1',
+  size: '1',
+});
 const savedModelFiles = (root: string, n: number) => [
   `${root}saved_model.pb`,
   `${root}variables/variables.index`,
-  ...Array.from({ length: n }, (_, i) => `${root}variables/variables.data-${String(i).padStart(5, '0')}-of-${String(n).padStart(5, '0')}`),
+  ...Array.from(
+    { length: n },
+    (_, i) => `${root}variables/variables.data-${String(i).padStart(5, '0')}-of-${String(n).padStart(5, '0')}`,
+  ),
 ];
 
 describe('onArtifact', () => {
@@ -144,13 +167,17 @@ describe('onArtifact', () => {
   });
 
   it('records a rejected run when static checks fail, and publishes no ready message', async () => {
-    const { land, publisher, runs } = setup(shardChecker(1, ['variables/variables.data-00000-of-00001: crc32c mismatch for tensor "a"']));
+    const { land, publisher, runs } = setup(
+      shardChecker(1, ['variables/variables.data-00000-of-00001: crc32c mismatch for tensor "a"']),
+    );
     for (const name of savedModelFiles('models/flowers/11/', 1)) await land(name);
     expect(publisher.on(TOPICS.savedModelReady)).toHaveLength(0);
     const [run] = await runs.list();
     expect(run).toMatchObject({ state: 'rejected', outcome: 'rejected' });
     expect(run.reason).toMatch(/crc32c mismatch for tensor "a"/);
-    expect(publisher.on(TOPICS.runEvents)).toEqual([expect.objectContaining({ state: 'rejected', outcome: 'rejected' })]);
+    expect(publisher.on(TOPICS.runEvents)).toEqual([
+      expect.objectContaining({ state: 'rejected', outcome: 'rejected' }),
+    ]);
   });
 
   it('publishes the ready message again when a retry finds the run stored but not started', async () => {

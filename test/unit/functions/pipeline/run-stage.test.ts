@@ -28,13 +28,23 @@ function setup(work: Stage['work']) {
 
 describe('runStage', () => {
   it('does the work once, stores the run, publishes the next message and a run event', async () => {
-    const { runs, publisher, deps, stage, calls } = setup(async (run) => advance(run, 'registered', clock.now(), 'flowers@1'));
+    const { runs, publisher, deps, stage, calls } = setup(async (run) =>
+      advance(run, 'registered', clock.now(), 'flowers@1'),
+    );
     await runs.create(base);
     await runStage(deps, base.runId, stage);
     await runStage(deps, base.runId, stage);
     expect(calls()).toBe(1);
     expect((await runs.get(base.runId))?.value.state).toBe('registered');
-    expect(publisher.on(TOPICS.runEvents)).toEqual([{ runId: base.runId, workflow: 'flowers', state: 'registered', detail: 'flowers@1', at: clock.now().toISOString() }]);
+    expect(publisher.on(TOPICS.runEvents)).toEqual([
+      {
+        runId: base.runId,
+        workflow: 'flowers',
+        state: 'registered',
+        detail: 'flowers@1',
+        at: clock.now().toISOString(),
+      },
+    ]);
     // The duplicate delivery finds the run registered and sends the next message again.
     expect(publisher.on(TOPICS.modelRegistered)).toHaveLength(2);
   });
@@ -55,7 +65,11 @@ describe('runStage', () => {
     await runs.create(base);
     await runStage(deps, base.runId, stage);
     const run = (await runs.get(base.runId))?.value;
-    expect(run).toMatchObject({ state: 'failed', outcome: 'failed', reason: 'registerModel: 3 INVALID_ARGUMENT: bad container' });
+    expect(run).toMatchObject({
+      state: 'failed',
+      outcome: 'failed',
+      reason: 'registerModel: 3 INVALID_ARGUMENT: bad container',
+    });
     expect(publisher.on(TOPICS.modelRegistered)).toHaveLength(0);
     expect(publisher.on(TOPICS.runEvents)).toEqual([expect.objectContaining({ state: 'failed', outcome: 'failed' })]);
   });
@@ -91,7 +105,13 @@ describe('runStage', () => {
     /** A clock whose sleep lets other promises run, as a real one does. */
     function yieldingClock() {
       const clock = fixedClock();
-      return { ...clock, sleep: async (ms: number) => { clock.advance(ms); await new Promise((resolve) => setImmediate(resolve)); } };
+      return {
+        ...clock,
+        sleep: async (ms: number) => {
+          clock.advance(ms);
+          await new Promise((resolve) => setImmediate(resolve));
+        },
+      };
     }
 
     it('lets only one of them work; the other waits, finds the stage done and sends the next message again', async () => {
@@ -104,7 +124,16 @@ describe('runStage', () => {
       await runs.create(base);
       // The first sleep is the second delivery starting to wait: only then may the first finish.
       const waiting = yieldingClock();
-      const both = { ...deps, clock: { ...waiting, sleep: async (ms: number) => { open(); await waiting.sleep(ms); } } };
+      const both = {
+        ...deps,
+        clock: {
+          ...waiting,
+          sleep: async (ms: number) => {
+            open();
+            await waiting.sleep(ms);
+          },
+        },
+      };
       await Promise.all([runStage(both, base.runId, stage), runStage(both, base.runId, stage)]);
       expect(calls()).toBe(1);
       const stored = (await runs.get(base.runId))?.value;
@@ -113,12 +142,15 @@ describe('runStage', () => {
       expect(publisher.on(TOPICS.modelRegistered)).toHaveLength(2);
     });
 
-    it('hands a delivery back for retry while a claim holds, and takes over once a crashed holder\'s claim expires', async () => {
+    it("hands a delivery back for retry while a claim holds, and takes over once a crashed holder's claim expires", async () => {
       const { runs, deps, stage, calls } = setup(async (run) => advance(run, 'registered', clock.now()));
       const until = new Date(clock.now().getTime() + 60_000).toISOString();
       await runs.create({ ...base, claim: { by: 'a crashed instance', stage: 'registerModel', until } });
       const local = { ...deps, clock: yieldingClock(), claimMs: 60_000 };
-      await expect(runStage(local, base.runId, stage)).rejects.toMatchObject({ code: 10, message: expect.stringMatching(/another delivery is working on run .*claimed until/) });
+      await expect(runStage(local, base.runId, stage)).rejects.toMatchObject({
+        code: 10,
+        message: expect.stringMatching(/another delivery is working on run .*claimed until/),
+      });
       expect(calls()).toBe(0);
       local.clock.advance(60_000);
       await runStage(local, base.runId, stage);
@@ -171,4 +203,3 @@ describe('runStage', () => {
     });
   });
 });
-

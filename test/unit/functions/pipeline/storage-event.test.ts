@@ -1,10 +1,25 @@
-import { parseStorageObjectData, StorageEventError, unsafeNameReason } from '../../../../functions/pipeline/storage-event';
+import {
+  parseStorageObjectData,
+  StorageEventError,
+  unsafeNameReason,
+} from '../../../../functions/pipeline/storage-event';
 
-const good = { bucket: 'artifacts', name: 'models/f/7/saved_model.pb', generation: '1700000000000001', metageneration: '1', size: '12107', contentType: 'application/octet-stream' };
+const good = {
+  bucket: 'artifacts',
+  name: 'models/f/7/saved_model.pb',
+  generation: '1700000000000001',
+  metageneration: '1',
+  size: '12107',
+  contentType: 'application/octet-stream',
+};
 
 describe('parseStorageObjectData', () => {
   it('reads the real payload, numbers as strings', () => {
-    expect(parseStorageObjectData(good)).toMatchObject({ bucket: 'artifacts', generation: '1700000000000001', size: '12107' });
+    expect(parseStorageObjectData(good)).toMatchObject({
+      bucket: 'artifacts',
+      generation: '1700000000000001',
+      size: '12107',
+    });
   });
 
   it.each([

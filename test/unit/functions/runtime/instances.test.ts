@@ -1,5 +1,12 @@
 import { InstancesError } from '../../../../functions/runtime/errors';
-import { MAX_ELEMENTS_PER_VALUE, nest, parseInstances, stackInstances, toPredictions, type InputSpec } from '../../../../functions/runtime/instances';
+import {
+  MAX_ELEMENTS_PER_VALUE,
+  nest,
+  parseInstances,
+  stackInstances,
+  toPredictions,
+  type InputSpec,
+} from '../../../../functions/runtime/instances';
 
 const x: Record<string, InputSpec> = { x: { dtype: 'float32', shape: [-1, 1] } };
 const two: Record<string, InputSpec> = {
@@ -25,7 +32,15 @@ describe('parseInstances', () => {
   });
 
   it('accepts any shape for an input of unknown rank', () => {
-    const [p] = parseInstances([[[1, 2], [3, 4]]], { x: { dtype: 'float32', shape: null } });
+    const [p] = parseInstances(
+      [
+        [
+          [1, 2],
+          [3, 4],
+        ],
+      ],
+      { x: { dtype: 'float32', shape: null } },
+    );
     expect(p.x.shape).toEqual([2, 2]);
     expect(p.x.values).toEqual([1, 2, 3, 4]);
   });
@@ -74,7 +89,10 @@ describe('stackInstances', () => {
 
 describe('toPredictions', () => {
   it('gives the nested value per instance for one output', () => {
-    expect(toPredictions([{ y: { shape: [1], values: [2.5] } }, { y: { shape: [1], values: [3] } }])).toEqual([[2.5], [3]]);
+    expect(toPredictions([{ y: { shape: [1], values: [2.5] } }, { y: { shape: [1], values: [3] } }])).toEqual([
+      [2.5],
+      [3],
+    ]);
   });
 
   it('gives an object per instance for several outputs, int64 as numbers', () => {
@@ -83,6 +101,9 @@ describe('toPredictions', () => {
   });
 
   it('nests row-major', () => {
-    expect(nest({ shape: [2, 3], values: [1, 2, 3, 4, 5, 6] })).toEqual([[1, 2, 3], [4, 5, 6]]);
+    expect(nest({ shape: [2, 3], values: [1, 2, 3, 4, 5, 6] })).toEqual([
+      [1, 2, 3],
+      [4, 5, 6],
+    ]);
   });
 });

@@ -14,7 +14,9 @@ const TIME_BOUND_MS = 5000;
  * no crash of the process, no hang, no allocation sized by a corrupt header.
  */
 describe('loadLocalModel on damaged artifacts', () => {
-  const model = Object.fromEntries(Object.entries(writeExampleSavedModel({ a: 0.5, b: 2, numShards: 1 })).map(([k, v]) => [k, Uint8Array.from(v)]));
+  const model = Object.fromEntries(
+    Object.entries(writeExampleSavedModel({ a: 0.5, b: 2, numShards: 1 })).map(([k, v]) => [k, Uint8Array.from(v)]),
+  );
   const tflite = writeExampleTflite({ a: 0.5, b: 2 });
 
   /**
@@ -43,18 +45,27 @@ describe('loadLocalModel on damaged artifacts', () => {
     const message = (outcome as Error).message;
     expect(message).not.toMatch(/took longer than/);
     // NotRunnableError ("not runnable locally: ...") is the runtimes' refusal of a well-formed model.
-    if (stage === 'load') expect(message.includes(file.split('/').pop() as string) || message.includes(location) || message.startsWith('not runnable')).toBe(true);
+    if (stage === 'load')
+      expect(
+        message.includes(file.split('/').pop() as string) ||
+          message.includes(location) ||
+          message.startsWith('not runnable'),
+      ).toBe(true);
     else expect(message).toMatch(/instances|signature|input|output|shape|dtype|not runnable/i);
   }
 
-  it.each(Object.keys(model))('TensorFlow.js survives damage to %s', async (file) => {
-    await fc.assert(
-      fc.asyncProperty(mutation(model[file].length), async (m) => {
-        await expectCleanOutcome(file, { ...model, [file]: mutate(model[file], m) }, 'gs://fuzz/models/x/1');
-      }),
-      { numRuns: 80, seed: 11 },
-    );
-  }, 60_000);
+  it.each(Object.keys(model))(
+    'TensorFlow.js survives damage to %s',
+    async (file) => {
+      await fc.assert(
+        fc.asyncProperty(mutation(model[file].length), async (m) => {
+          await expectCleanOutcome(file, { ...model, [file]: mutate(model[file], m) }, 'gs://fuzz/models/x/1');
+        }),
+        { numRuns: 80, seed: 11 },
+      );
+    },
+    60_000,
+  );
 
   it('the TFLite runtime survives damage to a .tflite file', async () => {
     await fc.assert(

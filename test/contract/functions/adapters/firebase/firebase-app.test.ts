@@ -4,15 +4,26 @@ import { join } from 'node:path';
 import { request } from 'node:https';
 import { deleteApp } from 'firebase-admin/app';
 import { getMachineLearning } from 'firebase-admin/machine-learning';
-import { createEmulatorAgent, FIREBASE_ML_EMULATOR_ENV, getFirebaseApp } from '../../../../../functions/adapters/firebase/firebase-app';
-import { startFirebaseMlEmulator, type FirebaseMlEmulator } from '../../../../../emulators/firebase-ml/firebase-ml-emulator';
+import {
+  createEmulatorAgent,
+  FIREBASE_ML_EMULATOR_ENV,
+  getFirebaseApp,
+} from '../../../../../functions/adapters/firebase/firebase-app';
+import {
+  startFirebaseMlEmulator,
+  type FirebaseMlEmulator,
+} from '../../../../../emulators/firebase-ml/firebase-ml-emulator';
 
 const E = FIREBASE_ML_EMULATOR_ENV;
 
 describe('getFirebaseApp', () => {
   let emulator: FirebaseMlEmulator;
   beforeAll(async () => {
-    emulator = await startFirebaseMlEmulator({ projectId: 'ferry-adapter', readObject: async () => new Uint8Array(0), validationDelayMs: 0 });
+    emulator = await startFirebaseMlEmulator({
+      projectId: 'ferry-adapter',
+      readObject: async () => new Uint8Array(0),
+      validationDelayMs: 0,
+    });
   });
   afterAll(() => emulator.stop());
 
@@ -33,11 +44,16 @@ describe('getFirebaseApp', () => {
   });
 
   test('a failing token endpoint surfaces as a credential error naming the exchange', async () => {
-    const other = await startFirebaseMlEmulator({ projectId: 'ferry-adapter', readObject: async () => new Uint8Array(0) });
+    const other = await startFirebaseMlEmulator({
+      projectId: 'ferry-adapter',
+      readObject: async () => new Uint8Array(0),
+    });
     try {
       other.faults.failNext('token', 1, 503, 'token backend down');
       const app = getFirebaseApp({ ...other.env });
-      await expect(getMachineLearning(app).listModels()).rejects.toThrow(/token exchange at https:\/\/oauth2\.googleapis\.com\/token failed \(HTTP 503\)/);
+      await expect(getMachineLearning(app).listModels()).rejects.toThrow(
+        /token exchange at https:\/\/oauth2\.googleapis\.com\/token failed \(HTTP 503\)/,
+      );
       await deleteApp(app);
     } finally {
       await other.stop();
@@ -54,7 +70,11 @@ describe('getFirebaseApp', () => {
     // A host no app has been created for, so each case reaches the configuration checks.
     const good = (): Record<string, string> => ({ ...emulator.env, [E.host]: '127.0.0.1:9' });
     test.each([
-      ['host without port', () => ({ ...good(), [E.host]: '127.0.0.1' }), new RegExp(`${E.host}=.*expected 127.0.0.1:PORT`)],
+      [
+        'host without port',
+        () => ({ ...good(), [E.host]: '127.0.0.1' }),
+        new RegExp(`${E.host}=.*expected 127.0.0.1:PORT`),
+      ],
       ['port out of range', () => ({ ...good(), [E.host]: '127.0.0.1:70000' }), /expected 127.0.0.1:PORT/],
       ['CA not set', () => ({ ...good(), [E.ca]: '' }), new RegExp(`${E.ca} is not set`)],
       ['CA missing', () => ({ ...good(), [E.ca]: join(dir, 'gone.pem') }), new RegExp(`${E.ca}=.*cannot read`)],
@@ -87,7 +107,9 @@ describe('createEmulatorAgent', () => {
   }
 
   test('routes a googleapis.com URL to the emulator, verifying TLS for that host name', async () => {
-    expect(await get('https://firebaseml.googleapis.com/v1beta2/projects/ferry-agent/models', emulator.caPem)).toBe(401);
+    expect(await get('https://firebaseml.googleapis.com/v1beta2/projects/ferry-agent/models', emulator.caPem)).toBe(
+      401,
+    );
   });
 
   test('a host the certificate does not cover fails TLS verification', async () => {

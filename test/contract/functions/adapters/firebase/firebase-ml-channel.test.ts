@@ -1,7 +1,10 @@
 import { createHash } from 'node:crypto';
 import { deleteApp, type App } from 'firebase-admin/app';
 import { getMachineLearning } from 'firebase-admin/machine-learning';
-import { startFirebaseMlEmulator, type FirebaseMlEmulator } from '../../../../../emulators/firebase-ml/firebase-ml-emulator';
+import {
+  startFirebaseMlEmulator,
+  type FirebaseMlEmulator,
+} from '../../../../../emulators/firebase-ml/firebase-ml-emulator';
 import { getFirebaseApp } from '../../../../../functions/adapters/firebase/firebase-app';
 import { FirebaseMlChannel } from '../../../../../functions/adapters/firebase/firebase-ml-channel';
 import { writeExampleTflite } from '../../../../../functions/artifacts/tflite/write-example-tflite';
@@ -13,7 +16,11 @@ describe('FirebaseMlChannel', () => {
   let app: App;
   let channel: FirebaseMlChannel;
   const good = writeExampleTflite({ a: 0.5, b: 2 });
-  const files: Record<string, Uint8Array> = { 'gs://ferry-models/good.tflite': good, 'gs://ferry-models/other.tflite': writeExampleTflite({ a: 0.5, b: 3 }), 'gs://ferry-models/junk.tflite': new Uint8Array(64).fill(7) };
+  const files: Record<string, Uint8Array> = {
+    'gs://ferry-models/good.tflite': good,
+    'gs://ferry-models/other.tflite': writeExampleTflite({ a: 0.5, b: 3 }),
+    'gs://ferry-models/junk.tflite': new Uint8Array(64).fill(7),
+  };
 
   beforeAll(async () => {
     emulator = await startFirebaseMlEmulator({
@@ -31,35 +38,56 @@ describe('FirebaseMlChannel', () => {
 
   const release = (modelName: string, version: string, gcsUri: string): MobileRelease => {
     const bytes = files[gcsUri];
-    return { runId: `run-${modelName}-${version}`, modelName, version, tags: ['vision', `v${version}`], bytes, sha256: createHash('sha256').update(bytes).digest('hex'), gcsUri };
+    return {
+      runId: `run-${modelName}-${version}`,
+      modelName,
+      version,
+      tags: ['vision', `v${version}`],
+      bytes,
+      sha256: createHash('sha256').update(bytes).digest('hex'),
+      gcsUri,
+    };
   };
 
   it('creates, waits for validation, publishes; the same release again changes nothing', async () => {
-    expect(await channel.publish(release('flowers', '1', 'gs://ferry-models/good.tflite'))).toMatch(/published with tags vision, v1/);
+    expect(await channel.publish(release('flowers', '1', 'gs://ferry-models/good.tflite'))).toMatch(
+      /published with tags vision, v1/,
+    );
     const { models } = await getMachineLearning(app).listModels({ filter: 'display_name = flowers' });
     expect(models).toHaveLength(1);
     expect(models[0]).toMatchObject({ published: true, tags: ['vision', 'v1'] });
-    expect(await channel.publish(release('flowers', '1', 'gs://ferry-models/good.tflite'))).toMatch(/already publishes v1/);
+    expect(await channel.publish(release('flowers', '1', 'gs://ferry-models/good.tflite'))).toMatch(
+      /already publishes v1/,
+    );
   });
 
   it('refuses to publish a file Firebase ML found invalid, naming its verdict', async () => {
-    await expect(channel.publish(release('junk', '1', 'gs://ferry-models/junk.tflite'))).rejects.toThrow(/Firebase ML refused the file/);
+    await expect(channel.publish(release('junk', '1', 'gs://ferry-models/junk.tflite'))).rejects.toThrow(
+      /Firebase ML refused the file/,
+    );
     const { models } = await getMachineLearning(app).listModels({ filter: 'display_name = junk' });
     expect(models.every((m) => !m.published)).toBe(true);
   });
 
   it('waits for a model locked by another validation, then publishes', async () => {
     const ml = getMachineLearning(app);
-    const other = await ml.createModel({ displayName: 'busy', tfliteModel: { gcsTfliteUri: 'gs://ferry-models/other.tflite' } });
+    const other = await ml.createModel({
+      displayName: 'busy',
+      tfliteModel: { gcsTfliteUri: 'gs://ferry-models/other.tflite' },
+    });
     expect(other.locked).toBe(true);
-    expect(await channel.publish(release('busy', '2', 'gs://ferry-models/good.tflite'))).toMatch(/published with tags vision, v2/);
+    expect(await channel.publish(release('busy', '2', 'gs://ferry-models/good.tflite'))).toMatch(
+      /published with tags vision, v2/,
+    );
     const model = await ml.getModel(other.modelId);
     expect(model).toMatchObject({ published: true, tags: ['vision', 'v2'], locked: false });
   });
 
   it('never moves a model back to an older version that finished later', async () => {
     await channel.publish(release('ordered', '10', 'gs://ferry-models/good.tflite'));
-    expect(await channel.publish(release('ordered', '9', 'gs://ferry-models/other.tflite'))).toMatch(/keeps the newer version v10/);
+    expect(await channel.publish(release('ordered', '9', 'gs://ferry-models/other.tflite'))).toMatch(
+      /keeps the newer version v10/,
+    );
     const { models } = await getMachineLearning(app).listModels({ filter: 'display_name = ordered' });
     expect(models[0].tags).toEqual(['vision', 'v10']);
   });

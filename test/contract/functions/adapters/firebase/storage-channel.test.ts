@@ -20,15 +20,30 @@ describe('FirebaseStorageChannel', () => {
 
   const release = (version: string, contents = `model ${version}`): MobileRelease => {
     const bytes = new TextEncoder().encode(contents);
-    return { runId: `run-${version}-${contents.length}`, modelName: 'flowers', version, tags: ['vision', `v${version}`], bytes, sha256: createHash('sha256').update(bytes).digest('hex'), gcsUri: 'gs://a/b' };
+    return {
+      runId: `run-${version}-${contents.length}`,
+      modelName: 'flowers',
+      version,
+      tags: ['vision', `v${version}`],
+      bytes,
+      sha256: createHash('sha256').update(bytes).digest('hex'),
+      gcsUri: 'gs://a/b',
+    };
   };
-  const manifest = async () => JSON.parse((await storage.bucket('mobile').file('models/flowers/manifest.json').download())[0].toString());
+  const manifest = async () =>
+    JSON.parse((await storage.bucket('mobile').file('models/flowers/manifest.json').download())[0].toString());
 
   it('writes the version once and points the manifest at it; publishing again changes nothing', async () => {
     const v1 = release('1');
     await channel.publish(v1);
     const first = await manifest();
-    expect(first).toMatchObject({ version: '1', sha256: v1.sha256, sizeBytes: v1.bytes.byteLength, object: 'models/flowers/1/model.tflite', tags: ['vision', 'v1'] });
+    expect(first).toMatchObject({
+      version: '1',
+      sha256: v1.sha256,
+      sizeBytes: v1.bytes.byteLength,
+      object: 'models/flowers/1/model.tflite',
+      tags: ['vision', 'v1'],
+    });
     expect(await channel.publish(v1)).toMatch(/manifest already points at it/);
     expect(await manifest()).toEqual(first);
     const [stored] = await storage.bucket('mobile').file('models/flowers/1/model.tflite').download();
@@ -42,6 +57,8 @@ describe('FirebaseStorageChannel', () => {
   });
 
   it('refuses a different file under a version that exists (versions are immutable)', async () => {
-    await expect(channel.publish(release('1', 'a different model'))).rejects.toThrow(/already holds a different model for version 1/);
+    await expect(channel.publish(release('1', 'a different model'))).rejects.toThrow(
+      /already holds a different model for version 1/,
+    );
   });
 });

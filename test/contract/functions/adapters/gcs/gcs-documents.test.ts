@@ -54,13 +54,19 @@ describe('GcsDocuments and GcsObjectReader', () => {
     const docs = new GcsDocuments(() => storage, 'state');
     await docs.create('race.json', { winner: null });
     const { generation } = (await docs.get('race.json')) ?? { generation: '' };
-    const results = await Promise.all(Array.from({ length: 8 }, (_, i) => docs.update('race.json', { winner: i }, generation)));
+    const results = await Promise.all(
+      Array.from({ length: 8 }, (_, i) => docs.update('race.json', { winner: i }, generation)),
+    );
     expect(results.filter(Boolean)).toHaveLength(1);
   });
 
   it('lists across pages, stats, reads, and names missing objects', async () => {
     const reader = new GcsObjectReader(() => storage);
-    for (let i = 0; i < 1005; i += 1) await storage.bucket('state').file(`many/${String(i).padStart(4, '0')}`).save('x', { resumable: false, preconditionOpts: { ifGenerationMatch: 0 } });
+    for (let i = 0; i < 1005; i += 1)
+      await storage
+        .bucket('state')
+        .file(`many/${String(i).padStart(4, '0')}`)
+        .save('x', { resumable: false, preconditionOpts: { ifGenerationMatch: 0 } });
     expect(await reader.list('state', 'many/')).toHaveLength(1005);
     expect(await reader.stat('state', 'many/0001')).toMatchObject({ name: 'many/0001', size: 1 });
     expect(await reader.stat('state', 'nope')).toBeUndefined();

@@ -12,7 +12,6 @@ describe('PubSubPublisher', () => {
   });
   afterAll(() => h.close());
 
-
   it('publishes JSON with attributes, and keeps working once its client is replaced (a local stack restarted in one process)', async () => {
     let client = new PubSub({ apiEndpoint: h.emulator.host, projectId: PROJECT });
     const publisher = new PubSubPublisher(() => client);
@@ -35,6 +34,11 @@ describe('PubSubPublisher', () => {
       });
     });
     await sub.close();
-    expect(received).toEqual(expect.arrayContaining([{ json: { runId: 'a' }, attributes: { kind: 'first' } }, { json: { runId: 'b' }, attributes: {} }]));
+    expect(received).toEqual(
+      expect.arrayContaining([
+        { json: { runId: 'a' }, attributes: { kind: 'first' } },
+        { json: { runId: 'b' }, attributes: {} },
+      ]),
+    );
   });
 });

@@ -1,5 +1,11 @@
 import { startVertexEmulator, type VertexEmulator } from '../../../../../emulators/vertex/vertex-emulator';
-import { closeVertexClients, endpointClient, modelClient, predictionClient, vertex } from '../../../../../functions/adapters/vertex/vertex-clients';
+import {
+  closeVertexClients,
+  endpointClient,
+  modelClient,
+  predictionClient,
+  vertex,
+} from '../../../../../functions/adapters/vertex/vertex-clients';
 import { VertexEndpoints } from '../../../../../functions/adapters/vertex/vertex-endpoints';
 import { VertexModelRegistry } from '../../../../../functions/adapters/vertex/vertex-model-registry';
 import { VertexPredictor } from '../../../../../functions/adapters/vertex/vertex-predictor';
@@ -24,7 +30,14 @@ describe('Vertex adapters', () => {
   });
 
   const upload = (uri: string, runId: string, parentModel?: string) =>
-    registry.upload({ displayName: 'flowers', artifactUri: uri, servingImage: 'img', labels: { ferry_run: runId, ferry_workflow: 'flowers' }, aliases: [`v${runId}`], parentModel });
+    registry.upload({
+      displayName: 'flowers',
+      artifactUri: uri,
+      servingImage: 'img',
+      labels: { ferry_run: runId, ferry_workflow: 'flowers' },
+      aliases: [`v${runId}`],
+      parentModel,
+    });
 
   it('registers versions under one parent, finds them by run, and moves aliases', async () => {
     expect(await registry.findModel('flowers', 'flowers')).toBeUndefined();
@@ -43,7 +56,10 @@ describe('Vertex adapters', () => {
 
   it('creates one endpoint per workflow even when two first runs race', async () => {
     expect(await endpoints.find('flowers', 'flowers')).toBeUndefined();
-    const [a, b] = await Promise.all([endpoints.getOrCreate('flowers', 'flowers'), endpoints.getOrCreate('flowers', 'flowers')]);
+    const [a, b] = await Promise.all([
+      endpoints.getOrCreate('flowers', 'flowers'),
+      endpoints.getOrCreate('flowers', 'flowers'),
+    ]);
     expect(a.name).toBe(b.name);
     expect(a.name).toMatch(/\/endpoints\/ferry-flowers$/);
     expect(emulator.state().endpoints).toHaveLength(1);
@@ -53,7 +69,16 @@ describe('Vertex adapters', () => {
     const endpoint = await endpoints.getOrCreate('flowers', 'flowers');
     const parent = (await registry.findModel('flowers', 'flowers')) as string;
     const deploy = (id: string, version: string, split: Record<string, number>) =>
-      endpoints.deploy({ endpoint: endpoint.name, model: `${parent}@${version}`, deployedModelId: id, displayName: `ferry-${id}`, machineType: 'n1-standard-2', minReplicas: 1, maxReplicas: 1, trafficSplit: split });
+      endpoints.deploy({
+        endpoint: endpoint.name,
+        model: `${parent}@${version}`,
+        deployedModelId: id,
+        displayName: `ferry-${id}`,
+        machineType: 'n1-standard-2',
+        minReplicas: 1,
+        maxReplicas: 1,
+        trafficSplit: split,
+      });
     const first = await deploy('1111111111', '1', { '0': 100 });
     await waitDone(first);
     const second = await deploy('2222222222', '2', { '0': 10, '1111111111': 90 });

@@ -1,5 +1,10 @@
 import fc from 'fast-check';
-import { decodeBundleEntry, decodeBundleHeader, encodeBundleEntry, encodeBundleHeader } from '../../../../../functions/artifacts/checkpoint/bundle-protos';
+import {
+  decodeBundleEntry,
+  decodeBundleHeader,
+  encodeBundleEntry,
+  encodeBundleHeader,
+} from '../../../../../functions/artifacts/checkpoint/bundle-protos';
 
 const fail = (detail: string): never => {
   throw new Error(detail);
@@ -8,7 +13,13 @@ const fail = (detail: string): never => {
 describe('bundle protos', () => {
   it('encodes the header exactly as TensorFlow does (num_shards=1, version{producer=1})', () => {
     expect([...encodeBundleHeader(1)]).toEqual([0x08, 0x01, 0x1a, 0x02, 0x08, 0x01]);
-    expect(decodeBundleHeader(encodeBundleHeader(7), fail)).toEqual({ numShards: 7, endianness: 0, producer: 1, minConsumer: 0, badConsumers: [] });
+    expect(decodeBundleHeader(encodeBundleHeader(7), fail)).toEqual({
+      numShards: 7,
+      endianness: 0,
+      producer: 1,
+      minConsumer: 0,
+      badConsumers: [],
+    });
   });
 
   it('encodes a float scalar entry as TensorFlow does (empty shape kept, zero offset omitted)', () => {
@@ -26,11 +37,13 @@ describe('bundle protos', () => {
       size: fc.maxSafeNat(),
       crc32c: fc.integer({ min: 0, max: 0xffffffff }),
     });
-    fc.assert(fc.property(entry, (e) => {
-      const unknown = new Uint8Array([0x50, 0x05, 0x59, 1, 2, 3, 4, 5, 6, 7, 8, 0x62, 0x01, 0x00, 0x6d, 1, 2, 3, 4]);
-      const decoded = decodeBundleEntry(new Uint8Array([...encodeBundleEntry(e), ...unknown]), fail);
-      expect(decoded).toEqual({ ...e, unknownRank: false, slices: 0 });
-    }));
+    fc.assert(
+      fc.property(entry, (e) => {
+        const unknown = new Uint8Array([0x50, 0x05, 0x59, 1, 2, 3, 4, 5, 6, 7, 8, 0x62, 0x01, 0x00, 0x6d, 1, 2, 3, 4]);
+        const decoded = decodeBundleEntry(new Uint8Array([...encodeBundleEntry(e), ...unknown]), fail);
+        expect(decoded).toEqual({ ...e, unknownRank: false, slices: 0 });
+      }),
+    );
   });
 
   it('counts slices and reads unknown_rank', () => {
@@ -40,7 +53,11 @@ describe('bundle protos', () => {
 
   it.each([
     ['a truncated length-delimited field', new Uint8Array([0x12, 0x05, 0x12]), /shape needs 5 bytes/],
-    ['a negative shard id read as int32', new Uint8Array([0x18, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0x01]), null],
+    [
+      'a negative shard id read as int32',
+      new Uint8Array([0x18, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0x01]),
+      null,
+    ],
     ['an 11-byte varint', new Uint8Array([0x20, ...new Array(11).fill(0xff)]), /not a valid varint/],
   ])('%s', (_name, bytes, pattern) => {
     if (pattern) expect(() => decodeBundleEntry(bytes, fail)).toThrow(pattern);

@@ -15,7 +15,9 @@ describe('ByteReader', () => {
   });
 
   it('refuses varints past 2^53 as sizes, and reads within its window only', () => {
-    expect(() => new ByteReader(new ByteWriter().varint64(2n ** 60n).finish(), fail).varint('size')).toThrow(/size is \d+, larger than any real file/);
+    expect(() => new ByteReader(new ByteWriter().varint64(2n ** 60n).finish(), fail).varint('size')).toThrow(
+      /size is \d+, larger than any real file/,
+    );
     const r = new ByteReader(new Uint8Array([1, 2, 3, 4, 5]), fail, 1, 3);
     expect([...r.take(2, 'two')]).toEqual([2, 3]);
     expect(r.done).toBe(true);

@@ -1,21 +1,30 @@
 import { folderFiles, memoryFiles } from '../../../../../functions/artifacts/artifact-files';
 import { CheckpointError } from '../../../../../functions/artifacts/checkpoint/checkpoint-error';
-import { checkCheckpointFiles, hasCheckpoint, loadCheckpoint, verifyCheckpointFiles } from '../../../../../functions/artifacts/checkpoint/checkpoint-files';
+import {
+  checkCheckpointFiles,
+  hasCheckpoint,
+  loadCheckpoint,
+  verifyCheckpointFiles,
+} from '../../../../../functions/artifacts/checkpoint/checkpoint-files';
 import { checkpointFiles, writeCheckpoint } from '../../../../../functions/artifacts/checkpoint/write-checkpoint';
 import { fixture } from '../../../../helpers/fixtures';
 import { flip, halfPlusTwoTensors } from './checkpoint-samples';
 
-const SHARD = (i: number, n: number) => `variables/variables.data-${String(i).padStart(5, '0')}-of-${String(n).padStart(5, '0')}`;
+const SHARD = (i: number, n: number) =>
+  `variables/variables.data-${String(i).padStart(5, '0')}-of-${String(n).padStart(5, '0')}`;
 
 describe('checkpoint files of TensorFlow-made SavedModels', () => {
-  it.each(['tf1_half_plus_two', 'tf2_half_plus_two', 'tfjs_int64_multiply'])('%s loads, verifies and is complete', async (name) => {
-    const files = folderFiles(fixture(`savedmodel/${name}`));
-    expect(await hasCheckpoint(files)).toBe(true);
-    const loaded = await loadCheckpoint(files);
-    expect([...loaded.shards.keys()]).toEqual([0]);
-    expect((await verifyCheckpointFiles(files)).verified).toBe(true);
-    expect((await checkCheckpointFiles(files)).verified).toBe(true);
-  });
+  it.each(['tf1_half_plus_two', 'tf2_half_plus_two', 'tfjs_int64_multiply'])(
+    '%s loads, verifies and is complete',
+    async (name) => {
+      const files = folderFiles(fixture(`savedmodel/${name}`));
+      expect(await hasCheckpoint(files)).toBe(true);
+      const loaded = await loadCheckpoint(files);
+      expect([...loaded.shards.keys()]).toEqual([0]);
+      expect((await verifyCheckpointFiles(files)).verified).toBe(true);
+      expect((await checkCheckpointFiles(files)).verified).toBe(true);
+    },
+  );
 });
 
 describe('checkpoint files of generated SavedModels', () => {
@@ -46,7 +55,9 @@ describe('checkpoint files of generated SavedModels', () => {
   it('no index: hasCheckpoint is false and loading names the missing file', async () => {
     const { 'variables/variables.index': _index, ...rest } = files;
     expect(await hasCheckpoint(memoryFiles(rest))).toBe(false);
-    await expect(loadCheckpoint(memoryFiles(rest, 'gs://b/m'))).rejects.toThrow(/gs:\/\/b\/m\/variables\/variables\.index: file not found/);
+    await expect(loadCheckpoint(memoryFiles(rest, 'gs://b/m'))).rejects.toThrow(
+      /gs:\/\/b\/m\/variables\/variables\.index: file not found/,
+    );
   });
 
   it('a broken index is a CheckpointError', async () => {

@@ -14,7 +14,12 @@ export function halfPlusTwoTensors(): TensorToWrite[] {
     { key: 'a', dtype: 'DT_FLOAT', shape: [], data: floats(0.5) },
     { key: 'b', dtype: 'DT_FLOAT', shape: [], data: floats(2) },
     { key: 'c', dtype: 'DT_FLOAT', shape: [], data: floats(3) },
-    { key: '_CHECKPOINTABLE_OBJECT_GRAPH', dtype: 'DT_STRING', shape: [], data: encodeStringTensor([new TextEncoder().encode('graph bytes')]) },
+    {
+      key: '_CHECKPOINTABLE_OBJECT_GRAPH',
+      dtype: 'DT_STRING',
+      shape: [],
+      data: encodeStringTensor([new TextEncoder().encode('graph bytes')]),
+    },
   ];
 }
 
@@ -40,7 +45,10 @@ function rawBlock(entries: Array<[Uint8Array, Uint8Array]>): Uint8Array {
  * A single-data-block table built by hand (independently of the writer), so tests can put any
  * keys, values or raw block bytes into an index. `type` is the trailer's compression byte.
  */
-export function rawTable(entries: Array<[Uint8Array | string, Uint8Array]>, { dataBlock, type = 0 }: { dataBlock?: Uint8Array; type?: number } = {}): Uint8Array {
+export function rawTable(
+  entries: Array<[Uint8Array | string, Uint8Array]>,
+  { dataBlock, type = 0 }: { dataBlock?: Uint8Array; type?: number } = {},
+): Uint8Array {
   const encode = (k: Uint8Array | string) => (typeof k === 'string' ? new TextEncoder().encode(k) : k);
   const file = new ByteWriter();
   const block = (contents: Uint8Array, blockType: number) => {

@@ -26,23 +26,29 @@ describe('crc32c', () => {
       }
       return ~c >>> 0;
     };
-    fc.assert(fc.property(fc.uint8Array({ maxLength: 100 }), (bytes) => {
-      expect(crc32c(bytes)).toBe(reference(bytes));
-    }));
+    fc.assert(
+      fc.property(fc.uint8Array({ maxLength: 100 }), (bytes) => {
+        expect(crc32c(bytes)).toBe(reference(bytes));
+      }),
+    );
   });
 
   it('extends across split points and honours start/end', () => {
-    fc.assert(fc.property(fc.uint8Array({ maxLength: 200 }), fc.nat(), (bytes, cut) => {
-      const at = bytes.length === 0 ? 0 : cut % bytes.length;
-      expect(crc32cExtend(crc32c(bytes, 0, at), bytes, at)).toBe(crc32c(bytes));
-    }));
+    fc.assert(
+      fc.property(fc.uint8Array({ maxLength: 200 }), fc.nat(), (bytes, cut) => {
+        const at = bytes.length === 0 ? 0 : cut % bytes.length;
+        expect(crc32cExtend(crc32c(bytes, 0, at), bytes, at)).toBe(crc32c(bytes));
+      }),
+    );
   });
 
   it('masks as TensorFlow does and unmasks back', () => {
     // TensorFlow's stored crc of float 0.5 (tf1_half_plus_two entry "a") is the mask of its raw crc.
     expect(maskCrc(crc32c(new Uint8Array(new Float32Array([0.5]).buffer)))).toBe(522663942);
-    fc.assert(fc.property(fc.integer({ min: 0, max: 0xffffffff }), (crc) => {
-      expect(unmaskCrc(maskCrc(crc))).toBe(crc);
-    }));
+    fc.assert(
+      fc.property(fc.integer({ min: 0, max: 0xffffffff }), (crc) => {
+        expect(unmaskCrc(maskCrc(crc))).toBe(crc);
+      }),
+    );
   });
 });

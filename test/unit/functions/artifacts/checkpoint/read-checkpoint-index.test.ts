@@ -1,6 +1,10 @@
 import { readFileSync, readdirSync } from 'node:fs';
 import { CheckpointError } from '../../../../../functions/artifacts/checkpoint/checkpoint-error';
-import { readCheckpointIndex, shardFileName, shardPath } from '../../../../../functions/artifacts/checkpoint/read-checkpoint-index';
+import {
+  readCheckpointIndex,
+  shardFileName,
+  shardPath,
+} from '../../../../../functions/artifacts/checkpoint/read-checkpoint-index';
 import { fixture } from '../../../../helpers/fixtures';
 import { flip, halfPlusTwoCheckpoint, headerBytes, rawTable } from './checkpoint-samples';
 import { ByteWriter } from '../../../../../functions/artifacts/checkpoint/byte-writer';
@@ -44,7 +48,10 @@ describe('readCheckpointIndex on TensorFlow-made fixtures', () => {
     const graph = index.entries.find((e) => e.key === '_CHECKPOINTABLE_OBJECT_GRAPH');
     expect(graph).toMatchObject({ dtype: 'DT_STRING', shape: [], shardId: 0 });
     expect(index.entries.map((e) => e.key)).toEqual([
-      '_CHECKPOINTABLE_OBJECT_GRAPH', 'a/.ATTRIBUTES/VARIABLE_VALUE', 'b/.ATTRIBUTES/VARIABLE_VALUE', 'c/.ATTRIBUTES/VARIABLE_VALUE',
+      '_CHECKPOINTABLE_OBJECT_GRAPH',
+      'a/.ATTRIBUTES/VARIABLE_VALUE',
+      'b/.ATTRIBUTES/VARIABLE_VALUE',
+      'c/.ATTRIBUTES/VARIABLE_VALUE',
     ]);
   });
 
@@ -73,14 +80,26 @@ describe('readCheckpointIndex on generated checkpoints', () => {
     const index = readCheckpointIndex(halfPlusTwoCheckpoint(compression).index);
     expect(index).toMatchObject({ file: FILE, numShards: 1 });
     expect(index.entries.map((e) => [e.key, e.dtype])).toEqual([
-      ['_CHECKPOINTABLE_OBJECT_GRAPH', 'DT_STRING'], ['a', 'DT_FLOAT'], ['b', 'DT_FLOAT'], ['c', 'DT_FLOAT'],
+      ['_CHECKPOINTABLE_OBJECT_GRAPH', 'DT_STRING'],
+      ['a', 'DT_FLOAT'],
+      ['b', 'DT_FLOAT'],
+      ['c', 'DT_FLOAT'],
     ]);
   });
 
   it('reads an index built by hand (not by our writer), with unknown dtypes named DT_<n>', () => {
-    const entry = entryBytes((w) => w.varint(8).varint(99).varint(18).varint(4).varint(18).varint(2).varint(8).varint(3).varint(40).varint(12));
-    const index = readCheckpointIndex(rawTable([['', headerBytes()], ['w', entry]]));
-    expect(index.entries).toEqual([{ key: 'w', dtype: 'DT_99', shape: [3], shardId: 0, offset: 0, size: 12, crc32c: 0, slices: 0 }]);
+    const entry = entryBytes((w) =>
+      w.varint(8).varint(99).varint(18).varint(4).varint(18).varint(2).varint(8).varint(3).varint(40).varint(12),
+    );
+    const index = readCheckpointIndex(
+      rawTable([
+        ['', headerBytes()],
+        ['w', entry],
+      ]),
+    );
+    expect(index.entries).toEqual([
+      { key: 'w', dtype: 'DT_99', shape: [3], shardId: 0, offset: 0, size: 12, crc32c: 0, slices: 0 },
+    ]);
   });
 });
 
@@ -99,8 +118,9 @@ describe('readCheckpointIndex refuses broken indexes with a message naming the f
   });
 
   it('names a custom file path', () => {
-    expect(errorOf(() => readCheckpointIndex(new Uint8Array(3), 'model/variables/variables.index')).message)
-      .toMatch(/^model\/variables\/variables\.index: is 3 bytes/);
+    expect(errorOf(() => readCheckpointIndex(new Uint8Array(3), 'model/variables/variables.index')).message).toMatch(
+      /^model\/variables\/variables\.index: is 3 bytes/,
+    );
   });
 
   it('a flipped byte in any block (data, metaindex, index) fails that block checksum', () => {
@@ -124,11 +144,46 @@ describe('readCheckpointIndex refuses broken indexes with a message naming the f
     ['newer format', [['', headerBytes({ minConsumer: 2 })]], /newer than version 1/],
     ['header of the wrong wire type', [['', new Uint8Array([0x0d, 1, 0, 0, 0])]], /num_shards has wire type 5/],
     ['truncated header varint', [['', new Uint8Array([0x08, 0x80])]], /num_shards is cut off/],
-    ['entry in a shard the header does not declare', [['', headerBytes()], ['x', entryBytes((w) => w.varint(8).varint(1).varint(24).varint(5))]], /"x" is in shard 5 but the header declares 1/],
-    ['entry offset beyond 2^53', [['', headerBytes()], ['x', entryBytes((w) => w.varint(32).varint64(1n << 60n))]], /"x": offset is 1152921504606846976/],
-    ['negative dimension', [['', headerBytes()], ['x', entryBytes((w) => w.varint(18).varint(13).varint(18).varint(11).varint(8).varint64(-1n))]], /dimension size is -1/],
-    ['entry cut mid-field', [['', headerBytes()], ['x', new Uint8Array([0x35, 1, 2])]], /"x": crc32c needs 4 bytes/],
-    ['group wire type', [['', headerBytes()], ['x', new Uint8Array([0x4b])]], /field 9 with unsupported wire type 3/],
+    [
+      'entry in a shard the header does not declare',
+      [
+        ['', headerBytes()],
+        ['x', entryBytes((w) => w.varint(8).varint(1).varint(24).varint(5))],
+      ],
+      /"x" is in shard 5 but the header declares 1/,
+    ],
+    [
+      'entry offset beyond 2^53',
+      [
+        ['', headerBytes()],
+        ['x', entryBytes((w) => w.varint(32).varint64(1n << 60n))],
+      ],
+      /"x": offset is 1152921504606846976/,
+    ],
+    [
+      'negative dimension',
+      [
+        ['', headerBytes()],
+        ['x', entryBytes((w) => w.varint(18).varint(13).varint(18).varint(11).varint(8).varint64(-1n))],
+      ],
+      /dimension size is -1/,
+    ],
+    [
+      'entry cut mid-field',
+      [
+        ['', headerBytes()],
+        ['x', new Uint8Array([0x35, 1, 2])],
+      ],
+      /"x": crc32c needs 4 bytes/,
+    ],
+    [
+      'group wire type',
+      [
+        ['', headerBytes()],
+        ['x', new Uint8Array([0x4b])],
+      ],
+      /field 9 with unsupported wire type 3/,
+    ],
   ] as Array<[string, Array<[string, Uint8Array]>, RegExp]>)('%s', (_name, entries, pattern) => {
     expect(errorOf(() => readCheckpointIndex(rawTable(entries))).message).toMatch(pattern);
   });
@@ -136,8 +191,12 @@ describe('readCheckpointIndex refuses broken indexes with a message naming the f
   it('duplicated and out-of-order keys', () => {
     const header: [string, Uint8Array] = ['', headerBytes()];
     const entry = entryBytes((w) => w.varint(8).varint(1));
-    expect(errorOf(() => readCheckpointIndex(rawTable([header, ['k', entry], ['k', entry]]))).message).toMatch(/out of order or duplicated at "k"/);
-    expect(errorOf(() => readCheckpointIndex(rawTable([header, ['z', entry], ['k', entry]]))).message).toMatch(/out of order/);
+    expect(errorOf(() => readCheckpointIndex(rawTable([header, ['k', entry], ['k', entry]]))).message).toMatch(
+      /out of order or duplicated at "k"/,
+    );
+    expect(errorOf(() => readCheckpointIndex(rawTable([header, ['z', entry], ['k', entry]]))).message).toMatch(
+      /out of order/,
+    );
   });
 });
 

@@ -7,11 +7,13 @@ const fail = (detail: string): never => {
 
 describe('snappy blocks', () => {
   it('round-trips any bytes, including repetitive ones that use copies', () => {
-    fc.assert(fc.property(fc.uint8Array({ maxLength: 3000 }), fc.integer({ min: 1, max: 50 }), (bytes, repeat) => {
-      const input = new Uint8Array(bytes.length * Math.min(repeat, 3));
-      for (let i = 0; i < input.length; i += 1) input[i] = bytes[i % bytes.length];
-      expect(snappyUncompress(snappyCompress(input), fail)).toEqual(input);
-    }));
+    fc.assert(
+      fc.property(fc.uint8Array({ maxLength: 3000 }), fc.integer({ min: 1, max: 50 }), (bytes, repeat) => {
+        const input = new Uint8Array(bytes.length * Math.min(repeat, 3));
+        for (let i = 0; i < input.length; i += 1) input[i] = bytes[i % bytes.length];
+        expect(snappyUncompress(snappyCompress(input), fail)).toEqual(input);
+      }),
+    );
   });
 
   it('decodes a hand-encoded stream with long literals and overlapping copies', () => {
@@ -25,7 +27,11 @@ describe('snappy blocks', () => {
 
   it.each([
     ['empty input', new Uint8Array(0), /uncompressed length is cut off/],
-    ['hostile declared length (never allocated)', new Uint8Array([0xff, 0xff, 0xff, 0xff, 0x07]), /claims \d+ bytes from 5 compressed bytes/],
+    [
+      'hostile declared length (never allocated)',
+      new Uint8Array([0xff, 0xff, 0xff, 0xff, 0x07]),
+      /claims \d+ bytes from 5 compressed bytes/,
+    ],
     ['output shorter than declared', new Uint8Array([5, 0, 0x61]), /produces 1 bytes, declared 5/],
     ['output longer than declared', new Uint8Array([1, 4, 0x61, 0x62]), /more than the declared 1 bytes/],
     ['copy with offset zero', new Uint8Array([9, 0, 0x61, 0x01 | (4 << 2), 0]), /copy reaches 0 bytes back/],

@@ -22,10 +22,12 @@ describe('DT_STRING bundle encoding', () => {
   });
 
   it('round-trips any strings, including none at all', () => {
-    fc.assert(fc.property(fc.array(fc.uint8Array({ maxLength: 300 }), { maxLength: 20 }), (strings) => {
-      const decoded = decodeStringTensor(encodeStringTensor(strings), strings.length, fail);
-      expect(decoded.strings.map((s) => [...s])).toEqual(strings.map((s) => [...s]));
-    }));
+    fc.assert(
+      fc.property(fc.array(fc.uint8Array({ maxLength: 300 }), { maxLength: 20 }), (strings) => {
+        const decoded = decodeStringTensor(encodeStringTensor(strings), strings.length, fail);
+        expect(decoded.strings.map((s) => [...s])).toEqual(strings.map((s) => [...s]));
+      }),
+    );
   });
 
   describe('refuses broken data', () => {
@@ -33,7 +35,16 @@ describe('DT_STRING bundle encoding', () => {
     it.each([
       ['a count larger than the bytes', good, 1000, /declares 1000 strings in 16 bytes/],
       ['lengths beyond the data', new Uint8Array([200, 0, 0, 0, 0]), 1, /lengths add up to more than/],
-      ['a corrupt length checksum', (() => { const b = good.slice(); b[3] ^= 1; return b; })(), 2, /checksum of string lengths does not match/],
+      [
+        'a corrupt length checksum',
+        (() => {
+          const b = good.slice();
+          b[3] ^= 1;
+          return b;
+        })(),
+        2,
+        /checksum of string lengths does not match/,
+      ],
       ['a truncated tensor', good.subarray(0, good.length - 1), 2, /string 1 needs 5 bytes/],
       ['bytes left over', new Uint8Array([...good, 0]), 2, /1 bytes left over after 2 strings/],
       ['a count smaller than encoded', good, 1, /checksum of string lengths/],

@@ -18,7 +18,8 @@ function block(entries: Uint8Array, restarts: number[] = [0], count = restarts.l
 
 function entries(...list: Array<[number, number, number, string, string]>): Uint8Array {
   const w = new ByteWriter();
-  for (const [shared, unshared, valueLength, key, value] of list) w.varint(shared).varint(unshared).varint(valueLength).bytes(text(key)).bytes(text(value));
+  for (const [shared, unshared, valueLength, key, value] of list)
+    w.varint(shared).varint(unshared).varint(valueLength).bytes(text(key)).bytes(text(value));
   return w.finish();
 }
 
@@ -33,7 +34,10 @@ function messageOf(bytes: Uint8Array): string {
 }
 
 describe('readTable', () => {
-  const rows = Array.from({ length: 100 }, (_, i) => ({ key: text(`layer_${String(i).padStart(3, '0')}/kernel`), value: text(`v${i}`) }));
+  const rows = Array.from({ length: 100 }, (_, i) => ({
+    key: text(`layer_${String(i).padStart(3, '0')}/kernel`),
+    value: text(`v${i}`),
+  }));
 
   it.each([
     ['snappy', 1],
@@ -52,12 +56,36 @@ describe('readTable', () => {
   });
 
   it.each([
-    ['unknown compression type', rawTable([['a', text('1')]], { type: 2 }), /compression type 2; only 0 \(none\) and 1 \(Snappy\)/],
-    ['shared prefix longer than the previous key', rawTable([], { dataBlock: block(entries([0, 1, 0, 'a', ''], [5, 1, 0, 'b', ''])) }), /shares 5 key bytes but the previous key has 1/],
-    ['restart count larger than the block', rawTable([], { dataBlock: block(entries([0, 1, 0, 'a', '']), [0], 1_000_000) }), /declares 1000000 restart points/],
-    ['zero restart points', rawTable([], { dataBlock: block(entries([0, 1, 0, 'a', '']), [], 0) }), /declares 0 restart points/],
-    ['block shorter than its restart count', rawTable([], { dataBlock: new Uint8Array(2) }), /too short for its restart count/],
-    ['value running past the block', rawTable([], { dataBlock: block(entries([0, 1, 200, 'a', 'short'])) }), /value needs 200 bytes/],
+    [
+      'unknown compression type',
+      rawTable([['a', text('1')]], { type: 2 }),
+      /compression type 2; only 0 \(none\) and 1 \(Snappy\)/,
+    ],
+    [
+      'shared prefix longer than the previous key',
+      rawTable([], { dataBlock: block(entries([0, 1, 0, 'a', ''], [5, 1, 0, 'b', ''])) }),
+      /shares 5 key bytes but the previous key has 1/,
+    ],
+    [
+      'restart count larger than the block',
+      rawTable([], { dataBlock: block(entries([0, 1, 0, 'a', '']), [0], 1_000_000) }),
+      /declares 1000000 restart points/,
+    ],
+    [
+      'zero restart points',
+      rawTable([], { dataBlock: block(entries([0, 1, 0, 'a', '']), [], 0) }),
+      /declares 0 restart points/,
+    ],
+    [
+      'block shorter than its restart count',
+      rawTable([], { dataBlock: new Uint8Array(2) }),
+      /too short for its restart count/,
+    ],
+    [
+      'value running past the block',
+      rawTable([], { dataBlock: block(entries([0, 1, 200, 'a', 'short'])) }),
+      /value needs 200 bytes/,
+    ],
     ['overlong varint', rawTable([], { dataBlock: block(new Uint8Array(12).fill(0xff)) }), /not a valid varint/],
   ])('refuses %s', (_name, bytes, pattern) => {
     expect(messageOf(bytes)).toMatch(pattern);
@@ -66,19 +94,29 @@ describe('readTable', () => {
   it('refuses block handles that point past the footer', () => {
     const good = writeTable(rows.slice(0, 3), 'none', 4096);
     const footerAt = good.length - 48;
-    const footer = new ByteReader(good, () => {
-      throw new Error('bad footer');
-    }, footerAt);
+    const footer = new ByteReader(
+      good,
+      () => {
+        throw new Error('bad footer');
+      },
+      footerAt,
+    );
     const meta = [footer.varint('offset'), footer.varint('size')];
     const bad = good.slice();
     // Re-point the index handle far past the end (the footer is not checksummed).
     bad.set(new ByteWriter().varint(meta[0]).varint(meta[1]).varint(1_000_000).varint(10).finish(), footerAt);
-    expect(messageOf(bad)).toMatch(/index block handle points at bytes 1000000\.\.1000015, past the \d+ bytes before the footer/);
+    expect(messageOf(bad)).toMatch(
+      /index block handle points at bytes 1000000\.\.1000015, past the \d+ bytes before the footer/,
+    );
   });
 
   it('refuses keys that decode to far more bytes than the file holds (hostile prefix sharing)', () => {
     const w = new ByteWriter().varint(0).varint(1000).varint(0).bytes(new Uint8Array(1000).fill(97));
-    for (let i = 0; i < 250; i += 1) w.varint(999).varint(1).varint(0).byte(98 + (i % 100));
+    for (let i = 0; i < 250; i += 1)
+      w.varint(999)
+        .varint(1)
+        .varint(0)
+        .byte(98 + (i % 100));
     expect(messageOf(rawTable([], { dataBlock: block(w.finish()) }))).toMatch(/implausibly many key bytes/);
   });
 
@@ -91,11 +129,27 @@ describe('readTable', () => {
     });
 
     it.each([
-      ['truncated stream', compressed.subarray(0, compressed.length - 3), /cut off|needs \d+ bytes|produces \d+ bytes, declared/],
-      ['declared length too large', new Uint8Array([raw.length + 1, ...compressed.subarray(1)]), /produces \d+ bytes, declared \d+/],
-      ['declared length impossible for the input', new Uint8Array([0xff, 0xff, 0xff, 0xff, 0x0f, 0x00, 0x61]), /cannot produce/],
-      ['copy before the start of output', new Uint8Array([8, 0x01 | (3 << 2), 0x09]), /copy reaches 9 bytes back from output position 0/],
-      ['literal past the end', new Uint8Array([10, (9 << 2), 0x61]), /Snappy literal needs 10 bytes/],
+      [
+        'truncated stream',
+        compressed.subarray(0, compressed.length - 3),
+        /cut off|needs \d+ bytes|produces \d+ bytes, declared/,
+      ],
+      [
+        'declared length too large',
+        new Uint8Array([raw.length + 1, ...compressed.subarray(1)]),
+        /produces \d+ bytes, declared \d+/,
+      ],
+      [
+        'declared length impossible for the input',
+        new Uint8Array([0xff, 0xff, 0xff, 0xff, 0x0f, 0x00, 0x61]),
+        /cannot produce/,
+      ],
+      [
+        'copy before the start of output',
+        new Uint8Array([8, 0x01 | (3 << 2), 0x09]),
+        /copy reaches 9 bytes back from output position 0/,
+      ],
+      ['literal past the end', new Uint8Array([10, 9 << 2, 0x61]), /Snappy literal needs 10 bytes/],
       ['garbage', new Uint8Array([0x80, 0x80, 0x80, 0x80, 0x80, 0x80]), /cut off|not a valid varint|cannot produce/],
     ])('%s', (_name, data, pattern) => {
       const message = messageOf(rawTable([], { dataBlock: data, type: 1 }));

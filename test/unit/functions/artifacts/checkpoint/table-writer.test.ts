@@ -34,13 +34,19 @@ describe('writeTable', () => {
   });
 
   it('places a restart point every 16 entries in data blocks', () => {
-    const rows = Array.from({ length: 40 }, (_, i) => ({ key: text(`k${String(i).padStart(2, '0')}`), value: new Uint8Array(0) }));
+    const rows = Array.from({ length: 40 }, (_, i) => ({
+      key: text(`k${String(i).padStart(2, '0')}`),
+      value: new Uint8Array(0),
+    }));
     const [block] = readTableLayout(writeTable(rows, 'none', 1 << 20), 't').data;
     expect(new DataView(block.buffer, block.byteOffset).getUint32(block.length - 4, true)).toBe(3);
   });
 
   it('gives the index block a restart point per entry, keys unshared (interval 1, as LevelDB)', () => {
-    const rows = Array.from({ length: 40 }, (_, i) => ({ key: text(`shared/prefix/key_${String(i).padStart(2, '0')}`), value: new Uint8Array(30) }));
+    const rows = Array.from({ length: 40 }, (_, i) => ({
+      key: text(`shared/prefix/key_${String(i).padStart(2, '0')}`),
+      value: new Uint8Array(30),
+    }));
     const bytes = writeTable(rows, 'none', 16);
     const { index, data } = readTableLayout(bytes, 't');
     expect(data).toHaveLength(40);
@@ -57,6 +63,15 @@ describe('writeTable', () => {
   });
 
   it('refuses keys out of order', () => {
-    expect(() => writeTable([{ key: text('b'), value: text('') }, { key: text('a'), value: text('') }], 'none', 4096)).toThrow(/strictly increasing/);
+    expect(() =>
+      writeTable(
+        [
+          { key: text('b'), value: text('') },
+          { key: text('a'), value: text('') },
+        ],
+        'none',
+        4096,
+      ),
+    ).toThrow(/strictly increasing/);
   });
 });

@@ -1,7 +1,10 @@
 import { readFileSync } from 'node:fs';
 import { crc32c, crc32cExtend, maskCrc } from '../../../../../functions/artifacts/checkpoint/crc32c';
 import { CheckpointError } from '../../../../../functions/artifacts/checkpoint/checkpoint-error';
-import { CheckpointEntry, readCheckpointIndex } from '../../../../../functions/artifacts/checkpoint/read-checkpoint-index';
+import {
+  CheckpointEntry,
+  readCheckpointIndex,
+} from '../../../../../functions/artifacts/checkpoint/read-checkpoint-index';
 import { encodeStringTensor } from '../../../../../functions/artifacts/checkpoint/string-tensor';
 import { readTensorValues, tensorCrc } from '../../../../../functions/artifacts/checkpoint/tensor-values';
 import { writeCheckpoint } from '../../../../../functions/artifacts/checkpoint/write-checkpoint';
@@ -47,7 +50,8 @@ describe('readTensorValues on TensorFlow-made fixtures', () => {
     const graph = value('_CHECKPOINTABLE_OBJECT_GRAPH') as Uint8Array[];
     expect(graph).toHaveLength(1);
     const text = new TextDecoder().decode(graph[0]);
-    for (const name of ['a/.ATTRIBUTES/VARIABLE_VALUE', 'b/.ATTRIBUTES/VARIABLE_VALUE', 'serving_default']) expect(text).toContain(name);
+    for (const name of ['a/.ATTRIBUTES/VARIABLE_VALUE', 'b/.ATTRIBUTES/VARIABLE_VALUE', 'serving_default'])
+      expect(text).toContain(name);
     expect([...(value('a/.ATTRIBUTES/VARIABLE_VALUE') as Float32Array)]).toEqual([0.5]);
   });
 
@@ -113,22 +117,43 @@ describe('readTensorValues refuses what it cannot trust, naming the tensor', () 
 
   it.each([
     ['a flipped byte', () => readTensorValues(a, flip(shards[0], a.offset)), /tensor "a" checksum mismatch/],
-    ['a flipped string byte', () => readTensorValues(graph, flip(shards[0], graph.offset + graph.size - 1)), /"_CHECKPOINTABLE_OBJECT_GRAPH" checksum mismatch/],
+    [
+      'a flipped string byte',
+      () => readTensorValues(graph, flip(shards[0], graph.offset + graph.size - 1)),
+      /"_CHECKPOINTABLE_OBJECT_GRAPH" checksum mismatch/,
+    ],
     ['a shard too short', () => readTensorValues(a, new Uint8Array(2)), /runs to byte 4 but its shard has 2 bytes/],
-    ['size not matching dtype × shape', () => readTensorValues({ ...a, shape: [3] }, shards[0]), /is 4 bytes but DT_FLOAT \[3\] needs 12/],
-    ['an overflowing shape', () => readTensorValues({ ...a, shape: [2 ** 40, 2 ** 40] }, shards[0]), /too many elements/],
-    ['a resource tensor', () => readTensorValues({ ...a, dtype: 'DT_RESOURCE' }, shards[0]), /DT_RESOURCE, whose values cannot be read/],
+    [
+      'size not matching dtype × shape',
+      () => readTensorValues({ ...a, shape: [3] }, shards[0]),
+      /is 4 bytes but DT_FLOAT \[3\] needs 12/,
+    ],
+    [
+      'an overflowing shape',
+      () => readTensorValues({ ...a, shape: [2 ** 40, 2 ** 40] }, shards[0]),
+      /too many elements/,
+    ],
+    [
+      'a resource tensor',
+      () => readTensorValues({ ...a, dtype: 'DT_RESOURCE' }, shards[0]),
+      /DT_RESOURCE, whose values cannot be read/,
+    ],
     ['an unknown dtype', () => readTensorValues({ ...a, dtype: 'DT_77' }, shards[0]), /DT_77/],
     ['a partitioned variable', () => readTensorValues({ ...a, slices: 2 }, shards[0]), /partitioned/],
-    ['a string tensor with a hostile element count', () => readTensorValues({ ...graph, shape: [1_000_000_000] }, shards[0]), /declares 1000000000 strings/],
+    [
+      'a string tensor with a hostile element count',
+      () => readTensorValues({ ...graph, shape: [1_000_000_000] }, shards[0]),
+      /declares 1000000000 strings/,
+    ],
   ])('%s', (_name, read, pattern) => {
     expect(read).toThrow(CheckpointError);
     expect(read).toThrow(pattern);
   });
 
   it('names the shard file when given one, and skips the crc when asked', () => {
-    expect(() => readTensorValues(a, flip(shards[0], a.offset), { file: 'm/variables/variables.data-00000-of-00001' }))
-      .toThrow(/^m\/variables\/variables\.data-00000-of-00001: tensor "a"/);
+    expect(() =>
+      readTensorValues(a, flip(shards[0], a.offset), { file: 'm/variables/variables.data-00000-of-00001' }),
+    ).toThrow(/^m\/variables\/variables\.data-00000-of-00001: tensor "a"/);
     expect(readTensorValues(a, flip(shards[0], a.offset), { checkCrc: false })).toHaveLength(1);
   });
 

@@ -1,5 +1,8 @@
 import { readFileSync, readdirSync, statSync } from 'node:fs';
-import { CheckpointEntry, readCheckpointIndex } from '../../../../../functions/artifacts/checkpoint/read-checkpoint-index';
+import {
+  CheckpointEntry,
+  readCheckpointIndex,
+} from '../../../../../functions/artifacts/checkpoint/read-checkpoint-index';
 import { checkCompleteness, verifyCheckpoint } from '../../../../../functions/artifacts/checkpoint/verify-checkpoint';
 import { writeCheckpoint } from '../../../../../functions/artifacts/checkpoint/write-checkpoint';
 import { fixture } from '../../../../helpers/fixtures';
@@ -36,13 +39,19 @@ describe('verifyCheckpoint on generated checkpoints', () => {
   const entry = (key: string) => index.entries.find((e) => e.key === key) as CheckpointEntry;
 
   it('passes an intact checkpoint and counts its bytes', () => {
-    expect(verifyCheckpoint(index, new Map([[0, shards[0]]]))).toEqual({ verified: true, bytes: shards[0].length, problems: [] });
+    expect(verifyCheckpoint(index, new Map([[0, shards[0]]]))).toEqual({
+      verified: true,
+      bytes: shards[0].length,
+      problems: [],
+    });
   });
 
   it('a flipped byte in a data shard is a crc mismatch naming the file and the key', () => {
     for (const key of ['a', 'b', 'c']) {
       const result = verifyCheckpoint(index, new Map([[0, flip(shards[0], entry(key).offset + 1)]]));
-      expect(result.problems).toEqual([{ file: SHARD0, message: expect.stringMatching(new RegExp(`^${SHARD0}: tensor "${key}" fails its crc32c`)) }]);
+      expect(result.problems).toEqual([
+        { file: SHARD0, message: expect.stringMatching(new RegExp(`^${SHARD0}: tensor "${key}" fails its crc32c`)) },
+      ]);
     }
   });
 
@@ -63,12 +72,23 @@ describe('verifyCheckpoint on generated checkpoints', () => {
   ])('a shard %s is one problem naming the file', (_name, shardMap) => {
     const result = verifyCheckpoint(index, shardMap);
     expect(result.verified).toBe(false);
-    expect(result.problems).toEqual([{ file: SHARD0, message: expect.stringMatching(/variables\.data-00000-of-00001: missing; .*upload every variables\.data-\* file/) }]);
+    expect(result.problems).toEqual([
+      {
+        file: SHARD0,
+        message: expect.stringMatching(
+          /variables\.data-00000-of-00001: missing; .*upload every variables\.data-\* file/,
+        ),
+      },
+    ]);
   });
 
   it('entries running past a truncated shard name each tensor', () => {
     const result = verifyCheckpoint(index, new Map([[0, shards[0].subarray(0, 6)]]));
-    expect(result.problems.map((p) => p.message.match(/tensor "([^"]+)" runs to byte/)?.[1]).sort()).toEqual(['_CHECKPOINTABLE_OBJECT_GRAPH', 'b', 'c']);
+    expect(result.problems.map((p) => p.message.match(/tensor "([^"]+)" runs to byte/)?.[1]).sort()).toEqual([
+      '_CHECKPOINTABLE_OBJECT_GRAPH',
+      'b',
+      'c',
+    ]);
   });
 
   it('a duplicated (doubled) shard still verifies (extra bytes are harmless)', () => {
@@ -77,13 +97,23 @@ describe('verifyCheckpoint on generated checkpoints', () => {
   });
 
   it('reports problems in every shard of a multi-shard checkpoint', () => {
-    const tensors = Array.from({ length: 9 }, (_, i) => ({ key: `v${i}`, dtype: 'DT_FLOAT', shape: [2], data: floats(i, -i) }));
+    const tensors = Array.from({ length: 9 }, (_, i) => ({
+      key: `v${i}`,
+      dtype: 'DT_FLOAT',
+      shape: [2],
+      data: floats(i, -i),
+    }));
     const written = writeCheckpoint(tensors, { numShards: 3 });
     const multi = readCheckpointIndex(written.index);
-    const shardMap = new Map<number, Uint8Array | null>([[0, written.shards[0]], [1, flip(written.shards[1], 0)], [2, null]]);
+    const shardMap = new Map<number, Uint8Array | null>([
+      [0, written.shards[0]],
+      [1, flip(written.shards[1], 0)],
+      [2, null],
+    ]);
     const result = verifyCheckpoint(multi, shardMap);
     expect(result.problems.map((p) => p.file)).toEqual([
-      'variables/variables.data-00001-of-00003', 'variables/variables.data-00002-of-00003',
+      'variables/variables.data-00001-of-00003',
+      'variables/variables.data-00002-of-00003',
     ]);
   });
 });
@@ -111,11 +141,19 @@ describe('checkCompleteness from sizes alone', () => {
   });
 
   it('lists every missing shard of a 1000-shard checkpoint once', () => {
-    const tensors = Array.from({ length: 1000 }, (_, i) => ({ key: `t${i}`, dtype: 'DT_FLOAT', shape: [], data: floats(i) }));
+    const tensors = Array.from({ length: 1000 }, (_, i) => ({
+      key: `t${i}`,
+      dtype: 'DT_FLOAT',
+      shape: [],
+      data: floats(i),
+    }));
     const many = readCheckpointIndex(writeCheckpoint(tensors, { numShards: 1000 }).index);
-    const sizes = new Map(Array.from({ length: 998 }, (_, i) => [`variables/variables.data-${String(i).padStart(5, '0')}-of-01000`, 4]));
+    const sizes = new Map(
+      Array.from({ length: 998 }, (_, i) => [`variables/variables.data-${String(i).padStart(5, '0')}-of-01000`, 4]),
+    );
     expect(checkCompleteness(many, sizes).problems.map((p) => p.file)).toEqual([
-      'variables/variables.data-00998-of-01000', 'variables/variables.data-00999-of-01000',
+      'variables/variables.data-00998-of-01000',
+      'variables/variables.data-00999-of-01000',
     ]);
   });
 });

@@ -1,12 +1,20 @@
 import fc from 'fast-check';
 import { readFileSync, readdirSync } from 'node:fs';
 import { DTYPE_BYTES } from '../../../../../functions/artifacts/checkpoint/dtypes';
-import { readCheckpointIndex, shardFileName } from '../../../../../functions/artifacts/checkpoint/read-checkpoint-index';
+import {
+  readCheckpointIndex,
+  shardFileName,
+} from '../../../../../functions/artifacts/checkpoint/read-checkpoint-index';
 import { encodeStringTensor } from '../../../../../functions/artifacts/checkpoint/string-tensor';
 import { readTable, readTableLayout } from '../../../../../functions/artifacts/checkpoint/table-reader';
 import { readTensorValues } from '../../../../../functions/artifacts/checkpoint/tensor-values';
 import { verifyCheckpoint } from '../../../../../functions/artifacts/checkpoint/verify-checkpoint';
-import { checkpointFiles, TensorToWrite, writeCheckpoint, WrittenCheckpoint } from '../../../../../functions/artifacts/checkpoint/write-checkpoint';
+import {
+  checkpointFiles,
+  TensorToWrite,
+  writeCheckpoint,
+  WrittenCheckpoint,
+} from '../../../../../functions/artifacts/checkpoint/write-checkpoint';
 import { fixture } from '../../../../helpers/fixtures';
 import { floats, halfPlusTwoTensors } from './checkpoint-samples';
 
@@ -19,7 +27,9 @@ function expectRoundTrip(tensors: TensorToWrite[], written: WrittenCheckpoint, n
   const index = readCheckpointIndex(written.index);
   expect(index.numShards).toBe(numShards);
   expect(written.shards).toHaveLength(numShards);
-  expect(index.entries.map((e) => e.key)).toEqual(tensors.map((t) => t.key).sort((a, b) => Buffer.compare(Buffer.from(a), Buffer.from(b))));
+  expect(index.entries.map((e) => e.key)).toEqual(
+    tensors.map((t) => t.key).sort((a, b) => Buffer.compare(Buffer.from(a), Buffer.from(b))),
+  );
   for (const tensor of tensors) {
     const entry = index.entries.find((e) => e.key === tensor.key);
     expect(entry).toMatchObject({ dtype: tensor.dtype, shape: tensor.shape, size: tensor.data.length });
@@ -37,13 +47,22 @@ describe('writeCheckpoint reproduces TensorFlow-made checkpoints', () => {
     const original = new Uint8Array(readFileSync(`${dir}/variables.index`));
     const shard = new Uint8Array(readFileSync(`${dir}/variables.data-00000-of-00001`));
     const entries = [...readCheckpointIndex(original).entries].sort((a, b) => a.offset - b.offset);
-    const written = writeCheckpoint(entries.map((e) => ({ key: e.key, dtype: e.dtype, shape: e.shape, data: shard.subarray(e.offset, e.offset + e.size) })));
+    const written = writeCheckpoint(
+      entries.map((e) => ({
+        key: e.key,
+        dtype: e.dtype,
+        shape: e.shape,
+        data: shard.subarray(e.offset, e.offset + e.size),
+      })),
+    );
     expect(written.shards[0]).toEqual(shard);
     const ours = readTableLayout(written.index, 'ours');
     const theirs = readTableLayout(original, 'theirs');
     // Snappy encoders may pick different matches, so compare blocks after decompression.
     expect(ours.data).toEqual(theirs.data);
-    expect(readTable(written.index, 'ours').map((e) => e.value)).toEqual(readTable(original, 'theirs').map((e) => e.value));
+    expect(readTable(written.index, 'ours').map((e) => e.value)).toEqual(
+      readTable(original, 'theirs').map((e) => e.value),
+    );
     expect(ours.index.length).toBeGreaterThan(0);
   });
 
@@ -53,7 +72,14 @@ describe('writeCheckpoint reproduces TensorFlow-made checkpoints', () => {
       const original = new Uint8Array(readFileSync(`${dir}/variables.index`));
       const shard = new Uint8Array(readFileSync(`${dir}/variables.data-00000-of-00001`));
       const entries = [...readCheckpointIndex(original).entries].sort((a, b) => a.offset - b.offset);
-      const written = writeCheckpoint(entries.map((e) => ({ key: e.key, dtype: e.dtype, shape: e.shape, data: shard.subarray(e.offset, e.offset + e.size) })));
+      const written = writeCheckpoint(
+        entries.map((e) => ({
+          key: e.key,
+          dtype: e.dtype,
+          shape: e.shape,
+          data: shard.subarray(e.offset, e.offset + e.size),
+        })),
+      );
       expect(written.index).toEqual(original);
     }
   });
@@ -74,7 +100,12 @@ describe('writeCheckpoint round trips', () => {
     [1000, 1200],
     [1000, 10],
   ])('%i shards with %i tensors (empty shards allowed)', (numShards, count) => {
-    const tensors = Array.from({ length: count }, (_, i) => ({ key: `model/layer_${i}/kernel/.ATTRIBUTES/VARIABLE_VALUE`, dtype: 'DT_FLOAT', shape: [2, 2], data: floats(i, i + 1, i + 2, i + 3) }));
+    const tensors = Array.from({ length: count }, (_, i) => ({
+      key: `model/layer_${i}/kernel/.ATTRIBUTES/VARIABLE_VALUE`,
+      dtype: 'DT_FLOAT',
+      shape: [2, 2],
+      data: floats(i, i + 1, i + 2, i + 3),
+    }));
     const written = writeCheckpoint(tensors, { numShards });
     expectRoundTrip(tensors, written, numShards);
     const used = new Set(readCheckpointIndex(written.index).entries.map((e) => e.shardId));
@@ -89,7 +120,11 @@ describe('writeCheckpoint round trips', () => {
       { key: 'm', dtype: 'DT_FLOAT', shape: [], data: floats(3), shard: 0 },
     ];
     const entries = readCheckpointIndex(writeCheckpoint(tensors, { numShards: 2 }).index).entries;
-    expect(entries.map((e) => [e.key, e.shardId, e.offset])).toEqual([['a', 1, 4], ['m', 0, 0], ['z', 1, 0]]);
+    expect(entries.map((e) => [e.key, e.shardId, e.offset])).toEqual([
+      ['a', 1, 4],
+      ['m', 0, 0],
+      ['z', 1, 0],
+    ]);
   });
 
   it.each([
@@ -98,7 +133,12 @@ describe('writeCheckpoint round trips', () => {
     ['snappy', 4096],
     ['none', 1],
   ] as const)('%s compression, blockSize %i: many blocks, restarts and shared prefixes', (compression, blockSize) => {
-    const tensors = Array.from({ length: 300 }, (_, i) => ({ key: `encoder/block_${String(i).padStart(4, '0')}/dense/bias`, dtype: 'DT_INT32', shape: [1], data: new Uint8Array(new Int32Array([i]).buffer) }));
+    const tensors = Array.from({ length: 300 }, (_, i) => ({
+      key: `encoder/block_${String(i).padStart(4, '0')}/dense/bias`,
+      dtype: 'DT_INT32',
+      shape: [1],
+      data: new Uint8Array(new Int32Array([i]).buffer),
+    }));
     const written = writeCheckpoint(tensors, { compression, blockSize });
     expectRoundTrip(tensors, written, 1);
     const layout = readTableLayout(written.index, 'x');
@@ -128,22 +168,26 @@ describe('writeCheckpoint round trips', () => {
       shape: fc.array(fc.integer({ min: 0, max: 4 }), { maxLength: 3 }),
       seed: fc.uint8Array({ minLength: 1, maxLength: 16 }),
     });
-    fc.assert(fc.property(
-      fc.uniqueArray(tensor, { selector: (t) => t.key, maxLength: 40 }),
-      fc.integer({ min: 1, max: 20 }),
-      fc.constantFrom('snappy' as const, 'none' as const),
-      fc.integer({ min: 16, max: 2048 }),
-      (specs, numShards, compression, blockSize) => {
-        const tensors = specs.map(({ key, dtype, shape, seed }) => {
-          const count = shape.reduce((n, d) => n * d, 1);
-          const data = dtype === 'DT_STRING'
-            ? encodeStringTensor(Array.from({ length: count }, (_, i) => seed.subarray(0, i % (seed.length + 1))))
-            : Uint8Array.from({ length: count * DTYPE_BYTES[dtype] }, (_, i) => seed[i % seed.length]);
-          return { key, dtype, shape, data };
-        });
-        expectRoundTrip(tensors, writeCheckpoint(tensors, { numShards, compression, blockSize }), numShards);
-      },
-    ), { numRuns: 60 });
+    fc.assert(
+      fc.property(
+        fc.uniqueArray(tensor, { selector: (t) => t.key, maxLength: 40 }),
+        fc.integer({ min: 1, max: 20 }),
+        fc.constantFrom('snappy' as const, 'none' as const),
+        fc.integer({ min: 16, max: 2048 }),
+        (specs, numShards, compression, blockSize) => {
+          const tensors = specs.map(({ key, dtype, shape, seed }) => {
+            const count = shape.reduce((n, d) => n * d, 1);
+            const data =
+              dtype === 'DT_STRING'
+                ? encodeStringTensor(Array.from({ length: count }, (_, i) => seed.subarray(0, i % (seed.length + 1))))
+                : Uint8Array.from({ length: count * DTYPE_BYTES[dtype] }, (_, i) => seed[i % seed.length]);
+            return { key, dtype, shape, data };
+          });
+          expectRoundTrip(tensors, writeCheckpoint(tensors, { numShards, compression, blockSize }), numShards);
+        },
+      ),
+      { numRuns: 60 },
+    );
   });
 });
 
@@ -157,7 +201,12 @@ describe('writeCheckpoint refuses bad input', () => {
     ['a shard out of range', [{ ...t, shard: 3 }], { numShards: 2 }, /shard 3 is outside 0\.\.1/],
     ['zero shards', [t], { numShards: 0 }, /numShards must be a positive integer/],
     ['a zero block size', [t], { blockSize: 0 }, /blockSize must be a positive integer/],
-    ['raw bytes for a string tensor', [{ ...t, dtype: 'DT_STRING', data: new TextEncoder().encode('hello') }], {}, /DT_STRING data .*encodeStringTensor/],
+    [
+      'raw bytes for a string tensor',
+      [{ ...t, dtype: 'DT_STRING', data: new TextEncoder().encode('hello') }],
+      {},
+      /DT_STRING data .*encodeStringTensor/,
+    ],
   ])('%s', (_name, tensors, options, pattern) => {
     expect(() => writeCheckpoint(tensors, options)).toThrow(pattern);
   });
@@ -166,6 +215,8 @@ describe('writeCheckpoint refuses bad input', () => {
 describe('checkpointFiles', () => {
   it('lays a checkpoint out under variables/ with TensorFlow names', () => {
     const files = checkpointFiles(writeCheckpoint(halfPlusTwoTensors(), { numShards: 2 }));
-    expect(Object.keys(files).sort()).toEqual(['variables/variables.index', `variables/${shardFileName(0, 2)}`, `variables/${shardFileName(1, 2)}`].sort());
+    expect(Object.keys(files).sort()).toEqual(
+      ['variables/variables.index', `variables/${shardFileName(0, 2)}`, `variables/${shardFileName(1, 2)}`].sort(),
+    );
   });
 });

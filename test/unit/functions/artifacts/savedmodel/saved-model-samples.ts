@@ -24,7 +24,9 @@ export function savedModelMessage(
     savedModelSchemaVersion: 1,
     metaGraphs: graphs.map((graph) => ({
       metaInfoDef: {
-        tags: graph.tags, tensorflowVersion: graph.version ?? '2.15.0', tensorflowGitVersion: 'v2.15.0-test',
+        tags: graph.tags,
+        tensorflowVersion: graph.version ?? '2.15.0',
+        tensorflowGitVersion: 'v2.15.0-test',
         functionAliases: {},
       },
       collectionDef: {},

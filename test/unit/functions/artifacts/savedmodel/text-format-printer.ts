@@ -14,10 +14,12 @@ export function printTextFormat(type: protobuf.Type, message: Record<string, unk
     const resolved = field.resolve().resolvedType;
     if (field.map) {
       for (const [key, entry] of Object.entries(value as Record<string, unknown>)) {
-        const keyText = field.type === 'string' || (field as unknown as protobuf.MapField).keyType === 'string' ? quote(key) : key;
-        const valueText = resolved instanceof protobuf.Type
-          ? `value {\n${printTextFormat(resolved, entry as Record<string, unknown>, `${indent}    `)}${indent}  }`
-          : `value: ${scalar(entry, field.type)}`;
+        const keyText =
+          field.type === 'string' || (field as unknown as protobuf.MapField).keyType === 'string' ? quote(key) : key;
+        const valueText =
+          resolved instanceof protobuf.Type
+            ? `value {\n${printTextFormat(resolved, entry as Record<string, unknown>, `${indent}    `)}${indent}  }`
+            : `value: ${scalar(entry, field.type)}`;
         out += `${indent}${name} {\n${indent}  key: ${keyText}\n${indent}  ${valueText}\n${indent}}\n`;
       }
       continue;

@@ -3,7 +3,12 @@ import * as protobuf from 'protobufjs';
 import { readCheckpointIndex, readTensorValues } from '../../../../../functions/artifacts/checkpoint';
 import { SavedModelError } from '../../../../../functions/artifacts/savedmodel/saved-model-error';
 import {
-  decodeMessage, decodeSavedModel, decodeTrackableObjectGraph, encodeSavedModel, type GraphDef, tfType,
+  decodeMessage,
+  decodeSavedModel,
+  decodeTrackableObjectGraph,
+  encodeSavedModel,
+  type GraphDef,
+  tfType,
 } from '../../../../../functions/artifacts/savedmodel/tf-proto';
 import { fixture } from '../../../../helpers/fixtures';
 import { PREDICT_X_TO_Y, savedModelMessage } from './saved-model-samples';
@@ -78,7 +83,11 @@ describe('tf-proto on TensorFlow-written saved_model.pb files', () => {
     const [graphBytes] = readTensorValues(entry!, shard) as Uint8Array[];
     const graph = decodeTrackableObjectGraph(graphBytes);
     const keys = graph.nodes.flatMap((node) => node.attributes.map((a) => a.checkpointKey));
-    expect(keys.sort()).toEqual(['a/.ATTRIBUTES/VARIABLE_VALUE', 'b/.ATTRIBUTES/VARIABLE_VALUE', 'c/.ATTRIBUTES/VARIABLE_VALUE']);
+    expect(keys.sort()).toEqual([
+      'a/.ATTRIBUTES/VARIABLE_VALUE',
+      'b/.ATTRIBUTES/VARIABLE_VALUE',
+      'c/.ATTRIBUTES/VARIABLE_VALUE',
+    ]);
     expect(graph.nodes[0].children.map((c) => c.localName)).toEqual(expect.arrayContaining(['a', 'b', 'c']));
   });
 });
@@ -88,7 +97,21 @@ describe('tf-proto schema and conversion options (fresh clone)', () => {
     // GraphDef { node: NodeDef { name: "a", op: "Const", input: "^b", attr { key: "dtype", value { type: DT_INT64 } } },
     //            versions: VersionDef { producer: 27 } }
     const attrEntry = [0x0a, 0x05, ...Buffer.from('dtype'), 0x12, 0x02, 0x30, 0x09];
-    const node = [0x0a, 0x01, 0x61, 0x12, 0x05, ...Buffer.from('Const'), 0x1a, 0x02, 0x5e, 0x62, 0x2a, attrEntry.length, ...attrEntry];
+    const node = [
+      0x0a,
+      0x01,
+      0x61,
+      0x12,
+      0x05,
+      ...Buffer.from('Const'),
+      0x1a,
+      0x02,
+      0x5e,
+      0x62,
+      0x2a,
+      attrEntry.length,
+      ...attrEntry,
+    ];
     const bytes = Uint8Array.from([0x0a, node.length, ...node, 0x22, 0x02, 0x08, 0x1b]);
     const graph = decodeMessage<GraphDef>('GraphDef', bytes, 'graph.pb');
     expect(graph).toEqual({
@@ -99,9 +122,16 @@ describe('tf-proto schema and conversion options (fresh clone)', () => {
 
   it('gives int64 as numbers, enums as names, bytes as Uint8Array, repeated fields always', () => {
     const type = tfType('TensorProto');
-    const bytes = type.encode(type.fromObject({
-      dtype: 'DT_INT64', tensorShape: { dim: [{ size: -1 }, { size: 3 }] }, int64Val: [-5, 2 ** 40], tensorContent: Uint8Array.of(1, 2),
-    })).finish();
+    const bytes = type
+      .encode(
+        type.fromObject({
+          dtype: 'DT_INT64',
+          tensorShape: { dim: [{ size: -1 }, { size: 3 }] },
+          int64Val: [-5, 2 ** 40],
+          tensorContent: Uint8Array.of(1, 2),
+        }),
+      )
+      .finish();
     const tensor = decodeMessage<Record<string, unknown>>('TensorProto', bytes, 't');
     expect(tensor.dtype).toBe('DT_INT64');
     expect(tensor.tensorShape).toEqual({ dim: [{ size: -1 }, { size: 3 }] });
@@ -127,9 +157,16 @@ describe('tf-proto schema and conversion options (fresh clone)', () => {
 
   it('round-trips a TrackableObjectGraph', () => {
     const type = tfType('TrackableObjectGraph');
-    const bytes = type.encode(type.fromObject({
-      nodes: [{ children: [{ nodeId: 1, localName: 'w' }] }, { attributes: [{ name: 'VARIABLE_VALUE', checkpointKey: 'w/.ATTRIBUTES/VARIABLE_VALUE' }] }],
-    })).finish();
+    const bytes = type
+      .encode(
+        type.fromObject({
+          nodes: [
+            { children: [{ nodeId: 1, localName: 'w' }] },
+            { attributes: [{ name: 'VARIABLE_VALUE', checkpointKey: 'w/.ATTRIBUTES/VARIABLE_VALUE' }] },
+          ],
+        }),
+      )
+      .finish();
     const graph = decodeTrackableObjectGraph(bytes);
     expect(graph.nodes[0].children).toEqual([{ nodeId: 1, localName: 'w' }]);
     expect(graph.nodes[1].attributes[0].checkpointKey).toBe('w/.ATTRIBUTES/VARIABLE_VALUE');
@@ -141,7 +178,9 @@ describe('tf-proto schema and conversion options (fresh clone)', () => {
     ['a truncated varint', Uint8Array.of(0x08, 0xff)],
   ])('rewrites protobufjs errors (%s) as SavedModelError naming the file', (_case, bytes) => {
     expect(() => decodeSavedModel(bytes, 'gs://b/m/saved_model.pb')).toThrow(SavedModelError);
-    expect(() => decodeSavedModel(bytes, 'gs://b/m/saved_model.pb')).toThrow(/^gs:\/\/b\/m\/saved_model\.pb: is not a valid SavedModel protobuf/);
+    expect(() => decodeSavedModel(bytes, 'gs://b/m/saved_model.pb')).toThrow(
+      /^gs:\/\/b\/m\/saved_model\.pb: is not a valid SavedModel protobuf/,
+    );
     expect(() => decodeTrackableObjectGraph(bytes)).toThrow(/_CHECKPOINTABLE_OBJECT_GRAPH/);
   });
 });

@@ -1,25 +1,43 @@
 import { readFileSync } from 'node:fs';
-import { readCheckpointIndex, readTensorValues, shardFileName, verifyCheckpoint } from '../../../../../functions/artifacts/checkpoint';
+import {
+  readCheckpointIndex,
+  readTensorValues,
+  shardFileName,
+  verifyCheckpoint,
+} from '../../../../../functions/artifacts/checkpoint';
 import { readSavedModel } from '../../../../../functions/artifacts/savedmodel/read-saved-model';
-import { decodeMessage, decodeSavedModel, type GraphDef, type NodeDef } from '../../../../../functions/artifacts/savedmodel/tf-proto';
+import {
+  decodeMessage,
+  decodeSavedModel,
+  type GraphDef,
+  type NodeDef,
+} from '../../../../../functions/artifacts/savedmodel/tf-proto';
 import { writeExampleSavedModel } from '../../../../../functions/artifacts/savedmodel/write-example-saved-model';
 import { fixture } from '../../../../helpers/fixtures';
 
-const graphOf = (files: Record<string, Uint8Array>): GraphDef => decodeSavedModel(files['saved_model.pb']).metaGraphs[0].graphDef!;
+const graphOf = (files: Record<string, Uint8Array>): GraphDef =>
+  decodeSavedModel(files['saved_model.pb']).metaGraphs[0].graphDef!;
 const byName = (graph: GraphDef) => new Map(graph.node.map((n) => [n.name!, n]));
 const text = (bytes: Uint8Array | undefined) => new TextDecoder().decode(bytes);
 const stringVals = (n: NodeDef | undefined) => (n?.attr.value.tensor?.stringVal ?? []).map(text);
 
 function checkpointOf(files: Record<string, Uint8Array>) {
   const index = readCheckpointIndex(files['variables/variables.index']);
-  const shards = new Map(Array.from({ length: index.numShards }, (_, i) => [i, files[`variables/${shardFileName(i, index.numShards)}`]] as const));
+  const shards = new Map(
+    Array.from(
+      { length: index.numShards },
+      (_, i) => [i, files[`variables/${shardFileName(i, index.numShards)}`]] as const,
+    ),
+  );
   return { index, shards };
 }
 
 describe('writeExampleSavedModel', () => {
   it('writes saved_model.pb and a one-shard checkpoint by default', () => {
     expect(Object.keys(writeExampleSavedModel({ a: 0.5, b: 2 })).sort()).toEqual([
-      'saved_model.pb', 'variables/variables.data-00000-of-00001', 'variables/variables.index',
+      'saved_model.pb',
+      'variables/variables.data-00000-of-00001',
+      'variables/variables.index',
     ]);
   });
 
@@ -55,7 +73,9 @@ describe('writeExampleSavedModel', () => {
     const graph = graphOf(writeExampleSavedModel({ a: 1, b: 1, numShards, extraVariables: { count: 5, elements: 2 } }));
     const names = graph.node.map((n) => n.name!);
     expect(new Set(names).size).toBe(names.length);
-    const missing = graph.node.flatMap((n) => n.input.map((i) => i.replace(/^\^/, '').replace(/:\d+$/, ''))).filter((i) => !names.includes(i));
+    const missing = graph.node
+      .flatMap((n) => n.input.map((i) => i.replace(/^\^/, '').replace(/:\d+$/, '')))
+      .filter((i) => !names.includes(i));
     expect(missing).toEqual([]);
   });
 
@@ -71,16 +91,28 @@ describe('writeExampleSavedModel', () => {
       const restore = shard === 0 ? 'save/RestoreV2' : `save/RestoreV2_${shard}`;
       const expected = index.entries.filter((e) => e.shardId === shard).map((e) => e.key);
       expect(stringVals(nodes.get(`${restore}/tensor_names`))).toEqual(expected);
-      expect(stringVals(nodes.get(`${shard === 0 ? 'save/SaveV2' : `save/SaveV2_${shard}`}/tensor_names`))).toEqual(expected);
+      expect(stringVals(nodes.get(`${shard === 0 ? 'save/SaveV2' : `save/SaveV2_${shard}`}/tensor_names`))).toEqual(
+        expected,
+      );
     }
-    expect(nodes.get('save/restore_all')?.input).toEqual(['^save/restore_shard', '^save/restore_shard_1', '^save/restore_shard_2']);
+    expect(nodes.get('save/restore_all')?.input).toEqual([
+      '^save/restore_shard',
+      '^save/restore_shard_1',
+      '^save/restore_shard_2',
+    ]);
   });
 
   it('stores a and b in a checkpoint TensorFlow would accept (real crc32c, verified)', () => {
     const files = writeExampleSavedModel({ a: 0.5, b: -3.25 });
     const { index, shards } = checkpointOf(files);
     expect(verifyCheckpoint(index, shards)).toMatchObject({ verified: true, problems: [] });
-    const value = (key: string) => Array.from(readTensorValues(index.entries.find((e) => e.key === key)!, shards.get(0)!) as Float32Array);
+    const value = (key: string) =>
+      Array.from(
+        readTensorValues(
+          index.entries.find((e) => e.key === key)!,
+          shards.get(0)!,
+        ) as Float32Array,
+      );
     expect(value('a')).toEqual([0.5]);
     expect(value('b')).toEqual([-3.25]);
     // TensorFlow's own checkpoint of tf1_half_plus_two stores a = 0.5 with this masked crc32c.
@@ -96,12 +128,16 @@ describe('writeExampleSavedModel', () => {
     expect(index.entries).toHaveLength(2000);
     expect(verifyCheckpoint(index, shards)).toMatchObject({ verified: true, problems: [] });
     const extra = index.entries.find((e) => e.key === 'extra_01234')!;
-    expect(Array.from(readTensorValues(extra, shards.get(extra.shardId)!) as Float32Array)).toEqual([1234, 1234.25, 1234.5, 1234.75]);
+    expect(Array.from(readTensorValues(extra, shards.get(extra.shardId)!) as Float32Array)).toEqual([
+      1234, 1234.25, 1234.5, 1234.75,
+    ]);
   });
 
   it('lists every variable in the TF1 variables collection as a VariableDef', () => {
     const [meta] = decodeSavedModel(writeExampleSavedModel({ a: 1, b: 2 })['saved_model.pb']).metaGraphs;
-    const defs = meta.collectionDef.variables.bytesList!.value.map((bytes) => decodeMessage<Record<string, unknown>>('VariableDef', bytes, 'v'));
+    const defs = meta.collectionDef.variables.bytesList!.value.map((bytes) =>
+      decodeMessage<Record<string, unknown>>('VariableDef', bytes, 'v'),
+    );
     expect(defs.map((d) => d.variableName)).toEqual(['a:0', 'b:0']);
     expect(defs[0]).toMatchObject({ initializerName: 'a/Assign', snapshotName: 'a/read:0', trainable: true });
   });
@@ -111,7 +147,8 @@ describe('writeExampleSavedModel', () => {
     const first = writeExampleSavedModel(options);
     const second = writeExampleSavedModel(options);
     expect(Object.keys(second)).toEqual(Object.keys(first));
-    for (const [path, bytes] of Object.entries(first)) expect(Buffer.compare(Buffer.from(second[path]), Buffer.from(bytes))).toBe(0);
+    for (const [path, bytes] of Object.entries(first))
+      expect(Buffer.compare(Buffer.from(second[path]), Buffer.from(bytes))).toBe(0);
     const other = writeExampleSavedModel({ ...options, a: 0.25 });
     expect(Buffer.compare(Buffer.from(other['saved_model.pb']), Buffer.from(first['saved_model.pb']))).not.toBe(0);
   });
@@ -124,7 +161,11 @@ describe('writeExampleSavedModel', () => {
     ['more shards than variables', { a: 1, b: 1, numShards: 3 }, /every shard holds at least one of the 2 variables/],
     ['a negative extra count', { a: 1, b: 1, extraVariables: { count: -1, elements: 1 } }, /integer count >= 0/],
     ['zero-element extras', { a: 1, b: 1, extraVariables: { count: 1, elements: 0 } }, /elements >= 1/],
-    ['an oversized checkpoint', { a: 1, b: 1, extraVariables: { count: 1 << 16, elements: 1 << 16 } }, /exceed 1073741824 bytes/],
+    [
+      'an oversized checkpoint',
+      { a: 1, b: 1, extraVariables: { count: 1 << 16, elements: 1 << 16 } },
+      /exceed 1073741824 bytes/,
+    ],
   ])('refuses %s before allocating', (_case, options, message) => {
     expect(() => writeExampleSavedModel(options)).toThrow(message);
   });
@@ -132,17 +173,25 @@ describe('writeExampleSavedModel', () => {
 
 describe('writeExampleSavedModel beside TensorFlow’s tf1_half_plus_two', () => {
   it('gives each op at least the attrs TensorFlow 1.x wrote for it', () => {
-    const tf = decodeSavedModel(new Uint8Array(readFileSync(fixture('savedmodel/tf1_half_plus_two/saved_model.pb')))).metaGraphs[0].graphDef!;
+    const tf = decodeSavedModel(new Uint8Array(readFileSync(fixture('savedmodel/tf1_half_plus_two/saved_model.pb'))))
+      .metaGraphs[0].graphDef!;
     const attrsByOp = new Map<string, Set<string>>();
     for (const n of tf.node) attrsByOp.set(n.op!, new Set(Object.keys(n.attr).filter((k) => k !== '_output_shapes')));
-    const ours = graphOf(writeExampleSavedModel({ a: 0.5, b: 2, numShards: 2, extraVariables: { count: 2, elements: 1 } }));
+    const ours = graphOf(
+      writeExampleSavedModel({ a: 0.5, b: 2, numShards: 2, extraVariables: { count: 2, elements: 1 } }),
+    );
     const compared = new Set<string>();
     for (const n of ours.node) {
       const expected = attrsByOp.get(n.op === 'AddV2' ? 'Add' : n.op!);
       if (!expected) continue;
       compared.add(n.op!);
-      expect({ node: n.name, missing: [...expected].filter((k) => !(k in n.attr)) }).toEqual({ node: n.name, missing: [] });
+      expect({ node: n.name, missing: [...expected].filter((k) => !(k in n.attr)) }).toEqual({
+        node: n.name,
+        missing: [],
+      });
     }
-    expect([...compared].sort()).toEqual(expect.arrayContaining(['Assign', 'Const', 'Identity', 'Mul', 'RestoreV2', 'SaveV2', 'VariableV2']));
+    expect([...compared].sort()).toEqual(
+      expect.arrayContaining(['Assign', 'Const', 'Identity', 'Mul', 'RestoreV2', 'SaveV2', 'VariableV2']),
+    );
   });
 });

@@ -45,7 +45,9 @@ describe('readTflite on TensorFlow-made files', () => {
   it('reads half_plus_two: x float32 [1,1] -> y, MUL and ADD', () => {
     const info = readTflite(tflite('half_plus_two'), 'half_plus_two.tflite');
     expect(info).toMatchObject({ identifier: 'TFL3', schemaVersion: 3, sizeBytes: 768, customOperators: [] });
-    expect(info.inputs).toEqual([{ name: 'x', dtype: 'float32', shape: [1, 1], shapeSignature: null, quantization: null }]);
+    expect(info.inputs).toEqual([
+      { name: 'x', dtype: 'float32', shape: [1, 1], shapeSignature: null, quantization: null },
+    ]);
     expect(info.outputs.map((t) => t.name)).toEqual(['y']);
     expect(info.operators.map((op) => op.name).sort()).toEqual(['ADD', 'MUL']);
     expect(info.metadata.min_runtime_version).toBe('1.5.0');
@@ -60,9 +62,17 @@ describe('readTflite on TensorFlow-made files', () => {
 
   it('reads add4: two inputs with dynamic batch and a serving_default signature', () => {
     const info = readTflite(tflite('add4'));
-    expect(info.inputs.map((t) => t.shapeSignature)).toEqual([[-1, 4], [-1, 4]]);
+    expect(info.inputs.map((t) => t.shapeSignature)).toEqual([
+      [-1, 4],
+      [-1, 4],
+    ]);
     expect(info.signatures).toEqual([
-      { key: 'serving_default', subgraphIndex: 0, inputs: { input_1: 'serving_default_input_1:0', input_2: 'serving_default_input_2:0' }, outputs: { add_1: 'PartitionedCall:0' } },
+      {
+        key: 'serving_default',
+        subgraphIndex: 0,
+        inputs: { input_1: 'serving_default_input_1:0', input_2: 'serving_default_input_2:0' },
+        outputs: { add_1: 'PartitionedCall:0' },
+      },
     ]);
     expect(info.metadata.CONVERSION_METADATA).toEqual({ bytes: expect.any(Number) });
   });
@@ -80,26 +90,36 @@ describe('readTflite on TensorFlow-made files', () => {
     expect(info.inputs.map((t) => [t.name, t.shape])).toEqual([['input_1', [1, 256, 256, 3]]]);
     expect(info.outputs.map((t) => [t.name, t.shape])).toEqual([['activation_10', [1, 256, 256, 1]]]);
     expect(info.subgraphs[0].operatorCount).toBe(246);
-    expect(info.operators.map((op) => op.name)).toEqual(expect.arrayContaining(['CONV_2D', 'DEPTHWISE_CONV_2D', 'RESIZE_BILINEAR']));
+    expect(info.operators.map((op) => op.name)).toEqual(
+      expect.arrayContaining(['CONV_2D', 'DEPTHWISE_CONV_2D', 'RESIZE_BILINEAR']),
+    );
     expect(info.customOperators).toEqual(['Convolution2DTransposeBias']);
     expect(info.buffers.totalBytes).toBeGreaterThan(200_000);
   });
 
-  it.each(['half_plus_two', 'add4', 'selfie_segmentation'])('refuses %s truncated anywhere in its first half', (name) => {
-    const bytes = tflite(name);
-    for (const cut of [8, 12, 16, 32, 64, 100, Math.floor(bytes.length / 4), Math.floor(bytes.length / 2)]) {
-      expect(refusal(() => readTflite(bytes.subarray(0, cut), `${name}.tflite`)).message).toMatch(new RegExp(`^${name}\\.tflite: .*(outside the file|remain|truncated)`));
-    }
-  });
+  it.each(['half_plus_two', 'add4', 'selfie_segmentation'])(
+    'refuses %s truncated anywhere in its first half',
+    (name) => {
+      const bytes = tflite(name);
+      for (const cut of [8, 12, 16, 32, 64, 100, Math.floor(bytes.length / 4), Math.floor(bytes.length / 2)]) {
+        expect(refusal(() => readTflite(bytes.subarray(0, cut), `${name}.tflite`)).message).toMatch(
+          new RegExp(`^${name}\\.tflite: .*(outside the file|remain|truncated)`),
+        );
+      }
+    },
+  );
 
   it('never throws anything but TfliteError for bit flips of selfie_segmentation', () => {
     const base = tflite('selfie_segmentation');
     fc.assert(
-      fc.property(fc.array(fc.record({ at: fc.nat(1023), bit: fc.nat(7) }), { minLength: 1, maxLength: 6 }), (flips) => {
-        const bytes = base.slice();
-        for (const { at, bit } of flips) bytes[at] ^= 1 << bit; // the first KB holds the tables and vtables
-        readOrRefuse(bytes);
-      }),
+      fc.property(
+        fc.array(fc.record({ at: fc.nat(1023), bit: fc.nat(7) }), { minLength: 1, maxLength: 6 }),
+        (flips) => {
+          const bytes = base.slice();
+          for (const { at, bit } of flips) bytes[at] ^= 1 << bit; // the first KB holds the tables and vtables
+          readOrRefuse(bytes);
+        },
+      ),
       { numRuns: 300, seed: 7 },
     );
   });
@@ -109,15 +129,28 @@ describe('readTflite on generated files', () => {
   it('reads what the writer wrote', () => {
     const info = readTflite(generated, 'generated.tflite');
     expect(info.inputs.map((t) => [t.name, t.dtype, t.shape])).toEqual([['x', 'float32', [1, 1]]]);
-    expect(info.signatures[0]).toEqual({ key: 'serving_default', subgraphIndex: 0, inputs: { x: 'x' }, outputs: { y: 'y' } });
+    expect(info.signatures[0]).toEqual({
+      key: 'serving_default',
+      subgraphIndex: 0,
+      inputs: { x: 'x' },
+      outputs: { y: 'y' },
+    });
   });
 
   it.each([
     ['empty', new Uint8Array(0), /generated\.tflite: the file is empty/],
     ['shorter than a header', generated.subarray(0, 7), /only 7 bytes/],
     ['a different identifier', Object.assign(generated.slice(), { 4: 0x58 }), /identifier is "XFL3", not "TFL3"/],
-    ['a protobuf (SavedModel) instead', new TextEncoder().encode('\x08\x01\x12\x0ctensorflow serve'), /not a TFLite model/],
-    ['a root offset past the end', Object.assign(generated.slice(), { 0: 0xff, 1: 0xff, 2: 0xff, 3: 0x7f }), /outside the file/],
+    [
+      'a protobuf (SavedModel) instead',
+      new TextEncoder().encode('\x08\x01\x12\x0ctensorflow serve'),
+      /not a TFLite model/,
+    ],
+    [
+      'a root offset past the end',
+      Object.assign(generated.slice(), { 0: 0xff, 1: 0xff, 2: 0xff, 3: 0x7f }),
+      /outside the file/,
+    ],
   ])('refuses %s', (_name, bytes, message) => {
     const error = refusal(() => readTflite(bytes, 'generated.tflite'));
     expect(error.message).toMatch(message);
@@ -125,7 +158,9 @@ describe('readTflite on generated files', () => {
   });
 
   it('refuses something that is not bytes', () => {
-    expect(refusal(() => readTflite('model.tflite' as unknown as Uint8Array)).message).toMatch(/expected the file's bytes/);
+    expect(refusal(() => readTflite('model.tflite' as unknown as Uint8Array)).message).toMatch(
+      /expected the file's bytes/,
+    );
   });
 
   it('refuses or reads every truncation, and refuses cuts that drop referenced data', () => {
@@ -146,11 +181,14 @@ describe('readTflite on generated files', () => {
 
   it('never throws anything but TfliteError for random bit flips', () => {
     fc.assert(
-      fc.property(fc.array(fc.record({ at: fc.nat(generated.length - 1), bit: fc.nat(7) }), { minLength: 1, maxLength: 8 }), (flips) => {
-        const bytes = generated.slice();
-        for (const { at, bit } of flips) bytes[at] ^= 1 << bit;
-        readOrRefuse(bytes);
-      }),
+      fc.property(
+        fc.array(fc.record({ at: fc.nat(generated.length - 1), bit: fc.nat(7) }), { minLength: 1, maxLength: 8 }),
+        (flips) => {
+          const bytes = generated.slice();
+          for (const { at, bit } of flips) bytes[at] ^= 1 << bit;
+          readOrRefuse(bytes);
+        },
+      ),
       { numRuns: 1000, seed: 42 },
     );
   });
@@ -181,7 +219,9 @@ describe('readTflite on generated files', () => {
     fb.startObject(3);
     fb.addFieldOffset(S.Model.subgraphs, subgraphs, 0);
     fb.finish(fb.endObject(), 'TFL3');
-    expect(refusal(() => readTflite(fb.asUint8Array(), 'alias.tflite')).message).toMatch(/alias\.tflite: .*far more work than its size allows/);
+    expect(refusal(() => readTflite(fb.asUint8Array(), 'alias.tflite')).message).toMatch(
+      /alias\.tflite: .*far more work than its size allows/,
+    );
   });
 
   /** A model with one subgraph and buffers [empty, external(offset, size)], followed by `tail` bytes. */
@@ -219,7 +259,9 @@ describe('readTflite on generated files', () => {
 
   it('refuses an external buffer that runs past the end of the file', () => {
     const bytes = externalBufferModel(1024, 4096, 2048);
-    expect(refusal(() => readTflite(bytes, 'big.tflite')).message).toMatch(/big\.tflite: buffers\[1\]: data at bytes 1024\.\.5120 lies past the end of the file/);
+    expect(refusal(() => readTflite(bytes, 'big.tflite')).message).toMatch(
+      /big\.tflite: buffers\[1\]: data at bytes 1024\.\.5120 lies past the end of the file/,
+    );
   });
 
   it('refuses a signature pointing at a tensor that does not exist', () => {
@@ -229,6 +271,8 @@ describe('readTflite on generated files', () => {
     const outputs = r.vector(r.tableIn(defs!, 0), S.SignatureDef.outputs, 4, 'outputs');
     const map = r.tableIn(outputs!, 0);
     new DataView(bytes.buffer).setUint32(r.field(map, S.TensorMap.tensorIndex, 4), 99, true);
-    expect(refusal(() => readTflite(bytes)).message).toMatch(/signature_defs\[0\]\.outputs\[0\]\.tensor_index: tensor index 99 is not among the subgraph's 5 tensors/);
+    expect(refusal(() => readTflite(bytes)).message).toMatch(
+      /signature_defs\[0\]\.outputs\[0\]\.tensor_index: tensor index 99 is not among the subgraph's 5 tensors/,
+    );
   });
 });

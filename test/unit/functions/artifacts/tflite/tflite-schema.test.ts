@@ -2,8 +2,17 @@ import { tensorTypeName, TensorTypeValue } from '../../../../../functions/artifa
 
 describe('TensorType names', () => {
   it.each([
-    [0, 'float32'], [2, 'int32'], [3, 'uint8'], [4, 'int64'], [5, 'string'], [6, 'bool'], [9, 'int8'],
-    [10, 'float64'], [15, 'uint32'], [18, 'bfloat16'], [19, 'type_19'],
+    [0, 'float32'],
+    [2, 'int32'],
+    [3, 'uint8'],
+    [4, 'int64'],
+    [5, 'string'],
+    [6, 'bool'],
+    [9, 'int8'],
+    [10, 'float64'],
+    [15, 'uint32'],
+    [18, 'bfloat16'],
+    [19, 'type_19'],
   ])('%p is %s', (value, name) => {
     expect(tensorTypeName(value)).toBe(name);
   });

@@ -1,5 +1,8 @@
 import { readTflite } from '../../../../../functions/artifacts/tflite/read-tflite';
-import { EXAMPLE_MIN_RUNTIME_VERSION, writeExampleTflite } from '../../../../../functions/artifacts/tflite/write-example-tflite';
+import {
+  EXAMPLE_MIN_RUNTIME_VERSION,
+  writeExampleTflite,
+} from '../../../../../functions/artifacts/tflite/write-example-tflite';
 import { loadTfliteModel } from '../../../../../functions/runtime/tflite/load-tflite-model';
 
 describe('writeExampleTflite', () => {
@@ -8,12 +11,19 @@ describe('writeExampleTflite', () => {
     expect(new TextDecoder().decode(bytes.subarray(4, 8))).toBe('TFL3');
     const info = readTflite(bytes, 'example.tflite');
     expect(info.schemaVersion).toBe(3);
-    expect(info.inputs).toEqual([{ name: 'x', dtype: 'float32', shape: [1, 1], shapeSignature: null, quantization: null }]);
+    expect(info.inputs).toEqual([
+      { name: 'x', dtype: 'float32', shape: [1, 1], shapeSignature: null, quantization: null },
+    ]);
     expect(info.outputs.map((t) => [t.name, t.shape])).toEqual([['y', [1, 1]]]);
-    expect(info.operators.map((op) => [op.name, op.builtinCode, op.custom])).toEqual([['MUL', 18, false], ['ADD', 0, false]]);
+    expect(info.operators.map((op) => [op.name, op.builtinCode, op.custom])).toEqual([
+      ['MUL', 18, false],
+      ['ADD', 0, false],
+    ]);
     expect(info.subgraphs[0].operatorCount).toBe(2);
     expect(info.metadata).toEqual({ min_runtime_version: EXAMPLE_MIN_RUNTIME_VERSION });
-    expect(info.signatures).toEqual([{ key: 'serving_default', subgraphIndex: 0, inputs: { x: 'x' }, outputs: { y: 'y' } }]);
+    expect(info.signatures).toEqual([
+      { key: 'serving_default', subgraphIndex: 0, inputs: { x: 'x' }, outputs: { y: 'y' } },
+    ]);
     // buffers: empty sentinel, a, b (4 bytes each), 16-byte version string
     expect(info.buffers).toEqual({ count: 4, totalBytes: 24 });
   });
@@ -24,7 +34,10 @@ describe('writeExampleTflite', () => {
 
   it('writes the batch size into x and y', () => {
     const info = readTflite(writeExampleTflite({ a: 1, b: 0, batch: 3 }));
-    expect([info.inputs[0].shape, info.outputs[0].shape]).toEqual([[3, 1], [3, 1]]);
+    expect([info.inputs[0].shape, info.outputs[0].shape]).toEqual([
+      [3, 1],
+      [3, 1],
+    ]);
   });
 
   it.each([

@@ -1,4 +1,10 @@
-import { deployedModelIdFor, newerVersion, newerVersionTag, runIdFor, versionAlias } from '../../../../../functions/core/run/run-id';
+import {
+  deployedModelIdFor,
+  newerVersion,
+  newerVersionTag,
+  runIdFor,
+  versionAlias,
+} from '../../../../../functions/core/run/run-id';
 
 describe('runIdFor', () => {
   it('is the same for the same artifact and differs across buckets and versions', () => {
@@ -8,11 +14,7 @@ describe('runIdFor', () => {
     expect(runIdFor('flowers', '8', 'artifacts', 'models/flowers/8/')).not.toBe(a);
   });
 
-  it.each([
-    ['7'],
-    ['2026.11.23-RC1'],
-    ['x'.repeat(63)],
-  ])('is a valid Vertex label value for version %s', (version) => {
+  it.each([['7'], ['2026.11.23-RC1'], ['x'.repeat(63)]])('is a valid Vertex label value for version %s', (version) => {
     const id = runIdFor('a-very-long-workflow-name-of-forty-chars', version, 'b', `m/${version}/`);
     expect(id).toMatch(/^[a-z0-9_-]{1,63}$/);
   });
@@ -52,7 +54,7 @@ describe('newerVersion', () => {
 });
 
 describe('newerVersionTag', () => {
-  it('finds a newer numbered version among a model\'s tags', () => {
+  it("finds a newer numbered version among a model's tags", () => {
     expect(newerVersionTag(['vision', 'v10'], 'v9')).toBe('v10');
     expect(newerVersionTag(['vision', 'v2026-11-23'], versionAlias('2026-11-22'))).toBe('v2026-11-23');
   });
@@ -68,4 +70,3 @@ describe('newerVersionTag', () => {
     expect(newerVersionTag(tags, 'v9')).toBeUndefined();
   });
 });
-

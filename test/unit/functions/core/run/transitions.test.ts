@@ -14,7 +14,11 @@ describe('advance', () => {
   });
 
   it('sets the outcome and reason on terminal states', () => {
-    const back = advance(advance(advance(advance(run, 'registered', now), 'deploying', now), 'deployed', now), 'rolling-back', now);
+    const back = advance(
+      advance(advance(advance(run, 'registered', now), 'deploying', now), 'deployed', now),
+      'rolling-back',
+      now,
+    );
     const rejected = advance(back, 'rejected', now, 'match rate 0 %');
     expect(rejected).toMatchObject({ outcome: 'rejected', reason: 'match rate 0 %' });
   });
@@ -30,7 +34,11 @@ describe('advance', () => {
 
 describe('endRun', () => {
   it('fails a running run and leaves a finished one alone', () => {
-    expect(endRun(run, 'failed', 'bad config', now)).toMatchObject({ state: 'failed', outcome: 'failed', reason: 'bad config' });
+    expect(endRun(run, 'failed', 'bad config', now)).toMatchObject({
+      state: 'failed',
+      outcome: 'failed',
+      reason: 'bad config',
+    });
     const promoted = { ...run, state: 'promoted' as const, outcome: 'promoted' as const };
     expect(endRun(promoted, 'failed', 'late duplicate', now)).toBe(promoted);
   });
@@ -53,7 +61,17 @@ describe('stageAction', () => {
 
   it('tells traffic steps apart', () => {
     const deployed = { ...run, state: 'deployed' as const, step: 0 };
-    expect(stageAction(deployed, { state: 'deployed', step: 0 }, [{ state: 'deployed', step: 1 }, { state: 'rolling-back' }])).toBe('run');
-    expect(stageAction({ ...deployed, step: 1 }, { state: 'deployed', step: 0 }, [{ state: 'deployed', step: 1 }, { state: 'rolling-back' }])).toBe('republish');
+    expect(
+      stageAction(deployed, { state: 'deployed', step: 0 }, [
+        { state: 'deployed', step: 1 },
+        { state: 'rolling-back' },
+      ]),
+    ).toBe('run');
+    expect(
+      stageAction({ ...deployed, step: 1 }, { state: 'deployed', step: 0 }, [
+        { state: 'deployed', step: 1 },
+        { state: 'rolling-back' },
+      ]),
+    ).toBe('republish');
   });
 });

@@ -3,10 +3,18 @@ import { newTally, percentile, recordFailure, recordResponse } from '../../../..
 
 const gates = { minMatchRate: 0.99, maxErrorRate: 0.01, maxP95LatencyRatio: 2 };
 
-function tallyOf(candidate: { answers: number; wrong?: number; latency?: number }, incumbent?: { answers: number; latency?: number }, failures = 0) {
+function tallyOf(
+  candidate: { answers: number; wrong?: number; latency?: number },
+  incumbent?: { answers: number; latency?: number },
+  failures = 0,
+) {
   const tally = newTally('222');
-  for (let i = 0; i < candidate.answers; i += 1) recordResponse(tally, '222', candidate.latency ?? 10, [i < (candidate.wrong ?? 0) ? 'prediction[0]: expected 1, got 2' : undefined]);
-  for (let i = 0; i < (incumbent?.answers ?? 0); i += 1) recordResponse(tally, '111', incumbent?.latency ?? 10, [undefined]);
+  for (let i = 0; i < candidate.answers; i += 1)
+    recordResponse(tally, '222', candidate.latency ?? 10, [
+      i < (candidate.wrong ?? 0) ? 'prediction[0]: expected 1, got 2' : undefined,
+    ]);
+  for (let i = 0; i < (incumbent?.answers ?? 0); i += 1)
+    recordResponse(tally, '111', incumbent?.latency ?? 10, [undefined]);
   for (let i = 0; i < failures; i += 1) recordFailure(tally, 'UNAVAILABLE');
   return tally;
 }
@@ -20,10 +28,26 @@ describe('evaluateGates', () => {
   });
 
   it.each([
-    ['wrong answers', tallyOf({ answers: 30, wrong: 30 }, { answers: 100 }), /match rate 0\.0 % is below 99\.0 % \(first mismatch: prediction\[0\]/],
-    ['too few answers', tallyOf({ answers: 5 }, { answers: 100 }), /answered 5 golden examples, fewer than the 20 needed/],
-    ['errors', tallyOf({ answers: 30 }, { answers: 60 }, 10), /error rate 10\.0 % is above 1\.0 % \(last error: UNAVAILABLE\)/],
-    ['slowness against the incumbent', tallyOf({ answers: 30, latency: 50 }, { answers: 100, latency: 10 }), /p95 latency is 5\.00× the incumbent's \(40\.0 ms slower\)/],
+    [
+      'wrong answers',
+      tallyOf({ answers: 30, wrong: 30 }, { answers: 100 }),
+      /match rate 0\.0 % is below 99\.0 % \(first mismatch: prediction\[0\]/,
+    ],
+    [
+      'too few answers',
+      tallyOf({ answers: 5 }, { answers: 100 }),
+      /answered 5 golden examples, fewer than the 20 needed/,
+    ],
+    [
+      'errors',
+      tallyOf({ answers: 30 }, { answers: 60 }, 10),
+      /error rate 10\.0 % is above 1\.0 % \(last error: UNAVAILABLE\)/,
+    ],
+    [
+      'slowness against the incumbent',
+      tallyOf({ answers: 30, latency: 50 }, { answers: 100, latency: 10 }),
+      /p95 latency is 5\.00× the incumbent's \(40\.0 ms slower\)/,
+    ],
   ])('rejects %s with the reason and numbers', (_name, tally, reason) => {
     const decision = evaluateGates(gates, tally, 20);
     expect(decision.passed).toBe(false);
@@ -31,13 +55,31 @@ describe('evaluateGates', () => {
   });
 
   it('ignores latency ratios within the slack, and incumbents with too few samples', () => {
-    expect(evaluateGates({ ...gates, latencySlackMs: 20 }, tallyOf({ answers: 30, latency: 15 }, { answers: 100, latency: 2 }), 20).passed).toBe(true);
-    expect(evaluateGates({ ...gates, latencySlackMs: 20 }, tallyOf({ answers: 30, latency: 50 }, { answers: 100, latency: 2 }), 20).passed).toBe(false);
-    expect(evaluateGates(gates, tallyOf({ answers: 30, latency: 50 }, { answers: 5, latency: 2 }), 20).passed).toBe(true);
+    expect(
+      evaluateGates(
+        { ...gates, latencySlackMs: 20 },
+        tallyOf({ answers: 30, latency: 15 }, { answers: 100, latency: 2 }),
+        20,
+      ).passed,
+    ).toBe(true);
+    expect(
+      evaluateGates(
+        { ...gates, latencySlackMs: 20 },
+        tallyOf({ answers: 30, latency: 50 }, { answers: 100, latency: 2 }),
+        20,
+      ).passed,
+    ).toBe(false);
+    expect(evaluateGates(gates, tallyOf({ answers: 30, latency: 50 }, { answers: 5, latency: 2 }), 20).passed).toBe(
+      true,
+    );
   });
 
   it('applies an absolute latency gate when there is no incumbent', () => {
-    const decision = evaluateGates({ minMatchRate: 1, maxErrorRate: 0, maxP95LatencyMs: 20 }, tallyOf({ answers: 20, latency: 30 }), 20);
+    const decision = evaluateGates(
+      { minMatchRate: 1, maxErrorRate: 0, maxP95LatencyMs: 20 },
+      tallyOf({ answers: 20, latency: 30 }),
+      20,
+    );
     expect(decision.reasons).toEqual(['p95 latency 30.0 ms is above 20 ms']);
     expect(decision.incumbent).toBeUndefined();
   });
@@ -47,6 +89,11 @@ describe('percentile', () => {
   it('uses the nearest rank', () => {
     expect(percentile([], 95)).toBe(0);
     expect(percentile([5], 95)).toBe(5);
-    expect(percentile(Array.from({ length: 100 }, (_, i) => i + 1), 95)).toBe(95);
+    expect(
+      percentile(
+        Array.from({ length: 100 }, (_, i) => i + 1),
+        95,
+      ),
+    ).toBe(95);
   });
 });

@@ -1,10 +1,18 @@
-import { GoldenSetError, MAX_GOLDEN_BYTES, mismatch, parseGoldenSet } from '../../../../../functions/core/validation/golden-set';
+import {
+  GoldenSetError,
+  MAX_GOLDEN_BYTES,
+  mismatch,
+  parseGoldenSet,
+} from '../../../../../functions/core/validation/golden-set';
 
 const encode = (text: string) => new TextEncoder().encode(text);
 
 describe('parseGoldenSet', () => {
   it('reads JSON lines with default and explicit tolerances, skipping blank lines', () => {
-    const examples = parseGoldenSet(encode('{"instance":{"x":[1]},"expected":[2.5]}\n\n{"instance":[5],"expected":[4.5],"tolerance":0.1}\n'), 'golden.jsonl');
+    const examples = parseGoldenSet(
+      encode('{"instance":{"x":[1]},"expected":[2.5]}\n\n{"instance":[5],"expected":[4.5],"tolerance":0.1}\n'),
+      'golden.jsonl',
+    );
     expect(examples).toEqual([
       { line: 1, instance: { x: [1] }, expected: [2.5], tolerance: 1e-5 },
       { line: 3, instance: [5], expected: [4.5], tolerance: 0.1 },
@@ -19,8 +27,16 @@ describe('parseGoldenSet', () => {
     ['a missing expected', '{"instance":[1]}', /line 1: "expected" is missing/],
     ['a missing instance', '{"expected":[1]}', /line 1: "instance" is missing/],
     ['the wrong type', '[1, 2]', /line 1: expected an object/],
-    ['a negative tolerance', '{"instance":[1],"expected":[2],"tolerance":-1}', /"tolerance" must be a non-negative number/],
-    ['a string tolerance', '{"instance":[1],"expected":[2],"tolerance":"1"}', /"tolerance" must be a non-negative number/],
+    [
+      'a negative tolerance',
+      '{"instance":[1],"expected":[2],"tolerance":-1}',
+      /"tolerance" must be a non-negative number/,
+    ],
+    [
+      'a string tolerance',
+      '{"instance":[1],"expected":[2],"tolerance":"1"}',
+      /"tolerance" must be a non-negative number/,
+    ],
   ])('refuses %s, naming the file and line', (_name, text, message) => {
     expect(() => parseGoldenSet(encode(text), 'golden.jsonl')).toThrow(GoldenSetError);
     expect(() => parseGoldenSet(encode(text), 'golden.jsonl')).toThrow(message);
@@ -40,7 +56,12 @@ describe('parseGoldenSet', () => {
 describe('mismatch', () => {
   it.each([
     [[2.5], [2.500001], 1e-5, undefined],
-    [[2.5], [2.6], 1e-5, /prediction\[0\]: expected 2\.5 ± 0\.00001, got 2\.6|prediction\[0\]: expected 2\.5 ± 0\.00001/],
+    [
+      [2.5],
+      [2.6],
+      1e-5,
+      /prediction\[0\]: expected 2\.5 ± 0\.00001, got 2\.6|prediction\[0\]: expected 2\.5 ± 0\.00001/,
+    ],
     [[1, 2], [1], 0, /expected 2 values, got 1/],
     [{ y: [1], z: 'cat' }, { y: [1], z: 'cat', extra: 3 }, 0, undefined],
     [{ y: [1], z: 'cat' }, { y: [1], z: 'dog' }, 0, /prediction\.z: expected "cat", got "dog"/],

@@ -1,6 +1,10 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { MAX_WORKFLOW_BYTES, parseWorkflow, WorkflowError } from '../../../../../functions/core/workflow/parse-workflow';
+import {
+  MAX_WORKFLOW_BYTES,
+  parseWorkflow,
+  WorkflowError,
+} from '../../../../../functions/core/workflow/parse-workflow';
 
 const WORKFLOWS = join(__dirname, '..', '..', '..', '..', '..', 'workflows');
 const minimal = `
@@ -22,7 +26,12 @@ describe('parseWorkflow', () => {
   it('applies defaults', () => {
     const workflow = parseWorkflow(minimal, 'demo.yaml');
     expect(workflow.rollout).toEqual({ canaryPercent: 10, steps: [100], keepPrevious: 1 });
-    expect(workflow.endpoint).toEqual({ displayName: 'demo', machineType: 'n1-standard-2', minReplicas: 1, maxReplicas: 1 });
+    expect(workflow.endpoint).toEqual({
+      displayName: 'demo',
+      machineType: 'n1-standard-2',
+      minReplicas: 1,
+      maxReplicas: 1,
+    });
     expect(workflow.model?.servingImage).toBe('auto');
     expect(workflow.validation.gates).toMatchObject({ minMatchRate: 1, maxErrorRate: 0 });
   });
@@ -34,23 +43,74 @@ describe('parseWorkflow', () => {
 
   it.each([
     ['a misspelt field', minimal.replace('endpoint:', 'endpoitn:'), /demo\.yaml: endpoitn: is not a known field/],
-    ['a nested misspelt field', minimal.replace('{ displayName: demo }\nendpoint', '{ displayName: demo, labells: {} }\nendpoint'), /demo\.yaml: model\.labells: is not a known field/],
-    ['a missing field', minimal.replace('validation: { goldenSet: golden/demo.jsonl }\n', ''), /demo\.yaml: validation: is required/],
-    ['a wrong type', `${minimal}rollout: { canaryPercent: ten }\n`, /demo\.yaml: rollout\.canaryPercent: must be integer/],
-    ['an out-of-range percent', `${minimal}rollout: { canaryPercent: 150 }\n`, /rollout\.canaryPercent: must be <= 100/],
-    ['falling steps', `${minimal}rollout: { canaryPercent: 20, steps: [50, 30] }\n`, /rollout\.steps\[1\]: is 30; steps must rise/],
+    [
+      'a nested misspelt field',
+      minimal.replace('{ displayName: demo }\nendpoint', '{ displayName: demo, labells: {} }\nendpoint'),
+      /demo\.yaml: model\.labells: is not a known field/,
+    ],
+    [
+      'a missing field',
+      minimal.replace('validation: { goldenSet: golden/demo.jsonl }\n', ''),
+      /demo\.yaml: validation: is required/,
+    ],
+    [
+      'a wrong type',
+      `${minimal}rollout: { canaryPercent: ten }\n`,
+      /demo\.yaml: rollout\.canaryPercent: must be integer/,
+    ],
+    [
+      'an out-of-range percent',
+      `${minimal}rollout: { canaryPercent: 150 }\n`,
+      /rollout\.canaryPercent: must be <= 100/,
+    ],
+    [
+      'falling steps',
+      `${minimal}rollout: { canaryPercent: 20, steps: [50, 30] }\n`,
+      /rollout\.steps\[1\]: is 30; steps must rise/,
+    ],
     ['a step below the canary', `${minimal}rollout: { canaryPercent: 20, steps: [10] }\n`, /rollout\.steps\[0\]/],
-    ['a bad artifact kind', minimal.replace('artifact: savedmodel', 'artifact: onnx'), /artifact: must be one of savedmodel, tflite/],
-    ['a SavedModel pattern naming a file', minimal.replace('models/demo/{version}/', 'models/demo/{version}/saved_model.pb'), /match: a SavedModel is a folder/],
-    ['a pattern without {version}', minimal.replace('models/demo/{version}/', 'models/demo/'), /match: needs exactly one \{version\}/],
-    ['a missing endpoint for a SavedModel', minimal.replace('endpoint: { displayName: demo }\n', ''), /endpoint: is required/],
-    ['an uppercase label', minimal.replace('{ displayName: demo }\nendpoint', '{ displayName: demo, labels: { team: Vision } }\nendpoint'), /model\.labels\.team/],
-    ['replicas upside down', minimal.replace('endpoint: { displayName: demo }', 'endpoint: { displayName: demo, minReplicas: 3, maxReplicas: 2 }'), /endpoint\.maxReplicas: is 2, below minReplicas 3/],
+    [
+      'a bad artifact kind',
+      minimal.replace('artifact: savedmodel', 'artifact: onnx'),
+      /artifact: must be one of savedmodel, tflite/,
+    ],
+    [
+      'a SavedModel pattern naming a file',
+      minimal.replace('models/demo/{version}/', 'models/demo/{version}/saved_model.pb'),
+      /match: a SavedModel is a folder/,
+    ],
+    [
+      'a pattern without {version}',
+      minimal.replace('models/demo/{version}/', 'models/demo/'),
+      /match: needs exactly one \{version\}/,
+    ],
+    [
+      'a missing endpoint for a SavedModel',
+      minimal.replace('endpoint: { displayName: demo }\n', ''),
+      /endpoint: is required/,
+    ],
+    [
+      'an uppercase label',
+      minimal.replace('{ displayName: demo }\nendpoint', '{ displayName: demo, labels: { team: Vision } }\nendpoint'),
+      /model\.labels\.team/,
+    ],
+    [
+      'replicas upside down',
+      minimal.replace(
+        'endpoint: { displayName: demo }',
+        'endpoint: { displayName: demo, minReplicas: 3, maxReplicas: 2 }',
+      ),
+      /endpoint\.maxReplicas: is 2, below minReplicas 3/,
+    ],
     ['broken YAML', 'name: [demo\n', /demo\.yaml: line \d+: not valid YAML: Flow sequence[^:]*\]$/],
     ['a duplicated key', `${minimal}name: other\n`, /not valid YAML: Map keys must be unique/],
     ['an empty file', '', /demo\.yaml: is empty/],
     ['a list instead of a map', '- a\n- b\n', /demo\.yaml: \(top level\): must be object/],
-    ['an oversized file', `# ${'x'.repeat(MAX_WORKFLOW_BYTES)}\n${minimal}`, /demo\.yaml: is \d+ bytes; a workflow is at most/],
+    [
+      'an oversized file',
+      `# ${'x'.repeat(MAX_WORKFLOW_BYTES)}\n${minimal}`,
+      /demo\.yaml: is \d+ bytes; a workflow is at most/,
+    ],
   ])('refuses %s with the file and field named', (_name, text, message) => {
     expect(() => parseWorkflow(text, 'demo.yaml')).toThrow(WorkflowError);
     expect(() => parseWorkflow(text, 'demo.yaml')).toThrow(message);

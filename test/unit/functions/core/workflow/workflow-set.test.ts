@@ -3,9 +3,15 @@ import { parseWorkflow } from '../../../../../functions/core/workflow/parse-work
 import { WorkflowSet } from '../../../../../functions/core/workflow/workflow-set';
 
 const savedModel = (name: string, match: string) =>
-  parseWorkflow(`name: ${name}\nmatch: ${match}\nartifact: savedmodel\nmodel: {displayName: ${name}}\nendpoint: {displayName: ${name}}\nvalidation: {goldenSet: g.jsonl}\n`, `${name}.yaml`);
+  parseWorkflow(
+    `name: ${name}\nmatch: ${match}\nartifact: savedmodel\nmodel: {displayName: ${name}}\nendpoint: {displayName: ${name}}\nvalidation: {goldenSet: g.jsonl}\n`,
+    `${name}.yaml`,
+  );
 const mobile = (name: string, match: string) =>
-  parseWorkflow(`name: ${name}\nmatch: ${match}\nartifact: tflite\nmobile: {modelName: ${name}}\nvalidation: {goldenSet: g.jsonl}\n`, `${name}.yaml`);
+  parseWorkflow(
+    `name: ${name}\nmatch: ${match}\nartifact: tflite\nmobile: {modelName: ${name}}\nvalidation: {goldenSet: g.jsonl}\n`,
+    `${name}.yaml`,
+  );
 
 const set = new WorkflowSet([
   savedModel('any', 'models/{version}/'),
@@ -43,7 +49,11 @@ describe('WorkflowSet.match (properties)', () => {
   it('matches a TFLite pattern only on the exact file name', () => {
     fc.assert(
       fc.property(version, segment, (v, other) => {
-        expect(set.match(`mobile/flowers/${v}/model.tflite`)).toMatchObject({ version: v, root: `mobile/flowers/${v}/model.tflite`, relativePath: '' });
+        expect(set.match(`mobile/flowers/${v}/model.tflite`)).toMatchObject({
+          version: v,
+          root: `mobile/flowers/${v}/model.tflite`,
+          relativePath: '',
+        });
         fc.pre(other !== 'model.tflite');
         expect(set.match(`mobile/flowers/${v}/${other}`)).toBeUndefined();
         expect(set.match(`mobile/flowers/${v}/model.tflite.${other}`)).toBeUndefined();
@@ -54,14 +64,20 @@ describe('WorkflowSet.match (properties)', () => {
 
   it('never throws on arbitrary names, and whatever it matches is consistent', () => {
     fc.assert(
-      fc.property(fc.oneof(fc.string({ unit: 'binary', maxLength: 300 }), fc.constantFrom('models/', 'models//x', 'models/../x', 'mobile/flowers//model.tflite', '')), (name) => {
-        const found = set.match(name);
-        if (!found) return;
-        expect(found.version).not.toMatch(/[/]/);
-        expect(name.startsWith(found.root)).toBe(true);
-        if (found.workflow.artifact === 'savedmodel') expect(found.root + found.relativePath).toBe(name);
-        else expect(found.root).toBe(name);
-      }),
+      fc.property(
+        fc.oneof(
+          fc.string({ unit: 'binary', maxLength: 300 }),
+          fc.constantFrom('models/', 'models//x', 'models/../x', 'mobile/flowers//model.tflite', ''),
+        ),
+        (name) => {
+          const found = set.match(name);
+          if (!found) return;
+          expect(found.version).not.toMatch(/[/]/);
+          expect(name.startsWith(found.root)).toBe(true);
+          if (found.workflow.artifact === 'savedmodel') expect(found.root + found.relativePath).toBe(name);
+          else expect(found.root).toBe(name);
+        },
+      ),
       { numRuns: 500 },
     );
   });

@@ -20,7 +20,8 @@ function endpointsFinishingAt(clock: { now(): Date }, doneAt: number, error?: Op
     deploy: unused,
     undeploy: unused,
     setSplit: unused,
-    operation: async () => (clock.now().getTime() >= doneAt ? { done: true, ...(error ? { error } : {}) } : { done: false }),
+    operation: async () =>
+      clock.now().getTime() >= doneAt ? { done: true, ...(error ? { error } : {}) } : { done: false },
   };
 }
 
@@ -29,7 +30,12 @@ function deployingRun(at: Date): RunRecord {
     {
       state: 'deploying',
       endpoint: { name: 'projects/p/locations/l/endpoints/1' },
-      deployment: { deployedModelId: '1234567890', previousSplit: {}, split: { '1234567890': 100 }, operation: OPERATION },
+      deployment: {
+        deployedModelId: '1234567890',
+        previousSplit: {},
+        split: { '1234567890': 100 },
+        operation: OPERATION,
+      },
     },
     at.toISOString(),
   );
@@ -44,7 +50,12 @@ describe('awaitOperation', () => {
     const start = clock.now();
     await runs.create(deployingRun(start));
     const endpoints = endpointsFinishingAt(clock, start.getTime() + 30 * 60_000);
-    let message: OperationMessage = { runId: 'flowers-7-abc', operation: OPERATION, purpose: 'deploy', startedAt: start.toISOString() };
+    let message: OperationMessage = {
+      runId: 'flowers-7-abc',
+      operation: OPERATION,
+      purpose: 'deploy',
+      startedAt: start.toISOString(),
+    };
     let invocations = 0;
     for (;;) {
       invocations += 1;
@@ -70,10 +81,15 @@ describe('awaitOperation', () => {
     const publisher = new MemoryPublisher();
     await runs.create(deployingRun(clock.now()));
     const endpoints = endpointsFinishingAt(clock, 0, { code: 3, message: 'Model server never became ready' });
-    await awaitOperation({ runs, publisher, clock, log: silentLogger(), endpoints, ...AWAIT_DEFAULTS }, { runId: 'flowers-7-abc', operation: OPERATION, purpose: 'deploy', startedAt: clock.now().toISOString() });
+    await awaitOperation(
+      { runs, publisher, clock, log: silentLogger(), endpoints, ...AWAIT_DEFAULTS },
+      { runId: 'flowers-7-abc', operation: OPERATION, purpose: 'deploy', startedAt: clock.now().toISOString() },
+    );
     const run = (await runs.get('flowers-7-abc'))?.value;
     expect(run).toMatchObject({ state: 'failed', outcome: 'failed' });
-    expect(run?.reason).toMatch(/DeployModel failed: Model server never became ready \(code 3\); the previous traffic split is unchanged/);
+    expect(run?.reason).toMatch(
+      /DeployModel failed: Model server never became ready \(code 3\); the previous traffic split is unchanged/,
+    );
   });
 
   it('gives up on an operation that runs past the operation timeout', async () => {
@@ -83,7 +99,10 @@ describe('awaitOperation', () => {
     await runs.create(deployingRun(started));
     clock.advance(AWAIT_DEFAULTS.operationTimeoutMs + 1);
     const endpoints = endpointsFinishingAt(clock, Number.MAX_SAFE_INTEGER);
-    await awaitOperation({ runs, publisher: new MemoryPublisher(), clock, log: silentLogger(), endpoints, ...AWAIT_DEFAULTS }, { runId: 'flowers-7-abc', operation: OPERATION, purpose: 'deploy', startedAt: started.toISOString() });
+    await awaitOperation(
+      { runs, publisher: new MemoryPublisher(), clock, log: silentLogger(), endpoints, ...AWAIT_DEFAULTS },
+      { runId: 'flowers-7-abc', operation: OPERATION, purpose: 'deploy', startedAt: started.toISOString() },
+    );
     expect((await runs.get('flowers-7-abc'))?.value.reason).toMatch(/operation still running after 120 min/);
   });
 });

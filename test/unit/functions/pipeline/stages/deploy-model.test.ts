@@ -8,17 +8,40 @@ import { sampleRun } from '../../../../helpers/sample-run';
 
 const ENDPOINT = 'projects/p/locations/l/endpoints/1';
 const workflows = new WorkflowSet([
-  parseWorkflow('name: flowers\nmatch: models/flowers/{version}/\nartifact: savedmodel\nmodel: {displayName: flowers}\nendpoint: {displayName: flowers}\nvalidation: {goldenSet: g.jsonl}\n', 'flowers.yaml'),
+  parseWorkflow(
+    'name: flowers\nmatch: models/flowers/{version}/\nartifact: savedmodel\nmodel: {displayName: flowers}\nendpoint: {displayName: flowers}\nvalidation: {goldenSet: g.jsonl}\n',
+    'flowers.yaml',
+  ),
 ]);
-const registered = sampleRun({ state: 'registered', model: { name: 'projects/p/locations/l/models/9', versionId: '2', versionName: 'projects/p/locations/l/models/9@2', servingImage: 'img' } });
+const registered = sampleRun({
+  state: 'registered',
+  model: {
+    name: 'projects/p/locations/l/models/9',
+    versionId: '2',
+    versionName: 'projects/p/locations/l/models/9@2',
+    servingImage: 'img',
+  },
+});
 
 /** ferry's own Endpoints port with one incumbent at 100 %, whose DeployModel answers with `deploy`. */
 function endpoints(deploy: (request: DeployRequest) => Promise<string>): Endpoints {
-  const info = { name: ENDPOINT, trafficSplit: { '111': 100 }, deployedModels: [{ id: '111', model: 'm', modelVersionId: '1', displayName: 'v1' }] };
+  const info = {
+    name: ENDPOINT,
+    trafficSplit: { '111': 100 },
+    deployedModels: [{ id: '111', model: 'm', modelVersionId: '1', displayName: 'v1' }],
+  };
   const unused = async () => {
     throw new Error('not used');
   };
-  return { find: async () => info, getOrCreate: async () => info, get: async () => info, deploy, undeploy: unused, setSplit: unused, operation: unused };
+  return {
+    find: async () => info,
+    getOrCreate: async () => info,
+    get: async () => info,
+    deploy,
+    undeploy: unused,
+    setSplit: unused,
+    operation: unused,
+  };
 }
 
 const rpcError = (code: number, message: string) => Object.assign(new Error(`${code} ${message}`), { code });
@@ -26,14 +49,22 @@ const rpcError = (code: number, message: string) => Object.assign(new Error(`${c
 describe('deployModelStage', () => {
   it('deploys at the canary percent and scales the incumbent', async () => {
     const requests: DeployRequest[] = [];
-    const stage = deployModelStage({ endpoints: endpoints(async (r) => (requests.push(r), 'op/1')), workflows, clock: fixedClock() });
+    const stage = deployModelStage({
+      endpoints: endpoints(async (r) => (requests.push(r), 'op/1')),
+      workflows,
+      clock: fixedClock(),
+    });
     const run = await stage.work(registered);
     expect(requests[0].trafficSplit).toEqual({ '0': 10, '111': 90 });
     expect(run).toMatchObject({ state: 'deploying', deployment: { operation: 'op/1', previousSplit: { '111': 100 } } });
   });
 
   it('follows the endpoint when an earlier attempt deployed the same id (ALREADY_EXISTS)', async () => {
-    const stage = deployModelStage({ endpoints: endpoints(async () => Promise.reject(rpcError(6, 'ALREADY_EXISTS'))), workflows, clock: fixedClock() });
+    const stage = deployModelStage({
+      endpoints: endpoints(async () => Promise.reject(rpcError(6, 'ALREADY_EXISTS'))),
+      workflows,
+      clock: fixedClock(),
+    });
     const run = await stage.work(registered);
     expect(run.state).toBe('deploying');
     expect(run.deployment?.operation).toBeUndefined();
@@ -42,15 +73,26 @@ describe('deployModelStage', () => {
   // Found by the chaos suite (seed 2): a retry while the first attempt's DeployModel was still
   // running got FAILED_PRECONDITION, which ended the run failed instead of waiting.
   it('retries the delivery while another operation runs on the endpoint (FAILED_PRECONDITION)', async () => {
-    const busy = rpcError(9, `FAILED_PRECONDITION: Endpoint ${ENDPOINT} has an operation in progress; retry when it is done.`);
-    const stage = deployModelStage({ endpoints: endpoints(async () => Promise.reject(busy)), workflows, clock: fixedClock() });
+    const busy = rpcError(
+      9,
+      `FAILED_PRECONDITION: Endpoint ${ENDPOINT} has an operation in progress; retry when it is done.`,
+    );
+    const stage = deployModelStage({
+      endpoints: endpoints(async () => Promise.reject(busy)),
+      workflows,
+      clock: fixedClock(),
+    });
     const error = await stage.work(registered).catch((e: unknown) => e);
     expect(classifyError(error)).toBe('transient');
     expect((error as Error).message).toMatch(/endpoints\/1: .*operation in progress/);
   });
 
   it('lets a permanent error through (INVALID_ARGUMENT)', async () => {
-    const stage = deployModelStage({ endpoints: endpoints(async () => Promise.reject(rpcError(3, 'bad machine type'))), workflows, clock: fixedClock() });
+    const stage = deployModelStage({
+      endpoints: endpoints(async () => Promise.reject(rpcError(3, 'bad machine type'))),
+      workflows,
+      clock: fixedClock(),
+    });
     const error = await stage.work(registered).catch((e: unknown) => e);
     expect(classifyError(error)).toBe('permanent');
   });

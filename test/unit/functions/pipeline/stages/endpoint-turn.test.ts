@@ -1,10 +1,24 @@
 import { awaitEndpointTurn } from '../../../../../functions/pipeline/stages/endpoint-turn';
 import { TOPICS } from '../../../../../functions/pipeline/topics';
-import { fixedClock, MemoryDocuments, MemoryPublisher, MemoryRuns, silentLogger } from '../../../../helpers/memory-ports';
+import {
+  fixedClock,
+  MemoryDocuments,
+  MemoryPublisher,
+  MemoryRuns,
+  silentLogger,
+} from '../../../../helpers/memory-ports';
 import { sampleRun } from '../../../../helpers/sample-run';
 
 function setup() {
-  const deps = { leases: new MemoryDocuments(), runs: new MemoryRuns(), publisher: new MemoryPublisher(), clock: fixedClock(), log: silentLogger(), budgetMs: 1000, pollMs: 100 };
+  const deps = {
+    leases: new MemoryDocuments(),
+    runs: new MemoryRuns(),
+    publisher: new MemoryPublisher(),
+    clock: fixedClock(),
+    log: silentLogger(),
+    budgetMs: 1000,
+    pollMs: 100,
+  };
   return deps;
 }
 

@@ -46,6 +46,9 @@ describe('recordMissing and markArrived', () => {
   it('gives up with a transient error when files keep appearing', async () => {
     let n = 0;
     const recheck = async () => [`f${(n += 1)}`];
-    await expect(recordMissing(new MemoryDocuments(), 'r', ['f0'], recheck)).rejects.toMatchObject({ code: 10, message: expect.stringMatching(/pending record for r/) });
+    await expect(recordMissing(new MemoryDocuments(), 'r', ['f0'], recheck)).rejects.toMatchObject({
+      code: 10,
+      message: expect.stringMatching(/pending record for r/),
+    });
   });
 });

@@ -1,7 +1,12 @@
 import { flattenGraph } from '../../../../../functions/runtime/savedmodel/flatten-graph';
 import type { TfFunction, TfMetaGraph, TfNode } from '../../../../../functions/runtime/savedmodel/graph-types';
 
-const n = (name: string, op: string, input: string[] = [], f?: string): TfNode => ({ name, op, input, attr: f ? { f: { func: { name: f } } } : {} });
+const n = (name: string, op: string, input: string[] = [], f?: string): TfNode => ({
+  name,
+  op,
+  input,
+  attr: f ? { f: { func: { name: f } } } : {},
+});
 
 function meta(nodes: TfNode[], functions: TfFunction[] = []): TfMetaGraph {
   return { tags: ['serve'], nodes, functions: Object.fromEntries(functions.map((f) => [f.name, f])), signatures: {} };
@@ -9,8 +14,14 @@ function meta(nodes: TfNode[], functions: TfFunction[] = []): TfMetaGraph {
 
 const inner: TfFunction = {
   name: 'inner',
-  inputArgs: [{ name: 'x', type: 'DT_FLOAT' }, { name: 'w', type: 'DT_RESOURCE' }],
-  outputArgs: [{ name: 'y', type: 'DT_FLOAT' }, { name: 'norm_mean', type: 'DT_FLOAT' }],
+  inputArgs: [
+    { name: 'x', type: 'DT_FLOAT' },
+    { name: 'w', type: 'DT_RESOURCE' },
+  ],
+  outputArgs: [
+    { name: 'y', type: 'DT_FLOAT' },
+    { name: 'norm_mean', type: 'DT_FLOAT' },
+  ],
   nodes: [
     n('read', 'ReadVariableOp', ['w']),
     n('Mul', 'Mul', ['x', 'read:value:0', '^read']),
@@ -21,10 +32,16 @@ const inner: TfFunction = {
 };
 
 describe('flattenGraph', () => {
-  const graph = meta([
-    n('x', 'Placeholder'), n('w', 'VarHandleOp'), n('call', 'StatefulPartitionedCall', ['x', 'w'], 'inner'),
-    n('out', 'Identity', ['call:1']), n('save', 'SaveV2', ['w']),
-  ], [inner]);
+  const graph = meta(
+    [
+      n('x', 'Placeholder'),
+      n('w', 'VarHandleOp'),
+      n('call', 'StatefulPartitionedCall', ['x', 'w'], 'inner'),
+      n('out', 'Identity', ['call:1']),
+      n('save', 'SaveV2', ['w']),
+    ],
+    [inner],
+  );
 
   it('inlines the call under its name, binding args to the call inputs and keeping only what outputs need', () => {
     const flat = flattenGraph(graph, ['call:0', 'out:0'], new Map());
@@ -61,7 +78,9 @@ describe('flattenGraph', () => {
 
   it('refuses an output arg a known multi-output op does not have', () => {
     const bad = { ...inner, ret: { ...inner.ret, y: 'bn:nope:0' } };
-    expect(() => flattenGraph(meta(graph.nodes, [bad]), ['call:0'], new Map())).toThrow(/op FusedBatchNormV3 has no output "nope"/);
+    expect(() => flattenGraph(meta(graph.nodes, [bad]), ['call:0'], new Map())).toThrow(
+      /op FusedBatchNormV3 has no output "nope"/,
+    );
   });
 
   it('refuses an inlined name that clashes with a graph node', () => {

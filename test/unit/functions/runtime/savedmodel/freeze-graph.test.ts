@@ -1,22 +1,48 @@
 import { NotRunnableError } from '../../../../../functions/runtime/errors';
 import { loadSavedModel } from '../../../../../functions/runtime/savedmodel/load-saved-model';
 import {
-  dtype, f32, filesOf, floatConst, func, node, savedModelFiles, shape, tf2AffineSpec, type ModelSpec,
+  dtype,
+  f32,
+  filesOf,
+  floatConst,
+  func,
+  node,
+  savedModelFiles,
+  shape,
+  tf2AffineSpec,
+  type ModelSpec,
 } from './saved-model-builder';
 
 const T = { T: dtype('DT_FLOAT') };
 const serving = (inputName: string, outputName: string, inDtype = 'DT_FLOAT', outDtype = 'DT_FLOAT') => ({
-  serving_default: { inputs: { x: { name: inputName, dtype: inDtype, dims: [-1] } }, outputs: { y: { name: outputName, dtype: outDtype, dims: [-1] } } },
+  serving_default: {
+    inputs: { x: { name: inputName, dtype: inDtype, dims: [-1] } },
+    outputs: { y: { name: outputName, dtype: outDtype, dims: [-1] } },
+  },
 });
-const placeholder = (name: string, type = 'DT_FLOAT') => node(name, 'Placeholder', [], { dtype: dtype(type), shape: shape([-1]) });
+const placeholder = (name: string, type = 'DT_FLOAT') =>
+  node(name, 'Placeholder', [], { dtype: dtype(type), shape: shape([-1]) });
 
 /** TF1: y = a * x + b with VariableV2 a, b read through Identity (`a/read`), saved under their op names. */
 function tf1Spec(a: number, b: number): ModelSpec {
-  const variable = (name: string) => [node(name, 'VariableV2', [], { dtype: dtype('DT_FLOAT'), shape: shape([]) }), node(`${name}/read`, 'Identity', [name], T)];
+  const variable = (name: string) => [
+    node(name, 'VariableV2', [], { dtype: dtype('DT_FLOAT'), shape: shape([]) }),
+    node(`${name}/read`, 'Identity', [name], T),
+  ];
   return {
-    nodes: [...variable('a'), ...variable('b'), placeholder('x'), node('Mul', 'Mul', ['a/read', 'x'], T), node('Add', 'Add', ['Mul', 'b/read'], T), node('y', 'Identity', ['Add'], T)],
+    nodes: [
+      ...variable('a'),
+      ...variable('b'),
+      placeholder('x'),
+      node('Mul', 'Mul', ['a/read', 'x'], T),
+      node('Add', 'Add', ['Mul', 'b/read'], T),
+      node('y', 'Identity', ['Add'], T),
+    ],
     signatures: serving('x:0', 'y:0'),
-    tensors: [{ key: 'a', dtype: 'DT_FLOAT', shape: [], data: f32([a]) }, { key: 'b', dtype: 'DT_FLOAT', shape: [], data: f32([b]) }],
+    tensors: [
+      { key: 'a', dtype: 'DT_FLOAT', shape: [], data: f32([a]) },
+      { key: 'b', dtype: 'DT_FLOAT', shape: [], data: f32([b]) },
+    ],
   };
 }
 
@@ -30,7 +56,12 @@ async function predict(spec: ModelSpec, instances: unknown[]): Promise<unknown[]
 }
 
 async function loadError(spec: ModelSpec): Promise<Error> {
-  return loadSavedModel(filesOf(savedModelFiles(spec))).then(() => { throw new Error('loaded'); }, (e: Error) => e);
+  return loadSavedModel(filesOf(savedModelFiles(spec))).then(
+    () => {
+      throw new Error('loaded');
+    },
+    (e: Error) => e,
+  );
 }
 
 describe('freezing generated SavedModels', () => {
@@ -63,7 +94,10 @@ describe('freezing generated SavedModels', () => {
     const spec: ModelSpec = {
       nodes: [
         placeholder('x', 'DT_INT64'),
-        node('six', 'Const', [], { dtype: dtype('DT_INT64'), value: { tensor: { dtype: 'DT_INT64', tensorShape: { dim: [] }, int64Val: [6] } } as never }),
+        node('six', 'Const', [], {
+          dtype: dtype('DT_INT64'),
+          value: { tensor: { dtype: 'DT_INT64', tensorShape: { dim: [] }, int64Val: [6] } } as never,
+        }),
         node('y', 'Mul', ['x', 'six'], { T: dtype('DT_INT64') }),
       ],
       signatures: serving('x:0', 'y:0', 'DT_INT64', 'DT_INT64'),
@@ -81,7 +115,10 @@ describe('freezing generated SavedModels', () => {
       signatures: serving('ids:0', 'y:0', 'DT_INT32'),
       tensors: [{ key: 'emb', dtype: 'DT_FLOAT', shape: [3, 2], data: f32([0, 1, 10, 11, 20, 21]) }],
     };
-    expect(await predict(spec, [2, 0])).toEqual([[20, 21], [0, 1]]);
+    expect(await predict(spec, [2, 0])).toEqual([
+      [20, 21],
+      [0, 1],
+    ]);
   });
 
   it('maps a body reference to a second output arg (TopKV2:indices) to its flat index', async () => {
@@ -90,17 +127,34 @@ describe('freezing generated SavedModels', () => {
         node('x', 'Placeholder', [], { dtype: dtype('DT_FLOAT'), shape: shape([-1, 3]) }),
         node('call', 'PartitionedCall', ['x'], { f: func('top1') }),
       ],
-      functions: [{
-        name: 'top1', inputs: [['x', 'DT_FLOAT']], outputs: [['indices', 'DT_INT32']],
-        nodes: [
-          node('k', 'Const', [], { dtype: dtype('DT_INT32'), value: { tensor: { dtype: 'DT_INT32', tensorShape: { dim: [] }, intVal: [1] } } as never }),
-          node('TopKV2', 'TopKV2', ['x', 'k:output:0'], T),
-        ],
-        ret: { indices: 'TopKV2:indices:0' },
-      }],
-      signatures: { serving_default: { inputs: { x: { name: 'x:0', dtype: 'DT_FLOAT', dims: [-1, 3] } }, outputs: { i: { name: 'call:0', dtype: 'DT_INT32', dims: [-1, 1] } } } },
+      functions: [
+        {
+          name: 'top1',
+          inputs: [['x', 'DT_FLOAT']],
+          outputs: [['indices', 'DT_INT32']],
+          nodes: [
+            node('k', 'Const', [], {
+              dtype: dtype('DT_INT32'),
+              value: { tensor: { dtype: 'DT_INT32', tensorShape: { dim: [] }, intVal: [1] } } as never,
+            }),
+            node('TopKV2', 'TopKV2', ['x', 'k:output:0'], T),
+          ],
+          ret: { indices: 'TopKV2:indices:0' },
+        },
+      ],
+      signatures: {
+        serving_default: {
+          inputs: { x: { name: 'x:0', dtype: 'DT_FLOAT', dims: [-1, 3] } },
+          outputs: { i: { name: 'call:0', dtype: 'DT_INT32', dims: [-1, 1] } },
+        },
+      },
     };
-    expect(await predict(spec, [[1, 3, 2], [9, 0, 1]])).toEqual([[1], [0]]);
+    expect(
+      await predict(spec, [
+        [1, 3, 2],
+        [9, 0, 1],
+      ]),
+    ).toEqual([[1], [0]]);
   });
 
   it('returns an object per instance for two outputs of one call', async () => {
@@ -109,33 +163,135 @@ describe('freezing generated SavedModels', () => {
     spec.functions![1].ret.doubled = 'Mul:z:0';
     spec.functions![0].outputs.push(['identity_1', 'DT_FLOAT']);
     spec.functions![0].ret.identity_1 = 'StatefulPartitionedCall:output:1';
-    spec.signatures.serving_default.outputs.doubled = { name: 'StatefulPartitionedCall:1', dtype: 'DT_FLOAT', dims: [-1] };
-    expect(await predict(spec, [1, 3])).toEqual([{ doubled: 2, y: 3 }, { doubled: 6, y: 7 }]);
+    spec.signatures.serving_default.outputs.doubled = {
+      name: 'StatefulPartitionedCall:1',
+      dtype: 'DT_FLOAT',
+      dims: [-1],
+    };
+    expect(await predict(spec, [1, 3])).toEqual([
+      { doubled: 2, y: 3 },
+      { doubled: 6, y: 7 },
+    ]);
   });
 
   it.each([
-    ['strings in and out', 'DT_STRING', 'DT_STRING', [node('y', 'Identity', ['x'], { T: dtype('DT_STRING') })], ['a', 'bé'], ['a', 'bé']],
-    ['bools out as true/false', 'DT_FLOAT', 'DT_BOOL', [floatConst('zero', [0]), node('y', 'Greater', ['x', 'zero'], T)], [1, -1], [true, false]],
-    ['a dynamic-shape op (Where, run with executeAsync)', 'DT_FLOAT', 'DT_INT64', [floatConst('zero', [0]), node('pos', 'Greater', ['x', 'zero'], T), node('y', 'Where', ['pos'], { T: dtype('DT_BOOL') })], [3, 1], [[0], [1]]],
+    [
+      'strings in and out',
+      'DT_STRING',
+      'DT_STRING',
+      [node('y', 'Identity', ['x'], { T: dtype('DT_STRING') })],
+      ['a', 'bé'],
+      ['a', 'bé'],
+    ],
+    [
+      'bools out as true/false',
+      'DT_FLOAT',
+      'DT_BOOL',
+      [floatConst('zero', [0]), node('y', 'Greater', ['x', 'zero'], T)],
+      [1, -1],
+      [true, false],
+    ],
+    [
+      'a dynamic-shape op (Where, run with executeAsync)',
+      'DT_FLOAT',
+      'DT_INT64',
+      [
+        floatConst('zero', [0]),
+        node('pos', 'Greater', ['x', 'zero'], T),
+        node('y', 'Where', ['pos'], { T: dtype('DT_BOOL') }),
+      ],
+      [3, 1],
+      [[0], [1]],
+    ],
   ])('carries %s', async (_, inType, outType, body, instances, expected) => {
-    const spec: ModelSpec = { nodes: [placeholder('x', inType), ...body], signatures: serving('x:0', 'y:0', inType, outType) };
+    const spec: ModelSpec = {
+      nodes: [placeholder('x', inType), ...body],
+      signatures: serving('x:0', 'y:0', inType, outType),
+    };
     expect(await predict(spec, instances)).toEqual(expected);
   });
 
   it('refuses to split an output that has no batch dimension into rows', async () => {
-    const axis = node('axis', 'Const', [], { dtype: dtype('DT_INT32'), value: { tensor: { dtype: 'DT_INT32', tensorShape: { dim: [] }, intVal: [0] } } as never });
-    const spec: ModelSpec = { nodes: [placeholder('x'), axis, node('y', 'Sum', ['x', 'axis'], { T: dtype('DT_FLOAT'), Tidx: dtype('DT_INT32') })], signatures: serving('x:0', 'y:0') };
-    await expect(predict(spec, [1, 2])).rejects.toThrow(/output "y" has shape \[\], not a leading batch dimension of 2/);
+    const axis = node('axis', 'Const', [], {
+      dtype: dtype('DT_INT32'),
+      value: { tensor: { dtype: 'DT_INT32', tensorShape: { dim: [] }, intVal: [0] } } as never,
+    });
+    const spec: ModelSpec = {
+      nodes: [
+        placeholder('x'),
+        axis,
+        node('y', 'Sum', ['x', 'axis'], { T: dtype('DT_FLOAT'), Tidx: dtype('DT_INT32') }),
+      ],
+      signatures: serving('x:0', 'y:0'),
+    };
+    await expect(predict(spec, [1, 2])).rejects.toThrow(
+      /output "y" has shape \[\], not a leading batch dimension of 2/,
+    );
   });
 
   describe('refuses what it cannot run, naming the blocker', () => {
     it.each([
-      ['an op TensorFlow.js lacks', (s: ModelSpec) => { s.nodes.push(node('inv', 'MatrixInverse', ['Add'], T)); s.signatures.serving_default.outputs.y.name = 'inv:0'; }, 'MatrixInverse', /op MatrixInverse \(node inv\) is not implemented by TensorFlow\.js/],
-      ['a write to a variable', (s: ModelSpec) => { s.nodes.push(node('bump', 'AssignAdd', ['a', 'x'], T)); s.signatures.serving_default.outputs.y.name = 'bump:0'; }, 'AssignAdd', /changes variable a \(op AssignAdd bump\)/],
-      ['a write to a resource variable', (s: ModelSpec) => { s.nodes.push(node('h', 'VarHandleOp', [], { dtype: dtype('DT_FLOAT') }), node('set', 'AssignVariableOp', ['h', 'x'], { dtype: dtype('DT_FLOAT') }), node('out', 'Identity', ['Add', '^set'], T)); s.nodes.push(node('dep', 'AddN', ['out', 'set'], T)); s.signatures.serving_default.outputs.y.name = 'dep:0'; }, 'AssignVariableOp', /changes variable h \(op AssignVariableOp set\)/],
-      ['a read of a resource that is not a variable', (s: ModelSpec) => { s.nodes.push(node('table', 'HashTableV2'), node('r', 'ReadVariableOp', ['table'], { dtype: dtype('DT_FLOAT') })); s.signatures.serving_default.outputs.y.name = 'r:0'; }, 'HashTableV2', /reads resource table \(op HashTableV2\) at r/],
-      ['control flow through functions', (s: ModelSpec) => { s.nodes.push(node('cond', 'If', ['x', 'x'], { then_branch: func('t'), else_branch: func('e') })); s.signatures.serving_default.outputs.y.name = 'cond:0'; }, 'If', /op If \(cond, .*\) runs function/],
-      ['a complex-valued input', (s: ModelSpec) => { s.signatures.serving_default.inputs.x.dtype = 'DT_COMPLEX64'; }, 'DT_COMPLEX64', /input "x" has dtype DT_COMPLEX64/],
+      [
+        'an op TensorFlow.js lacks',
+        (s: ModelSpec) => {
+          s.nodes.push(node('inv', 'MatrixInverse', ['Add'], T));
+          s.signatures.serving_default.outputs.y.name = 'inv:0';
+        },
+        'MatrixInverse',
+        /op MatrixInverse \(node inv\) is not implemented by TensorFlow\.js/,
+      ],
+      [
+        'a write to a variable',
+        (s: ModelSpec) => {
+          s.nodes.push(node('bump', 'AssignAdd', ['a', 'x'], T));
+          s.signatures.serving_default.outputs.y.name = 'bump:0';
+        },
+        'AssignAdd',
+        /changes variable a \(op AssignAdd bump\)/,
+      ],
+      [
+        'a write to a resource variable',
+        (s: ModelSpec) => {
+          s.nodes.push(
+            node('h', 'VarHandleOp', [], { dtype: dtype('DT_FLOAT') }),
+            node('set', 'AssignVariableOp', ['h', 'x'], { dtype: dtype('DT_FLOAT') }),
+            node('out', 'Identity', ['Add', '^set'], T),
+          );
+          s.nodes.push(node('dep', 'AddN', ['out', 'set'], T));
+          s.signatures.serving_default.outputs.y.name = 'dep:0';
+        },
+        'AssignVariableOp',
+        /changes variable h \(op AssignVariableOp set\)/,
+      ],
+      [
+        'a read of a resource that is not a variable',
+        (s: ModelSpec) => {
+          s.nodes.push(
+            node('table', 'HashTableV2'),
+            node('r', 'ReadVariableOp', ['table'], { dtype: dtype('DT_FLOAT') }),
+          );
+          s.signatures.serving_default.outputs.y.name = 'r:0';
+        },
+        'HashTableV2',
+        /reads resource table \(op HashTableV2\) at r/,
+      ],
+      [
+        'control flow through functions',
+        (s: ModelSpec) => {
+          s.nodes.push(node('cond', 'If', ['x', 'x'], { then_branch: func('t'), else_branch: func('e') }));
+          s.signatures.serving_default.outputs.y.name = 'cond:0';
+        },
+        'If',
+        /op If \(cond, .*\) runs function/,
+      ],
+      [
+        'a complex-valued input',
+        (s: ModelSpec) => {
+          s.signatures.serving_default.inputs.x.dtype = 'DT_COMPLEX64';
+        },
+        'DT_COMPLEX64',
+        /input "x" has dtype DT_COMPLEX64/,
+      ],
     ])('%s', async (_, change, blocker, message) => {
       const spec = tf1Spec(1, 1);
       change(spec);
@@ -148,15 +304,73 @@ describe('freezing generated SavedModels', () => {
 
   describe('rejects corrupt graphs with errors that name the part', () => {
     it.each([
-      ['a call to a function the library lacks', (s: ModelSpec) => { s.functions = s.functions!.filter((f) => f.name !== 'inner'); }, /calls function "inner", which the library does not define/],
-      ['a call with the wrong number of inputs', (s: ModelSpec) => { s.nodes[3].input = ['serving_default_x', 'a']; }, /passes 2 inputs to wrapper, which takes 3/],
-      ['a function that calls itself', (s: ModelSpec) => { s.functions![1].nodes.push(node('again', 'PartitionedCall', ['x', 'mul_resource', 'add_resource'], { f: func('inner') })); s.functions![1].ret.identity = 'again:output:0'; }, /nest deeper than 64/],
-      ['a body input naming nothing', (s: ModelSpec) => { s.functions![1].nodes[1].input = ['ghost:z:0', 'x']; }, /function inner .*input "ghost:z:0" names no node or argument/],
-      ['a malformed tensor name', (s: ModelSpec) => { s.signatures.serving_default.outputs.y.name = 'StatefulPartitionedCall:zero'; }, /malformed tensor name "StatefulPartitionedCall:zero"/],
-      ['two nodes with one name', (s: ModelSpec) => { s.nodes.push(node('a', 'Const')); }, /two nodes are named "a"/],
-      ['a signature input naming no node', (s: ModelSpec) => { s.signatures.serving_default.inputs.x.name = 'nowhere:0'; }, /input "x" names tensor nowhere:0, but the graph has no node nowhere/],
-      ['an output of a call beyond its outputs', (s: ModelSpec) => { s.signatures.serving_default.outputs.y.name = 'StatefulPartitionedCall:3'; }, /asks for output 3 of wrapper, which returns 1/],
-      ['two output args of an op of unknown layout', (s: ModelSpec) => { s.functions![1].nodes.push(node('Odd', 'Mystery', ['x'])); s.functions![1].nodes[3].input = ['Odd:first:0', 'Odd:second:0']; }, /op Mystery \(Odd\) has several output args \(first, second\)/],
+      [
+        'a call to a function the library lacks',
+        (s: ModelSpec) => {
+          s.functions = s.functions!.filter((f) => f.name !== 'inner');
+        },
+        /calls function "inner", which the library does not define/,
+      ],
+      [
+        'a call with the wrong number of inputs',
+        (s: ModelSpec) => {
+          s.nodes[3].input = ['serving_default_x', 'a'];
+        },
+        /passes 2 inputs to wrapper, which takes 3/,
+      ],
+      [
+        'a function that calls itself',
+        (s: ModelSpec) => {
+          s.functions![1].nodes.push(
+            node('again', 'PartitionedCall', ['x', 'mul_resource', 'add_resource'], { f: func('inner') }),
+          );
+          s.functions![1].ret.identity = 'again:output:0';
+        },
+        /nest deeper than 64/,
+      ],
+      [
+        'a body input naming nothing',
+        (s: ModelSpec) => {
+          s.functions![1].nodes[1].input = ['ghost:z:0', 'x'];
+        },
+        /function inner .*input "ghost:z:0" names no node or argument/,
+      ],
+      [
+        'a malformed tensor name',
+        (s: ModelSpec) => {
+          s.signatures.serving_default.outputs.y.name = 'StatefulPartitionedCall:zero';
+        },
+        /malformed tensor name "StatefulPartitionedCall:zero"/,
+      ],
+      [
+        'two nodes with one name',
+        (s: ModelSpec) => {
+          s.nodes.push(node('a', 'Const'));
+        },
+        /two nodes are named "a"/,
+      ],
+      [
+        'a signature input naming no node',
+        (s: ModelSpec) => {
+          s.signatures.serving_default.inputs.x.name = 'nowhere:0';
+        },
+        /input "x" names tensor nowhere:0, but the graph has no node nowhere/,
+      ],
+      [
+        'an output of a call beyond its outputs',
+        (s: ModelSpec) => {
+          s.signatures.serving_default.outputs.y.name = 'StatefulPartitionedCall:3';
+        },
+        /asks for output 3 of wrapper, which returns 1/,
+      ],
+      [
+        'two output args of an op of unknown layout',
+        (s: ModelSpec) => {
+          s.functions![1].nodes.push(node('Odd', 'Mystery', ['x']));
+          s.functions![1].nodes[3].input = ['Odd:first:0', 'Odd:second:0'];
+        },
+        /op Mystery \(Odd\) has several output args \(first, second\)/,
+      ],
     ])('%s', async (_, change, message) => {
       const spec = tf2AffineSpec(1, 1);
       change(spec);
@@ -164,23 +378,55 @@ describe('freezing generated SavedModels', () => {
     });
 
     it('a chain of 50,000 calls, without crashing', async () => {
-      const calls = Array.from({ length: 50_000 }, (_, i) => node(`c${i}`, 'PartitionedCall', [i === 0 ? 'x' : `c${i - 1}:0`], { f: func('id') }));
+      const calls = Array.from({ length: 50_000 }, (_, i) =>
+        node(`c${i}`, 'PartitionedCall', [i === 0 ? 'x' : `c${i - 1}:0`], { f: func('id') }),
+      );
       const spec: ModelSpec = {
         nodes: [placeholder('x'), ...calls],
-        functions: [{ name: 'id', inputs: [['x', 'DT_FLOAT']], outputs: [['y', 'DT_FLOAT']], nodes: [node('I', 'Identity', ['x'], T)], ret: { y: 'I:output:0' } }],
+        functions: [
+          {
+            name: 'id',
+            inputs: [['x', 'DT_FLOAT']],
+            outputs: [['y', 'DT_FLOAT']],
+            nodes: [node('I', 'Identity', ['x'], T)],
+            ret: { y: 'I:output:0' },
+          },
+        ],
         signatures: serving('x:0', 'c49999:0'),
       };
-      await expect(loadError(spec)).resolves.toHaveProperty('message', expect.stringMatching(/function calls chain too deeply to inline/));
+      await expect(loadError(spec)).resolves.toHaveProperty(
+        'message',
+        expect.stringMatching(/function calls chain too deeply to inline/),
+      );
     });
 
     it.each([
-      ['tensor_content of the wrong length', { dtype: 'DT_FLOAT', tensorShape: { dim: [{ size: 4 }] }, tensorContent: f32([1, 2]) }, /Const big: tensor_content has 8 bytes but DT_FLOAT \[4\] needs 16/],
-      ['an absurd shape (refused before allocating)', { dtype: 'DT_FLOAT', tensorShape: { dim: [{ size: 1e6 }, { size: 1e6 }] }, floatVal: [1] }, /Const big: shape \[1000000,1000000\] has more than 268435456 elements/],
-      ['more values than elements', { dtype: 'DT_FLOAT', tensorShape: { dim: [{ size: 1 }] }, floatVal: [1, 2] }, /Const big: holds 2 values but shape \[1\] needs 1/],
-      ['an unknown dimension', { dtype: 'DT_FLOAT', tensorShape: { dim: [{ size: -1 }] }, floatVal: [1] }, /Const big: a constant must have a fully known shape/],
+      [
+        'tensor_content of the wrong length',
+        { dtype: 'DT_FLOAT', tensorShape: { dim: [{ size: 4 }] }, tensorContent: f32([1, 2]) },
+        /Const big: tensor_content has 8 bytes but DT_FLOAT \[4\] needs 16/,
+      ],
+      [
+        'an absurd shape (refused before allocating)',
+        { dtype: 'DT_FLOAT', tensorShape: { dim: [{ size: 1e6 }, { size: 1e6 }] }, floatVal: [1] },
+        /Const big: shape \[1000000,1000000\] has more than 268435456 elements/,
+      ],
+      [
+        'more values than elements',
+        { dtype: 'DT_FLOAT', tensorShape: { dim: [{ size: 1 }] }, floatVal: [1, 2] },
+        /Const big: holds 2 values but shape \[1\] needs 1/,
+      ],
+      [
+        'an unknown dimension',
+        { dtype: 'DT_FLOAT', tensorShape: { dim: [{ size: -1 }] }, floatVal: [1] },
+        /Const big: a constant must have a fully known shape/,
+      ],
     ])('a constant with %s', async (_, tensor, message) => {
       const spec = tf1Spec(1, 1);
-      spec.nodes.push(node('big', 'Const', [], { dtype: dtype('DT_FLOAT'), value: { tensor } as never }), node('sum', 'Add', ['Add', 'big'], T));
+      spec.nodes.push(
+        node('big', 'Const', [], { dtype: dtype('DT_FLOAT'), value: { tensor } as never }),
+        node('sum', 'Add', ['Add', 'big'], T),
+      );
       spec.signatures.serving_default.outputs.y.name = 'sum:0';
       await expect(loadError(spec)).resolves.toHaveProperty('message', expect.stringMatching(message));
     });
@@ -188,7 +434,9 @@ describe('freezing generated SavedModels', () => {
     it('a truncated saved_model.pb, naming the file', async () => {
       const files = savedModelFiles(tf1Spec(1, 1));
       files['saved_model.pb'] = files['saved_model.pb'].subarray(0, 40);
-      await expect(loadSavedModel(filesOf(files))).rejects.toThrow(/mem:\/\/model\/1\/saved_model\.pb: is not a valid SavedModel protobuf/);
+      await expect(loadSavedModel(filesOf(files))).rejects.toThrow(
+        /mem:\/\/model\/1\/saved_model\.pb: is not a valid SavedModel protobuf/,
+      );
     });
 
     it('a missing saved_model.pb, naming the file', async () => {

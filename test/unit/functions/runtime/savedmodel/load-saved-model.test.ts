@@ -44,7 +44,9 @@ describe('loadSavedModel on SavedModels made by TensorFlow', () => {
     const runner = await loadSavedModel(model('tfjs_model_single_input_multi_output'));
     expect(Object.keys(runner.outputs).sort()).toEqual(['output_0', 'output_1']);
     expect(await runner.predict([1, 2, 3])).toEqual([
-      { output_0: 2, output_1: 1 }, { output_0: 4, output_1: 2 }, { output_0: 6, output_1: 3 },
+      { output_0: 2, output_1: 1 },
+      { output_0: 4, output_1: 2 },
+      { output_0: 6, output_1: 3 },
     ]);
     runner.dispose();
   });
@@ -59,7 +61,10 @@ describe('loadSavedModel on SavedModels made by TensorFlow', () => {
   it('splits big requests into batches with the same answers', async () => {
     const runner = await loadSavedModel(model('tf2_half_plus_two'), { maxBatch: 2 });
     const xs = [0, 1, 2, 3, 4, 5, 6];
-    expectClose(await runner.predict(xs), xs.map((x) => 0.5 * x + 2));
+    expectClose(
+      await runner.predict(xs),
+      xs.map((x) => 0.5 * x + 2),
+    );
     runner.dispose();
   });
 
@@ -91,13 +96,15 @@ describe('loadSavedModel on SavedModels made by TensorFlow', () => {
   });
 
   it('names the signatures there are when the one asked for is missing', async () => {
-    await expect(loadSavedModel(model('tf2_half_plus_two'), { signature: 'predict_me' }))
-      .rejects.toThrow(/no signature "predict_me"; the SavedModel has classify_x2_to_y3, .*serving_default/);
+    await expect(loadSavedModel(model('tf2_half_plus_two'), { signature: 'predict_me' })).rejects.toThrow(
+      /no signature "predict_me"; the SavedModel has classify_x2_to_y3, .*serving_default/,
+    );
   });
 
   it('names the tag sets there are when the tags do not match', async () => {
-    await expect(loadSavedModel(model('tf2_half_plus_two'), { tags: ['serve', 'gpu'] }))
-      .rejects.toThrow(/no MetaGraph is tagged \[serve, gpu\]; it has \[serve\]/);
+    await expect(loadSavedModel(model('tf2_half_plus_two'), { tags: ['serve', 'gpu'] })).rejects.toThrow(
+      /no MetaGraph is tagged \[serve, gpu\]; it has \[serve\]/,
+    );
   });
 
   it.each([
@@ -124,7 +131,11 @@ describe('loadSavedModel on SavedModels made by TensorFlow', () => {
     for (const path of (await dir.list()).keys()) record[path] = await dir.read(path);
     const { files, reads } = trackingFiles(record);
     const runner = await loadSavedModel(files);
-    expect(reads.sort()).toEqual(['saved_model.pb', 'variables/variables.data-00000-of-00001', 'variables/variables.index']);
+    expect(reads.sort()).toEqual([
+      'saved_model.pb',
+      'variables/variables.data-00000-of-00001',
+      'variables/variables.index',
+    ]);
     runner.dispose();
   });
 
@@ -138,14 +149,18 @@ describe('loadSavedModel on SavedModels made by TensorFlow', () => {
 /** The project's own writer, beside TensorFlow's files. */
 describe('loadSavedModel on SavedModels from writeExampleSavedModel', () => {
   it.each([1, 2])('a=3, b=-1 over %i shard(s) predicts 3x - 1', async (numShards) => {
-    const runner = await loadSavedModel(memoryFiles(writeExampleSavedModel({ a: 3, b: -1, numShards }), 'mem://example/1'));
+    const runner = await loadSavedModel(
+      memoryFiles(writeExampleSavedModel({ a: 3, b: -1, numShards }), 'mem://example/1'),
+    );
     expect(runner.inputs.x.dtype).toBe('float32');
     expectClose(await runner.predict([1, 2, 5]), [2, 5, 14]);
     runner.dispose();
   });
 
   it('with extra variables spread over many shards reads only the shards of a and b', async () => {
-    const { files, reads } = trackingFiles(writeExampleSavedModel({ a: 3, b: -1, numShards: 6, extraVariables: { count: 10, elements: 64 } }));
+    const { files, reads } = trackingFiles(
+      writeExampleSavedModel({ a: 3, b: -1, numShards: 6, extraVariables: { count: 10, elements: 64 } }),
+    );
     const runner = await loadSavedModel(files);
     expectClose(await runner.predict([0, 10]), [-1, 29]);
     const shardsRead = reads.filter((p) => p.includes('.data-'));

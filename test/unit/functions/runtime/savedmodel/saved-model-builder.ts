@@ -3,21 +3,34 @@
  * `writeCheckpoint`), so every graph shape the runtime handles also exists on a fresh clone.
  */
 import { memoryFiles, type ArtifactFiles } from '../../../../../functions/artifacts/artifact-files';
-import { checkpointFiles, encodeStringTensor, writeCheckpoint, type TensorToWrite } from '../../../../../functions/artifacts/checkpoint';
-import { encodeSavedModel, tfType, type AttrValue, type NodeDef, type SavedModel } from '../../../../../functions/artifacts/savedmodel/tf-proto';
+import {
+  checkpointFiles,
+  encodeStringTensor,
+  writeCheckpoint,
+  type TensorToWrite,
+} from '../../../../../functions/artifacts/checkpoint';
+import {
+  encodeSavedModel,
+  tfType,
+  type AttrValue,
+  type NodeDef,
+  type SavedModel,
+} from '../../../../../functions/artifacts/savedmodel/tf-proto';
 
 export function node(name: string, op: string, input: string[] = [], attr: Record<string, AttrValue> = {}): NodeDef {
   return { name, op, input, attr };
 }
 
-export const dtype = (type: string): AttrValue => ({ type } as AttrValue);
+export const dtype = (type: string): AttrValue => ({ type }) as AttrValue;
 export const func = (name: string): AttrValue => ({ func: { name, attr: {} } });
 export const shape = (dims: number[]): AttrValue => ({ shape: { dim: dims.map((size) => ({ size })) } });
 
 export function floatConst(name: string, values: number[], dims: number[] = []): NodeDef {
   return node(name, 'Const', [], {
     dtype: dtype('DT_FLOAT'),
-    value: { tensor: { dtype: 'DT_FLOAT', tensorShape: { dim: dims.map((size) => ({ size })) }, floatVal: values } } as unknown as AttrValue,
+    value: {
+      tensor: { dtype: 'DT_FLOAT', tensorShape: { dim: dims.map((size) => ({ size })) }, floatVal: values },
+    } as unknown as AttrValue,
   });
 }
 
@@ -32,7 +45,13 @@ export interface Signature {
 
 export interface ModelSpec {
   nodes: NodeDef[];
-  functions?: Array<{ name: string; inputs: Array<[string, string]>; outputs: Array<[string, string]>; nodes: NodeDef[]; ret: Record<string, string> }>;
+  functions?: Array<{
+    name: string;
+    inputs: Array<[string, string]>;
+    outputs: Array<[string, string]>;
+    nodes: NodeDef[];
+    ret: Record<string, string>;
+  }>;
   signatures: Record<string, Signature>;
   tags?: string[];
   /** SavedObjectGraph: variables (by checkpoint key) and concrete functions with bound variable ids. */
@@ -42,7 +61,11 @@ export interface ModelSpec {
 }
 
 function info(t: { name: string; dtype: string; dims?: number[] }) {
-  return { name: t.name, dtype: t.dtype, tensorShape: t.dims ? { dim: t.dims.map((size) => ({ size })) } : { dim: [], unknownRank: true } };
+  return {
+    name: t.name,
+    dtype: t.dtype,
+    tensorShape: t.dims ? { dim: t.dims.map((size) => ({ size })) } : { dim: [], unknownRank: true },
+  };
 }
 
 /** Object node 0 is the root; object i (1-based) is variables[i-1], saved under its key. */
@@ -50,7 +73,10 @@ function trackableGraph(keys: string[]): Uint8Array {
   const type = tfType('TrackableObjectGraph');
   const nodes = [
     { children: keys.map((_, i) => ({ nodeId: i + 1, localName: `v${i}` })), attributes: [] },
-    ...keys.map((key) => ({ children: [], attributes: [{ name: 'VARIABLE_VALUE', fullName: key, checkpointKey: key }] })),
+    ...keys.map((key) => ({
+      children: [],
+      attributes: [{ name: 'VARIABLE_VALUE', fullName: key, checkpointKey: key }],
+    })),
   ];
   return type.encode(type.fromObject({ nodes })).finish();
 }
@@ -58,34 +84,45 @@ function trackableGraph(keys: string[]): Uint8Array {
 export function savedModelBytes(spec: ModelSpec): Uint8Array {
   const model = {
     savedModelSchemaVersion: 1,
-    metaGraphs: [{
-      metaInfoDef: { tags: spec.tags ?? ['serve'] },
-      graphDef: {
-        node: spec.nodes,
-        versions: { producer: 1395 },
-        library: {
-          function: (spec.functions ?? []).map((f) => ({
-            signature: {
-              name: f.name,
-              inputArg: f.inputs.map(([name, type]) => ({ name, type })),
-              outputArg: f.outputs.map(([name, type]) => ({ name, type })),
+    metaGraphs: [
+      {
+        metaInfoDef: { tags: spec.tags ?? ['serve'] },
+        graphDef: {
+          node: spec.nodes,
+          versions: { producer: 1395 },
+          library: {
+            function: (spec.functions ?? []).map((f) => ({
+              signature: {
+                name: f.name,
+                inputArg: f.inputs.map(([name, type]) => ({ name, type })),
+                outputArg: f.outputs.map(([name, type]) => ({ name, type })),
+              },
+              nodeDef: f.nodes,
+              ret: f.ret,
+            })),
+          },
+        },
+        signatureDef: Object.fromEntries(
+          Object.entries(spec.signatures).map(([k, s]) => [
+            k,
+            {
+              methodName: s.methodName ?? 'tensorflow/serving/predict',
+              inputs: Object.fromEntries(Object.entries(s.inputs).map(([n, t]) => [n, info(t)])),
+              outputs: Object.fromEntries(Object.entries(s.outputs).map(([n, t]) => [n, info(t)])),
             },
-            nodeDef: f.nodes,
-            ret: f.ret,
-          })),
+          ]),
+        ),
+        objectGraphDef: spec.objects && {
+          nodes: [
+            { children: spec.objects.variables.map((_, i) => ({ nodeId: i + 1, localName: `v${i}` })) },
+            ...spec.objects.variables.map(() => ({ variable: { dtype: 'DT_FLOAT' } })),
+          ],
+          concreteFunctions: Object.fromEntries(
+            Object.entries(spec.objects.boundInputs).map(([k, ids]) => [k, { boundInputs: ids }]),
+          ),
         },
       },
-      signatureDef: Object.fromEntries(Object.entries(spec.signatures).map(([k, s]) => [k, {
-        methodName: s.methodName ?? 'tensorflow/serving/predict',
-        inputs: Object.fromEntries(Object.entries(s.inputs).map(([n, t]) => [n, info(t)])),
-        outputs: Object.fromEntries(Object.entries(s.outputs).map(([n, t]) => [n, info(t)])),
-      }])),
-      objectGraphDef: spec.objects && {
-        nodes: [{ children: spec.objects.variables.map((_, i) => ({ nodeId: i + 1, localName: `v${i}` })) },
-          ...spec.objects.variables.map(() => ({ variable: { dtype: 'DT_FLOAT' } }))],
-        concreteFunctions: Object.fromEntries(Object.entries(spec.objects.boundInputs).map(([k, ids]) => [k, { boundInputs: ids }])),
-      },
-    }],
+    ],
   } as unknown as SavedModel;
   return encodeSavedModel(model);
 }
@@ -94,10 +131,16 @@ export function savedModelBytes(spec: ModelSpec): Uint8Array {
 export function savedModelFiles(spec: ModelSpec): Record<string, Uint8Array> {
   const tensors = [...(spec.tensors ?? [])];
   if (spec.objects) {
-    tensors.push({ key: '_CHECKPOINTABLE_OBJECT_GRAPH', dtype: 'DT_STRING', shape: [], data: encodeStringTensor([trackableGraph(spec.objects.variables)]) });
+    tensors.push({
+      key: '_CHECKPOINTABLE_OBJECT_GRAPH',
+      dtype: 'DT_STRING',
+      shape: [],
+      data: encodeStringTensor([trackableGraph(spec.objects.variables)]),
+    });
   }
   const files: Record<string, Uint8Array> = { 'saved_model.pb': savedModelBytes(spec) };
-  if (tensors.length > 0) Object.assign(files, checkpointFiles(writeCheckpoint(tensors, { numShards: spec.numShards ?? 1 })));
+  if (tensors.length > 0)
+    Object.assign(files, checkpointFiles(writeCheckpoint(tensors, { numShards: spec.numShards ?? 1 })));
   return files;
 }
 
@@ -106,22 +149,44 @@ export function savedModelFiles(spec: ModelSpec): Record<string, Uint8Array> {
  * the inner function, whose ReadVariableOps read captured resource args; y = a * x + b.
  */
 export function tf2AffineSpec(a: number, b: number, numShards = 1): ModelSpec {
-  const call = (name: string, f: string, inputs: string[]) => node(name, 'StatefulPartitionedCall', inputs, { f: func(f) });
-  const resource = (name: string) => node(name, 'VarHandleOp', [], { dtype: dtype('DT_FLOAT'), shape: shape([]), shared_name: { s: new TextEncoder().encode(name) } });
+  const call = (name: string, f: string, inputs: string[]) =>
+    node(name, 'StatefulPartitionedCall', inputs, { f: func(f) });
+  const resource = (name: string) =>
+    node(name, 'VarHandleOp', [], {
+      dtype: dtype('DT_FLOAT'),
+      shape: shape([]),
+      shared_name: { s: new TextEncoder().encode(name) },
+    });
   return {
     nodes: [
-      resource('a'), resource('b'),
+      resource('a'),
+      resource('b'),
       node('serving_default_x', 'Placeholder', [], { dtype: dtype('DT_FLOAT'), shape: shape([-1]) }),
       call('StatefulPartitionedCall', 'wrapper', ['serving_default_x', 'a', 'b']),
     ],
     functions: [
       {
-        name: 'wrapper', inputs: [['x', 'DT_FLOAT'], ['unknown', 'DT_RESOURCE'], ['unknown_0', 'DT_RESOURCE']], outputs: [['identity', 'DT_FLOAT']],
-        nodes: [call('StatefulPartitionedCall', 'inner', ['x', 'unknown', 'unknown_0']), node('Identity', 'Identity', ['StatefulPartitionedCall:output:0'], { T: dtype('DT_FLOAT') })],
+        name: 'wrapper',
+        inputs: [
+          ['x', 'DT_FLOAT'],
+          ['unknown', 'DT_RESOURCE'],
+          ['unknown_0', 'DT_RESOURCE'],
+        ],
+        outputs: [['identity', 'DT_FLOAT']],
+        nodes: [
+          call('StatefulPartitionedCall', 'inner', ['x', 'unknown', 'unknown_0']),
+          node('Identity', 'Identity', ['StatefulPartitionedCall:output:0'], { T: dtype('DT_FLOAT') }),
+        ],
         ret: { identity: 'Identity:output:0' },
       },
       {
-        name: 'inner', inputs: [['x', 'DT_FLOAT'], ['mul_resource', 'DT_RESOURCE'], ['add_resource', 'DT_RESOURCE']], outputs: [['identity', 'DT_FLOAT']],
+        name: 'inner',
+        inputs: [
+          ['x', 'DT_FLOAT'],
+          ['mul_resource', 'DT_RESOURCE'],
+          ['add_resource', 'DT_RESOURCE'],
+        ],
+        outputs: [['identity', 'DT_FLOAT']],
         nodes: [
           node('Mul/ReadVariableOp', 'ReadVariableOp', ['mul_resource'], { dtype: dtype('DT_FLOAT') }),
           node('Mul', 'Mul', ['Mul/ReadVariableOp:value:0', 'x'], { T: dtype('DT_FLOAT') }),
@@ -132,8 +197,16 @@ export function tf2AffineSpec(a: number, b: number, numShards = 1): ModelSpec {
         ret: { identity: 'Identity:output:0' },
       },
     ],
-    signatures: { serving_default: { inputs: { x: { name: 'serving_default_x:0', dtype: 'DT_FLOAT', dims: [-1] } }, outputs: { y: { name: 'StatefulPartitionedCall:0', dtype: 'DT_FLOAT', dims: [-1] } } } },
-    objects: { variables: ['a/.ATTRIBUTES/VARIABLE_VALUE', 'b/.ATTRIBUTES/VARIABLE_VALUE'], boundInputs: { wrapper: [1, 2], inner: [1, 2] } },
+    signatures: {
+      serving_default: {
+        inputs: { x: { name: 'serving_default_x:0', dtype: 'DT_FLOAT', dims: [-1] } },
+        outputs: { y: { name: 'StatefulPartitionedCall:0', dtype: 'DT_FLOAT', dims: [-1] } },
+      },
+    },
+    objects: {
+      variables: ['a/.ATTRIBUTES/VARIABLE_VALUE', 'b/.ATTRIBUTES/VARIABLE_VALUE'],
+      boundInputs: { wrapper: [1, 2], inner: [1, 2] },
+    },
     tensors: [
       { key: 'a/.ATTRIBUTES/VARIABLE_VALUE', dtype: 'DT_FLOAT', shape: [], data: f32([a]) },
       { key: 'b/.ATTRIBUTES/VARIABLE_VALUE', dtype: 'DT_FLOAT', shape: [], data: f32([b]) },
@@ -150,5 +223,15 @@ export function filesOf(record: Record<string, Uint8Array>, location = 'mem://mo
 export function trackingFiles(record: Record<string, Uint8Array>): { files: ArtifactFiles; reads: string[] } {
   const inner = memoryFiles(record, 'mem://tracked');
   const reads: string[] = [];
-  return { reads, files: { location: inner.location, list: () => inner.list(), read: (p) => { reads.push(p); return inner.read(p); } } };
+  return {
+    reads,
+    files: {
+      location: inner.location,
+      list: () => inner.list(),
+      read: (p) => {
+        reads.push(p);
+        return inner.read(p);
+      },
+    },
+  };
 }

@@ -16,15 +16,33 @@ describe('planIo', () => {
     ['batch 1', [tensor('x', 'float32', '1,1')], [tensor('y', 'float32', '1,1')], 1],
     ['a fixed batch of 4', [tensor('x', 'float32', '4,2')], [tensor('y', 'float32', '4')], 4],
     ['a scalar input', [tensor('x', 'float32', '')], [tensor('y', 'float32', '')], 0],
-    ['inputs disagreeing on the leading dim', [tensor('x', 'float32', '1,1'), tensor('z', 'int32', '3')], [tensor('y', 'float32', '1')], 0],
+    [
+      'inputs disagreeing on the leading dim',
+      [tensor('x', 'float32', '1,1'), tensor('z', 'int32', '3')],
+      [tensor('y', 'float32', '1')],
+      0,
+    ],
   ])('plans %s', (_case, inputs, outputs, batch) => {
     expect(planIo('m.tflite', bare, inputs, outputs).batch).toBe(batch);
   });
 
   it('uses signature names only when they cover every tensor', () => {
-    const renamed = { ...info, signatures: [{ key: 'serving_default', subgraphIndex: 0, inputs: { features: 'x' }, outputs: { scores: 'y' } }] };
-    expect(planIo('m', renamed, [tensor('x', 'float32', '1,1')], [tensor('y', 'float32', '1,1')]).inputs[0]).toEqual({ name: 'features', tensor: 'x', dtype: 'float32', shape: [1, 1] });
-    const plan = planIo('m', renamed, [tensor('x', 'float32', '1,1'), tensor('other', 'float32', '1,1')], [tensor('y', 'float32', '1,1')]);
+    const renamed = {
+      ...info,
+      signatures: [{ key: 'serving_default', subgraphIndex: 0, inputs: { features: 'x' }, outputs: { scores: 'y' } }],
+    };
+    expect(planIo('m', renamed, [tensor('x', 'float32', '1,1')], [tensor('y', 'float32', '1,1')]).inputs[0]).toEqual({
+      name: 'features',
+      tensor: 'x',
+      dtype: 'float32',
+      shape: [1, 1],
+    });
+    const plan = planIo(
+      'm',
+      renamed,
+      [tensor('x', 'float32', '1,1'), tensor('other', 'float32', '1,1')],
+      [tensor('y', 'float32', '1,1')],
+    );
     expect(plan.inputs.map((i) => i.name)).toEqual(['x', 'other']);
     expect(plan.outputs.map((o) => o.name)).toEqual(['scores']);
   });
@@ -33,8 +51,18 @@ describe('planIo', () => {
     ['a string input', [tensor('s', 'string', '1')], [tensor('y', 'float32', '1')], /input s has dtype string/],
     ['a float16 output', [tensor('x', 'float32', '1')], [tensor('h', 'float16', '1')], /output h has dtype float16/],
     ['an unknown dtype', [tensor('x', 'complex64', '1')], [tensor('y', 'float32', '1')], /input x has dtype complex64/],
-    ['duplicated input names', [tensor('x', 'float32', '1'), tensor('x', 'float32', '1')], [tensor('y', 'float32', '1')], /two inputs are both named "x"/],
-    ['outputs without the fixed batch', [tensor('x', 'float32', '4,1')], [tensor('y', 'float32', '1')], /fixed batch of 4 but output y has shape \[1\]/],
+    [
+      'duplicated input names',
+      [tensor('x', 'float32', '1'), tensor('x', 'float32', '1')],
+      [tensor('y', 'float32', '1')],
+      /two inputs are both named "x"/,
+    ],
+    [
+      'outputs without the fixed batch',
+      [tensor('x', 'float32', '4,1')],
+      [tensor('y', 'float32', '1')],
+      /fixed batch of 4 but output y has shape \[1\]/,
+    ],
   ])('refuses %s', (_case, inputs, outputs, message) => {
     const run = () => planIo('m.tflite', bare, inputs, outputs);
     expect(run).toThrow(NotRunnableError);

@@ -9,7 +9,11 @@ import { rejection } from '../../../../helpers/rejection';
 
 const tflite = (name: string): Uint8Array => new Uint8Array(readFileSync(fixture(`tflite/${name}.tflite`)));
 
-async function withModel<T>(bytes: Uint8Array, use: (model: TfliteModel) => Promise<T>, file = 'model.tflite'): Promise<T> {
+async function withModel<T>(
+  bytes: Uint8Array,
+  use: (model: TfliteModel) => Promise<T>,
+  file = 'model.tflite',
+): Promise<T> {
   const model = await loadTfliteModel(bytes, { file });
   try {
     return await use(model);
@@ -22,7 +26,9 @@ async function withModel<T>(bytes: Uint8Array, use: (model: TfliteModel) => Prom
 function expectClose(actual: unknown, expected: number[][]): void {
   const rows = actual as number[][];
   expect(rows).toHaveLength(expected.length);
-  const off = rows.flatMap((row, i) => row.map((v, j) => ({ i, j, v, want: expected[i][j] }))).filter(({ v, want }) => !(Math.abs(v - want) <= 1e-5 * Math.max(1, Math.abs(want))));
+  const off = rows
+    .flatMap((row, i) => row.map((v, j) => ({ i, j, v, want: expected[i][j] })))
+    .filter(({ v, want }) => !(Math.abs(v - want) <= 1e-5 * Math.max(1, Math.abs(want))));
   expect(off).toEqual([]);
   expect(rows.map((row) => row.length)).toEqual(expected.map((row) => row.length));
 }
@@ -46,13 +52,19 @@ describe('loadTfliteModel on TensorFlow-made files', () => {
 
   it('uses serving_default names for add4 and adds its two inputs', async () => {
     await withModel(tflite('add4'), async (model) => {
-      expect(model.inputs.map((i) => [i.name, i.tensor])).toEqual([['input_1', 'serving_default_input_1:0'], ['input_2', 'serving_default_input_2:0']]);
+      expect(model.inputs.map((i) => [i.name, i.tensor])).toEqual([
+        ['input_1', 'serving_default_input_1:0'],
+        ['input_2', 'serving_default_input_2:0'],
+      ]);
       expect(model.outputs.map((o) => o.name)).toEqual(['add_1']);
       const predictions = await model.predict([
         { input_1: [1, 2, 3, 4], input_2: [10, 20, 30, 40] },
         { input_1: [0, 0, 0, 0], input_2: [-1, 0.5, 2, 3] },
       ]);
-      expectClose(predictions, [[11, 22, 33, 44], [-1, 0.5, 2, 3]]);
+      expectClose(predictions, [
+        [11, 22, 33, 44],
+        [-1, 0.5, 2, 3],
+      ]);
     });
   });
 
@@ -71,14 +83,18 @@ describe('loadTfliteModel on TensorFlow-made files', () => {
 
   it('rejects an instance missing one of two inputs, naming it', async () => {
     await withModel(tflite('add4'), async (model) => {
-      const error = await rejection<Error>(model.predict([{ input_1: [1, 2, 3, 4], input_2: [1, 1, 1, 1] }, { input_1: [1, 2, 3, 4] }]));
+      const error = await rejection<Error>(
+        model.predict([{ input_1: [1, 2, 3, 4], input_2: [1, 1, 1, 1] }, { input_1: [1, 2, 3, 4] }]),
+      );
       expect(error).toBeInstanceOf(InstancesError);
       expect(error.message).toMatch(/instances\[1\]\.input_2: missing/);
     });
   });
 
   it('refuses the custom-op model clearly, and later loads still work', async () => {
-    const error = await rejection<Error>(loadTfliteModel(tflite('parse_example_custom_op'), { file: 'gs://b/mobile/p/1/model.tflite' }));
+    const error = await rejection<Error>(
+      loadTfliteModel(tflite('parse_example_custom_op'), { file: 'gs://b/mobile/p/1/model.tflite' }),
+    );
     expect(error).toBeInstanceOf(NotRunnableError);
     expect(error.message).toMatch(/^not runnable: custom op ParseExampleV2/);
     expect(error.message).toContain('gs://b/mobile/p/1/model.tflite');
@@ -108,16 +124,28 @@ describe('loadTfliteModel on generated files', () => {
     await withModel(writeExampleTflite({ a: 2, b: 1, batch: 3 }), async (model) => {
       expect(model.inputs[0].shape).toEqual([3, 1]);
       const xs = [0, 1, 2, 3, 4, 5, 6];
-      expectClose(await model.predict(xs.map((x) => [x])), xs.map((x) => [2 * x + 1]));
+      expectClose(
+        await model.predict(xs.map((x) => [x])),
+        xs.map((x) => [2 * x + 1]),
+      );
     });
   });
 
   it('keeps concurrent predictions on one model apart', async () => {
     await withModel(example, async (model) => {
       const xs = Array.from({ length: 1500 }, (_, i) => i / 10);
-      const [first, second] = await Promise.all([model.predict(xs.map((x) => [x])), model.predict(xs.map((x) => [-x]))]);
-      expectClose(first, xs.map((x) => [2 * x + 1]));
-      expectClose(second, xs.map((x) => [-2 * x + 1]));
+      const [first, second] = await Promise.all([
+        model.predict(xs.map((x) => [x])),
+        model.predict(xs.map((x) => [-x])),
+      ]);
+      expectClose(
+        first,
+        xs.map((x) => [2 * x + 1]),
+      );
+      expectClose(
+        second,
+        xs.map((x) => [-2 * x + 1]),
+      );
     });
   });
 
@@ -130,15 +158,18 @@ describe('loadTfliteModel on generated files', () => {
 
   it('loads or refuses bit-flipped models cleanly; the runtime keeps working', async () => {
     await fc.assert(
-      fc.asyncProperty(fc.array(fc.record({ at: fc.nat(example.length - 1), bit: fc.nat(7) }), { minLength: 1, maxLength: 4 }), async (flips) => {
-        const bytes = example.slice();
-        for (const { at, bit } of flips) bytes[at] ^= 1 << bit;
-        try {
-          (await loadTfliteModel(bytes, { file: 'flipped.tflite' })).dispose();
-        } catch (error) {
-          if (!(error instanceof TfliteError || error instanceof NotRunnableError)) throw error;
-        }
-      }),
+      fc.asyncProperty(
+        fc.array(fc.record({ at: fc.nat(example.length - 1), bit: fc.nat(7) }), { minLength: 1, maxLength: 4 }),
+        async (flips) => {
+          const bytes = example.slice();
+          for (const { at, bit } of flips) bytes[at] ^= 1 << bit;
+          try {
+            (await loadTfliteModel(bytes, { file: 'flipped.tflite' })).dispose();
+          } catch (error) {
+            if (!(error instanceof TfliteError || error instanceof NotRunnableError)) throw error;
+          }
+        },
+      ),
       { numRuns: 200, seed: 3 },
     );
     await withModel(example, async (model) => expectClose(await model.predict([1, 2]), [[3], [5]]));

@@ -11,7 +11,9 @@ describe('tensor copies', () => {
     writeValues(view as never, dtype, [...values], 1);
     expect(readValues(view, dtype, 1, 2)).toEqual(expected);
     zeroValues(view as never, dtype, 1, 2);
-    expect(readValues(view, dtype, 1, 2)).toEqual(dtype === 'bool' ? [false, false] : dtype === 'int64' ? [0n, 0n] : [0, 0]);
+    expect(readValues(view, dtype, 1, 2)).toEqual(
+      dtype === 'bool' ? [false, false] : dtype === 'int64' ? [0n, 0n] : [0, 0],
+    );
   });
 
   it.each([

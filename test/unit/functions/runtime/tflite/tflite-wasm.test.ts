@@ -1,6 +1,11 @@
 import { writeExampleTflite } from '../../../../../functions/artifacts/tflite/write-example-tflite';
 import { loadTfliteModel } from '../../../../../functions/runtime/tflite/load-tflite-model';
-import { DEFAULT_BUILD, retireWasm, tfliteWasm, type WasmBuild } from '../../../../../functions/runtime/tflite/tflite-wasm';
+import {
+  DEFAULT_BUILD,
+  retireWasm,
+  tfliteWasm,
+  type WasmBuild,
+} from '../../../../../functions/runtime/tflite/tflite-wasm';
 
 describe('tfliteWasm', () => {
   it('loads the module once per process and reuses it', async () => {
@@ -24,7 +29,9 @@ describe('tfliteWasm', () => {
     const old = await tfliteWasm();
     const model = await loadTfliteModel(bytes, { file: 'old.tflite' });
     retireWasm(old, 'the TFLite runtime aborted (test)');
-    await expect(model.predict([1])).rejects.toThrow(/old\.tflite: the TFLite runtime aborted \(test\); load the model again/);
+    await expect(model.predict([1])).rejects.toThrow(
+      /old\.tflite: the TFLite runtime aborted \(test\); load the model again/,
+    );
     model.dispose();
     const fresh = await tfliteWasm();
     expect(fresh).not.toBe(old);
