@@ -125,6 +125,7 @@ module "function" {
     google_project_service.apis,
     google_project_iam_member.build,
     google_storage_bucket_iam_member.build_source,
+    google_project_iam_member.build_sources_reader,
     google_project_iam_member.invoker_event_receiver,
     google_project_iam_member.gcs_agent_publisher,
   ]

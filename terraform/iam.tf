@@ -13,7 +13,6 @@ locals {
   build_roles = toset([
     "roles/artifactregistry.writer",
     "roles/logging.logWriter",
-    "roles/storage.objectViewer",
   ])
 }
 
@@ -128,4 +127,20 @@ resource "google_storage_bucket_iam_member" "build_source" {
   bucket = google_storage_bucket.source.name
   role   = "roles/storage.objectViewer"
   member = google_service_account.build.member
+}
+
+# Cloud Build fetches each function's source from the bucket Cloud Functions copies it into,
+# gcf-v2-sources-<project number>-<region>, which Cloud Functions creates on the first deploy (so
+# Terraform cannot bind on the bucket itself). The read is granted on the project but, by an IAM
+# condition, only for that bucket: no other bucket of the project is readable by builds.
+# https://cloud.google.com/functions/docs/securing/build-custom-sa
+resource "google_project_iam_member" "build_sources_reader" {
+  project = var.project_id
+  role    = "roles/storage.objectViewer"
+  member  = google_service_account.build.member
+  condition {
+    title       = "gcf-v2-sources only"
+    description = "Function sources that Cloud Functions staged for Cloud Build"
+    expression  = "resource.name.startsWith(\"projects/_/buckets/gcf-v2-sources-${data.google_project.this.number}-${var.region}\")"
+  }
 }

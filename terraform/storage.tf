@@ -69,6 +69,8 @@ resource "google_storage_bucket" "mobile" {
   name                        = "${local.bucket_prefix}-mobile"
   location                    = var.region
   uniform_bucket_level_access = true
+  # Apps read it through Firebase (security rules, signed access), never as public objects.
+  public_access_prevention = "enforced"
   force_destroy               = var.force_destroy_buckets
   labels                      = var.labels
   depends_on                  = [google_project_service.apis]

@@ -223,6 +223,29 @@ describe('least privilege', () => {
     expect(literal.every((r) => /^roles\/[a-zA-Z.]+$/.test(r))).toBe(true);
   });
 
+  it('lets builds read only their sources: the source bucket, and the gcf-v2-sources bucket by IAM condition', () => {
+    expect(strings(root.locals.build_roles).filter((r) => r.startsWith('roles/storage.'))).toEqual([]);
+    const reader = findBlock(root, 'resource', 'google_project_iam_member', 'build_sources_reader').body;
+    expect(reader).toMatchObject({
+      role: 'roles/storage.objectViewer',
+      member: '${google_service_account.build.member}',
+    });
+    expect(String(nested(reader, 'condition').expression)).toMatch(
+      /^resource\.name\.startsWith\("projects\/_\/buckets\/gcf-v2-sources-\$\{data\.google_project\.this\.number\}-\$\{var\.region\}"\)$/,
+    );
+    expect(findBlock(root, 'resource', 'google_storage_bucket_iam_member', 'build_source').body).toMatchObject({
+      bucket: '${google_storage_bucket.source.name}',
+      role: 'roles/storage.objectViewer',
+    });
+  });
+
+  it('enforces public access prevention on every bucket', () => {
+    const buckets = root.blocks.filter((b) => b.kind === 'resource' && b.type === 'google_storage_bucket');
+    expect(buckets.map((b) => b.name).sort()).toEqual(['artifacts', 'mobile', 'source', 'state']);
+    for (const bucket of buckets)
+      expect([bucket.name, bucket.body.public_access_prevention]).toEqual([bucket.name, 'enforced']);
+  });
+
   it('gives Vertex AI user only to the functions whose code calls Vertex, and artifacts read only to those that read it', () => {
     const vertex = ENTRY_POINTS.filter((e) => functionNeeds(ROOT, e).vertexServices.length > 0);
     expect([...(root.locals.uses_vertex as string[])].sort()).toEqual([...vertex].sort());
