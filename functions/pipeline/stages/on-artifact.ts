@@ -6,6 +6,7 @@ import { announce } from '../run-stage';
 import { unsafeNameReason, type StorageObjectData } from '../storage-event';
 import { TOPICS } from '../topics';
 import { markArrived, recordMissing } from './pending-files';
+import { claimVersionAlias } from './version-alias-claim';
 
 export interface OnArtifactDeps {
   workflows: WorkflowSet;
@@ -72,8 +73,11 @@ async function startRun(deps: OnArtifactDeps, bucket: string, match: ArtifactMat
     if (existing.value.state === 'checked') await deps.publisher.publish(ready, { runId });
     return;
   }
-  const listing = kind === 'savedmodel' ? await deps.objects.list(bucket, match.root) : [];
-  const result = await deps.checker.check(match.workflow.name, kind, bucket, match.root, listing);
+  const collision = await claimVersionAlias(deps.pending, match.workflow.name, match.version, runId);
+  const listing = kind === 'savedmodel' && !collision ? await deps.objects.list(bucket, match.root) : [];
+  const result = collision
+    ? { problems: [collision], facts: {} }
+    : await deps.checker.check(match.workflow.name, kind, bucket, match.root, listing);
   const at = deps.clock.now().toISOString();
   const passed = result.problems.length === 0;
   const detail = passed

@@ -187,4 +187,34 @@ describe('onArtifact', () => {
     await onArtifact(deps, event('mobile/flowers/4/model.tflite'));
     expect(publisher.on(TOPICS.tfliteReady)).toHaveLength(1);
   });
+
+  it.each([
+    ['1.0', '1-0'],
+    ['1_0', '1.0'],
+    ['V2', 'v2'],
+  ])(
+    'refuses version %s after %s: one Vertex alias for both, refused before anything is made',
+    async (second, first) => {
+      const { land, publisher, runs, deps } = setup(shardChecker(1));
+      for (const name of savedModelFiles(`models/flowers/${first}/`, 1)) await land(name);
+      const checksBefore = (deps.checker as ReturnType<typeof shardChecker>).checks;
+      for (const name of savedModelFiles(`models/flowers/${second}/`, 1)) await land(name);
+      const byVersion = new Map((await runs.list()).map((r) => [r.version, r]));
+      expect(byVersion.get(first)).toMatchObject({ state: 'checked' });
+      expect(byVersion.get(second)).toMatchObject({ state: 'rejected', outcome: 'rejected' });
+      expect(byVersion.get(second)?.reason).toMatch(
+        new RegExp(`version "${second}" maps to the Vertex alias v\\S+, already used by version "${first}"`),
+      );
+      expect((deps.checker as ReturnType<typeof shardChecker>).checks).toBe(checksBefore); // nothing inspected
+      expect(publisher.on(TOPICS.savedModelReady)).toHaveLength(1);
+    },
+  );
+
+  it('lets a duplicate event of the same version through its own alias claim', async () => {
+    const { land, publisher, deps } = setup();
+    await land('mobile/flowers/1.0/model.tflite');
+    publisher.messages.length = 0;
+    await onArtifact(deps, event('mobile/flowers/1.0/model.tflite'));
+    expect(publisher.on(TOPICS.tfliteReady)).toHaveLength(1);
+  });
 });
