@@ -2,7 +2,7 @@ import { readCheckpointIndex, shardFileName } from '../artifacts/checkpoint';
 import { inspectFile, inspectFolder, type InspectReport } from '../artifacts/inspect-artifact';
 import { decodeSavedModel, type SavedModel } from '../artifacts/savedmodel';
 import { classifyError } from '../core/errors';
-import { parseGoldenSet } from '../core/validation/golden-set';
+import { checkGoldenSize, parseGoldenSet } from '../core/validation/golden-set';
 import { goldenSetLocation } from '../core/validation/golden-location';
 import type { Workflow } from '../core/workflow/types';
 import type { WorkflowSet } from '../core/workflow/workflow-set';
@@ -136,12 +136,14 @@ export class StorageArtifactChecker implements ArtifactChecker {
   ): Promise<string[]> {
     const where = goldenSetLocation(workflow.validation.goldenSet, bucket, root);
     const uri = `gs://${where.bucket}/${where.name}`;
-    if (!(await this.objects.stat(where.bucket, where.name))) {
+    const info = await this.objects.stat(where.bucket, where.name);
+    if (!info) {
       return [
         `${uri}: golden set not found (${workflow.file}, validation.goldenSet); upload it first, then drop the model as a new version`,
       ];
     }
     try {
+      checkGoldenSize(info.size, uri); // from the metadata: an oversized file is never downloaded
       const golden = parseGoldenSet(await this.objects.read(where.bucket, where.name), uri);
       const specs: Record<string, InputSpec> = {};
       for (const [key, t] of Object.entries(inputs))

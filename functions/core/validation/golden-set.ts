@@ -27,14 +27,19 @@ export const MAX_GOLDEN_EXAMPLES = 100_000;
 
 const FORMAT_HINT = 'each line is {"instance": ..., "expected": ..., "tolerance": 0.001}';
 
-export function parseGoldenSet(bytes: Uint8Array, file: string): GoldenExample[] {
-  if (bytes.byteLength === 0) throw new GoldenSetError(file, `is empty; ${FORMAT_HINT}`);
-  if (bytes.byteLength > MAX_GOLDEN_BYTES) {
+/** Refuses a golden set by its size alone: callers check the object's metadata before downloading it. */
+export function checkGoldenSize(byteLength: number, file: string): void {
+  if (byteLength > MAX_GOLDEN_BYTES) {
     throw new GoldenSetError(
       file,
-      `is ${bytes.byteLength} bytes, above the ${MAX_GOLDEN_BYTES}-byte limit; keep a representative sample`,
+      `is ${byteLength} bytes, above the ${MAX_GOLDEN_BYTES}-byte limit; keep a representative sample`,
     );
   }
+}
+
+export function parseGoldenSet(bytes: Uint8Array, file: string): GoldenExample[] {
+  if (bytes.byteLength === 0) throw new GoldenSetError(file, `is empty; ${FORMAT_HINT}`);
+  checkGoldenSize(bytes.byteLength, file);
   let text: string;
   try {
     text = new TextDecoder('utf-8', { fatal: true }).decode(bytes);

@@ -1,5 +1,5 @@
 import { errorMessage } from '../../core/errors';
-import { mismatch, parseGoldenSet, type GoldenExample } from '../../core/validation/golden-set';
+import { checkGoldenSize, mismatch, parseGoldenSet, type GoldenExample } from '../../core/validation/golden-set';
 import { goldenSetLocation } from '../../core/validation/golden-location';
 import { batchRequests } from '../../core/validation/request-batches';
 import {
@@ -17,7 +17,10 @@ import type { ObjectReader, Predictor } from '../ports';
 /** Few instances per request: every request is one more draw through the traffic split. */
 export const INSTANCES_PER_REQUEST = 4;
 
-/** Reads and parses the workflow's golden set for a run; errors name the gs:// file. */
+/**
+ * Reads and parses the workflow's golden set for a run; errors name the gs:// file. Its size is
+ * judged from the object's metadata first, so an oversized file is never downloaded.
+ */
 export async function loadGoldenSet(
   objects: ObjectReader,
   workflow: Workflow,
@@ -30,6 +33,7 @@ export async function loadGoldenSet(
     throw new Error(
       `${uri}: golden set not found (workflow ${workflow.file}, validation.goldenSet); upload it and drop the artifact again`,
     );
+  checkGoldenSize(info.size, uri);
   return parseGoldenSet(await objects.read(where.bucket, where.name), uri);
 }
 
