@@ -1,7 +1,7 @@
 import type { EndpointServiceClient } from '@google-cloud/aiplatform/build/src/v1';
 import type { TrafficSplit } from '../../core/traffic-split';
 import type { DeployRequest, EndpointInfo, Endpoints, OperationStatus } from '../../pipeline/ports';
-import { WORKFLOW_LABEL } from '../../pipeline/stages/register-model';
+import { WORKFLOW_LABEL } from '../../core/labels';
 
 interface EndpointLike {
   name?: string | null;

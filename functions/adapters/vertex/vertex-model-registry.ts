@@ -1,6 +1,6 @@
 import type { ModelServiceClient } from '@google-cloud/aiplatform/build/src/v1';
 import type { ModelRegistry, ModelVersionRef, UploadRequest } from '../../pipeline/ports';
-import { RUN_LABEL, WORKFLOW_LABEL } from '../../pipeline/stages/register-model';
+import { RUN_LABEL, WORKFLOW_LABEL } from '../../core/labels';
 
 interface ModelLike {
   name?: string | null;
