@@ -14,7 +14,10 @@ export interface AwaitDeps extends StageDeps {
   operationTimeoutMs: number;
 }
 
-/** Defaults for Cloud Functions: 540 s timeout, so follow for 4 minutes then hand on. */
+/**
+ * Defaults for Cloud Functions: 540 s timeout, so follow for 4 minutes then hand on. The one
+ * source: entry/config.ts falls back to these when FERRY_AWAIT_* are unset.
+ */
 export const AWAIT_DEFAULTS = { budgetMs: 240_000, pollMs: 10_000, operationTimeoutMs: 2 * 60 * 60 * 1000 };
 
 /**
