@@ -36,10 +36,11 @@ export type ErrorClass = 'transient' | 'permanent';
 /**
  * What a port (pipeline/ports.ts) reports in its own terms, so stages never read a client's
  * status codes: `busy` (the resource runs another operation; try again later), `not-found`,
- * `already-exists` (an earlier attempt made it), `invalid` (the request was refused as malformed).
+ * `already-exists` (an earlier attempt made it), `invalid` (the request was refused as malformed),
+ * `not-runnable` (a well-formed model the runtime cannot execute, e.g. a custom op it lacks).
  * Adapters translate their clients' errors into these; anything else passes through untranslated.
  */
-export type PortErrorKind = 'busy' | 'not-found' | 'already-exists' | 'invalid';
+export type PortErrorKind = 'busy' | 'not-found' | 'already-exists' | 'invalid' | 'not-runnable';
 
 export class PortError extends Error {
   override readonly name = 'PortError';

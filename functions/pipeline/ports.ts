@@ -172,7 +172,11 @@ export interface ArtifactChecker {
   ): Promise<StaticCheckResult>;
 }
 
-/** Runs a TFLite model on instances (Google's TFLite runtime), for validation before any phone gets it. */
+/**
+ * Runs a TFLite model on instances (Google's TFLite runtime), for validation before any phone gets
+ * it. A well-formed model the runtime cannot execute (a custom op it lacks) is a PortError
+ * `not-runnable` (core/errors.ts) whose message says why; other errors concern these instances.
+ */
 export interface TfliteRunner {
   predict(bytes: Uint8Array, instances: unknown[]): Promise<unknown[]>;
 }
