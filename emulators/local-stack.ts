@@ -156,13 +156,11 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
               data: parseJson(m.data),
               attributes: m.attributes,
             })),
-          ...storageTrigger
-            .deliveryStats()
-            .droppedEvents.map((d) => ({
-              source: 'onArtifact (storage trigger)',
-              data: d.event,
-              attributes: { lastError: d.lastError },
-            })),
+          ...storageTrigger.deliveryStats().droppedEvents.map((d) => ({
+            source: 'onArtifact (storage trigger)',
+            data: d.event,
+            attributes: { lastError: d.lastError },
+          })),
         ];
       },
       storageCalls: () => calls.counts(),
