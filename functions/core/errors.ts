@@ -1,15 +1,17 @@
+import { GRPC } from './grpc-codes';
+
 /**
  * Transient errors are retried (the function throws and Pub/Sub/Eventarc redeliver with
  * backoff); permanent ones end the run with a reason. gRPC codes as google-gax reports them,
  * HTTP statuses as the REST clients do.
  * @see https://cloud.google.com/apis/design/errors#handling_errors
  */
-const TRANSIENT_GRPC = new Set([
-  4, // DEADLINE_EXCEEDED
-  8, // RESOURCE_EXHAUSTED
-  10, // ABORTED
-  13, // INTERNAL
-  14, // UNAVAILABLE
+const TRANSIENT_GRPC = new Set<number>([
+  GRPC.DEADLINE_EXCEEDED,
+  GRPC.RESOURCE_EXHAUSTED,
+  GRPC.ABORTED,
+  GRPC.INTERNAL,
+  GRPC.UNAVAILABLE,
 ]);
 const TRANSIENT_NODE = new Set([
   'ECONNRESET',
@@ -31,7 +33,37 @@ const TRANSIENT_FIREBASE = new Set([
 
 export type ErrorClass = 'transient' | 'permanent';
 
+/**
+ * What a port (pipeline/ports.ts) reports in its own terms, so stages never read a client's
+ * status codes: `busy` (the resource runs another operation; try again later), `not-found`,
+ * `already-exists` (an earlier attempt made it), `invalid` (the request was refused as malformed),
+ * `not-runnable` (a well-formed model the runtime cannot execute, e.g. a custom op it lacks).
+ * Adapters translate their clients' errors into these; anything else passes through untranslated.
+ */
+export type PortErrorKind = 'busy' | 'not-found' | 'already-exists' | 'invalid' | 'not-runnable';
+
+export class PortError extends Error {
+  override readonly name = 'PortError';
+
+  constructor(
+    readonly kind: PortErrorKind,
+    message: string,
+    options?: { cause?: unknown },
+  ) {
+    super(message, options);
+  }
+}
+
+/** True for a PortError (of `kind`, when given). */
+export function isPortError(error: unknown, kind?: PortErrorKind): error is PortError {
+  return error instanceof PortError && (kind === undefined || error.kind === kind);
+}
+
+/** Only `busy` is worth another delivery; the other kinds will not change by retrying. */
+const TRANSIENT_PORT: ReadonlySet<PortErrorKind> = new Set(['busy']);
+
 export function classifyError(error: unknown): ErrorClass {
+  if (error instanceof PortError) return TRANSIENT_PORT.has(error.kind) ? 'transient' : 'permanent';
   if (typeof error !== 'object' || error === null) return 'permanent';
   const { code, status, statusCode } = error as { code?: unknown; status?: unknown; statusCode?: unknown };
   const http = [code, status, statusCode].find((v) => typeof v === 'number' && v >= 100) as number | undefined;
@@ -45,7 +77,7 @@ export function classifyError(error: unknown): ErrorClass {
 
 /** An error the delivery should be retried for (gRPC ABORTED: try again later). */
 export function retryLater(message: string, cause?: unknown): Error {
-  return Object.assign(new Error(message, cause === undefined ? undefined : { cause }), { code: 10 });
+  return Object.assign(new Error(message, cause === undefined ? undefined : { cause }), { code: GRPC.ABORTED });
 }
 
 /** The one-line message of any thrown value. */

@@ -1,5 +1,6 @@
 import { join } from 'node:path';
 import { DEFAULT_CLAIM_MS } from '../pipeline/run-stage';
+import { AWAIT_DEFAULTS } from '../pipeline/stages/await-operation';
 
 /**
  * What the functions read from their environment (Terraform sets the same names; a test checks
@@ -46,9 +47,9 @@ export function readConfig(env: NodeJS.ProcessEnv = process.env): FunctionConfig
     mobileBucket: env[ENV.mobileBucket] || undefined,
     // The workflows ship inside the function source (terraform packages workflows/ with it).
     workflowsDir: env[ENV.workflowsDir] || join(__dirname, '..', '..', 'workflows'),
-    awaitBudgetMs: positive(env, ENV.awaitBudgetMs, 240_000),
-    awaitPollMs: positive(env, ENV.awaitPollMs, 10_000),
-    operationTimeoutMs: positive(env, ENV.operationTimeoutMs, 2 * 60 * 60 * 1000),
+    awaitBudgetMs: positive(env, ENV.awaitBudgetMs, AWAIT_DEFAULTS.budgetMs),
+    awaitPollMs: positive(env, ENV.awaitPollMs, AWAIT_DEFAULTS.pollMs),
+    operationTimeoutMs: positive(env, ENV.operationTimeoutMs, AWAIT_DEFAULTS.operationTimeoutMs),
     maxEventAgeMs: positive(env, ENV.maxEventAgeMs, 6 * 60 * 60 * 1000),
     claimMs: positive(env, ENV.claimMs, DEFAULT_CLAIM_MS),
   };

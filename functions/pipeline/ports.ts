@@ -69,7 +69,7 @@ export interface UploadRequest {
   parentModel?: string;
 }
 
-/** Vertex AI Model Registry. */
+/** Vertex AI Model Registry. Refused requests arrive as PortErrors `invalid` / `not-found` (core/errors.ts). */
 export interface ModelRegistry {
   /** The parent model for a display name (the one ferry labelled as its workflow's), if any. */
   findModel(displayName: string, workflow: string): Promise<string | undefined>;
@@ -110,7 +110,12 @@ export interface OperationStatus {
   error?: { code: number; message: string };
 }
 
-/** Vertex AI endpoints and their long-running operations. */
+/**
+ * Vertex AI endpoints and their long-running operations. Failures the stages act on arrive as
+ * PortErrors (core/errors.ts): `not-found` (get, undeploy), `already-exists` (deploy: this
+ * deployed-model id is on the endpoint or on its way), `busy` (deploy: the endpoint runs another
+ * operation; transient), `invalid` (a refused request).
+ */
 export interface Endpoints {
   /** The workflow's endpoint if it exists, without creating it. */
   find(displayName: string, workflow: string): Promise<EndpointInfo | undefined>;
@@ -167,7 +172,11 @@ export interface ArtifactChecker {
   ): Promise<StaticCheckResult>;
 }
 
-/** Runs a TFLite model on instances (Google's TFLite runtime), for validation before any phone gets it. */
+/**
+ * Runs a TFLite model on instances (Google's TFLite runtime), for validation before any phone gets
+ * it. A well-formed model the runtime cannot execute (a custom op it lacks) is a PortError
+ * `not-runnable` (core/errors.ts) whose message says why; other errors concern these instances.
+ */
 export interface TfliteRunner {
   predict(bytes: Uint8Array, instances: unknown[]): Promise<unknown[]>;
 }

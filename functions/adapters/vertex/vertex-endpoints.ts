@@ -1,7 +1,10 @@
 import type { EndpointServiceClient } from '@google-cloud/aiplatform/build/src/v1';
 import type { TrafficSplit } from '../../core/traffic-split';
 import type { DeployRequest, EndpointInfo, Endpoints, OperationStatus } from '../../pipeline/ports';
-import { WORKFLOW_LABEL } from '../../pipeline/stages/register-model';
+import { WORKFLOW_LABEL } from '../../core/labels';
+import { isPortError } from '../../core/errors';
+import { GRPC } from '../../core/grpc-codes';
+import { translated } from './port-errors';
 
 interface EndpointLike {
   name?: string | null;
@@ -14,9 +17,6 @@ interface EndpointLike {
     displayName?: string | null;
   }> | null;
 }
-
-const ALREADY_EXISTS = 6;
-const NOT_FOUND = 5;
 
 function info(endpoint: EndpointLike): EndpointInfo {
   return {
@@ -34,7 +34,9 @@ function info(endpoint: EndpointLike): EndpointInfo {
 
 /**
  * Vertex AI endpoints through the official EndpointServiceClient. Deploy and undeploy return the
- * operation's name without waiting: the pipeline follows operations across invocations.
+ * operation's name without waiting: the pipeline follows operations across invocations. Errors
+ * reach the pipeline as PortErrors (port-errors.ts): NOT_FOUND → not-found, ALREADY_EXISTS →
+ * already-exists, INVALID_ARGUMENT → invalid, and FAILED_PRECONDITION on DeployModel → busy.
  * @see https://cloud.google.com/vertex-ai/docs/reference/rpc/google.cloud.aiplatform.v1#endpointservice
  */
 export class VertexEndpoints implements Endpoints {
@@ -56,7 +58,7 @@ export class VertexEndpoints implements Endpoints {
     try {
       return await this.get(this.endpointName(workflow));
     } catch (error) {
-      if ((error as { code?: unknown }).code === NOT_FOUND) return undefined;
+      if (isPortError(error, 'not-found')) return undefined;
       throw error;
     }
   }
@@ -65,59 +67,67 @@ export class VertexEndpoints implements Endpoints {
     const found = await this.find(displayName, workflow);
     if (found) return found;
     try {
-      const [operation] = await this.client().createEndpoint({
-        parent: this.parent(),
-        endpointId: `ferry-${workflow}`,
-        endpoint: { displayName, labels: { [WORKFLOW_LABEL]: workflow } },
+      return await translated(this.endpointName(workflow), async () => {
+        const [operation] = await this.client().createEndpoint({
+          parent: this.parent(),
+          endpointId: `ferry-${workflow}`,
+          endpoint: { displayName, labels: { [WORKFLOW_LABEL]: workflow } },
+        });
+        const [endpoint] = await operation.promise();
+        return info(endpoint);
       });
-      const [endpoint] = await operation.promise();
-      return info(endpoint);
     } catch (error) {
-      if ((error as { code?: unknown }).code !== ALREADY_EXISTS) throw error;
+      if (!isPortError(error, 'already-exists')) throw error;
       return this.get(this.endpointName(workflow));
     }
   }
 
   async get(endpoint: string): Promise<EndpointInfo> {
-    const [found] = await this.client().getEndpoint({ name: endpoint });
+    const [found] = await translated(endpoint, () => this.client().getEndpoint({ name: endpoint }));
     return info(found);
   }
 
   async deploy(request: DeployRequest): Promise<string> {
-    const [operation] = await this.client().deployModel({
-      endpoint: request.endpoint,
-      deployedModel: {
-        id: request.deployedModelId,
-        model: request.model,
-        displayName: request.displayName,
-        dedicatedResources: {
-          machineSpec: { machineType: request.machineType },
-          minReplicaCount: request.minReplicas,
-          maxReplicaCount: request.maxReplicas,
+    const deploy = () =>
+      this.client().deployModel({
+        endpoint: request.endpoint,
+        deployedModel: {
+          id: request.deployedModelId,
+          model: request.model,
+          displayName: request.displayName,
+          dedicatedResources: {
+            machineSpec: { machineType: request.machineType },
+            minReplicaCount: request.minReplicas,
+            maxReplicaCount: request.maxReplicas,
+          },
         },
-      },
-      trafficSplit: request.trafficSplit,
-    });
+        trafficSplit: request.trafficSplit,
+      });
+    const [operation] = await translated(request.endpoint, deploy, { failedPrecondition: 'busy' });
     return operation.name ?? '';
   }
 
   async undeploy(endpoint: string, deployedModelId: string, trafficSplit: TrafficSplit): Promise<string> {
-    const [operation] = await this.client().undeployModel({ endpoint, deployedModelId, trafficSplit });
+    const [operation] = await translated(`${endpoint} (deployed model ${deployedModelId})`, () =>
+      this.client().undeployModel({ endpoint, deployedModelId, trafficSplit }),
+    );
     return operation.name ?? '';
   }
 
   async setSplit(endpoint: string, trafficSplit: TrafficSplit): Promise<void> {
-    await this.client().updateEndpoint({
-      endpoint: { name: endpoint, trafficSplit },
-      updateMask: { paths: ['traffic_split'] },
-    });
+    await translated(endpoint, () =>
+      this.client().updateEndpoint({
+        endpoint: { name: endpoint, trafficSplit },
+        updateMask: { paths: ['traffic_split'] },
+      }),
+    );
   }
 
   async operation(name: string): Promise<OperationStatus> {
     // The typings want the protobufjs class; a plain object is what the client sends anyway.
     const [operation] = await this.client().getOperation({ name } as never);
     const error = operation.error
-      ? { code: operation.error.code ?? 2, message: operation.error.message ?? 'operation failed' }
+      ? { code: operation.error.code ?? GRPC.UNKNOWN, message: operation.error.message ?? 'operation failed' }
       : undefined;
     return { done: Boolean(operation.done), ...(error ? { error } : {}) };
   }

@@ -1,6 +1,7 @@
 import type { ModelServiceClient } from '@google-cloud/aiplatform/build/src/v1';
 import type { ModelRegistry, ModelVersionRef, UploadRequest } from '../../pipeline/ports';
-import { RUN_LABEL, WORKFLOW_LABEL } from '../../pipeline/stages/register-model';
+import { RUN_LABEL, WORKFLOW_LABEL } from '../../core/labels';
+import { translated } from './port-errors';
 
 interface ModelLike {
   name?: string | null;
@@ -41,19 +42,23 @@ export class VertexModelRegistry implements ModelRegistry {
   }
 
   async upload(request: UploadRequest): Promise<ModelVersionRef> {
-    const [operation] = await this.client().uploadModel({
-      parent: this.parent(),
-      ...(request.parentModel ? { parentModel: request.parentModel } : {}),
-      model: {
-        displayName: request.displayName,
-        description: request.description ?? '',
-        artifactUri: request.artifactUri,
-        containerSpec: { imageUri: request.servingImage },
-        labels: request.labels,
-        versionAliases: request.aliases,
-      },
-    });
-    const [response] = await operation.promise();
+    const upload = async () => {
+      const [operation] = await this.client().uploadModel({
+        parent: this.parent(),
+        ...(request.parentModel ? { parentModel: request.parentModel } : {}),
+        model: {
+          displayName: request.displayName,
+          description: request.description ?? '',
+          artifactUri: request.artifactUri,
+          containerSpec: { imageUri: request.servingImage },
+          labels: request.labels,
+          versionAliases: request.aliases,
+        },
+      });
+      const [response] = await operation.promise();
+      return response;
+    };
+    const response = await translated(request.parentModel ?? `${this.parent()} (${request.displayName})`, upload);
     const name = response.model ?? '';
     return {
       name,
@@ -64,6 +69,8 @@ export class VertexModelRegistry implements ModelRegistry {
   }
 
   async mergeAliases(versionName: string, aliases: string[]): Promise<void> {
-    await this.client().mergeVersionAliases({ name: versionName, versionAliases: aliases });
+    await translated(versionName, () =>
+      this.client().mergeVersionAliases({ name: versionName, versionAliases: aliases }),
+    );
   }
 }

@@ -1,6 +1,6 @@
 import Ajv, { type ErrorObject, type ValidateFunction } from 'ajv';
 import { parseDocument } from 'yaml';
-import schema from '../../../workflows/workflow.schema.json';
+import schema from './workflow.schema.json';
 import { compilePattern } from './path-pattern';
 import { WORKFLOW_DEFAULTS, type Workflow } from './types';
 
@@ -59,7 +59,7 @@ function schemaError(file: string, errors: ErrorObject[]): WorkflowError {
     return new WorkflowError(
       file,
       path ? `${path}.${extra}` : extra,
-      'is not a known field (check the spelling against workflows/workflow.schema.json)',
+      'is not a known field (check the spelling against functions/core/workflow/workflow.schema.json)',
     );
   }
   if (error.keyword === 'required') {

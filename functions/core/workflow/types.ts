@@ -1,4 +1,4 @@
-/** A promotion workflow with every default applied (see workflows/workflow.schema.json). */
+/** A promotion workflow with every default applied (see ./workflow.schema.json). */
 export interface Workflow {
   name: string;
   description?: string;

@@ -1,3 +1,4 @@
+import { GRPC } from '../../core/grpc-codes';
 import type { RunRecord } from '../../core/run/run-record';
 import { advance, endRun } from '../../core/run/transitions';
 import type { OperationMessage } from '../messages';
@@ -14,7 +15,10 @@ export interface AwaitDeps extends StageDeps {
   operationTimeoutMs: number;
 }
 
-/** Defaults for Cloud Functions: 540 s timeout, so follow for 4 minutes then hand on. */
+/**
+ * Defaults for Cloud Functions: 540 s timeout, so follow for 4 minutes then hand on. The one
+ * source: entry/config.ts falls back to these when FERRY_AWAIT_* are unset.
+ */
 export const AWAIT_DEFAULTS = { budgetMs: 240_000, pollMs: 10_000, operationTimeoutMs: 2 * 60 * 60 * 1000 };
 
 /**
@@ -35,7 +39,10 @@ export async function awaitOperation(deps: AwaitDeps, message: OperationMessage)
     if (now - Date.parse(message.startedAt) > deps.operationTimeoutMs) {
       const timeout: OperationStatus = {
         done: true,
-        error: { code: 4, message: `operation still running after ${Math.round(deps.operationTimeoutMs / 60000)} min` },
+        error: {
+          code: GRPC.DEADLINE_EXCEEDED,
+          message: `operation still running after ${Math.round(deps.operationTimeoutMs / 60000)} min`,
+        },
       };
       await runStage(deps, message.runId, completionStage(deps, message, timeout));
       return;
@@ -54,7 +61,7 @@ async function statusOf(deps: AwaitDeps, message: OperationMessage): Promise<Ope
   const stored = await deps.runs.get(message.runId);
   const run = stored?.value;
   if (!run?.endpoint || !run.deployment)
-    return { done: true, error: { code: 5, message: 'the run has no deployment to follow' } };
+    return { done: true, error: { code: GRPC.NOT_FOUND, message: 'the run has no deployment to follow' } };
   const endpoint = await deps.endpoints.get(run.endpoint.name);
   return { done: endpoint.deployedModels.some((d) => d.id === run.deployment?.deployedModelId) };
 }

@@ -1,4 +1,4 @@
-import { errorMessage } from '../../core/errors';
+import { isPortError } from '../../core/errors';
 import { deployedModelIdFor } from '../../core/run/run-id';
 import type { RunRecord } from '../../core/run/run-record';
 import { advance } from '../../core/run/transitions';
@@ -16,12 +16,7 @@ export interface DeployDeps {
   clock: Clock;
 }
 
-const ALREADY_EXISTS = 6;
 export const DEPLOYED_NAME_PREFIX = 'ferry-';
-
-const FAILED_PRECONDITION = 9;
-/** Transient (see core/errors): the delivery is retried with backoff. */
-const ABORTED = 10;
 
 /**
  * Deploys the registered version to the workflow's endpoint (created on first use) at the canary
@@ -61,13 +56,12 @@ export function deployModelStage(deps: DeployDeps): Stage {
             trafficSplit: split,
           });
         } catch (error) {
-          const code = (error as { code?: unknown }).code;
-          // Vertex runs one deploy/undeploy per endpoint at a time and says to retry when it is done
-          // (often this run's own first DeployModel, whose state write was lost): retry the delivery.
-          if (code === FAILED_PRECONDITION)
-            throw Object.assign(new Error(`${endpoint.name}: ${errorMessage(error)}`), { code: ABORTED });
-          // An earlier attempt's DeployModel is still running: follow the endpoint instead of its operation.
-          if (code !== ALREADY_EXISTS) throw error;
+          // `busy`: Vertex runs one deploy/undeploy per endpoint at a time and says to retry when it
+          // is done (often this run's own first DeployModel, whose state write was lost). It is
+          // thrown on: core/errors classifies it transient, so the delivery is retried with backoff.
+          // `already-exists`: an earlier attempt's DeployModel is still running: follow the endpoint
+          // instead of its operation.
+          if (!isPortError(error, 'already-exists')) throw error;
         }
       }
       const percent = split['0'];

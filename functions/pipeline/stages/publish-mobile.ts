@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import { errorMessage } from '../../core/errors';
+import { errorMessage, isPortError } from '../../core/errors';
 import { versionAlias } from '../../core/run/run-id';
 import type { RunRecord } from '../../core/run/run-record';
 import { advance } from '../../core/run/transitions';
@@ -8,7 +8,6 @@ import { mismatch, type GoldenExample } from '../../core/validation/golden-set';
 import { newTally, recordFailure, recordResponse, type ValidationTally } from '../../core/validation/tally';
 import type { Workflow } from '../../core/workflow/types';
 import type { WorkflowSet } from '../../core/workflow/workflow-set';
-import { NotRunnableError } from '../../runtime/errors';
 import type { Clock, MobileChannel, ObjectReader, TfliteRunner } from '../ports';
 import type { Stage } from '../run-stage';
 import { loadGoldenSet } from './sample-golden-set';
@@ -56,7 +55,7 @@ export function publishMobileStage(deps: PublishMobileDeps): Stage {
       try {
         tally = await runGoldenSet(deps, bytes, golden);
       } catch (error) {
-        if (error instanceof NotRunnableError) return reject(error.message);
+        if (isPortError(error, 'not-runnable')) return reject(error.message);
         throw error;
       }
       const decision = evaluateGates(workflow.validation.gates, tally, golden.length);
@@ -109,7 +108,7 @@ async function runGoldenSet(
         mismatch(example.expected, prediction, example.tolerance, `golden line ${example.line}: prediction`),
       ]);
     } catch (error) {
-      if (error instanceof NotRunnableError) throw error;
+      if (isPortError(error, 'not-runnable')) throw error;
       recordFailure(tally, `golden line ${example.line}: ${errorMessage(error)}`);
     }
   }

@@ -1,3 +1,4 @@
+import { RUN_LABEL, WORKFLOW_LABEL } from '../../core/labels';
 import { advance } from '../../core/run/transitions';
 import { versionAlias } from '../../core/run/run-id';
 import type { RunRecord } from '../../core/run/run-record';
@@ -7,10 +8,6 @@ import type { Clock, ModelRegistry } from '../ports';
 import type { Stage } from '../run-stage';
 import { TOPICS } from '../topics';
 import { workflowOf } from './workflow-of';
-
-/** Labels ferry puts on what it creates, so a retried step finds its first attempt's work. */
-export const RUN_LABEL = 'ferry_run';
-export const WORKFLOW_LABEL = 'ferry_workflow';
 
 export interface RegisterDeps {
   registry: ModelRegistry;

@@ -1,3 +1,4 @@
+import { isPortError } from '../../core/errors';
 import type { RunRecord } from '../../core/run/run-record';
 import { advance } from '../../core/run/transitions';
 import { stepSplit } from '../../core/traffic-split';
@@ -9,8 +10,6 @@ export interface RolloutDeps {
   registry: ModelRegistry;
   clock: Clock;
 }
-
-const NOT_FOUND = 5;
 
 /** Passed at a step below 100 %: give the candidate the next step's share. */
 export async function stepUp(
@@ -55,7 +54,8 @@ export async function promote(
     try {
       operations.push(await deps.endpoints.undeploy(endpoint, old.id, current.trafficSplit));
     } catch (error) {
-      if ((error as { code?: unknown }).code !== NOT_FOUND) throw error;
+      // Already undeployed (by an earlier attempt of this step): nothing left to do.
+      if (!isPortError(error, 'not-found')) throw error;
     }
   }
   const detail = `${summary}; default → ${model.versionName}`;
@@ -92,7 +92,8 @@ export async function rollBack(
     try {
       operation = await deps.endpoints.undeploy(endpoint, deployment.deployedModelId, deployment.previousSplit);
     } catch (error) {
-      if ((error as { code?: unknown }).code !== NOT_FOUND) throw error;
+      // Already undeployed (by an earlier attempt of this step): nothing left to do.
+      if (!isPortError(error, 'not-found')) throw error;
     }
   }
   const restored = first ? 'no traffic (it was the first model)' : JSON.stringify(deployment.previousSplit);

@@ -7,6 +7,7 @@ describe('readConfig', () => {
       stateBucket: 'state',
       awaitBudgetMs: 240_000,
       awaitPollMs: 10_000,
+      operationTimeoutMs: 2 * 3_600_000,
       maxEventAgeMs: 6 * 3_600_000,
     });
     expect(config.workflowsDir).toMatch(/workflows$/);

@@ -6,6 +6,7 @@ import {
   predictionClient,
   vertex,
 } from '../../../../../functions/adapters/vertex/vertex-clients';
+import { classifyError } from '../../../../../functions/core/errors';
 import { VertexEndpoints } from '../../../../../functions/adapters/vertex/vertex-endpoints';
 import { VertexModelRegistry } from '../../../../../functions/adapters/vertex/vertex-model-registry';
 import { VertexPredictor } from '../../../../../functions/adapters/vertex/vertex-predictor';
@@ -84,13 +85,62 @@ describe('Vertex adapters', () => {
     const second = await deploy('2222222222', '2', { '0': 10, '1111111111': 90 });
     await waitDone(second);
     expect((await endpoints.get(endpoint.name)).trafficSplit).toEqual({ '1111111111': 90, '2222222222': 10 });
-    await expect(deploy('2222222222', '2', { '0': 10, '1111111111': 90 })).rejects.toMatchObject({ code: 6 });
+    await expect(deploy('2222222222', '2', { '0': 10, '1111111111': 90 })).rejects.toMatchObject({
+      name: 'PortError',
+      kind: 'already-exists',
+      message: expect.stringContaining(endpoint.name),
+    });
     const predictor = new VertexPredictor(predictionClient);
     const answers = await Promise.all(Array.from({ length: 60 }, () => predictor.predict(endpoint.name, [{ x: 1 }])));
     for (const answer of answers) expect(answer.predictions).toEqual([answer.deployedModelId === '1111111111' ? 2 : 3]);
     await endpoints.setSplit(endpoint.name, { '1111111111': 100 });
     await waitDone(await endpoints.undeploy(endpoint.name, '2222222222', { '1111111111': 100 }));
     expect((await endpoints.get(endpoint.name)).deployedModels.map((d) => d.id)).toEqual(['1111111111']);
+  });
+
+  it("reports Vertex's refusals in the ports' terms, naming the resource", async () => {
+    const endpoint = await endpoints.getOrCreate('flowers', 'flowers');
+    const parent = (await registry.findModel('flowers', 'flowers')) as string;
+    const missing = `${vertex().parent}/endpoints/424242`;
+    await expect(endpoints.get(missing)).rejects.toMatchObject({
+      kind: 'not-found',
+      message: expect.stringMatching(/^.*endpoints\/424242: 5 NOT_FOUND/),
+    });
+    await expect(endpoints.undeploy(endpoint.name, '9999999999', { '1111111111': 100 })).rejects.toMatchObject({
+      kind: 'not-found',
+      message: expect.stringContaining('9999999999'),
+    });
+    await expect(endpoints.setSplit(endpoint.name, { '1111111111': 60 })).rejects.toMatchObject({ kind: 'invalid' });
+    await expect(registry.mergeAliases(`${parent}@9`, ['candidate'])).rejects.toMatchObject({
+      kind: 'not-found',
+      message: expect.stringContaining(`${parent}@9`),
+    });
+  });
+
+  it('reports a DeployModel refused while another runs on the endpoint as busy (transient)', async () => {
+    emulator.setOperationDuration('DeployModel', 400);
+    try {
+      const endpoint = await endpoints.getOrCreate('busy', 'busy');
+      const parent = (await registry.findModel('flowers', 'flowers')) as string;
+      const deploy = (id: string, split: Record<string, number>) =>
+        endpoints.deploy({
+          endpoint: endpoint.name,
+          model: `${parent}@2`,
+          deployedModelId: id,
+          displayName: `ferry-${id}`,
+          machineType: 'n1-standard-2',
+          minReplicas: 1,
+          maxReplicas: 1,
+          trafficSplit: split,
+        });
+      const first = await deploy('3333333333', { '0': 100 });
+      const busy = await deploy('4444444444', { '0': 100 }).catch((e: unknown) => e);
+      expect(busy).toMatchObject({ name: 'PortError', kind: 'busy', message: expect.stringContaining(endpoint.name) });
+      expect(classifyError(busy)).toBe('transient');
+      await waitDone(first);
+    } finally {
+      emulator.setOperationDuration('DeployModel', 0);
+    }
   });
 
   async function waitDone(operation: string): Promise<void> {

@@ -1,5 +1,5 @@
-import { readFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { readdirSync, readFileSync, realpathSync } from 'node:fs';
+import { join, resolve } from 'node:path';
 import {
   MAX_WORKFLOW_BYTES,
   parseWorkflow,
@@ -15,6 +15,34 @@ model: { displayName: demo }
 endpoint: { displayName: demo }
 validation: { goldenSet: golden/demo.jsonl }
 `;
+
+describe('the workflow schema', () => {
+  const schemaFile = join(
+    __dirname,
+    '..',
+    '..',
+    '..',
+    '..',
+    '..',
+    'functions',
+    'core',
+    'workflow',
+    'workflow.schema.json',
+  );
+  const shipped = readdirSync(WORKFLOWS).filter((name) => /\.ya?ml$/.test(name));
+
+  it('is the only copy: none is left in workflows/', () => {
+    expect(readdirSync(WORKFLOWS).filter((name) => name.endsWith('.json'))).toEqual([]);
+    expect(shipped.length).toBeGreaterThanOrEqual(3);
+  });
+
+  it.each(shipped)('workflows/%s points YAML editors at it', (name) => {
+    const first = readFileSync(join(WORKFLOWS, name), 'utf8').split('\n')[0];
+    const target = /^# yaml-language-server: \$schema=(\S+)$/.exec(first)?.[1];
+    expect(target).toBeDefined();
+    expect(realpathSync(resolve(WORKFLOWS, target as string))).toBe(realpathSync(schemaFile));
+  });
+});
 
 describe('parseWorkflow', () => {
   it.each(['flowers.yaml', 'flowers-mobile.yaml'])('loads the shipped workflows/%s', (name) => {

@@ -1,4 +1,4 @@
-import { classifyError } from '../../../../../functions/core/errors';
+import { PortError, classifyError } from '../../../../../functions/core/errors';
 import { parseWorkflow } from '../../../../../functions/core/workflow/parse-workflow';
 import { WorkflowSet } from '../../../../../functions/core/workflow/workflow-set';
 import type { DeployRequest, Endpoints } from '../../../../../functions/pipeline/ports';
@@ -44,8 +44,6 @@ function endpoints(deploy: (request: DeployRequest) => Promise<string>): Endpoin
   };
 }
 
-const rpcError = (code: number, message: string) => Object.assign(new Error(`${code} ${message}`), { code });
-
 describe('deployModelStage', () => {
   it('deploys at the canary percent and scales the incumbent', async () => {
     const requests: DeployRequest[] = [];
@@ -59,9 +57,9 @@ describe('deployModelStage', () => {
     expect(run).toMatchObject({ state: 'deploying', deployment: { operation: 'op/1', previousSplit: { '111': 100 } } });
   });
 
-  it('follows the endpoint when an earlier attempt deployed the same id (ALREADY_EXISTS)', async () => {
+  it('follows the endpoint when an earlier attempt deployed the same id (already-exists)', async () => {
     const stage = deployModelStage({
-      endpoints: endpoints(async () => Promise.reject(rpcError(6, 'ALREADY_EXISTS'))),
+      endpoints: endpoints(async () => Promise.reject(new PortError('already-exists', `${ENDPOINT}: exists`))),
       workflows,
       clock: fixedClock(),
     });
@@ -71,11 +69,12 @@ describe('deployModelStage', () => {
   });
 
   // Found by the chaos suite (seed 2): a retry while the first attempt's DeployModel was still
-  // running got FAILED_PRECONDITION, which ended the run failed instead of waiting.
-  it('retries the delivery while another operation runs on the endpoint (FAILED_PRECONDITION)', async () => {
-    const busy = rpcError(
-      9,
-      `FAILED_PRECONDITION: Endpoint ${ENDPOINT} has an operation in progress; retry when it is done.`,
+  // running got FAILED_PRECONDITION, which ended the run failed instead of waiting. The Vertex
+  // adapter reports it as `busy` (contract test: vertex-adapters.test.ts).
+  it('retries the delivery while another operation runs on the endpoint (busy)', async () => {
+    const busy = new PortError(
+      'busy',
+      `${ENDPOINT}: 9 FAILED_PRECONDITION: Endpoint ${ENDPOINT} has an operation in progress; retry when it is done.`,
     );
     const stage = deployModelStage({
       endpoints: endpoints(async () => Promise.reject(busy)),
@@ -87,13 +86,18 @@ describe('deployModelStage', () => {
     expect((error as Error).message).toMatch(/endpoints\/1: .*operation in progress/);
   });
 
-  it('lets a permanent error through (INVALID_ARGUMENT)', async () => {
+  it.each([
+    ['a refused request (invalid)', new PortError('invalid', `${ENDPOINT}: 3 INVALID_ARGUMENT: bad machine type`)],
+    ['an unknown model (not-found)', new PortError('not-found', `${ENDPOINT}: 5 NOT_FOUND: no such model`)],
+    ['an untranslated client error', Object.assign(new Error('3 INVALID_ARGUMENT: bad machine type'), { code: 3 })],
+  ])('lets a permanent error through: %s', async (_name, refusal) => {
     const stage = deployModelStage({
-      endpoints: endpoints(async () => Promise.reject(rpcError(3, 'bad machine type'))),
+      endpoints: endpoints(async () => Promise.reject(refusal)),
       workflows,
       clock: fixedClock(),
     });
     const error = await stage.work(registered).catch((e: unknown) => e);
+    expect(error).toBe(refusal);
     expect(classifyError(error)).toBe('permanent');
   });
 });
