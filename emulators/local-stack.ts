@@ -76,6 +76,7 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
   let processes: FunctionProcesses | undefined;
   let recorder: MessageRecorder | undefined;
   let restoreEnv = () => {};
+  let releaseFirebase = async () => {};
   try {
     const buckets = { artifacts: 'ferry-artifacts', state: 'ferry-state', mobile: 'ferry-mobile' };
     for (const bucket of Object.values(buckets)) cloud.storage.createBucket(bucket);
@@ -94,6 +95,9 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
       processes = await startFunctionProcesses(FUNCTION_NAMES, { ...process.env }, process.env.FERRY_LOG_FILE);
       Object.assign(functions, processes.urls);
     } else {
+      // The in-process functions' getFirebaseApp() takes the default app: this stack's emulator.
+      const { useEmulatorAsDefaultApp } = await import('./firebase-ml/sdk-app');
+      releaseFirebase = await useEmulatorAsDefaultApp(cloud.env);
       const { ENTRY_POINTS } = await import('../functions/index');
       const { getTestServer } = await import('@google-cloud/functions-framework/testing');
       for (const name of ENTRY_POINTS) {
@@ -175,6 +179,7 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
         else {
           const { closeClients } = await import('../functions/entry/wiring');
           await closeClients();
+          await releaseFirebase();
         }
         await cloud.stop();
         restoreEnv();
@@ -182,6 +187,7 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
     };
   } catch (error) {
     restoreEnv();
+    await releaseFirebase();
     calls.close();
     await recorder?.stop();
     await Promise.all(servers.map((s) => new Promise((resolve) => s.close(resolve))));

@@ -3,7 +3,7 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import { rmSync } from 'node:fs';
 import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
-import { FIREBASE_ML_EMULATOR_ENV } from '../../functions/adapters/firebase/firebase-app';
+import { FIREBASE_ML_EMULATOR_ENV } from './client-config';
 import { FaultInjector } from '../faults';
 import { DEFAULT_MAX_MODEL_BYTES, validateTflite, type ReadObject, type ValidateModel } from './check-model-file';
 import { parseJsonObject, readBody, sendError, sendJson } from './http-io';
@@ -41,7 +41,7 @@ export interface FirebaseMlEmulator {
   caPath: string;
   /** Key file of the emulator's throwaway service account (token exchange and URL signing). */
   serviceAccountPath: string;
-  /** The variables `getFirebaseApp` reads to reach this emulator. */
+  /** The variables `firebaseMlEmulatorApp` (sdk-app.ts) reads to reach this emulator. */
   env: Record<string, string>;
   faults: FaultInjector;
   models(): ModelJson[];

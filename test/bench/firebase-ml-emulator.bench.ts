@@ -2,7 +2,8 @@ import { request, type Agent } from 'node:https';
 import { deleteApp } from 'firebase-admin/app';
 import { getMachineLearning } from 'firebase-admin/machine-learning';
 import { startFirebaseMlEmulator, type FirebaseMlEmulator } from '../../emulators/firebase-ml/firebase-ml-emulator';
-import { createEmulatorAgent, getFirebaseApp } from '../../functions/adapters/firebase/firebase-app';
+import { createEmulatorAgent } from '../../emulators/firebase-ml/emulator-agent';
+import { firebaseMlEmulatorApp } from '../../emulators/firebase-ml/sdk-app';
 import { writeExampleTflite } from '../../functions/artifacts/tflite/write-example-tflite';
 import type { Bench, BenchRow } from './harness';
 
@@ -75,7 +76,7 @@ export const bench: Bench = {
   async run(): Promise<BenchRow[]> {
     const rows: BenchRow[] = [];
     await withEmulator(0, async (emulator) => {
-      const app = getFirebaseApp({ ...emulator.env });
+      const app = firebaseMlEmulatorApp({ ...emulator.env });
       const ml = getMachineLearning(app);
       const sdkSeconds = await timePairs(PAIRS, async (i) => {
         const model = await ml.createModel({
@@ -115,7 +116,7 @@ export const bench: Bench = {
       });
     });
     await withEmulator(100, async (emulator) => {
-      const app = getFirebaseApp({ ...emulator.env });
+      const app = firebaseMlEmulatorApp({ ...emulator.env });
       const ml = getMachineLearning(app);
       const start = process.hrtime.bigint();
       const model = await ml.createModel({ displayName: 'locked_bench', tfliteModel: { gcsTfliteUri: URI } });

@@ -2,7 +2,7 @@ import type { Storage } from '@google-cloud/storage';
 import { getMachineLearning } from 'firebase-admin/machine-learning';
 import { peekDeadLetters } from '../../cli/stack/dead-letters';
 import type { LocalStack } from '../../emulators/local-stack';
-import { getFirebaseApp } from '../../functions/adapters/firebase/firebase-app';
+import { firebaseMlEmulatorApp } from '../../emulators/firebase-ml/sdk-app';
 import type { RunRecord } from '../../functions/core/run/run-record';
 import { versionAlias } from '../../functions/core/run/run-id';
 import type { ChaosDrop } from './scenario';
@@ -94,7 +94,7 @@ async function checkMobile(stack: LocalStack, storage: Storage, runs: DroppedRun
   );
   const why = (r: DroppedRun) =>
     r.drop.good ? `a ${r.run?.state} run` : `a bad model (run ${r.run?.state ?? 'missing'})`;
-  const ml = getMachineLearning(getFirebaseApp({ ...process.env, ...stack.cloud.env }));
+  const ml = getMachineLearning(firebaseMlEmulatorApp({ ...process.env, ...stack.cloud.env }));
   const { models } = await ml.listModels({ filter: `display_name = ${modelName}` });
   if (models.length > 1) problems.push(`Firebase ML: ${models.length} models named ${modelName}`);
   for (const model of models) {

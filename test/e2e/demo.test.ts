@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { Storage } from '@google-cloud/storage';
 import { getMachineLearning } from 'firebase-admin/machine-learning';
 import { runDemo, type DemoResult } from '../../cli/demo/run-demo';
-import { getFirebaseApp } from '../../functions/adapters/firebase/firebase-app';
+import { firebaseMlEmulatorApp } from '../../emulators/firebase-ml/sdk-app';
 import { captureIo } from '../helpers/capture-io';
 
 /** The demo's scenarios on the local stack, through the official clients, checked from the outside. */
@@ -78,7 +78,7 @@ describe('the local demo', () => {
   it('publishes the validated TFLite model on both channels, and the corrupted one nowhere', async () => {
     const mobile = run('mobile/flowers/1/model.tflite');
     expect(Object.keys(mobile.mobile?.channels ?? {}).sort()).toEqual(['firebaseMl', 'firebaseStorage']);
-    const ml = getMachineLearning(getFirebaseApp({ ...process.env, ...result.stack.cloud.env }));
+    const ml = getMachineLearning(firebaseMlEmulatorApp({ ...process.env, ...result.stack.cloud.env }));
     const { models } = await ml.listModels({ filter: 'display_name = flowers_mobile' });
     expect(models).toHaveLength(1);
     expect(models[0].published).toBe(true);

@@ -1,4 +1,7 @@
+import { getApps } from 'firebase-admin/app';
+import { getMachineLearning } from 'firebase-admin/machine-learning';
 import { startLocalStack } from '../../emulators/local-stack';
+import { getFirebaseApp } from '../../functions/adapters/firebase/firebase-app';
 
 /** The local stack configures the in-process functions through process.env, and gives it back. */
 describe('startLocalStack and process.env', () => {
@@ -18,4 +21,20 @@ describe('startLocalStack and process.env', () => {
     expect({ ...process.env }).toEqual(before);
     delete process.env.FERRY_CLAIM_MS;
   });
+});
+
+/** The in-process functions use the default Firebase app: each stack owns it while it runs, and removes it. */
+describe('startLocalStack and the default Firebase app', () => {
+  it("points the functions' getFirebaseApp() at this stack's Firebase ML emulator, then at the next stack's", async () => {
+    for (let round = 0; round < 2; round += 1) {
+      const stack = await startLocalStack();
+      try {
+        await getMachineLearning(getFirebaseApp()).listModels();
+        expect(stack.cloud.firebaseMl.calls().map((c) => c.method)).toEqual(['models.list']);
+      } finally {
+        await stack.stop();
+      }
+      expect(getApps().map((app) => app.name)).not.toContain('[DEFAULT]');
+    }
+  }, 60_000);
 });

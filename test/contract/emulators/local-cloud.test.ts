@@ -8,7 +8,7 @@ import { PubSub } from '@google-cloud/pubsub';
 import { Storage } from '@google-cloud/storage';
 import { getMachineLearning } from 'firebase-admin/machine-learning';
 import { startLocalCloud, type LocalCloud } from '../../../emulators/local-cloud';
-import { getFirebaseApp } from '../../../functions/adapters/firebase/firebase-app';
+import { firebaseMlEmulatorApp } from '../../../emulators/firebase-ml/sdk-app';
 import { fromValue, toValue } from '../../../functions/adapters/vertex/proto-value';
 import { writeExampleSavedModel } from '../../../functions/artifacts/savedmodel';
 import { writeExampleTflite } from '../../../functions/artifacts/tflite/write-example-tflite';
@@ -100,7 +100,7 @@ describe('startLocalCloud', () => {
         resumable: false,
         preconditionOpts: { ifGenerationMatch: 0 },
       });
-    const ml = getMachineLearning(getFirebaseApp({ ...process.env, ...cloud.env }));
+    const ml = getMachineLearning(firebaseMlEmulatorApp({ ...process.env, ...cloud.env }));
     const model = await ml.createModel({
       displayName: 'demo_local_cloud',
       tfliteModel: { gcsTfliteUri: 'gs://artifacts/mobile/demo/1/model.tflite' },

@@ -1,11 +1,11 @@
 import { execFile, spawn, type ChildProcess } from 'node:child_process';
-import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import * as grpc from '@grpc/grpc-js';
 import { PubSub, v1, type Subscription } from '@google-cloud/pubsub';
-import { bundleScript } from '../../../../cli/package/bundle-function';
+import { bundleScript, type BundleReport } from '../../../../cli/package/bundle-function';
 import { functionNeeds } from '../../../../cli/package/function-needs';
 import { packageFunctions } from '../../../../cli/package/main';
 import { startPubSubEmulator, type PubSubEmulator } from '../../../../emulators/pubsub';
@@ -22,6 +22,7 @@ const PROJECT = 'ferry-package-test';
 const run = promisify(execFile);
 
 let out: string;
+let reports: BundleReport[];
 let pubsubEmulator: PubSubEmulator;
 let vertexEmulator: VertexEmulator;
 let pubsub: PubSub;
@@ -31,7 +32,7 @@ let subscriber: v1.SubscriberClient;
 beforeAll(async () => {
   mkdirSync(join(ROOT, 'build'), { recursive: true });
   out = mkdtempSync(join(ROOT, 'build', 'test-contract-package-'));
-  await packageFunctions(ROOT, out, ['onArtifact', 'registerModel', 'validatePredictions']);
+  reports = await packageFunctions(ROOT, out);
   pubsubEmulator = await startPubSubEmulator();
   vertexEmulator = await startVertexEmulator({
     project: PROJECT,
@@ -136,6 +137,39 @@ async function pullOne(subscription: Subscription): Promise<Record<string, unkno
   }
   throw new Error(`nothing arrived on ${subscription.name}`);
 }
+
+/**
+ * What is deployed must hold no path to an emulator: the local stack configures firebase-admin
+ * from emulators/ (emulators/firebase-ml/sdk-app.ts), never through code in functions/.
+ */
+describe('every function bundle is free of emulator-only code', () => {
+  const EMULATOR_ONLY = [
+    'FERRY_FIREBASE_ML_EMULATOR', // the variables the local stack sets for itself
+    'createEmulatorAgent',
+    'exchangeJwt',
+    'emulatorCredential',
+    'ferry-firebase-ml',
+  ];
+
+  it('packages all six entry points, publishMobile with firebase-admin', () => {
+    expect(reports.map((r) => r.entryPoint).sort()).toEqual(
+      ['awaitOperation', 'deployModel', 'onArtifact', 'publishMobile', 'registerModel', 'validatePredictions'].sort(),
+    );
+    expect(reports.find((r) => r.entryPoint === 'publishMobile')!.inputs).toEqual(
+      expect.arrayContaining([expect.stringMatching(/(^|\/)node_modules\/firebase-admin\//)]),
+    );
+  });
+
+  it.each(['onArtifact', 'registerModel', 'deployModel', 'awaitOperation', 'validatePredictions', 'publishMobile'])(
+    '%s: no module under emulators/ among its inputs, none of the emulator-only names in the bundle',
+    (entryPoint) => {
+      const report = reports.find((r) => r.entryPoint === entryPoint)!;
+      expect(report.inputs.filter((input) => /(^|\/)emulators\//.test(input))).toEqual([]);
+      const bundle = readFileSync(join(report.dir, report.main), 'utf8');
+      expect(EMULATOR_ONLY.filter((text) => bundle.includes(text))).toEqual([]);
+    },
+  );
+});
 
 describe('registerModel bundle under the Functions Framework', () => {
   it('decodes a Pub/Sub push sent to /projects/P/topics/T as a messagePublished CloudEvent and dead-letters a malformed message', async () => {

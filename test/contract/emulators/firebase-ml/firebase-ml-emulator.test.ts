@@ -3,7 +3,7 @@ import { readFileSync } from 'node:fs';
 import { request } from 'node:https';
 import { deleteApp } from 'firebase-admin/app';
 import { getMachineLearning, type MachineLearning } from 'firebase-admin/machine-learning';
-import { getFirebaseApp } from '../../../../functions/adapters/firebase/firebase-app';
+import { firebaseMlEmulatorApp } from '../../../../emulators/firebase-ml/sdk-app';
 import {
   startFirebaseMlEmulator,
   type FirebaseMlEmulator,
@@ -49,7 +49,7 @@ async function startStack(options: { validationDelayMs: number; maxModelBytes?: 
       return bytes;
     },
   });
-  const app = getFirebaseApp({ ...emulator.env });
+  const app = firebaseMlEmulatorApp({ ...emulator.env });
   return {
     emulator,
     ml: getMachineLearning(app),

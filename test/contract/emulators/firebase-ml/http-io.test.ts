@@ -6,7 +6,7 @@ import {
 } from '../../../../emulators/firebase-ml/firebase-ml-emulator';
 import { MAX_BODY_BYTES } from '../../../../emulators/firebase-ml/http-io';
 import { writeExampleTflite } from '../../../../functions/artifacts/tflite/write-example-tflite';
-import { getFirebaseApp } from '../../../../functions/adapters/firebase/firebase-app';
+import { firebaseMlEmulatorApp } from '../../../../emulators/firebase-ml/sdk-app';
 
 const PROJECT = 'ferry-wire';
 const MODELS = `/v1beta2/projects/${PROJECT}/models`;
@@ -22,7 +22,7 @@ describe('Firebase ML emulator on the wire: request bodies, routes and projects'
       validationDelayMs: 0,
       readObject: async () => writeExampleTflite({ a: 1, b: 1 }),
     });
-    app = getFirebaseApp({ ...emulator.env });
+    app = firebaseMlEmulatorApp({ ...emulator.env });
     token = (await app.options.credential!.getAccessToken()).access_token;
     const target = await call('POST', MODELS, JSON.stringify({ displayName: 'patch_target' }));
     expect(target.json).toMatchObject({ response: { name: `projects/${PROJECT}/models/10000001` } });

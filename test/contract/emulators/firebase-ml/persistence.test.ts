@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { deleteApp, type App } from 'firebase-admin/app';
 import { getMachineLearning, type MachineLearning } from 'firebase-admin/machine-learning';
-import { getFirebaseApp } from '../../../../functions/adapters/firebase/firebase-app';
+import { firebaseMlEmulatorApp } from '../../../../emulators/firebase-ml/sdk-app';
 import {
   startFirebaseMlEmulator,
   type FirebaseMlEmulator,
@@ -45,7 +45,7 @@ describe('Firebase ML emulator state in dataDir', () => {
   let dataDir: string;
   const apps: App[] = [];
   const sdk = (emulator: FirebaseMlEmulator): MachineLearning => {
-    const app = getFirebaseApp({ ...emulator.env });
+    const app = firebaseMlEmulatorApp({ ...emulator.env });
     if (!apps.includes(app)) apps.push(app);
     return getMachineLearning(app);
   };
@@ -168,7 +168,7 @@ describe('damaged Firebase ML state or credentials stop startup with a message n
     dataDir = await mkdtemp(join(tmpdir(), 'ferry-fbml-bad-'));
     state = join(dataDir, STATE_FILE);
     const emulator = await start(dataDir);
-    const app = getFirebaseApp({ ...emulator.env });
+    const app = firebaseMlEmulatorApp({ ...emulator.env });
     await getMachineLearning(app).createModel({
       displayName: 'flowers',
       tfliteModel: { gcsTfliteUri: uri('flowers') },
@@ -309,7 +309,7 @@ describe('without dataDir', () => {
     process.env.TMPDIR = tmp;
     try {
       const emulator = await start(dataDir);
-      const app = getFirebaseApp({ ...emulator.env });
+      const app = firebaseMlEmulatorApp({ ...emulator.env });
       await getMachineLearning(app).createModel({
         displayName: 'flowers',
         tfliteModel: { gcsTfliteUri: uri('flowers') },

@@ -5,7 +5,7 @@ import {
   startFirebaseMlEmulator,
   type FirebaseMlEmulator,
 } from '../../../../../emulators/firebase-ml/firebase-ml-emulator';
-import { getFirebaseApp } from '../../../../../functions/adapters/firebase/firebase-app';
+import { firebaseMlEmulatorApp } from '../../../../../emulators/firebase-ml/sdk-app';
 import { FirebaseMlChannel } from '../../../../../functions/adapters/firebase/firebase-ml-channel';
 import { writeExampleTflite } from '../../../../../functions/artifacts/tflite/write-example-tflite';
 import type { MobileRelease } from '../../../../../functions/pipeline/ports';
@@ -28,7 +28,7 @@ describe('FirebaseMlChannel', () => {
       readObject: async (uri) => files[uri] ?? new Uint8Array(0),
       validationDelayMs: 300,
     });
-    app = getFirebaseApp({ ...emulator.env });
+    app = firebaseMlEmulatorApp({ ...emulator.env });
     channel = new FirebaseMlChannel(() => app);
   });
   afterAll(async () => {
