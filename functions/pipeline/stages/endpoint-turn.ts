@@ -12,10 +12,13 @@ export interface TurnDeps {
   pollMs: number;
 }
 
-interface Lease {
+export interface Lease {
   runId: string;
   since: string;
 }
+
+/** The lease document of a workflow's endpoint in the state bucket. */
+export const leaseKey = (workflow: string) => `leases/${workflow}.json`;
 
 /**
  * One rollout at a time per workflow endpoint: a second run's rollback would otherwise restore a
@@ -25,7 +28,7 @@ interface Lease {
  * error, never a dead letter, however long the other rollout takes. True when the run may deploy.
  */
 export async function awaitEndpointTurn(deps: TurnDeps, runId: string, workflow: string): Promise<boolean> {
-  const key = `leases/${workflow}.json`;
+  const key = leaseKey(workflow);
   const started = deps.clock.now().getTime();
   for (;;) {
     const holder = await takeTurn(deps, key, runId);
