@@ -242,12 +242,10 @@ describe('a real SavedModel folder uploaded the way a training job drops it', ()
       emulator.onEvent((event) => finalized.push(`${event.data.name} ${event.data.size}`));
       const files = ['saved_model.pb', 'variables/variables.index', 'variables/variables.data-00000-of-00001'];
       for (const [i, path] of files.entries()) {
-        await storage
-          .bucket('training-output')
-          .upload(fixture(`savedmodel/tf2_half_plus_two/${path}`), {
-            destination: `models/hpt/1/${path}`,
-            resumable: i % 2 === 0,
-          });
+        await storage.bucket('training-output').upload(fixture(`savedmodel/tf2_half_plus_two/${path}`), {
+          destination: `models/hpt/1/${path}`,
+          resumable: i % 2 === 0,
+        });
       }
       for (const path of files) {
         const local = await readFile(fixture(`savedmodel/tf2_half_plus_two/${path}`));
