@@ -1,6 +1,7 @@
 import { isTerminal } from '../../core/run/run-record';
 import type { Clock, DocumentStore, Logger, Publisher, RunStore } from '../ports';
 import { TOPICS } from '../topics';
+import { leaseKey, type Lease } from './endpoint-lease';
 
 export interface TurnDeps {
   leases: DocumentStore;
@@ -11,14 +12,6 @@ export interface TurnDeps {
   budgetMs: number;
   pollMs: number;
 }
-
-export interface Lease {
-  runId: string;
-  since: string;
-}
-
-/** The lease document of a workflow's endpoint in the state bucket. */
-export const leaseKey = (workflow: string) => `leases/${workflow}.json`;
 
 /**
  * One rollout at a time per workflow endpoint: a second run's rollback would otherwise restore a

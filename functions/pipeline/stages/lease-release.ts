@@ -1,6 +1,6 @@
 import { isTerminal } from '../../core/run/run-record';
 import type { DocumentStore, RunStore } from '../ports';
-import { leaseKey, type Lease } from './endpoint-turn';
+import { leaseKey, type Lease } from './endpoint-lease';
 
 export interface LeaseReleaseDeps {
   leases: DocumentStore;

@@ -3,7 +3,7 @@ import { isTerminal, type RunRecord, type RunState } from '../../core/run/run-re
 import { STALL_BUDGET_MS, stallVerdict } from '../../core/run/stall-budgets';
 import type { DocumentStore } from '../ports';
 import { awaitedMessages } from './awaited-messages';
-import { leaseKey, type Lease } from './endpoint-turn';
+import { leaseKey, type Lease } from './endpoint-lease';
 import { endRunSafely, type EndRunDeps } from './end-run-safely';
 import { releaseEndedLease } from './lease-release';
 

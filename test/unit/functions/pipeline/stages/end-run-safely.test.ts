@@ -1,5 +1,5 @@
 import type { RunRecord } from '../../../../../functions/core/run/run-record';
-import { leaseKey } from '../../../../../functions/pipeline/stages/endpoint-turn';
+import { leaseKey } from '../../../../../functions/pipeline/stages/endpoint-lease';
 import { endRunSafely, type EndRunDeps } from '../../../../../functions/pipeline/stages/end-run-safely';
 import { TOPICS } from '../../../../../functions/pipeline/topics';
 import {

@@ -1,6 +1,6 @@
 import type { RunRecord } from '../../../../../functions/core/run/run-record';
 import { STALL_BUDGET_MS } from '../../../../../functions/core/run/stall-budgets';
-import { leaseKey } from '../../../../../functions/pipeline/stages/endpoint-turn';
+import { leaseKey } from '../../../../../functions/pipeline/stages/endpoint-lease';
 import { reconcile, type ReconcileDeps } from '../../../../../functions/pipeline/stages/reconcile';
 import { TOPICS } from '../../../../../functions/pipeline/topics';
 import {
