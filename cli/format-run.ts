@@ -17,6 +17,9 @@ export function formatRun(run: RunRecord): string {
       `  decision at ${decision.trafficPercent} %: ${decision.passed ? 'pass' : 'fail'}; candidate ${c.answers} answers, match ${(c.matchRate * 100).toFixed(1)} %, p95 ${c.p95LatencyMs.toFixed(1)} ms; ${decision.requests} requests, ${decision.failedRequests} failed`,
     );
   }
+  if (run.deadLetterId)
+    lines.push(`  ended by dead letter ${run.deadLetterId} (ferry status lists what sits on ferry.dead-letter)`);
+  if (run.nudgedAt && !run.outcome) lines.push(`  stalled: the reconciler republished its message at ${run.nudgedAt}`);
   for (const [channel, result] of Object.entries(run.mobile?.channels ?? {}))
     lines.push(`  ${channel}: ${result.detail}`);
   return lines.join('\n');

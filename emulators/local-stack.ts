@@ -16,6 +16,11 @@ export interface LocalStackOptions extends LocalCloudOptions {
   /** Delivery attempts before a message goes to ferry.dead-letter. */
   maxDeliveryAttempts?: number;
   /**
+   * How often the stack publishes a reconciler tick on ferry.reconcile, as Cloud Scheduler does
+   * (default 10 minutes of real time; `reconcileNow()` publishes one at once).
+   */
+  reconcileEveryMs?: number;
+  /**
    * Serve each function in its own child process (as separate Cloud Functions instances are), so
    * a test can kill one mid-call and start it again. Default: all in this process.
    */
@@ -37,6 +42,8 @@ export interface LocalStack {
   resetStorageCalls(): void;
   /** With `functionProcesses`: kill and restart function instances. */
   processes?: FunctionProcesses;
+  /** Publishes a reconciler tick now (its pass runs when the push arrives); the message id. */
+  reconcileNow(): Promise<string>;
   stop(): Promise<void>;
 }
 
@@ -47,7 +54,18 @@ export const TRIGGERS: Record<string, string> = {
   'ferry.operation.pending': 'awaitOperation',
   'ferry.model.deployed': 'validatePredictions',
   'ferry.tflite.ready': 'publishMobile',
+  'ferry.dead-letter': 'onDeadLetter',
+  'ferry.reconcile': 'reconcile',
 };
+
+/**
+ * Functions whose trigger subscription has no dead-letter policy: onDeadLetter's would forward
+ * into its own topic; a reconciler tick that keeps failing is superseded by the next one.
+ */
+export const WITHOUT_DEAD_LETTER: ReadonlySet<string> = new Set(['onDeadLetter', 'reconcile']);
+
+/** Cloud Scheduler's default period for the reconciler (terraform: reconcile_schedule). */
+const RECONCILE_EVERY_MS = 10 * 60_000;
 
 /** The entry points (functions/index exports the same list; not imported here so process mode stays light). */
 const FUNCTION_NAMES = [
@@ -57,6 +75,8 @@ const FUNCTION_NAMES = [
   'awaitOperation',
   'validatePredictions',
   'publishMobile',
+  'onDeadLetter',
+  'reconcile',
 ] as const;
 
 /** Eventarc's retry policy for gen2 triggers with retries on: 10 s to 600 s, scaled locally. */
@@ -75,6 +95,7 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
   const calls = countStorageCalls(cloud.storage.port);
   let processes: FunctionProcesses | undefined;
   let recorder: MessageRecorder | undefined;
+  let ticks: { close(): Promise<void> } | undefined;
   let restoreEnv = () => {};
   let releaseFirebase = async () => {};
   try {
@@ -117,7 +138,9 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
         pushConfig: { pushEndpoint: functions[fn] },
         ackDeadlineSeconds: 600,
         retryPolicy: { minimumBackoff: { seconds: RETRY.minBackoffS }, maximumBackoff: { seconds: RETRY.maxBackoffS } },
-        deadLetterPolicy: { deadLetterTopic, maxDeliveryAttempts: options.maxDeliveryAttempts ?? 10 },
+        ...(WITHOUT_DEAD_LETTER.has(fn)
+          ? {}
+          : { deadLetterPolicy: { deadLetterTopic, maxDeliveryAttempts: options.maxDeliveryAttempts ?? 10 } }),
       });
     }
     await pubsub.topic(TOPICS.deadLetter).createSubscription('ferry-dead-letter-inbox');
@@ -128,6 +151,8 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
     const recorded = recorder;
     await pubsub.topic(TOPICS.runEvents).createSubscription('ferry-run-events-audit');
     await pubsub.close();
+    const scheduler = startTicks(cloud, TOPICS.reconcile, options.reconcileEveryMs ?? RECONCILE_EVERY_MS);
+    ticks = scheduler;
     const storageTrigger = cloud.storage.subscribe({
       url: functions.onArtifact,
       eventTypes: ['google.cloud.storage.object.v1.finalized'],
@@ -170,8 +195,10 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
       storageCalls: () => calls.counts(),
       resetStorageCalls: () => calls.reset(),
       processes,
+      reconcileNow: () => scheduler.tick(),
       stop: async () => {
         storageTrigger.close();
+        await scheduler.close();
         calls.close();
         await recorded.stop();
         await Promise.all(servers.map((s) => new Promise((resolve) => s.close(resolve))));
@@ -189,12 +216,32 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
     restoreEnv();
     await releaseFirebase();
     calls.close();
+    await ticks?.close();
     await recorder?.stop();
     await Promise.all(servers.map((s) => new Promise((resolve) => s.close(resolve))));
     await processes?.stop();
     await cloud.stop();
     throw error;
   }
+}
+
+/** Cloud Scheduler's stand-in: publishes `{}` on the reconciler's topic every `everyMs`. */
+function startTicks(cloud: LocalCloud, topic: string, everyMs: number) {
+  let client: import('@google-cloud/pubsub').PubSub | undefined;
+  const tick = async () => {
+    const { PubSub } = await import('@google-cloud/pubsub');
+    client ??= new PubSub({ apiEndpoint: cloud.pubsub.host, projectId: cloud.projectId });
+    return client.topic(topic).publishMessage({ json: {} });
+  };
+  const timer = setInterval(() => void tick().catch(() => undefined), everyMs);
+  timer.unref();
+  return {
+    tick,
+    close: async () => {
+      clearInterval(timer);
+      await client?.close();
+    },
+  };
 }
 
 function parseJson(data: Buffer): unknown {

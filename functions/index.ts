@@ -9,6 +9,8 @@ import './entry/deploy-model';
 import './entry/await-operation';
 import './entry/validate-predictions';
 import './entry/publish-mobile';
+import './entry/on-dead-letter';
+import './entry/reconcile';
 
 export const ENTRY_POINTS = [
   'onArtifact',
@@ -17,4 +19,6 @@ export const ENTRY_POINTS = [
   'awaitOperation',
   'validatePredictions',
   'publishMobile',
+  'onDeadLetter',
+  'reconcile',
 ] as const;

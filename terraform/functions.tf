@@ -1,12 +1,15 @@
 # One gen2 function per entry point in functions/index.ts (ENTRY_POINTS). `trigger_topic` is the
 # topic key in local.topics whose push subscription invokes it; onArtifact is invoked by Eventarc
 # on Storage finalize instead. `publishes` lists the topics it may publish to (least privilege).
+# `dead_letter`: whether its trigger subscription dead-letters to ferry.dead-letter (not for
+# onDeadLetter, which reads that topic, nor for the reconciler, whose next tick supersedes a failed one).
 locals {
   function_defaults = {
     onArtifact = {
       name          = "on-artifact"
       description   = "Storage finalize on the artifacts bucket: completeness, dedup, static checks, run record."
       trigger_topic = null
+      dead_letter   = true
       publishes     = ["savedModelReady", "tfliteReady", "runEvents", "deadLetter"]
       memory_mb     = 512
       timeout_s     = 300
@@ -16,6 +19,7 @@ locals {
       name          = "register-model"
       description   = "ferry.savedmodel.ready: a new version in the Vertex AI Model Registry."
       trigger_topic = "savedModelReady"
+      dead_letter   = true
       publishes     = ["modelRegistered", "runEvents", "deadLetter"]
       memory_mb     = 512
       timeout_s     = 300
@@ -25,6 +29,7 @@ locals {
       name          = "deploy-model"
       description   = "ferry.model.registered: DeployModel at the canary split (not waited on)."
       trigger_topic = "modelRegistered"
+      dead_letter   = true
       publishes     = ["modelRegistered", "operationPending", "runEvents", "deadLetter"]
       memory_mb     = 512
       timeout_s     = 300
@@ -34,6 +39,7 @@ locals {
       name          = "await-operation"
       description   = "ferry.operation.pending: follows a Vertex long-running operation for at most its budget."
       trigger_topic = "operationPending"
+      dead_letter   = true
       publishes     = ["operationPending", "modelDeployed", "runEvents", "deadLetter"]
       memory_mb     = 512
       timeout_s     = 300
@@ -43,6 +49,7 @@ locals {
       name          = "validate-predictions"
       description   = "ferry.model.deployed: golden requests through the endpoint; step up, promote or roll back."
       trigger_topic = "modelDeployed"
+      dead_letter   = true
       publishes     = ["modelDeployed", "operationPending", "runEvents", "deadLetter"]
       memory_mb     = 1024
       timeout_s     = 540
@@ -52,10 +59,31 @@ locals {
       name          = "publish-mobile"
       description   = "ferry.tflite.ready: TFLite golden set, then Firebase ML and Cloud Storage for Firebase."
       trigger_topic = "tfliteReady"
+      dead_letter   = true
       publishes     = ["runEvents", "deadLetter"]
       memory_mb     = 1024
       timeout_s     = 540
       max_instances = 5
+    }
+    onDeadLetter = {
+      name          = "on-dead-letter"
+      description   = "ferry.dead-letter: ends the run of a dead-lettered stage message (canary rolled back, run failed, lease released)."
+      trigger_topic = "deadLetter"
+      dead_letter   = false
+      publishes     = ["runEvents"]
+      memory_mb     = 512
+      timeout_s     = 300
+      max_instances = 5
+    }
+    reconcile = {
+      name          = "reconcile"
+      description   = "ferry.reconcile (Cloud Scheduler): nudges runs stalled past their state's budget, then ends them safely; releases leases of ended runs."
+      trigger_topic = "reconcile"
+      dead_letter   = false
+      publishes     = ["savedModelReady", "tfliteReady", "modelRegistered", "operationPending", "modelDeployed", "runEvents"]
+      memory_mb     = 512
+      timeout_s     = 540
+      max_instances = 1
     }
   }
 
@@ -114,6 +142,7 @@ module "function" {
 
   pubsub_trigger = each.value.trigger_topic == null ? null : {
     topic                 = google_pubsub_topic.topics[each.value.trigger_topic].name
+    dead_letter           = each.value.dead_letter
     dead_letter_topic     = google_pubsub_topic.topics["deadLetter"].id
     max_delivery_attempts = var.max_delivery_attempts
     min_backoff_s         = var.retry_min_backoff_s

@@ -2,7 +2,7 @@
 # project wherever the role allows it. No primitive roles (owner/editor/viewer); a test checks.
 locals {
   reads_artifacts = ["onArtifact", "validatePredictions", "publishMobile"]
-  uses_vertex     = ["registerModel", "deployModel", "awaitOperation", "validatePredictions"]
+  uses_vertex     = ["registerModel", "deployModel", "awaitOperation", "validatePredictions", "onDeadLetter", "reconcile"]
 
   topic_publishers = merge([
     for entry_point, f in local.functions : {

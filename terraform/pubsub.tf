@@ -8,6 +8,7 @@ locals {
     modelDeployed    = "ferry.model.deployed"
     runEvents        = "ferry.run.events"
     deadLetter       = "ferry.dead-letter"
+    reconcile        = "ferry.reconcile"
   }
 }
 

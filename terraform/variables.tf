@@ -22,7 +22,7 @@ variable "build_dir" {
 }
 
 variable "functions" {
-  description = "Per-function overrides, keyed by entry point (onArtifact, registerModel, deployModel, awaitOperation, validatePredictions, publishMobile)."
+  description = "Per-function overrides, keyed by entry point (onArtifact, registerModel, deployModel, awaitOperation, validatePredictions, publishMobile, onDeadLetter, reconcile)."
   type = map(object({
     memory_mb     = optional(number)
     timeout_s     = optional(number)
@@ -53,6 +53,18 @@ variable "max_event_age_ms" {
   description = "Events older than this are not retried any more (FERRY_MAX_EVENT_AGE_MS): the run ends failed."
   type        = number
   default     = 21600000
+}
+
+variable "reconcile_schedule" {
+  description = "When Cloud Scheduler starts a reconciler pass (unix-cron, in var.scheduler_time_zone): every 10 minutes by default."
+  type        = string
+  default     = "*/10 * * * *"
+}
+
+variable "scheduler_time_zone" {
+  description = "Time zone of reconcile_schedule (IANA name)."
+  type        = string
+  default     = "Etc/UTC"
 }
 
 variable "await_budget_ms" {

@@ -29,7 +29,7 @@ export const up: Command = async (args, io) => {
     FERRY_MOBILE_BUCKET: stack.buckets.mobile,
   };
   writeStackFile({ env, buckets: stack.buckets, pid: process.pid });
-  io.out('ferry is up: local Cloud Storage, Pub/Sub, Vertex AI, Firebase ML and the six functions.');
+  io.out('ferry is up: local Cloud Storage, Pub/Sub, Vertex AI, Firebase ML and the eight functions.');
   for (const [name, url] of Object.entries(stack.functions)) io.out(`  ${name.padEnd(20)} ${url}`);
   io.out(`function logs: ${process.env.FERRY_LOG_FILE}`);
   io.out('In another terminal: ferry drop <artifact> models/flowers/7/ ; ferry status. To use the clients directly:');

@@ -2,21 +2,26 @@ import { cloudEvent } from '@google-cloud/functions-framework';
 import { parseOperationMessage } from '../pipeline/messages';
 import { awaitOperation } from '../pipeline/stages/await-operation';
 import { stageHandler } from './stage-handler';
-import { endpoints, functionConfig, stageDeps } from './wiring';
+import { clock, endpoints, functionConfig, registry, stageDeps } from './wiring';
 
 /** ferry.operation.pending → follows a Vertex LRO for at most its budget, then hands it on. */
-export const awaitOperationHandler = stageHandler('awaitOperation', parseOperationMessage, (message, log) => {
-  const config = functionConfig();
-  return awaitOperation(
-    {
-      ...stageDeps(log),
-      endpoints,
-      budgetMs: config.awaitBudgetMs,
-      pollMs: config.awaitPollMs,
-      operationTimeoutMs: config.operationTimeoutMs,
-    },
-    message,
-  );
-});
+export const awaitOperationHandler = stageHandler(
+  'awaitOperation',
+  parseOperationMessage,
+  (message, log) => {
+    const config = functionConfig();
+    return awaitOperation(
+      {
+        ...stageDeps(log),
+        endpoints,
+        budgetMs: config.awaitBudgetMs,
+        pollMs: config.awaitPollMs,
+        operationTimeoutMs: config.operationTimeoutMs,
+      },
+      message,
+    );
+  },
+  () => ({ endpoints, registry, clock }),
+);
 
 cloudEvent('awaitOperation', awaitOperationHandler);

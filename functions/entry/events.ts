@@ -31,3 +31,14 @@ export function eventAgeMs(event: CloudEvent<unknown>, now: Date): number {
   const time = event.time ? Date.parse(event.time) : NaN;
   return Number.isNaN(time) ? 0 : now.getTime() - time;
 }
+
+/**
+ * The Pub/Sub message's id and attributes (dead letters carry `CloudPubSubDeadLetterSource*`
+ * attributes). The Functions Framework keeps both in `data.message` when it turns a push into a
+ * CloudEvent; its id is also the CloudEvent's id.
+ */
+export function messageMeta(event: CloudEvent<unknown>): { id: string; attributes: Record<string, string> } {
+  const message = (event.data as Partial<MessagePublishedData> | undefined)?.message;
+  const attributes = message?.attributes && typeof message.attributes === 'object' ? message.attributes : {};
+  return { id: message?.messageId || event.id, attributes };
+}

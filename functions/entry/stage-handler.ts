@@ -1,22 +1,26 @@
 import type { CloudEvent } from '@google-cloud/functions-framework';
 import { errorMessage } from '../core/errors';
-import { endRun } from '../core/run/transitions';
 import type { Logger } from '../pipeline/ports';
-import { announce } from '../pipeline/run-stage';
+import { endRunSafely } from '../pipeline/stages/end-run-safely';
+import type { RolloutDeps } from '../pipeline/stages/rollout-actions';
 import { TOPICS } from '../pipeline/topics';
 import { eventAgeMs, messageJson } from './events';
 import { jsonLogger } from './logger';
-import { clock, functionConfig, publisher, runStore } from './wiring';
+import { clock, functionConfig, pendingStore, publisher, stageDeps } from './wiring';
 
 /**
  * The shape every Pub/Sub-triggered entry point shares: decode the message at the edge, give up
  * on events retried for too long (ending the run failed, so it cannot retry for 24 hours), run
- * the stage, and let transient errors throw for redelivery.
+ * the stage, and let transient errors throw for redelivery. Giving up ends the run safely
+ * (end-run-safely.ts): functions whose runs may hold a canary pass `rollout` (their Vertex ports,
+ * kept out of this shared module so other functions' bundles carry no Vertex client); without it
+ * such a run is left to the reconciler rather than ended with traffic on its candidate.
  */
 export function stageHandler<M extends { runId: string }>(
   name: string,
   parse: (json: unknown) => M,
   run: (message: M, log: Logger) => Promise<void>,
+  rollout?: () => RolloutDeps,
 ): (event: CloudEvent<unknown>) => Promise<void> {
   return async (event) => {
     const log = jsonLogger(name);
@@ -36,7 +40,12 @@ export function stageHandler<M extends { runId: string }>(
     }
     const age = eventAgeMs(event, clock.now());
     if (age > functionConfig().maxEventAgeMs) {
-      await giveUp(message.runId, `${name}: still failing after ${Math.round(age / 60000)} min of retries`, log);
+      await giveUp(
+        message.runId,
+        `${name}: still failing after ${Math.round(age / 60000)} min of retries`,
+        log,
+        rollout,
+      );
       return;
     }
     try {
@@ -48,11 +57,14 @@ export function stageHandler<M extends { runId: string }>(
   };
 }
 
-async function giveUp(runId: string, reason: string, log: Logger): Promise<void> {
-  const runs = runStore();
-  const stored = await runs.get(runId);
-  if (!stored) return;
-  const ended = endRun(stored.value, 'failed', reason, clock.now());
-  if (ended !== stored.value && (await runs.update(ended, stored.generation)))
-    await announce({ publisher, log }, stored.value, ended);
+async function giveUp(runId: string, reason: string, log: Logger, rollout?: () => RolloutDeps): Promise<void> {
+  const deps = { ...stageDeps(log), leases: pendingStore(), ...(rollout ? { rollout: rollout() } : {}) };
+  const result = await endRunSafely(deps, runId, { reason });
+  if (result === 'cannot-roll-back')
+    log.error(
+      `${reason}; run ${runId} may have traffic on its candidate, which this function cannot roll back: the reconciler ends it`,
+      {
+        runId,
+      },
+    );
 }

@@ -6,15 +6,19 @@ import { stageHandler } from './stage-handler';
 import { clock, elapsedMs, endpoints, objects, predictor, registry, stageDeps, workflows } from './wiring';
 
 /** ferry.model.deployed → golden set through the endpoint; step up, promote, or roll back. */
-export const validatePredictionsHandler = stageHandler('validatePredictions', parseDeployedMessage, (message, log) =>
-  runStage(
-    stageDeps(log),
-    message.runId,
-    validatePredictionsStage(
-      { endpoints, registry, clock, objects, predictor, workflows: workflows(), elapsedMs },
-      message.step,
+export const validatePredictionsHandler = stageHandler(
+  'validatePredictions',
+  parseDeployedMessage,
+  (message, log) =>
+    runStage(
+      stageDeps(log),
+      message.runId,
+      validatePredictionsStage(
+        { endpoints, registry, clock, objects, predictor, workflows: workflows(), elapsedMs },
+        message.step,
+      ),
     ),
-  ),
+  () => ({ endpoints, registry, clock }),
 );
 
 cloudEvent('validatePredictions', validatePredictionsHandler);

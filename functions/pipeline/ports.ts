@@ -42,7 +42,8 @@ export interface DocumentStore {
   get<T>(key: string): Promise<Versioned<T> | undefined>;
   /** The new generation; undefined when the generation no longer matches. */
   update(key: string, value: unknown, generation: string): Promise<string | undefined>;
-  delete(key: string): Promise<void>;
+  /** With `generation`, deletes only that generation (a newer one, or none, is left alone). */
+  delete(key: string, generation?: string): Promise<void>;
 }
 
 export interface Publisher {

@@ -10,6 +10,8 @@ export const TOPICS = {
   modelDeployed: 'ferry.model.deployed',
   runEvents: 'ferry.run.events',
   deadLetter: 'ferry.dead-letter',
+  /** Ticks of the reconciler (Cloud Scheduler publishes one every 10 minutes). */
+  reconcile: 'ferry.reconcile',
 } as const;
 
 export type TopicName = (typeof TOPICS)[keyof typeof TOPICS];

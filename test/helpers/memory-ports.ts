@@ -27,8 +27,8 @@ export class MemoryDocuments implements DocumentStore {
     return String(this.counter);
   }
 
-  async delete(key: string): Promise<void> {
-    this.docs.delete(key);
+  async delete(key: string, generation?: string): Promise<void> {
+    if (generation === undefined || String(this.docs.get(key)?.generation) === generation) this.docs.delete(key);
   }
 }
 

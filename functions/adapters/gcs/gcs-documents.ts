@@ -57,8 +57,14 @@ export class GcsDocuments implements DocumentStore {
     return this.write(key, value, Number(generation));
   }
 
-  async delete(key: string): Promise<void> {
-    await this.file(key).delete({ ignoreNotFound: true });
+  async delete(key: string, generation?: string): Promise<void> {
+    // DeleteFileOptions does not declare the precondition, but it is sent as the query parameter.
+    const options = generation === undefined ? {} : { ifGenerationMatch: Number(generation) };
+    try {
+      await this.file(key).delete({ ignoreNotFound: true, ...options });
+    } catch (error) {
+      if (statusOf(error) !== PRECONDITION_FAILED) throw error;
+    }
   }
 
   /** Every document under `prefix` + `under`, as parsed JSON. */

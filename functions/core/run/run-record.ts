@@ -62,6 +62,14 @@ export interface RunRecord {
   /** Undeploy operations still running (rollback or retiring old versions). */
   pendingOperations?: string[];
   decisions?: Array<GateDecision & { step: number; trafficPercent: number }>;
+  /**
+   * When the reconciler republished the message the run waits for, because it had made no progress
+   * within its state's budget (core/run/stall-budgets.ts). Applies to the current state only: any
+   * later state change (`updatedAt`) makes it stale.
+   */
+  nudgedAt?: string;
+  /** The Pub/Sub dead letter that ended the run (its message id), so `ferry status` can tie the two. */
+  deadLetterId?: string;
   /** Held while one delivery works on the run; other deliveries retry until it is gone or expired. */
   claim?: { by: string; stage: string; until: string };
   mobile?: {

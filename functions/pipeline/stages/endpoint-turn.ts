@@ -1,6 +1,7 @@
 import { isTerminal } from '../../core/run/run-record';
 import type { Clock, DocumentStore, Logger, Publisher, RunStore } from '../ports';
 import { TOPICS } from '../topics';
+import { leaseKey, type Lease } from './endpoint-lease';
 
 export interface TurnDeps {
   leases: DocumentStore;
@@ -12,11 +13,6 @@ export interface TurnDeps {
   pollMs: number;
 }
 
-interface Lease {
-  runId: string;
-  since: string;
-}
-
 /**
  * One rollout at a time per workflow endpoint: a second run's rollback would otherwise restore a
  * split without the first one's candidate. The turn is a lease document taken create-only; it
@@ -25,7 +21,7 @@ interface Lease {
  * error, never a dead letter, however long the other rollout takes. True when the run may deploy.
  */
 export async function awaitEndpointTurn(deps: TurnDeps, runId: string, workflow: string): Promise<boolean> {
-  const key = `leases/${workflow}.json`;
+  const key = leaseKey(workflow);
   const started = deps.clock.now().getTime();
   for (;;) {
     const holder = await takeTurn(deps, key, runId);

@@ -95,9 +95,14 @@ resource "google_pubsub_subscription" "trigger" {
     maximum_backoff = "${var.pubsub_trigger.max_backoff_s}s"
   }
 
-  dead_letter_policy {
-    dead_letter_topic     = var.pubsub_trigger.dead_letter_topic
-    max_delivery_attempts = var.pubsub_trigger.max_delivery_attempts
+  # No policy when the function reads the dead-letter topic itself (it would forward into it).
+  # A plain bool decides, so the block count is known at plan time (the topic id is not).
+  dynamic "dead_letter_policy" {
+    for_each = var.pubsub_trigger.dead_letter ? [var.pubsub_trigger] : []
+    content {
+      dead_letter_topic     = dead_letter_policy.value.dead_letter_topic
+      max_delivery_attempts = dead_letter_policy.value.max_delivery_attempts
+    }
   }
 
   expiration_policy {
@@ -107,7 +112,7 @@ resource "google_pubsub_subscription" "trigger" {
 
 # Dead-lettering needs the Pub/Sub service agent to read (ack) from the source subscription.
 resource "google_pubsub_subscription_iam_member" "dead_letter_subscriber" {
-  count        = var.pubsub_trigger == null ? 0 : 1
+  count        = var.pubsub_trigger == null ? 0 : (var.pubsub_trigger.dead_letter ? 1 : 0)
   project      = var.project_id
   subscription = google_pubsub_subscription.trigger[0].name
   role         = "roles/pubsub.subscriber"

@@ -89,9 +89,10 @@ variable "storage_trigger" {
 }
 
 variable "pubsub_trigger" {
-  description = "Invoke from a push subscription on a topic, with retry and dead-letter policies, or null."
+  description = "Invoke from a push subscription on a topic, with a retry policy and (if dead_letter) a dead-letter policy to dead_letter_topic, or null."
   type = object({
     topic                 = string
+    dead_letter           = bool
     dead_letter_topic     = string
     max_delivery_attempts = number
     min_backoff_s         = number

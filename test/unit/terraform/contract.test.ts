@@ -3,7 +3,7 @@ import { join, resolve } from 'node:path';
 import { DEFAULT_OUT } from '../../../cli/package/main';
 import { functionNeeds, kebabCase } from '../../../cli/package/function-needs';
 import { DEAD_LETTER_INBOX } from '../../../cli/stack/dead-letters';
-import { TRIGGERS } from '../../../emulators/local-stack';
+import { TRIGGERS, WITHOUT_DEAD_LETTER } from '../../../emulators/local-stack';
 import { ENV } from '../../../functions/entry/config';
 import { ENTRY_POINTS } from '../../../functions/index';
 import { TOPICS } from '../../../functions/pipeline/topics';
@@ -22,6 +22,8 @@ const CONTRACT: Record<string, string> = {
   awaitOperation: 'ferry.operation.pending',
   validatePredictions: 'ferry.model.deployed',
   publishMobile: 'ferry.tflite.ready',
+  onDeadLetter: 'ferry.dead-letter',
+  reconcile: 'ferry.reconcile',
 };
 
 const unwrap = (expr: unknown): string =>
@@ -39,9 +41,17 @@ beforeAll(async () => {
 
 type Defaults = Record<
   string,
-  { name: string; trigger_topic: string | null; publishes: string[]; memory_mb: number; timeout_s: number }
+  {
+    name: string;
+    trigger_topic: string | null;
+    dead_letter: boolean;
+    publishes: string[];
+    memory_mb: number;
+    timeout_s: number;
+  }
 >;
 const defaults = (): Defaults => root.locals.function_defaults as Defaults;
+const functionCall = () => findBlock(root, 'module', 'module', 'function');
 
 describe('Terraform and the code agree', () => {
   it('declares one function per exported entry point, deployed with that entry_point', () => {
@@ -91,8 +101,11 @@ describe('Terraform and the code agree', () => {
     for (const entryPoint of ENTRY_POINTS) {
       const source = readFileSync(join(ROOT, functionNeeds(ROOT, entryPoint).source), 'utf8');
       const storage = defaults()[entryPoint].trigger_topic === null;
+      // onDeadLetter and the reconciler are Pub/Sub-triggered but handle no stage message: they
+      // must not use stageHandler, which parks what it cannot parse on ferry.dead-letter.
+      const stage = !storage && !WITHOUT_DEAD_LETTER.has(entryPoint);
       expect([entryPoint, /parseStorageObjectData/.test(source)]).toEqual([entryPoint, storage]);
-      expect([entryPoint, /stageHandler\(/.test(source)]).toEqual([entryPoint, !storage]);
+      expect([entryPoint, /stageHandler\(/.test(source)]).toEqual([entryPoint, stage]);
       expect(source).toContain(`cloudEvent('${entryPoint}'`);
     }
     const fn = findBlock(fnModule, 'resource', 'google_cloudfunctions2_function', 'this');
@@ -111,16 +124,33 @@ describe('Terraform and the code agree', () => {
     expect(unwrap(nested(push, 'oidc_token').service_account_email)).toBe('var.invoker_email');
   });
 
-  it('retries with 10-600 s backoff and dead-letters every trigger subscription to ferry.dead-letter', () => {
+  it('retries with 10-600 s backoff and dead-letters every stage trigger subscription to ferry.dead-letter', () => {
     const sub = findBlock(fnModule, 'resource', 'google_pubsub_subscription', 'trigger');
     expect(nested(sub.body, 'retry_policy')).toEqual({
       minimum_backoff: '${var.pubsub_trigger.min_backoff_s}s',
       maximum_backoff: '${var.pubsub_trigger.max_backoff_s}s',
     });
-    expect(nested(sub.body, 'dead_letter_policy')).toEqual({
-      dead_letter_topic: '${var.pubsub_trigger.dead_letter_topic}',
-      max_delivery_attempts: '${var.pubsub_trigger.max_delivery_attempts}',
+    const policy = (sub.body.dynamic as Record<string, Array<{ for_each: string; content: unknown[] }>>)
+      .dead_letter_policy[0];
+    expect(policy.for_each).toBe('${var.pubsub_trigger.dead_letter ? [var.pubsub_trigger] : []}');
+    expect(policy.content[0]).toEqual({
+      dead_letter_topic: '${dead_letter_policy.value.dead_letter_topic}',
+      max_delivery_attempts: '${dead_letter_policy.value.max_delivery_attempts}',
     });
+    // Only the functions that read the dead-letter topic or the reconciler's ticks go without
+    // one, as in the local stack; a policy on onDeadLetter's own subscription would loop.
+    for (const entryPoint of ENTRY_POINTS)
+      expect([entryPoint, defaults()[entryPoint].dead_letter]).toEqual([
+        entryPoint,
+        !WITHOUT_DEAD_LETTER.has(entryPoint),
+      ]);
+    expect(defaults().onDeadLetter.trigger_topic).toBe('deadLetter');
+    expect(unwrap(functionCall().body.pubsub_trigger)).toMatch(/dead_letter\s*=\s*each\.value\.dead_letter\b/);
+    expect(
+      unwrap(
+        findBlock(fnModule, 'resource', 'google_pubsub_subscription_iam_member', 'dead_letter_subscriber').body.count,
+      ),
+    ).toBe('var.pubsub_trigger == null ? 0 : (var.pubsub_trigger.dead_letter ? 1 : 0)');
     expect(root.variables.get('retry_min_backoff_s')?.default).toBe(10);
     expect(root.variables.get('retry_max_backoff_s')?.default).toBe(600);
     expect(root.variables.get('max_delivery_attempts')?.default).toBe(10);
@@ -162,6 +192,18 @@ describe('Terraform and the code agree', () => {
       'service_config',
     );
     expect(unwrap(service.environment_variables)).toBe('var.environment');
+  });
+
+  it('starts a reconciler pass on a schedule through the topic that triggers the reconcile function', () => {
+    const job = findBlock(root, 'resource', 'google_cloud_scheduler_job', 'reconcile').body;
+    expect(job.schedule).toBe('${var.reconcile_schedule}');
+    expect(root.variables.get('reconcile_schedule')?.default).toBe('*/10 * * * *');
+    const target = nested(job, 'pubsub_target');
+    expect(target.topic_name).toBe('${google_pubsub_topic.topics["reconcile"].id}');
+    expect(TOPICS.reconcile).toBe('ferry.reconcile');
+    expect(TRIGGERS[TOPICS.reconcile]).toBe('reconcile');
+    expect(defaults().reconcile.trigger_topic).toBe('reconcile');
+    expect(String(root.locals.apis)).toContain('"cloudscheduler.googleapis.com"');
   });
 
   it('lets awaitOperation hand on before its timeout', () => {

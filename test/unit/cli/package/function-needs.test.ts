@@ -30,13 +30,16 @@ describe('functionNeeds of the real entry points', () => {
     onArtifact: { vertex: [], firebase: false, tflite: false },
     registerModel: { vertex: [`${V1}.ModelService`], firebase: false, tflite: false },
     deployModel: { vertex: [`${V1}.EndpointService`], firebase: false, tflite: false },
-    awaitOperation: { vertex: [`${V1}.EndpointService`], firebase: false, tflite: false },
+    // ModelService: giving up on a run rolls its canary back (the candidate alias goes).
+    awaitOperation: { vertex: [`${V1}.EndpointService`, `${V1}.ModelService`], firebase: false, tflite: false },
     validatePredictions: {
       vertex: [`${V1}.EndpointService`, `${V1}.ModelService`, `${V1}.PredictionService`],
       firebase: false,
       tflite: false,
     },
     publishMobile: { vertex: [], firebase: true, tflite: true },
+    onDeadLetter: { vertex: [`${V1}.EndpointService`, `${V1}.ModelService`], firebase: false, tflite: false },
+    reconcile: { vertex: [`${V1}.EndpointService`, `${V1}.ModelService`], firebase: false, tflite: false },
   };
 
   it('covers every exported entry point', () => expect(Object.keys(expected).sort()).toEqual([...ENTRY_POINTS].sort()));
@@ -47,7 +50,7 @@ describe('functionNeeds of the real entry points', () => {
     expect({ vertex: needs.vertexServices, firebase: needs.firebase, tflite: needs.tfliteWasm }).toEqual(want);
     // stage-handler's own wiring imports count for the stage functions.
     if (entryPoint !== 'onArtifact')
-      expect(needs.wiring).toEqual(expect.arrayContaining(['functionConfig', 'runStore', 'publisher']));
+      expect(needs.wiring).toEqual(expect.arrayContaining(['functionConfig', 'stageDeps', 'pendingStore']));
   });
 });
 

@@ -34,6 +34,18 @@ describe('GcsDocuments and GcsObjectReader', () => {
     expect(await docs.get('a.json')).toBeUndefined();
   });
 
+  it('deletes only the generation it was given, so a lease taken over since is left alone', async () => {
+    const docs = new GcsDocuments(() => storage, 'state');
+    await docs.create('lease.json', { runId: 'a' });
+    const read = (await docs.get('lease.json'))?.generation ?? '';
+    const taken = await docs.update('lease.json', { runId: 'b' }, read);
+    await docs.delete('lease.json', read);
+    expect((await docs.get('lease.json'))?.value).toEqual({ runId: 'b' });
+    await docs.delete('lease.json', taken);
+    expect(await docs.get('lease.json')).toBeUndefined();
+    await docs.delete('lease.json', taken);
+  });
+
   it('reads a document replaced between its metadata and its contents again, instead of calling it missing', async () => {
     const docs = new GcsDocuments(() => storage, 'state');
     await docs.create('busy.json', { n: 1 });

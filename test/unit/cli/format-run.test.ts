@@ -1,0 +1,15 @@
+import { formatRun } from '../../../cli/format-run';
+import { sampleRun } from '../../helpers/sample-run';
+
+describe('formatRun', () => {
+  it('names the dead letter that ended a run, so status ties the run to what sits on the topic', () => {
+    const run = { ...sampleRun({ state: 'failed' }), outcome: 'failed' as const, deadLetterId: '4242' };
+    expect(formatRun(run)).toContain('ended by dead letter 4242');
+  });
+
+  it('says when the reconciler nudged a run that is still under way', () => {
+    const run = sampleRun({ state: 'deployed', nudgedAt: '2026-11-23T11:00:00.000Z' });
+    expect(formatRun(run)).toContain('the reconciler republished its message at 2026-11-23T11:00:00.000Z');
+    expect(formatRun({ ...run, state: 'failed', outcome: 'failed' })).not.toContain('reconciler');
+  });
+});
