@@ -1,4 +1,5 @@
 import type { GateDecision } from '../validation/gates';
+import type { ValidationProgress } from '../validation/progress';
 import type { TrafficSplit } from '../traffic-split';
 
 /**
@@ -62,6 +63,8 @@ export interface RunRecord {
   /** Undeploy operations still running (rollback or retiring old versions). */
   pendingOperations?: string[];
   decisions?: Array<GateDecision & { step: number; trafficPercent: number }>;
+  /** A validation handed on before deciding (time budget, transient errors): the next invocation resumes it. */
+  validation?: ValidationProgress;
   /** Held while one delivery works on the run; other deliveries retry until it is gone or expired. */
   claim?: { by: string; stage: string; until: string };
   mobile?: {
