@@ -14,7 +14,14 @@ export function formatRun(run: RunRecord): string {
   for (const decision of run.decisions ?? []) {
     const c = decision.candidate;
     lines.push(
-      `  decision at ${decision.trafficPercent} %: ${decision.passed ? 'pass' : 'fail'}; candidate ${c.answers} answers, match ${(c.matchRate * 100).toFixed(1)} %, p95 ${c.p95LatencyMs.toFixed(1)} ms; ${decision.requests} requests, ${decision.failedRequests} failed`,
+      `  decision at ${decision.trafficPercent} %: ${decision.passed ? 'pass' : 'fail'}; candidate ${c.answers} answers, match ${(c.matchRate * 100).toFixed(1)} %, p95 ${c.p95LatencyMs.toFixed(1)} ms; ${decision.requests} requests, ${decision.failedRequests} failed, ${decision.transportErrors ?? 0} transport errors retried`,
+    );
+  }
+  if (run.validation) {
+    const v = run.validation;
+    const requests = Object.values(v.tally.byModel).reduce((sum, m) => sum + m.requests, 0) + v.tally.failedRequests;
+    lines.push(
+      `  validating (step ${v.step}) since ${v.startedAt}: ${requests} requests so far, ${v.tally.transportErrors} transport errors; handed on ${v.handOns}× (last: ${v.lastHandOn})`,
     );
   }
   if (run.deadLetterId)

@@ -107,6 +107,9 @@ locals {
       FERRY_AWAIT_BUDGET_MS = tostring(var.await_budget_ms)
       FERRY_AWAIT_POLL_MS   = tostring(var.await_poll_ms)
     }
+    validatePredictions = {
+      FERRY_VALIDATE_BUDGET_MS = tostring(var.validate_budget_ms)
+    }
     publishMobile = {
       FERRY_MOBILE_BUCKET = google_storage_bucket.mobile.name
     }

@@ -73,6 +73,12 @@ variable "await_budget_ms" {
   default     = 240000
 }
 
+variable "validate_budget_ms" {
+  description = "How long one validatePredictions call sends golden requests before saving its tally and handing on (FERRY_VALIDATE_BUDGET_MS); must stay well below its timeout."
+  type        = number
+  default     = 300000
+}
+
 variable "await_poll_ms" {
   description = "How often awaitOperation polls a Vertex operation (FERRY_AWAIT_POLL_MS)."
   type        = number

@@ -1,6 +1,7 @@
 import { join } from 'node:path';
 import { DEFAULT_CLAIM_MS } from '../pipeline/run-stage';
 import { AWAIT_DEFAULTS } from '../pipeline/stages/await-operation';
+import { VALIDATE_DEFAULTS } from '../pipeline/stages/validate-predictions';
 
 /**
  * What the functions read from their environment (Terraform sets the same names; a test checks
@@ -13,6 +14,8 @@ export interface FunctionConfig {
   awaitBudgetMs: number;
   awaitPollMs: number;
   operationTimeoutMs: number;
+  /** How long one validatePredictions invocation samples before handing on. */
+  validateBudgetMs: number;
   /** Events older than this are not retried any more: the run ends failed (or the event is dropped with a log). */
   maxEventAgeMs: number;
   /** How long a stage's claim on a run holds off duplicate deliveries: the function's timeout. */
@@ -26,6 +29,7 @@ export const ENV = {
   awaitBudgetMs: 'FERRY_AWAIT_BUDGET_MS',
   awaitPollMs: 'FERRY_AWAIT_POLL_MS',
   operationTimeoutMs: 'FERRY_OPERATION_TIMEOUT_MS',
+  validateBudgetMs: 'FERRY_VALIDATE_BUDGET_MS',
   maxEventAgeMs: 'FERRY_MAX_EVENT_AGE_MS',
   claimMs: 'FERRY_CLAIM_MS',
 } as const;
@@ -50,6 +54,7 @@ export function readConfig(env: NodeJS.ProcessEnv = process.env): FunctionConfig
     awaitBudgetMs: positive(env, ENV.awaitBudgetMs, AWAIT_DEFAULTS.budgetMs),
     awaitPollMs: positive(env, ENV.awaitPollMs, AWAIT_DEFAULTS.pollMs),
     operationTimeoutMs: positive(env, ENV.operationTimeoutMs, AWAIT_DEFAULTS.operationTimeoutMs),
+    validateBudgetMs: positive(env, ENV.validateBudgetMs, VALIDATE_DEFAULTS.budgetMs),
     maxEventAgeMs: positive(env, ENV.maxEventAgeMs, 6 * 60 * 60 * 1000),
     claimMs: positive(env, ENV.claimMs, DEFAULT_CLAIM_MS),
   };

@@ -3,7 +3,17 @@ import { parseDeployedMessage } from '../pipeline/messages';
 import { runStage } from '../pipeline/run-stage';
 import { validatePredictionsStage } from '../pipeline/stages/validate-predictions';
 import { stageHandler } from './stage-handler';
-import { clock, elapsedMs, endpoints, objects, predictor, registry, stageDeps, workflows } from './wiring';
+import {
+  clock,
+  elapsedMs,
+  endpoints,
+  functionConfig,
+  objects,
+  predictor,
+  registry,
+  stageDeps,
+  workflows,
+} from './wiring';
 
 /** ferry.model.deployed → golden set through the endpoint; step up, promote, or roll back. */
 export const validatePredictionsHandler = stageHandler(
@@ -14,7 +24,16 @@ export const validatePredictionsHandler = stageHandler(
       stageDeps(log),
       message.runId,
       validatePredictionsStage(
-        { endpoints, registry, clock, objects, predictor, workflows: workflows(), elapsedMs },
+        {
+          endpoints,
+          registry,
+          clock,
+          objects,
+          predictor,
+          workflows: workflows(),
+          elapsedMs,
+          budgetMs: functionConfig().validateBudgetMs,
+        },
         message.step,
       ),
     ),

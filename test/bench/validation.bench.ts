@@ -3,8 +3,8 @@ import { exampleGoldenSet } from '../../functions/artifacts/example-golden-set';
 import { writeExampleSavedModel } from '../../functions/artifacts/savedmodel';
 import { runIdFor } from '../../functions/core/run/run-id';
 import { parseGoldenSet } from '../../functions/core/validation/golden-set';
-import { candidateAnswers, percentile } from '../../functions/core/validation/tally';
-import { INSTANCES_PER_REQUEST, sampleEndpoint } from '../../functions/pipeline/stages/sample-golden-set';
+import { candidateAnswers, newTally, percentile } from '../../functions/core/validation/tally';
+import { INSTANCES_PER_REQUEST, sampleEndpoint } from '../../functions/pipeline/stages/sample-endpoint';
 import { loadLocalModel } from '../../functions/runtime/load-local-model';
 import type { Bench, BenchRow } from './harness';
 import { savedModelWorkflow, seconds, startBenchStack } from './pipeline-stack';
@@ -31,7 +31,9 @@ export const bench: Bench = {
       if (run.state !== 'promoted' || !run.endpoint || !run.deployment)
         throw new Error(`validation bench: setup run ended ${run.state}: ${run.reason}`);
       // The same predictor the function uses (official PredictionServiceClient over gRPC).
-      const { predictor } = await import('../../functions/entry/wiring');
+      const { predictor, clock } = await import('../../functions/entry/wiring');
+      const deps = { predictor, clock, elapsedMs: () => performance.now() };
+      const noDeadline = Number.POSITIVE_INFINITY;
       const validation = {
         goldenSet: 'golden/valid.jsonl',
         minCandidateAnswers: INSTANCES,
@@ -40,16 +42,18 @@ export const bench: Bench = {
       };
       const endpoint = run.endpoint.name;
       const candidate = run.deployment.deployedModelId;
+      const warmUp = newTally(candidate);
       await sampleEndpoint(
-        predictor,
+        deps,
         endpoint,
-        candidate,
         golden.slice(0, 200),
         { ...validation, minCandidateAnswers: 200 },
-        () => performance.now(),
+        warmUp,
+        noDeadline,
       );
       let start = process.hrtime.bigint();
-      const tally = await sampleEndpoint(predictor, endpoint, candidate, golden, validation, () => performance.now());
+      const tally = newTally(candidate);
+      await sampleEndpoint(deps, endpoint, golden, validation, tally, noDeadline);
       const endpointS = seconds(start);
       const answered = candidateAnswers(tally);
       const mine = tally.byModel[candidate];

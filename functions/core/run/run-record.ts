@@ -1,4 +1,5 @@
 import type { GateDecision } from '../validation/gates';
+import type { ValidationProgress } from '../validation/progress';
 import type { TrafficSplit } from '../traffic-split';
 
 /**
@@ -70,6 +71,8 @@ export interface RunRecord {
   nudgedAt?: string;
   /** The Pub/Sub dead letter that ended the run (its message id), so `ferry status` can tie the two. */
   deadLetterId?: string;
+  /** A validation handed on before deciding (time budget, transient errors): the next invocation resumes it. */
+  validation?: ValidationProgress;
   /** Held while one delivery works on the run; other deliveries retry until it is gone or expired. */
   claim?: { by: string; stage: string; until: string };
   mobile?: {

@@ -19,8 +19,11 @@ export interface GateDecision {
   candidate: ModelSummary;
   incumbent?: ModelSummary;
   requests: number;
+  /** Refusals by a model: counted in `errorRate`. */
   failedRequests: number;
   errorRate: number;
+  /** Transient failures (429, 503, ...) retried on the way: reported, never counted against the candidate. */
+  transportErrors: number;
 }
 
 function summarise(deployedModelId: string, tally: ModelTally | undefined): ModelSummary {
@@ -92,5 +95,6 @@ export function evaluateGates(gates: Gates, tally: ValidationTally, minCandidate
     requests,
     failedRequests: tally.failedRequests,
     errorRate,
+    transportErrors: tally.transportErrors ?? 0,
   };
 }

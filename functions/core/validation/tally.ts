@@ -9,16 +9,23 @@ export interface ModelTally {
   firstMismatch?: string;
 }
 
-/** Everything a validation saw; failed requests carry no deployedModelId, so they are counted apart. */
+/**
+ * Everything a validation saw. Failed requests carry no deployedModelId, so they are counted apart:
+ * `failedRequests` are refusals of the model (an error about its input or output), counted against
+ * the candidate; `transportErrors` are the weather (429, 503, deadlines: retried), never counted.
+ * Plain JSON: it is saved on the run record between invocations.
+ */
 export interface ValidationTally {
   candidateId: string;
   byModel: Record<string, ModelTally>;
   failedRequests: number;
   lastError?: string;
+  transportErrors: number;
+  lastTransportError?: string;
 }
 
 export function newTally(candidateId: string): ValidationTally {
-  return { candidateId, byModel: {}, failedRequests: 0 };
+  return { candidateId, byModel: {}, failedRequests: 0, transportErrors: 0 };
 }
 
 export function recordResponse(
@@ -42,10 +49,17 @@ export function recordFailure(tally: ValidationTally, message: string): void {
   tally.lastError = message;
 }
 
+/** A transient failure (retried): reported, but no evidence about the model. */
+export function recordTransportError(tally: ValidationTally, message: string): void {
+  tally.transportErrors += 1;
+  tally.lastTransportError = message;
+}
+
 export function candidateAnswers(tally: ValidationTally): number {
   return tally.byModel[tally.candidateId]?.answers ?? 0;
 }
 
+/** Requests the models answered or refused; transport errors are not requests of the sample. */
 export function totalRequests(tally: ValidationTally): number {
   return Object.values(tally.byModel).reduce((sum, m) => sum + m.requests, 0) + tally.failedRequests;
 }

@@ -1,13 +1,16 @@
 import { classifyError, errorMessage } from '../../core/errors';
 import type { RunRecord } from '../../core/run/run-record';
 import { evaluateGates, type GateDecision } from '../../core/validation/gates';
+import { VALIDATION_PATIENCE_MS } from '../../core/validation/predict-retry';
+import { progressAt, resumeTally } from '../../core/validation/progress';
 import type { WorkflowSet } from '../../core/workflow/workflow-set';
 import type { ObjectReader, Predictor } from '../ports';
 import type { NextMessage, Stage } from '../run-stage';
 import { TOPICS } from '../topics';
 import { operationMessage } from './deploy-model';
 import { promote, rollBack, stepUp, type RolloutDeps } from './rollout-actions';
-import { loadGoldenSet, sampleEndpoint } from './sample-golden-set';
+import { sampleEndpoint } from './sample-endpoint';
+import { loadGoldenSet } from './sample-golden-set';
 import { workflowOf } from './workflow-of';
 
 export interface ValidateDeps extends RolloutDeps {
@@ -16,12 +19,23 @@ export interface ValidateDeps extends RolloutDeps {
   workflows: WorkflowSet;
   /** Monotonic milliseconds for latencies. */
   elapsedMs: () => number;
+  /** How long one invocation samples before handing on (well under the function's 540 s timeout). */
+  budgetMs: number;
 }
+
+/** The default of FERRY_VALIDATE_BUDGET_MS (entry/config.ts): 5 of the function's 9 minutes. */
+export const VALIDATE_DEFAULTS = { budgetMs: 300_000 };
 
 /**
  * The final function: sends the golden set through the endpoint, attributes each answer to the
  * deployed model that gave it, evaluates the gates, then steps traffic up, promotes, or rolls back.
  * The numbers behind the decision are stored in the run record.
+ *
+ * No invocation outlives its budget, and the weather never decides: when the budget runs out or
+ * Predict keeps failing transiently, the tally so far is saved on the run (state and step
+ * unchanged) and the same stage message is published again, as awaitOperation hands on; the next
+ * invocation resumes the tally. Only after VALIDATION_PATIENCE_MS without a decision does the run
+ * end failed (traffic restored; the candidate is not labelled rejected).
  */
 export function validatePredictionsStage(deps: ValidateDeps, step: number): Stage {
   return {
@@ -52,19 +66,30 @@ async function validate(deps: ValidateDeps, run: RunRecord): Promise<RunRecord> 
   const workflow = workflowOf(deps.workflows, run);
   const { endpoint, deployment } = run;
   if (!endpoint || !deployment) throw new Error(`run ${run.runId} has no deployment to validate`);
+  const now = deps.clock.now();
+  const saved = progressAt(run.validation, run.step, deployment.deployedModelId);
+  if (saved && now.getTime() - Date.parse(saved.startedAt) > VALIDATION_PATIENCE_MS)
+    return rollBack(deps, run, gaveUp(saved, now), 'failed');
   const golden = await loadGoldenSet(deps.objects, workflow, run);
-  const tally = await sampleEndpoint(
-    deps.predictor,
+  const tally = resumeTally(run.validation, run.step, deployment.deployedModelId);
+  const end = await sampleEndpoint(
+    deps,
     endpoint.name,
-    deployment.deployedModelId,
     golden,
     workflow.validation,
-    deps.elapsedMs,
+    tally,
+    now.getTime() + deps.budgetMs,
   );
+  if (end !== 'sampled') {
+    const at = deps.clock.now().toISOString();
+    const progress = { step: run.step, tally, startedAt: saved?.startedAt ?? now.toISOString() };
+    return { ...run, updatedAt: at, validation: { ...progress, handOns: (saved?.handOns ?? 0) + 1, lastHandOn: end } };
+  }
   const decision = evaluateGates(workflow.validation.gates, tally, workflow.validation.minCandidateAnswers);
   const percent = deployment.split?.[deployment.deployedModelId] ?? 0;
   const recorded: RunRecord = {
     ...run,
+    validation: undefined,
     decisions: [...(run.decisions ?? []), { ...decision, step: run.step, trafficPercent: percent }],
   };
   if (!decision.passed) return rollBack(deps, recorded, `rejected at ${percent} %: ${decision.reasons.join('; ')}`);
@@ -77,7 +102,14 @@ async function validate(deps: ValidateDeps, run: RunRecord): Promise<RunRecord> 
 function summarise(decision: GateDecision, percent: number): string {
   const c = decision.candidate;
   const vs = decision.incumbent ? ` (incumbent p95 ${decision.incumbent.p95LatencyMs.toFixed(1)} ms)` : '';
-  return `validated at ${percent} %: ${c.answers} answers, match ${(c.matchRate * 100).toFixed(1)} %, p95 ${c.p95LatencyMs.toFixed(1)} ms${vs}, errors ${(decision.errorRate * 100).toFixed(1)} %`;
+  const weather = decision.transportErrors > 0 ? `; ${decision.transportErrors} transport errors retried` : '';
+  return `validated at ${percent} %: ${c.answers} answers, match ${(c.matchRate * 100).toFixed(1)} %, p95 ${c.p95LatencyMs.toFixed(1)} ms${vs}, errors ${(decision.errorRate * 100).toFixed(1)} %${weather}`;
+}
+
+function gaveUp(saved: NonNullable<RunRecord['validation']>, now: Date): string {
+  const minutes = Math.round((now.getTime() - Date.parse(saved.startedAt)) / 60_000);
+  const last = saved.tally.lastTransportError ? ` (last: ${saved.tally.lastTransportError})` : '';
+  return `validation could not finish in ${minutes} min: Predict kept failing transiently, ${saved.tally.transportErrors} times${last}; traffic restored. Check the endpoint's Predict quota and health, then drop the artifact again`;
 }
 
 function nextMessages(run: RunRecord): NextMessage[] {

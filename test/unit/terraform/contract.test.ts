@@ -5,6 +5,8 @@ import { functionNeeds, kebabCase } from '../../../cli/package/function-needs';
 import { DEAD_LETTER_INBOX } from '../../../cli/stack/dead-letters';
 import { TRIGGERS, WITHOUT_DEAD_LETTER } from '../../../emulators/local-stack';
 import { ENV } from '../../../functions/entry/config';
+import { PREDICT_RETRY } from '../../../functions/core/validation/predict-retry';
+import { VALIDATE_DEFAULTS } from '../../../functions/pipeline/stages/validate-predictions';
 import { ENTRY_POINTS } from '../../../functions/index';
 import { TOPICS } from '../../../functions/pipeline/topics';
 import { ferryEnvNames, topicKeysReachedFrom } from './code-facts';
@@ -12,6 +14,8 @@ import { findBlock, loadModule, nested, strings, type TfModule } from './load-te
 
 const ROOT = resolve(__dirname, '..', '..', '..');
 const TF = join(ROOT, 'terraform');
+/** A last Predict call (gax's default deadline for it is 60 s) and the run's write after the budget. */
+const LAST_REQUEST_ALLOWANCE_MS = 90_000;
 const MODULE = join(TF, 'modules', 'cloud-function');
 
 /** The contract from the lead's brief: entry point ← trigger. */
@@ -210,6 +214,14 @@ describe('Terraform and the code agree', () => {
     const budget = root.variables.get('await_budget_ms')?.default as number;
     const poll = root.variables.get('await_poll_ms')?.default as number;
     expect(budget + poll).toBeLessThan(defaults().awaitOperation.timeout_s * 1000);
+  });
+
+  it('lets validatePredictions hand on before its timeout, with room for a last backoff and request', () => {
+    const budget = root.variables.get('validate_budget_ms')?.default as number;
+    expect(budget).toBe(VALIDATE_DEFAULTS.budgetMs);
+    expect(budget + PREDICT_RETRY.maxBackoffMs + LAST_REQUEST_ALLOWANCE_MS).toBeLessThan(
+      defaults().validatePredictions.timeout_s * 1000,
+    );
   });
 
   it('lets each function publish to exactly the topics its code publishes to', () => {

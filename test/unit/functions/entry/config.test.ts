@@ -8,6 +8,7 @@ describe('readConfig', () => {
       awaitBudgetMs: 240_000,
       awaitPollMs: 10_000,
       operationTimeoutMs: 2 * 3_600_000,
+      validateBudgetMs: 300_000,
       maxEventAgeMs: 6 * 3_600_000,
     });
     expect(config.workflowsDir).toMatch(/workflows$/);
