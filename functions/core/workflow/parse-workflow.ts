@@ -1,5 +1,6 @@
 import Ajv, { type ErrorObject, type ValidateFunction } from 'ajv';
 import { parseDocument } from 'yaml';
+import { displayNameProblem, tagProblem } from '../mobile/firebase-ml-names';
 import schema from './workflow.schema.json';
 import { compilePattern } from './path-pattern';
 import { WORKFLOW_DEFAULTS, type Workflow } from './types';
@@ -21,7 +22,7 @@ export const MAX_WORKFLOW_BYTES = 64 * 1024;
 
 let validator: ValidateFunction | undefined;
 function validate(value: unknown): ErrorObject[] {
-  validator ??= new Ajv({ allErrors: true, strict: false }).compile(schema);
+  validator ??= new Ajv({ allErrors: true, strict: false, verbose: true }).compile(schema);
   return validator(value) ? [] : (validator.errors ?? []);
 }
 
@@ -73,6 +74,16 @@ function schemaError(file: string, errors: ErrorObject[]): WorkflowError {
       `must be one of ${(error.params as { allowedValues: unknown[] }).allowedValues.join(', ')}`,
     );
   }
+  const value = error.keyword === 'pattern' ? (error.data as string) : undefined;
+  const firebaseMl =
+    value === undefined
+      ? undefined
+      : path === 'mobile.modelName'
+        ? displayNameProblem(value)
+        : /^mobile\.tags\.\d+$/.test(path)
+          ? tagProblem(value)
+          : undefined;
+  if (firebaseMl) return new WorkflowError(file, path.replace(/\.(\d+)$/, '[$1]'), firebaseMl);
   return new WorkflowError(file, path || '(top level)', error.message ?? 'is invalid');
 }
 
@@ -101,6 +112,7 @@ function withDefaults(raw: RawWorkflow, file: string): Workflow {
     throw new WorkflowError(file, 'match', 'a SavedModel is a folder: end the pattern with "/" (models/x/{version}/)');
   if (raw.artifact === 'tflite' && !raw.match.endsWith('.tflite'))
     throw new WorkflowError(file, 'match', 'a TFLite pattern names the file: end it with .tflite');
+  checkMobileTags(raw.mobile?.tags ?? [], file);
   const canaryPercent = raw.rollout?.canaryPercent ?? WORKFLOW_DEFAULTS.canaryPercent;
   const steps = rolloutSteps(raw.rollout?.steps ?? [], canaryPercent, file);
   const endpoint = raw.endpoint && {
@@ -166,4 +178,20 @@ function rolloutSteps(steps: number[], canaryPercent: number, file: string): num
   });
   if (canaryPercent === 100) return [];
   return steps[steps.length - 1] === 100 ? steps : [...steps, 100];
+}
+
+/**
+ * `v` and a digit is the shape of the version tag publishMobile adds (`versionAlias`), which
+ * `newerVersionTag` reads to keep the newest release: a fixed tag of that shape would look like a
+ * version to every later release.
+ */
+function checkMobileTags(tags: string[], file: string): void {
+  tags.forEach((tag, i) => {
+    if (/^v\d/.test(tag))
+      throw new WorkflowError(
+        file,
+        `mobile.tags[${i}]`,
+        `"${tag}" looks like a version tag (v and a digit), which ferry adds itself from the version folder; rename or remove it`,
+      );
+  });
 }

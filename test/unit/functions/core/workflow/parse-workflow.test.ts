@@ -16,6 +16,55 @@ endpoint: { displayName: demo }
 validation: { goldenSet: golden/demo.jsonl }
 `;
 
+const mobileMinimal = `
+name: phones
+match: mobile/phones/{version}/model.tflite
+artifact: tflite
+mobile: { modelName: phones }
+validation: { goldenSet: golden/phones.jsonl }
+`;
+/** Firebase ML names and tags the service would refuse (functions/core/mobile/firebase-ml-names.ts). */
+function mobileCases(): Array<[string, string, RegExp]> {
+  const withMobile = (mobile: string) => mobileMinimal.replace('{ modelName: phones }', mobile);
+  return [
+    [
+      'a model name with a dash',
+      withMobile('{ modelName: phones-eu }'),
+      /demo\.yaml: mobile\.modelName: "phones-eu" is not a Firebase ML model name/,
+    ],
+    [
+      'a model name starting with a digit',
+      withMobile('{ modelName: 9phones }'),
+      /mobile\.modelName: .*starting with a letter/,
+    ],
+    [
+      'a model name of 33 characters',
+      withMobile(`{ modelName: ${'p'.repeat(33)} }`),
+      /mobile\.modelName: .*at most 32/,
+    ],
+    [
+      'a tag with a space',
+      withMobile('{ modelName: phones, tags: [ok, "not ok"] }'),
+      /demo\.yaml: mobile\.tags\[1\]: "not ok" is not a Firebase ML tag/,
+    ],
+    [
+      'a tag of 33 characters',
+      withMobile(`{ modelName: phones, tags: [${'t'.repeat(33)}] }`),
+      /mobile\.tags\[0\]: .*1 to 32/,
+    ],
+    [
+      'a duplicated tag',
+      withMobile('{ modelName: phones, tags: [a, a] }'),
+      /demo\.yaml: mobile\.tags: must NOT have duplicate items/,
+    ],
+    [
+      'a tag shaped like a version tag',
+      withMobile('{ modelName: phones, tags: [vision, v2] }'),
+      /demo\.yaml: mobile\.tags\[1\]: "v2" looks like a version tag/,
+    ],
+  ];
+}
+
 describe('the workflow schema', () => {
   const schemaFile = join(
     __dirname,
@@ -130,6 +179,7 @@ describe('parseWorkflow', () => {
       ),
       /endpoint\.maxReplicas: is 2, below minReplicas 3/,
     ],
+    ...mobileCases(),
     ['broken YAML', 'name: [demo\n', /demo\.yaml: line \d+: not valid YAML: Flow sequence[^:]*\]$/],
     ['a duplicated key', `${minimal}name: other\n`, /not valid YAML: Map keys must be unique/],
     ['an empty file', '', /demo\.yaml: is empty/],
