@@ -1,8 +1,10 @@
+import type { Storage } from '@google-cloud/storage';
 import type { App } from 'firebase-admin/app';
 import type * as MachineLearningModule from 'firebase-admin/machine-learning';
 import { errorMessage, retryLater } from '../../core/errors';
 import { newerVersionTag } from '../../core/run/run-id';
 import type { MobileChannel, MobileRelease } from '../../pipeline/ports';
+import { statusOf } from '../gcs/storage-client';
 
 /** How long to wait for Firebase ML to validate a file before publishing it. */
 export const UNLOCK_TIMEOUT_MS = 120_000;
@@ -14,12 +16,23 @@ const LOCKED_ATTEMPTS = 5;
  * display name, gets the candidate's file and tags, is waited on until Firebase has validated the
  * file, and is published only if Firebase found nothing wrong. Publishing the same release twice
  * changes nothing.
+ *
+ * Firebase ML fetches the file itself, later, through a read URL firebase-admin signs for the
+ * `gcsTfliteUri` (`MachineLearning.signUrl`: `bucket.file(name).getSignedUrl`, no generation), so
+ * it gets whatever the object holds then. The candidate's own object can be overwritten after
+ * ferry validated it; the channel therefore first writes the validated bytes, create-only, to
+ * an object named by their SHA-256 in `bucket` and points Firebase ML at that one.
  * @see https://firebase.google.com/docs/ml/manage-hosted-models
  */
 export class FirebaseMlChannel implements MobileChannel {
   readonly name = 'firebaseMl' as const;
 
-  constructor(private readonly app: () => App) {}
+  constructor(
+    private readonly app: () => App,
+    private readonly storage: () => Storage,
+    /** Where the validated bytes are kept under `firebase-ml/` (ferry's state bucket). */
+    private readonly bucket: string,
+  ) {}
 
   private ml(): MachineLearningModule.MachineLearning {
     // eslint-disable-next-line @typescript-eslint/no-require-imports -- first use only (cold start)
@@ -44,11 +57,6 @@ export class FirebaseMlChannel implements MobileChannel {
 
   private async publishOnce(release: MobileRelease): Promise<string> {
     const ml = this.ml();
-    const options = {
-      displayName: release.modelName,
-      tags: release.tags,
-      tfliteModel: { gcsTfliteUri: release.gcsUri },
-    };
     let model: MachineLearningModule.Model | undefined = (
       await ml.listModels({ filter: `display_name = ${release.modelName}` })
     ).models[0];
@@ -63,11 +71,42 @@ export class FirebaseMlChannel implements MobileChannel {
     // Releases can finish out of order; the model never moves back to an older version.
     const newer = model && newerVersionTag(model.tags, versionTag);
     if (model && newer) return `Firebase ML model ${model.modelId} keeps the newer version ${newer}`;
+    const options = {
+      displayName: release.modelName,
+      tags: release.tags,
+      tfliteModel: { gcsTfliteUri: await this.keepValidatedBytes(release) },
+    };
     model = model ? await ml.updateModel(model.modelId, options) : await ml.createModel(options);
     if (model.locked) await model.waitForUnlocked(UNLOCK_TIMEOUT_MS);
     model = await ml.getModel(model.modelId);
     if (model.validationError) throw new Error(`Firebase ML refused the file: ${model.validationError}`);
     await ml.publishModel(model.modelId);
     return `Firebase ML model ${model.modelId} "${release.modelName}" published with tags ${release.tags.join(', ')}`;
+  }
+
+  /**
+   * `gs://<bucket>/firebase-ml/<model>/<sha256>.tflite`, written once (`ifGenerationMatch: 0`); an
+   * earlier attempt's object is reused when it carries the same hash. The name cannot be reused
+   * for other bytes by ferry, so what Firebase ML fetches is what was validated.
+   */
+  private async keepValidatedBytes(release: MobileRelease): Promise<string> {
+    const name = `firebase-ml/${release.modelName}/${release.sha256}.tflite`;
+    const file = this.storage().bucket(this.bucket).file(name);
+    try {
+      await file.save(Buffer.from(release.bytes), {
+        resumable: false,
+        contentType: 'application/octet-stream',
+        metadata: { metadata: { sha256: release.sha256, runId: release.runId } },
+        preconditionOpts: { ifGenerationMatch: 0 },
+      });
+    } catch (error) {
+      if (statusOf(error) !== 412) throw error;
+      const [metadata] = await file.getMetadata();
+      if (metadata.metadata?.sha256 !== release.sha256)
+        throw new Error(
+          `gs://${this.bucket}/${name} exists without sha256 ${release.sha256}; delete it so ferry can write the validated model again`,
+        );
+    }
+    return `gs://${this.bucket}/${name}`;
   }
 }
