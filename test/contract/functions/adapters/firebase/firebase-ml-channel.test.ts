@@ -10,6 +10,7 @@ import { getFirebaseApp } from '../../../../../functions/adapters/firebase/fireb
 import { FirebaseMlChannel } from '../../../../../functions/adapters/firebase/firebase-ml-channel';
 import { writeExampleTflite } from '../../../../../functions/artifacts/tflite/write-example-tflite';
 import type { MobileRelease } from '../../../../../functions/pipeline/ports';
+import { classifyError } from '../../../../../functions/core/errors';
 import { startStorageEmulator, type StorageEmulator } from '../../../../../emulators/storage/storage-emulator';
 
 /**
@@ -131,5 +132,27 @@ describe('FirebaseMlChannel', () => {
     );
     const { models } = await getMachineLearning(app).listModels({ filter: 'display_name = ordered' });
     expect(models[0].tags).toEqual(['vision', 'v10']);
+  });
+
+  it('a 503 from the token exchange reaches the stage as a transient error (retried, not failed)', async () => {
+    const other = await startFirebaseMlEmulator({ projectId: 'ferry-token', readObject: async () => good });
+    const otherApp = getFirebaseApp({ ...other.env });
+    try {
+      other.faults.failNext('token', 1, 503, 'token backend down (injected)');
+      const failing = new FirebaseMlChannel(
+        () => otherApp,
+        () => storage,
+        'ferry-state',
+      );
+      const error = await failing.publish(release('tokens', '1', 'gs://ferry-models/good.tflite')).then(
+        () => undefined,
+        (e: unknown) => e,
+      );
+      expect(error).toMatchObject({ code: 'app/invalid-credential', message: expect.stringMatching(/HTTP 503/) });
+      expect(classifyError(error)).toBe('transient');
+    } finally {
+      await deleteApp(otherApp);
+      await other.stop();
+    }
   });
 });
