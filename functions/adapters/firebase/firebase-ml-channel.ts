@@ -8,8 +8,11 @@ import { statusOf } from '../gcs/storage-client';
 
 /** How long to wait for Firebase ML to validate a file before publishing it. */
 export const UNLOCK_TIMEOUT_MS = 120_000;
-/** Updates refused because the model was locked, before the delivery is handed back for a retry. */
-const LOCKED_ATTEMPTS = 5;
+/** Attempts lost to another release (model locked or taken), before the delivery is handed back for a retry. */
+const CONTENDED_ATTEMPTS = 5;
+
+/** Another release created or changed the model between our read and our write: start again from the listing. */
+class ModelTaken extends Error {}
 
 /**
  * Firebase ML model management (shuts down on 15 June 2027): the model is found or created by
@@ -45,11 +48,14 @@ export class FirebaseMlChannel implements MobileChannel {
       try {
         return await this.publishOnce(release);
       } catch (error) {
-        // Another release's update took the model between our wait and our update: wait again. A
-        // model still locked after that is a reason to retry later, not to fail; firebase-admin
-        // gives no status code for it (and its errors have a read-only `code`).
-        if (!/locked/i.test(errorMessage(error))) throw error;
-        if (attempt >= LOCKED_ATTEMPTS)
+        // Another release's update took the model between our wait and our update: wait again
+        // (firebase-admin gives no status code for a locked model, and its `code` is read-only).
+        // Another release created the model first (two versions racing on createModel), or changed
+        // it while we waited: the next attempt finds it by name and continues as an update, or
+        // leaves it to a newer version. Still contended after that: retry later, do not fail.
+        const contended = /locked/i.test(errorMessage(error)) || error instanceof ModelTaken;
+        if (!contended) throw error;
+        if (attempt >= CONTENDED_ATTEMPTS)
           throw retryLater(`Firebase ML model "${release.modelName}": ${errorMessage(error)}`, error);
       }
     }
@@ -76,12 +82,35 @@ export class FirebaseMlChannel implements MobileChannel {
       tags: release.tags,
       tfliteModel: { gcsTfliteUri: await this.keepValidatedBytes(release) },
     };
-    model = model ? await ml.updateModel(model.modelId, options) : await ml.createModel(options);
+    model = model ? await ml.updateModel(model.modelId, options) : await this.create(ml, options);
     if (model.locked) await model.waitForUnlocked(UNLOCK_TIMEOUT_MS);
     model = await ml.getModel(model.modelId);
+    if (!model.tags.includes(versionTag))
+      throw new ModelTaken(`model ${model.modelId} was changed by another release while ${versionTag} validated`);
     if (model.validationError) throw new Error(`Firebase ML refused the file: ${model.validationError}`);
     await ml.publishModel(model.modelId);
     return `Firebase ML model ${model.modelId} "${release.modelName}" published with tags ${release.tags.join(', ')}`;
+  }
+
+  /**
+   * createModel, or ModelTaken when it failed because a model of that display name exists now
+   * (another release created it since our listing). firebase-admin maps only some REST statuses
+   * to codes (`ERROR_CODE_MAPPING` in `machine-learning-api-client.js` has no ALREADY_EXISTS: it
+   * arrives as `unknown-error`), so the listing, not the error, decides.
+   */
+  private async create(
+    ml: MachineLearningModule.MachineLearning,
+    options: MachineLearningModule.ModelOptions,
+  ): Promise<MachineLearningModule.Model> {
+    try {
+      return await ml.createModel(options);
+    } catch (error) {
+      const filter = `display_name = ${options.displayName ?? ''}`;
+      if ((await ml.listModels({ filter })).models.length === 0) throw error;
+      throw new ModelTaken(
+        `Firebase ML model "${options.displayName}" was created by another release: ${errorMessage(error)}`,
+      );
+    }
   }
 
   /**

@@ -134,6 +134,33 @@ describe('FirebaseMlChannel', () => {
     expect(models[0].tags).toEqual(['vision', 'v10']);
   });
 
+  it.each([
+    ['older first', 'raced'],
+    ['newer first', 'raced_reversed'],
+  ])(
+    'two releases racing to create one model (%s) both succeed, and the newer version is kept',
+    async (order, name) => {
+      const ml = getMachineLearning(app);
+      const creates = () =>
+        emulator.calls().filter((c) => c.method === 'models.create' && c.body.includes(`"${name}"`)).length;
+      const releases = [
+        () => channel.publish(release(name, '1', 'gs://ferry-models/good.tflite')),
+        () => channel.publish(release(name, '2', 'gs://ferry-models/other.tflite')),
+      ];
+      if (order === 'newer first') releases.reverse();
+      const results = await Promise.all(releases.map((start) => start()));
+      expect(creates()).toBe(2); // both tried to create: the race did happen
+      expect(results).toHaveLength(2);
+      const { models } = await ml.listModels({ filter: `display_name = ${name}` });
+      expect(models).toHaveLength(1);
+      expect(models[0]).toMatchObject({
+        published: true,
+        tags: ['vision', 'v2'],
+        modelHash: release(name, '2', 'gs://ferry-models/other.tflite').sha256,
+      });
+    },
+  );
+
   it('a 503 from the token exchange reaches the stage as a transient error (retried, not failed)', async () => {
     const other = await startFirebaseMlEmulator({ projectId: 'ferry-token', readObject: async () => good });
     const otherApp = getFirebaseApp({ ...other.env });
