@@ -19,6 +19,10 @@ export class WorkflowError extends Error {
 
 /** Workflow files are small; anything bigger is a mistake (a model dropped in the wrong folder). */
 export const MAX_WORKFLOW_BYTES = 64 * 1024;
+/** The yaml package's resource-exhaustion guard (its default, stated): aliases expanded per document. */
+const MAX_ALIAS_COUNT = 100;
+/** Endpoint replicas ferry refuses outright (workflow-warnings.ts warns well below this). */
+export const MAX_REPLICAS = 1000;
 
 let validator: ValidateFunction | undefined;
 function validate(value: unknown): ErrorObject[] {
@@ -40,7 +44,18 @@ export function parseWorkflow(text: string, file: string): Workflow {
       `not valid YAML: ${first.message.split('\n')[0].replace(/ at line \d+, column \d+:?$/, '')}`,
     );
   }
-  const raw: unknown = doc.toJS();
+  let raw: unknown;
+  try {
+    raw = doc.toJS({ maxAliasCount: MAX_ALIAS_COUNT });
+  } catch (error) {
+    // The yaml package refuses documents whose aliases expand too far (billion laughs) with a
+    // ReferenceError that names no file.
+    throw new WorkflowError(
+      file,
+      '',
+      `not usable YAML: ${(error as Error).message}; a workflow needs no aliases (*name), write the values out`,
+    );
+  }
   if (raw === null || raw === undefined)
     throw new WorkflowError(file, '', 'is empty; see workflows/README.md for the fields');
   const errors = validate(raw);
@@ -108,6 +123,15 @@ function withDefaults(raw: RawWorkflow, file: string): Workflow {
   } catch (error) {
     throw new WorkflowError(file, 'match', (error as Error).message);
   }
+  if (pattern.prefix === '')
+    throw new WorkflowError(
+      file,
+      'match',
+      `"${raw.match}" watches the whole bucket (every top-level folder is a version); start it with a folder, e.g. models/<name>/{version}/`,
+    );
+  if (raw.validation.goldenSet.trim() === '')
+    throw new WorkflowError(file, 'validation.goldenSet', 'is empty: name the golden set (e.g. golden/flowers.jsonl)');
+  checkGates(raw.validation.gates ?? {}, file);
   if (raw.artifact === 'savedmodel' && !pattern.isFolder)
     throw new WorkflowError(file, 'match', 'a SavedModel is a folder: end the pattern with "/" (models/x/{version}/)');
   if (raw.artifact === 'tflite' && !raw.match.endsWith('.tflite'))
@@ -121,6 +145,12 @@ function withDefaults(raw: RawWorkflow, file: string): Workflow {
     minReplicas: raw.endpoint.minReplicas ?? WORKFLOW_DEFAULTS.minReplicas,
     maxReplicas: raw.endpoint.maxReplicas ?? raw.endpoint.minReplicas ?? WORKFLOW_DEFAULTS.minReplicas,
   };
+  if (endpoint && endpoint.maxReplicas > MAX_REPLICAS)
+    throw new WorkflowError(
+      file,
+      'endpoint.maxReplicas',
+      `is ${endpoint.maxReplicas}; ferry refuses more than ${MAX_REPLICAS} (a typo or a runaway bill): lower it`,
+    );
   if (endpoint && endpoint.maxReplicas < endpoint.minReplicas)
     throw new WorkflowError(
       file,
@@ -194,4 +224,18 @@ function checkMobileTags(tags: string[], file: string): void {
         `"${tag}" looks like a version tag (v and a digit), which ferry adds itself from the version folder; rename or remove it`,
       );
   });
+}
+
+/**
+ * Gates that pass any candidate are refused: with no matches required, every error allowed and
+ * no latency bound, validation decides nothing. Weaker settings are warnings (workflow-warnings.ts).
+ */
+function checkGates(gates: Partial<Workflow['validation']['gates']>, file: string): void {
+  const latency = gates.maxP95LatencyMs !== undefined || gates.maxP95LatencyRatio !== undefined;
+  if (gates.minMatchRate === 0 && gates.maxErrorRate === 1 && !latency)
+    throw new WorkflowError(
+      file,
+      'validation.gates',
+      'minMatchRate 0 with maxErrorRate 1 passes any candidate; raise minMatchRate or lower maxErrorRate',
+    );
 }

@@ -65,6 +65,47 @@ function mobileCases(): Array<[string, string, RegExp]> {
   ];
 }
 
+/** Settings that defeat a gate altogether (the weaker ones are warnings: workflow-warnings.test.ts). */
+function gateCases(): Array<[string, string, RegExp]> {
+  const bomb = [
+    'a: &a [x, x, x, x, x, x, x, x, x]',
+    ...'bcdef'.split('').map((k, i) => `${k}: &${k} [${Array(9).fill(`*${'abcdef'[i]}`).join(', ')}]`),
+  ].join('\n');
+  return [
+    [
+      'an empty golden set',
+      minimal.replace('goldenSet: golden/demo.jsonl', 'goldenSet: ""'),
+      /demo\.yaml: validation\.goldenSet: is empty: name the golden set/,
+    ],
+    [
+      'a blank golden set',
+      minimal.replace('goldenSet: golden/demo.jsonl', 'goldenSet: "  "'),
+      /demo\.yaml: validation\.goldenSet: is empty/,
+    ],
+    [
+      'a pattern watching the whole bucket',
+      minimal.replace('models/demo/{version}/', '"{version}/"'),
+      /demo\.yaml: match: "\{version\}\/" watches the whole bucket/,
+    ],
+    [
+      'a TFLite pattern watching the whole bucket',
+      mobileMinimal.replace('mobile/phones/{version}/model.tflite', '"{version}/model.tflite"'),
+      /demo\.yaml: match: .* watches the whole bucket/,
+    ],
+    [
+      'gates that pass any candidate',
+      `${minimal.replace('validation: { goldenSet: golden/demo.jsonl }', 'validation: { goldenSet: golden/demo.jsonl, gates: { minMatchRate: 0, maxErrorRate: 1 } }')}`,
+      /demo\.yaml: validation\.gates: minMatchRate 0 with maxErrorRate 1 passes any candidate/,
+    ],
+    [
+      'a million replicas',
+      minimal.replace('endpoint: { displayName: demo }', 'endpoint: { displayName: demo, maxReplicas: 1000000 }'),
+      /demo\.yaml: endpoint\.maxReplicas: is 1000000; ferry refuses more than 1000/,
+    ],
+    ['a YAML bomb (billion laughs)', bomb, /^demo\.yaml: not usable YAML: Excessive alias count/],
+  ];
+}
+
 describe('the workflow schema', () => {
   const schemaFile = join(
     __dirname,
@@ -180,6 +221,7 @@ describe('parseWorkflow', () => {
       /endpoint\.maxReplicas: is 2, below minReplicas 3/,
     ],
     ...mobileCases(),
+    ...gateCases(),
     ['broken YAML', 'name: [demo\n', /demo\.yaml: line \d+: not valid YAML: Flow sequence[^:]*\]$/],
     ['a duplicated key', `${minimal}name: other\n`, /not valid YAML: Map keys must be unique/],
     ['an empty file', '', /demo\.yaml: is empty/],
