@@ -1,8 +1,12 @@
 import { join } from 'node:path';
 import { loadWorkflows } from '../../functions/adapters/workflow-files';
+import { formatWarning, workflowWarnings } from '../../functions/core/workflow/workflow-warnings';
 import type { Command } from '../io';
 
-/** `ferry workflows check [dir]`: loads every workflow file; the first bad one is named with its field. */
+/**
+ * `ferry workflows check [dir]`: loads every workflow file; the first bad one is named with its
+ * field (exit 1). Settings that weaken a gate are printed as warnings and still exit 0.
+ */
 export const workflows: Command = async (args, io) => {
   const [sub, dir] = args;
   if (sub !== 'check') {
@@ -11,8 +15,10 @@ export const workflows: Command = async (args, io) => {
   }
   try {
     const set = loadWorkflows(dir ?? process.env.FERRY_WORKFLOWS_DIR ?? join(__dirname, '..', '..', 'workflows'));
+    const warnings = set.workflows.flatMap(workflowWarnings);
     for (const w of set.workflows) io.out(`ok  ${w.file}: ${w.artifact} at ${w.match}`);
-    io.out(`${set.workflows.length} workflow(s) valid`);
+    for (const warning of warnings) io.err(`warning: ${formatWarning(warning)}`);
+    io.out(`${set.workflows.length} workflow(s) valid${warnings.length ? `, ${warnings.length} warning(s)` : ''}`);
     return 0;
   } catch (error) {
     io.err(error instanceof Error ? error.message : String(error));

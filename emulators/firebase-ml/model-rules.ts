@@ -1,13 +1,16 @@
+import { FIREBASE_ML_DISPLAY_NAME, FIREBASE_ML_TAG } from '../../functions/core/mobile/firebase-ml-names';
 import { RestError } from './rest-error';
 
 /**
- * Field rules the real service enforces on a model. Display names: "up to 32 characters long and
- * can consist only of ASCII Latin letters A-Z and a-z, underscores(_) and ASCII digits 0-9. It
- * must start with a letter" (Model.displayName in the v1beta2 discovery document). Tags are not
- * documented; the emulator applies the same alphabet plus `-`, which is an assumption.
+ * Field rules the real service enforces on a model, shared with ferry's own checks so the two
+ * cannot drift: see functions/core/mobile/firebase-ml-names.ts for the sources. Display names:
+ * "up to 32 characters long and can consist only of ASCII Latin letters A-Z and a-z,
+ * underscores(_) and ASCII digits 0-9. It must start with a letter" (Model.displayName in the
+ * v1beta2 discovery document). Tags are not documented by the REST reference; the rule is
+ * firebase-admin-python's `_TAG_PATTERN`. The tag count limit below is an assumption.
  */
-export const DISPLAY_NAME_PATTERN = /^[A-Za-z][A-Za-z0-9_]{0,31}$/;
-export const TAG_PATTERN = /^[A-Za-z0-9_-]{1,32}$/;
+export const DISPLAY_NAME_PATTERN = FIREBASE_ML_DISPLAY_NAME;
+export const TAG_PATTERN = FIREBASE_ML_TAG;
 export const MAX_TAGS = 20;
 
 /** Update-mask paths `models.patch` accepts (the SDK's `generateUpdateMask` output). */

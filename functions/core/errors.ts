@@ -31,6 +31,19 @@ const TRANSIENT_FIREBASE = new Set([
   'internal-error',
 ]);
 
+/**
+ * firebase-admin reports every failed OAuth2 token fetch as `app/invalid-credential`, whatever
+ * the cause: its token refresh (`lib/app/firebase-app.js`, `refreshToken`) wraps the credential's
+ * error as `...failed to fetch a valid Google OAuth2 access token with the following error:
+ * "<cause>".` with no status or cause object. A 5xx, 408 or 429 from the token endpoint, or a
+ * dropped connection, is an outage worth a retry, not a bad key: the cause's text is all there is
+ * to tell them apart. Texts: gaxios "Request failed with status code 503" (google-auth-library);
+ * ferry's emulator exchange "(HTTP 503)"; RFC 6749's `temporarily_unavailable` / `server_error`.
+ */
+const FIREBASE_TOKEN_FAILURE = 'app/invalid-credential';
+const TRANSIENT_TOKEN_CAUSE =
+  /\(HTTP (?:408|429|5\d\d)\)|status code (?:408|429|5\d\d)\b|\b(?:ECONNRESET|ECONNREFUSED|ETIMEDOUT|EPIPE|EAI_AGAIN|ENOTFOUND)\b|socket hang up|timed out|temporarily_unavailable|server_error/;
+
 export type ErrorClass = 'transient' | 'permanent';
 
 /**
@@ -70,6 +83,8 @@ export function classifyError(error: unknown): ErrorClass {
   if (http !== undefined) return http === 429 || http === 408 || http >= 500 ? 'transient' : 'permanent';
   if (typeof code === 'number') return TRANSIENT_GRPC.has(code) ? 'transient' : 'permanent';
   if (typeof code === 'string' && TRANSIENT_NODE.has(code)) return 'transient';
+  if (code === FIREBASE_TOKEN_FAILURE)
+    return TRANSIENT_TOKEN_CAUSE.test(errorMessage(error)) ? 'transient' : 'permanent';
   if (typeof code === 'string' && code.includes('/') && TRANSIENT_FIREBASE.has(code.slice(code.indexOf('/') + 1)))
     return 'transient';
   return 'permanent';

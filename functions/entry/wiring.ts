@@ -58,7 +58,9 @@ export const predictor = new VertexPredictor(predictionClient);
 export const tfliteRunner = new WasmTfliteRunner();
 
 export function mobileChannels(): MobileChannel[] {
-  const channels: MobileChannel[] = [new FirebaseMlChannel(() => getFirebaseApp())];
+  const channels: MobileChannel[] = [
+    new FirebaseMlChannel(() => getFirebaseApp(), storageClient, functionConfig().stateBucket),
+  ];
   const bucket = functionConfig().mobileBucket;
   if (bucket) channels.push(new FirebaseStorageChannel(storageClient, bucket));
   return channels;

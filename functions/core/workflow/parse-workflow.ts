@@ -1,5 +1,6 @@
 import Ajv, { type ErrorObject, type ValidateFunction } from 'ajv';
 import { parseDocument } from 'yaml';
+import { displayNameProblem, tagProblem } from '../mobile/firebase-ml-names';
 import schema from './workflow.schema.json';
 import { compilePattern } from './path-pattern';
 import { WORKFLOW_DEFAULTS, type Workflow } from './types';
@@ -18,10 +19,14 @@ export class WorkflowError extends Error {
 
 /** Workflow files are small; anything bigger is a mistake (a model dropped in the wrong folder). */
 export const MAX_WORKFLOW_BYTES = 64 * 1024;
+/** The yaml package's resource-exhaustion guard (its default, stated): aliases expanded per document. */
+const MAX_ALIAS_COUNT = 100;
+/** Endpoint replicas ferry refuses outright (workflow-warnings.ts warns well below this). */
+export const MAX_REPLICAS = 1000;
 
 let validator: ValidateFunction | undefined;
 function validate(value: unknown): ErrorObject[] {
-  validator ??= new Ajv({ allErrors: true, strict: false }).compile(schema);
+  validator ??= new Ajv({ allErrors: true, strict: false, verbose: true }).compile(schema);
   return validator(value) ? [] : (validator.errors ?? []);
 }
 
@@ -39,7 +44,18 @@ export function parseWorkflow(text: string, file: string): Workflow {
       `not valid YAML: ${first.message.split('\n')[0].replace(/ at line \d+, column \d+:?$/, '')}`,
     );
   }
-  const raw: unknown = doc.toJS();
+  let raw: unknown;
+  try {
+    raw = doc.toJS({ maxAliasCount: MAX_ALIAS_COUNT });
+  } catch (error) {
+    // The yaml package refuses documents whose aliases expand too far (billion laughs) with a
+    // ReferenceError that names no file.
+    throw new WorkflowError(
+      file,
+      '',
+      `not usable YAML: ${(error as Error).message}; a workflow needs no aliases (*name), write the values out`,
+    );
+  }
   if (raw === null || raw === undefined)
     throw new WorkflowError(file, '', 'is empty; see workflows/README.md for the fields');
   const errors = validate(raw);
@@ -73,6 +89,16 @@ function schemaError(file: string, errors: ErrorObject[]): WorkflowError {
       `must be one of ${(error.params as { allowedValues: unknown[] }).allowedValues.join(', ')}`,
     );
   }
+  const value = error.keyword === 'pattern' ? (error.data as string) : undefined;
+  const firebaseMl =
+    value === undefined
+      ? undefined
+      : path === 'mobile.modelName'
+        ? displayNameProblem(value)
+        : /^mobile\.tags\.\d+$/.test(path)
+          ? tagProblem(value)
+          : undefined;
+  if (firebaseMl) return new WorkflowError(file, path.replace(/\.(\d+)$/, '[$1]'), firebaseMl);
   return new WorkflowError(file, path || '(top level)', error.message ?? 'is invalid');
 }
 
@@ -97,10 +123,20 @@ function withDefaults(raw: RawWorkflow, file: string): Workflow {
   } catch (error) {
     throw new WorkflowError(file, 'match', (error as Error).message);
   }
+  if (pattern.prefix === '')
+    throw new WorkflowError(
+      file,
+      'match',
+      `"${raw.match}" watches the whole bucket (every top-level folder is a version); start it with a folder, e.g. models/<name>/{version}/`,
+    );
+  if (raw.validation.goldenSet.trim() === '')
+    throw new WorkflowError(file, 'validation.goldenSet', 'is empty: name the golden set (e.g. golden/flowers.jsonl)');
+  checkGates(raw.validation.gates ?? {}, file);
   if (raw.artifact === 'savedmodel' && !pattern.isFolder)
     throw new WorkflowError(file, 'match', 'a SavedModel is a folder: end the pattern with "/" (models/x/{version}/)');
   if (raw.artifact === 'tflite' && !raw.match.endsWith('.tflite'))
     throw new WorkflowError(file, 'match', 'a TFLite pattern names the file: end it with .tflite');
+  checkMobileTags(raw.mobile?.tags ?? [], file);
   const canaryPercent = raw.rollout?.canaryPercent ?? WORKFLOW_DEFAULTS.canaryPercent;
   const steps = rolloutSteps(raw.rollout?.steps ?? [], canaryPercent, file);
   const endpoint = raw.endpoint && {
@@ -109,6 +145,12 @@ function withDefaults(raw: RawWorkflow, file: string): Workflow {
     minReplicas: raw.endpoint.minReplicas ?? WORKFLOW_DEFAULTS.minReplicas,
     maxReplicas: raw.endpoint.maxReplicas ?? raw.endpoint.minReplicas ?? WORKFLOW_DEFAULTS.minReplicas,
   };
+  if (endpoint && endpoint.maxReplicas > MAX_REPLICAS)
+    throw new WorkflowError(
+      file,
+      'endpoint.maxReplicas',
+      `is ${endpoint.maxReplicas}; ferry refuses more than ${MAX_REPLICAS} (a typo or a runaway bill): lower it`,
+    );
   if (endpoint && endpoint.maxReplicas < endpoint.minReplicas)
     throw new WorkflowError(
       file,
@@ -166,4 +208,34 @@ function rolloutSteps(steps: number[], canaryPercent: number, file: string): num
   });
   if (canaryPercent === 100) return [];
   return steps[steps.length - 1] === 100 ? steps : [...steps, 100];
+}
+
+/**
+ * `v` and a digit is the shape of the version tag publishMobile adds (`versionAlias`), which
+ * `newerVersionTag` reads to keep the newest release: a fixed tag of that shape would look like a
+ * version to every later release.
+ */
+function checkMobileTags(tags: string[], file: string): void {
+  tags.forEach((tag, i) => {
+    if (/^v\d/.test(tag))
+      throw new WorkflowError(
+        file,
+        `mobile.tags[${i}]`,
+        `"${tag}" looks like a version tag (v and a digit), which ferry adds itself from the version folder; rename or remove it`,
+      );
+  });
+}
+
+/**
+ * Gates that pass any candidate are refused: with no matches required, every error allowed and
+ * no latency bound, validation decides nothing. Weaker settings are warnings (workflow-warnings.ts).
+ */
+function checkGates(gates: Partial<Workflow['validation']['gates']>, file: string): void {
+  const latency = gates.maxP95LatencyMs !== undefined || gates.maxP95LatencyRatio !== undefined;
+  if (gates.minMatchRate === 0 && gates.maxErrorRate === 1 && !latency)
+    throw new WorkflowError(
+      file,
+      'validation.gates',
+      'minMatchRate 0 with maxErrorRate 1 passes any candidate; raise minMatchRate or lower maxErrorRate',
+    );
 }

@@ -1,3 +1,4 @@
+import { versionTagProblem } from '../../core/mobile/firebase-ml-names';
 import { runIdFor } from '../../core/run/run-id';
 import type { RunRecord } from '../../core/run/run-record';
 import type { ArtifactMatch, WorkflowSet } from '../../core/workflow/workflow-set';
@@ -73,7 +74,8 @@ async function startRun(deps: OnArtifactDeps, bucket: string, match: ArtifactMat
     if (existing.value.state === 'checked') await deps.publisher.publish(ready, { runId });
     return;
   }
-  const collision = await claimVersionAlias(deps.pending, match.workflow.name, match.version, runId);
+  const collision =
+    releaseProblem(match) ?? (await claimVersionAlias(deps.pending, match.workflow.name, match.version, runId));
   const listing = kind === 'savedmodel' && !collision ? await deps.objects.list(bucket, match.root) : [];
   const result = collision
     ? { problems: [collision], facts: {} }
@@ -101,4 +103,9 @@ async function startRun(deps: OnArtifactDeps, bucket: string, match: ArtifactMat
   if (!(await deps.runs.create(run))) return; // another event started it first
   await announce(deps, undefined, run);
   if (passed) await deps.publisher.publish(ready, { runId });
+}
+
+/** A version the mobile release could not carry (its Firebase ML version tag would be refused). */
+function releaseProblem(match: ArtifactMatch): string | undefined {
+  return match.workflow.mobile?.channels.firebaseMl ? versionTagProblem(match.version) : undefined;
 }

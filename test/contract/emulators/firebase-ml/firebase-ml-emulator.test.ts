@@ -9,6 +9,8 @@ import {
   type FirebaseMlEmulator,
 } from '../../../../emulators/firebase-ml/firebase-ml-emulator';
 import { fixture } from '../../../helpers/fixtures';
+import { versionTagProblem } from '../../../../functions/core/mobile/firebase-ml-names';
+import { versionAlias } from '../../../../functions/core/run/run-id';
 import { writeExampleTflite } from '../../../../functions/artifacts/tflite/write-example-tflite';
 
 const PROJECT = 'ferry-contract';
@@ -183,6 +185,26 @@ describe('Firebase ML emulator: bad input and faults (validation answered at onc
   test('bad tags → INVALID_ARGUMENT naming the tag', async () => {
     const error = await sdkError(stack.ml.createModel({ displayName: 'tagged', tags: ['ok', 'not ok'] }));
     expect(error).toEqual({ code: 'machine-learning/invalid-argument', message: expect.stringMatching(/tags\[1\]/) });
+  });
+
+  // The rules of functions/core/mobile/firebase-ml-names.ts (sources cited there): the workflow
+  // check and the emulator apply the same ones, so a workflow that passes is one Firebase ML takes.
+  test.each([
+    ['a 33-character tag', ['t'.repeat(33)], /tags\[0\]/],
+    ['a version tag from a 32-character version', [versionAlias('1'.repeat(32))], /tags\[0\]/],
+    ['an empty tag', ['ok', ''], /tags\[1\]/],
+  ])('%s → INVALID_ARGUMENT on create and on update, naming the tag', async (label, tags, field) => {
+    const created = await sdkError(stack.ml.createModel({ displayName: 'tag_rules', tags }));
+    expect(created).toEqual({ code: 'machine-learning/invalid-argument', message: expect.stringMatching(field) });
+    const model = await stack.ml.createModel({ displayName: `tag_rules_${label.replace(/\W/g, '_')}`.slice(0, 32) });
+    const updated = await sdkError(stack.ml.updateModel(model.modelId, { tags }));
+    expect(updated).toEqual({ code: 'machine-learning/invalid-argument', message: expect.stringMatching(field) });
+  });
+
+  test('a version tag ferry allows (31-character version) is accepted', async () => {
+    const tag = versionAlias('1'.repeat(31));
+    expect(versionTagProblem('1'.repeat(31))).toBeUndefined();
+    expect((await stack.ml.createModel({ displayName: 'long_version', tags: [tag] })).tags).toEqual([tag]);
   });
 
   test('a second model with the same display name is refused and names the first', async () => {

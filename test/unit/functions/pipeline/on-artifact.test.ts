@@ -210,6 +210,17 @@ describe('onArtifact', () => {
     },
   );
 
+  it('rejects a TFLite version too long for a Firebase ML tag before any check, naming the rule', async () => {
+    const { land, publisher, runs, deps } = setup();
+    const version = 'release-2026-11-23T10-00-00-build-4711';
+    await land(`mobile/flowers/${version}/model.tflite`);
+    const [run] = await runs.list();
+    expect(run).toMatchObject({ state: 'rejected', outcome: 'rejected', version });
+    expect(run.reason).toMatch(/Firebase ML version tag "v.+", which is not a valid tag/);
+    expect((deps.checker as ReturnType<typeof shardChecker>).checks).toBe(0);
+    expect(publisher.on(TOPICS.tfliteReady)).toHaveLength(0);
+  });
+
   it('lets a duplicate event of the same version through its own alias claim', async () => {
     const { land, publisher, deps } = setup();
     await land('mobile/flowers/1.0/model.tflite');

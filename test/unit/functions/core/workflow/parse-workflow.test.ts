@@ -16,6 +16,96 @@ endpoint: { displayName: demo }
 validation: { goldenSet: golden/demo.jsonl }
 `;
 
+const mobileMinimal = `
+name: phones
+match: mobile/phones/{version}/model.tflite
+artifact: tflite
+mobile: { modelName: phones }
+validation: { goldenSet: golden/phones.jsonl }
+`;
+/** Firebase ML names and tags the service would refuse (functions/core/mobile/firebase-ml-names.ts). */
+function mobileCases(): Array<[string, string, RegExp]> {
+  const withMobile = (mobile: string) => mobileMinimal.replace('{ modelName: phones }', mobile);
+  return [
+    [
+      'a model name with a dash',
+      withMobile('{ modelName: phones-eu }'),
+      /demo\.yaml: mobile\.modelName: "phones-eu" is not a Firebase ML model name/,
+    ],
+    [
+      'a model name starting with a digit',
+      withMobile('{ modelName: 9phones }'),
+      /mobile\.modelName: .*starting with a letter/,
+    ],
+    [
+      'a model name of 33 characters',
+      withMobile(`{ modelName: ${'p'.repeat(33)} }`),
+      /mobile\.modelName: .*at most 32/,
+    ],
+    [
+      'a tag with a space',
+      withMobile('{ modelName: phones, tags: [ok, "not ok"] }'),
+      /demo\.yaml: mobile\.tags\[1\]: "not ok" is not a Firebase ML tag/,
+    ],
+    [
+      'a tag of 33 characters',
+      withMobile(`{ modelName: phones, tags: [${'t'.repeat(33)}] }`),
+      /mobile\.tags\[0\]: .*1 to 32/,
+    ],
+    [
+      'a duplicated tag',
+      withMobile('{ modelName: phones, tags: [a, a] }'),
+      /demo\.yaml: mobile\.tags: must NOT have duplicate items/,
+    ],
+    [
+      'a tag shaped like a version tag',
+      withMobile('{ modelName: phones, tags: [vision, v2] }'),
+      /demo\.yaml: mobile\.tags\[1\]: "v2" looks like a version tag/,
+    ],
+  ];
+}
+
+/** Settings that defeat a gate altogether (the weaker ones are warnings: workflow-warnings.test.ts). */
+function gateCases(): Array<[string, string, RegExp]> {
+  const bomb = [
+    'a: &a [x, x, x, x, x, x, x, x, x]',
+    ...'bcdef'.split('').map((k, i) => `${k}: &${k} [${Array(9).fill(`*${'abcdef'[i]}`).join(', ')}]`),
+  ].join('\n');
+  return [
+    [
+      'an empty golden set',
+      minimal.replace('goldenSet: golden/demo.jsonl', 'goldenSet: ""'),
+      /demo\.yaml: validation\.goldenSet: is empty: name the golden set/,
+    ],
+    [
+      'a blank golden set',
+      minimal.replace('goldenSet: golden/demo.jsonl', 'goldenSet: "  "'),
+      /demo\.yaml: validation\.goldenSet: is empty/,
+    ],
+    [
+      'a pattern watching the whole bucket',
+      minimal.replace('models/demo/{version}/', '"{version}/"'),
+      /demo\.yaml: match: "\{version\}\/" watches the whole bucket/,
+    ],
+    [
+      'a TFLite pattern watching the whole bucket',
+      mobileMinimal.replace('mobile/phones/{version}/model.tflite', '"{version}/model.tflite"'),
+      /demo\.yaml: match: .* watches the whole bucket/,
+    ],
+    [
+      'gates that pass any candidate',
+      `${minimal.replace('validation: { goldenSet: golden/demo.jsonl }', 'validation: { goldenSet: golden/demo.jsonl, gates: { minMatchRate: 0, maxErrorRate: 1 } }')}`,
+      /demo\.yaml: validation\.gates: minMatchRate 0 with maxErrorRate 1 passes any candidate/,
+    ],
+    [
+      'a million replicas',
+      minimal.replace('endpoint: { displayName: demo }', 'endpoint: { displayName: demo, maxReplicas: 1000000 }'),
+      /demo\.yaml: endpoint\.maxReplicas: is 1000000; ferry refuses more than 1000/,
+    ],
+    ['a YAML bomb (billion laughs)', bomb, /^demo\.yaml: not usable YAML: Excessive alias count/],
+  ];
+}
+
 describe('the workflow schema', () => {
   const schemaFile = join(
     __dirname,
@@ -130,6 +220,8 @@ describe('parseWorkflow', () => {
       ),
       /endpoint\.maxReplicas: is 2, below minReplicas 3/,
     ],
+    ...mobileCases(),
+    ...gateCases(),
     ['broken YAML', 'name: [demo\n', /demo\.yaml: line \d+: not valid YAML: Flow sequence[^:]*\]$/],
     ['a duplicated key', `${minimal}name: other\n`, /not valid YAML: Map keys must be unique/],
     ['an empty file', '', /demo\.yaml: is empty/],

@@ -59,6 +59,17 @@ describe('publishMobileStage', () => {
     expect(published).toEqual([]);
   });
 
+  it('rejects a version whose Firebase ML version tag the service would refuse, before any channel', async () => {
+    const version = 'release-2026-11-23T10-00-00-build-4711';
+    const root = `mobile/flowers/${version}/model.tflite`;
+    objects[root] = 'tflite bytes';
+    const { built, published } = stage({ predict: async () => [[2.5]] });
+    const ended = await built.work(sampleRun({ ...run, root, version }));
+    expect(ended.state).toBe('rejected');
+    expect(ended.timeline.at(-1)?.detail).toMatch(/gives the Firebase ML version tag "v.+", which is not a valid tag/);
+    expect(published).toEqual([]);
+  });
+
   it('counts any other runner error as a failed example (the gates decide)', async () => {
     const { built, published } = stage({ predict: () => Promise.reject(new Error('instances[0]: expected 1 value')) });
     const ended = await built.work(run);
