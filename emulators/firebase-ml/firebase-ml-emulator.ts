@@ -4,7 +4,7 @@ import { rmSync } from 'node:fs';
 import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
 import { FIREBASE_ML_EMULATOR_ENV } from '../../functions/adapters/firebase/firebase-app';
-import { FaultInjector } from '../faults';
+import { delayCall, FaultInjector } from '../faults';
 import { DEFAULT_MAX_MODEL_BYTES, validateTflite, type ReadObject, type ValidateModel } from './check-model-file';
 import { parseJsonObject, readBody, sendError, sendJson } from './http-io';
 import { makeLocalCredentials } from './local-credentials';
@@ -140,7 +140,7 @@ export async function startFirebaseMlEmulator(options: FirebaseMlEmulatorOptions
       );
     }
     const decision = faults.take(method);
-    if (decision.latencyMs > 0) await new Promise((resolve) => setTimeout(resolve, decision.latencyMs));
+    await delayCall(decision);
     if (decision.fail) throw faultError(decision.fail.code, decision.fail.message);
     const id = match[3] === undefined ? '' : decodePathSegment(match[3]);
     const result = await dispatch(method, id, url, body).finally(() => {
@@ -178,7 +178,7 @@ export async function startFirebaseMlEmulator(options: FirebaseMlEmulatorOptions
 
   const injected = async (method: Method, res: ServerResponse): Promise<boolean> => {
     const decision = faults.take(method);
-    if (decision.latencyMs > 0) await new Promise((resolve) => setTimeout(resolve, decision.latencyMs));
+    await delayCall(decision);
     if (!decision.fail) return false;
     sendJson(res, decision.fail.code, { error: 'temporarily_unavailable', error_description: decision.fail.message });
     return true;

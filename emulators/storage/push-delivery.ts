@@ -112,6 +112,7 @@ export class PushSubscription {
     if (this.closed) return;
     if (attempt > 1) this.stats.redelivered += 1;
     const fault = this.faults.take('push');
+    if (fault.held) await fault.held;
     if (fault.latencyMs > 0) await this.sleep(fault.latencyMs);
     let error: string | undefined;
     if (fault.fail) error = `injected: ${fault.fail.message}`;
