@@ -88,6 +88,11 @@ export class PushSubscription {
     return { ...this.stats, droppedEvents: [...this.stats.droppedEvents] };
   }
 
+  /** True while a delivery is in flight or waiting for its backoff. */
+  get busy(): boolean {
+    return this.pending.size > 0;
+  }
+
   /** Resolves once no delivery is in flight or waiting for its backoff. */
   async idle(): Promise<void> {
     while (this.pending.size > 0) await Promise.allSettled([...this.pending]);
