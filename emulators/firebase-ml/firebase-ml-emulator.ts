@@ -13,6 +13,7 @@ import { checkUpdateMask } from './model-rules';
 import { loadFirebaseMlState, saveFirebaseMlState } from './persistence';
 import { faultError, RestError } from './rest-error';
 import { TokenIssuer } from './token-endpoint';
+import type { ValidationGate } from './validation-gate';
 import type { ModelJson } from './wire-types';
 
 export interface FirebaseMlEmulatorOptions {
@@ -26,6 +27,11 @@ export interface FirebaseMlEmulatorOptions {
   validationDelayMs?: number;
   maxModelBytes?: number;
   now?: () => number;
+  /**
+   * Start with validation held (see `FirebaseMlEmulator.validation`), so that validations resumed
+   * from `dataDir` also wait for the test: it can be held before the emulator has returned.
+   */
+  holdValidation?: boolean;
   /**
    * Keep models, operations, access tokens, the CA and the service-account key here, so a
    * restart with the same dataDir serves the same models to clients holding the old CA and key.
@@ -44,6 +50,8 @@ export interface FirebaseMlEmulator {
   /** The variables `getFirebaseApp` reads to reach this emulator. */
   env: Record<string, string>;
   faults: FaultInjector;
+  /** For tests: `hold()` keeps new models locked, `await release()` lets their validations finish. */
+  validation: ValidationGate;
   models(): ModelJson[];
   /** Every API call received, in order, as it arrived on the wire (for tests). */
   calls(): RecordedCall[];
@@ -88,6 +96,7 @@ export async function startFirebaseMlEmulator(options: FirebaseMlEmulatorOptions
     signer: account,
     now,
   });
+  if (options.holdValidation) registry.validation.hold();
   if (saved) {
     tokens.restore(saved.tokens);
     registry.restoreState(saved.registry);
@@ -209,6 +218,7 @@ export async function startFirebaseMlEmulator(options: FirebaseMlEmulatorOptions
       [FIREBASE_ML_EMULATOR_ENV.credentials]: creds.serviceAccountPath,
     },
     faults,
+    validation: registry.validation,
     models: () => registry.snapshot(),
     calls: () => recorded.map((call) => ({ ...call })),
     stop: async () => {
