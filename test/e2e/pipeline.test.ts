@@ -49,6 +49,10 @@ function workflowsDir(): string {
 /** The longest a test waits for the stack to have nothing on its way (a bound for a hang, not a window). */
 const SETTLE_MS = 240_000;
 
+// A run may take up to runOf's 90 s on a loaded machine (the first one also warms every client
+// up); the 30 s default would cut it short. A bound for a hang, not a window anything waits out.
+jest.setTimeout(120_000);
+
 describe('the pipeline on the local stack', () => {
   let stack: LocalStack;
   let storage: Storage;
