@@ -8,6 +8,22 @@ export interface FaultDecision {
   latencyMs: number;
   /** Deliver (or answer) twice, for at-least-once tests of push deliveries. */
   duplicate: boolean;
+  /** Hold the call, unhandled, until this settles (`hold(method)` … `release()`). */
+  held?: Promise<void>;
+}
+
+/** Calls held at the emulator by `FaultInjector.hold`. */
+export interface CallHold {
+  /** Resolves when the first held call has arrived (it has been counted, not handled). */
+  reached: Promise<void>;
+  /** Lets every held call (and later ones) through, and ends the hold. */
+  release(): void;
+}
+
+/** Waits out a decision's hold and latency: what an emulator does before handling the call. */
+export async function delayCall(decision: FaultDecision): Promise<void> {
+  if (decision.held) await decision.held;
+  if (decision.latencyMs > 0) await new Promise((resolve) => setTimeout(resolve, decision.latencyMs));
 }
 
 interface FailRule {
@@ -36,6 +52,7 @@ export class FaultInjector {
   private readonly failures = new Map<string, FailRule[]>();
   private readonly latency = new Map<string, number>();
   private readonly duplicates = new Map<string, number>();
+  private readonly holds = new Map<string, { arrived: () => void; released: Promise<void>; release: () => void }>();
   private random?: { config: RandomFaults; next: () => number };
 
   failNext(method: string, count: number, code: number, message = `injected fault (${code})`): void {
@@ -52,6 +69,29 @@ export class FaultInjector {
     this.duplicates.set(method, (this.duplicates.get(method) ?? 0) + count);
   }
 
+  /**
+   * Holds every call of `method` at the emulator until `release()`: a test can act at the exact
+   * moment a call has arrived (say, make the state write after it fail) without racing a latency
+   * window, however slow the machine. Every emulator's calls honour it except StreamingPull.
+   */
+  hold(method: string): CallHold {
+    this.holds.get(method)?.release();
+    let arrived = (): void => {};
+    const reached = new Promise<void>((resolve) => (arrived = resolve));
+    let release = (): void => {};
+    const released = new Promise<void>((resolve) => (release = resolve));
+    const entry = {
+      arrived,
+      released,
+      release: () => {
+        if (this.holds.get(method) === entry) this.holds.delete(method);
+        release();
+      },
+    };
+    this.holds.set(method, entry);
+    return { reached, release: entry.release };
+  }
+
   setRandom(config: RandomFaults | undefined): void {
     this.random = config ? { config, next: seededRandom(config.seed) } : undefined;
   }
@@ -60,6 +100,7 @@ export class FaultInjector {
     this.failures.clear();
     this.latency.clear();
     this.duplicates.clear();
+    for (const hold of [...this.holds.values()]) hold.release();
     this.random = undefined;
   }
 
@@ -69,6 +110,11 @@ export class FaultInjector {
       latencyMs: this.latency.get(method) ?? this.latency.get('*') ?? 0,
       duplicate: this.consumeDuplicate(method) || this.consumeDuplicate('*'),
     };
+    const hold = this.holds.get(method);
+    if (hold) {
+      hold.arrived();
+      decision.held = hold.released;
+    }
     const rule = this.consumeFailure(method) ?? this.consumeFailure('*');
     if (rule) decision.fail = rule;
     else if (this.random) {

@@ -4,6 +4,7 @@ import { countStorageCalls } from './call-counter';
 import { startMessageRecorder, type MessageRecorder } from './dead-letter-recorder';
 import { startFunctionProcesses, type FunctionProcesses } from './functions-host/function-processes';
 import { startLocalCloud, type LocalCloud, type LocalCloudOptions } from './local-cloud';
+import { waitUntilSettled } from './settled';
 
 export interface LocalStackOptions extends LocalCloudOptions {
   /** Workflows to load (default: the repository's `workflows/`). */
@@ -40,6 +41,11 @@ export interface LocalStack {
   /** Storage JSON API calls received since start (or `resetStorageCalls`), by method (`objects.list`, ...). */
   storageCalls(): Record<string, number>;
   resetStorageCalls(): void;
+  /**
+   * Resolves once no storage event and no push message is on its way to a function (see
+   * `isSettled`): after it, "nothing more happened" is a fact, not a guess about timing.
+   */
+  settled(timeoutMs?: number): Promise<void>;
   /** With `functionProcesses`: kill and restart function instances. */
   processes?: FunctionProcesses;
   /** Publishes a reconciler tick now (its pass runs when the push arrives); the message id. */
@@ -194,6 +200,7 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
       },
       storageCalls: () => calls.counts(),
       resetStorageCalls: () => calls.reset(),
+      settled: (timeoutMs = 60_000) => waitUntilSettled(cloud.pubsub, [storageTrigger], timeoutMs),
       processes,
       reconcileNow: () => scheduler.tick(),
       stop: async () => {

@@ -4,7 +4,7 @@ import { rmSync } from 'node:fs';
 import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
 import { FIREBASE_ML_EMULATOR_ENV } from './client-config';
-import { FaultInjector } from '../faults';
+import { delayCall, FaultInjector } from '../faults';
 import { DEFAULT_MAX_MODEL_BYTES, validateTflite, type ReadObject, type ValidateModel } from './check-model-file';
 import { parseJsonObject, readBody, sendError, sendJson } from './http-io';
 import { makeLocalCredentials } from './local-credentials';
@@ -13,6 +13,7 @@ import { checkUpdateMask } from './model-rules';
 import { loadFirebaseMlState, saveFirebaseMlState } from './persistence';
 import { faultError, RestError } from './rest-error';
 import { TokenIssuer } from './token-endpoint';
+import type { ValidationGate } from './validation-gate';
 import type { ModelJson } from './wire-types';
 
 export interface FirebaseMlEmulatorOptions {
@@ -26,6 +27,11 @@ export interface FirebaseMlEmulatorOptions {
   validationDelayMs?: number;
   maxModelBytes?: number;
   now?: () => number;
+  /**
+   * Start with validation held (see `FirebaseMlEmulator.validation`), so that validations resumed
+   * from `dataDir` also wait for the test: it can be held before the emulator has returned.
+   */
+  holdValidation?: boolean;
   /**
    * Keep models, operations, access tokens, the CA and the service-account key here, so a
    * restart with the same dataDir serves the same models to clients holding the old CA and key.
@@ -44,6 +50,8 @@ export interface FirebaseMlEmulator {
   /** The variables `firebaseMlEmulatorApp` (sdk-app.ts) reads to reach this emulator. */
   env: Record<string, string>;
   faults: FaultInjector;
+  /** For tests: `hold()` keeps new models locked, `await release()` lets their validations finish. */
+  validation: ValidationGate;
   models(): ModelJson[];
   /** Every API call received, in order, as it arrived on the wire (for tests). */
   calls(): RecordedCall[];
@@ -88,6 +96,7 @@ export async function startFirebaseMlEmulator(options: FirebaseMlEmulatorOptions
     signer: account,
     now,
   });
+  if (options.holdValidation) registry.validation.hold();
   if (saved) {
     tokens.restore(saved.tokens);
     registry.restoreState(saved.registry);
@@ -140,7 +149,7 @@ export async function startFirebaseMlEmulator(options: FirebaseMlEmulatorOptions
       );
     }
     const decision = faults.take(method);
-    if (decision.latencyMs > 0) await new Promise((resolve) => setTimeout(resolve, decision.latencyMs));
+    await delayCall(decision);
     if (decision.fail) throw faultError(decision.fail.code, decision.fail.message);
     const id = match[3] === undefined ? '' : decodePathSegment(match[3]);
     const result = await dispatch(method, id, url, body).finally(() => {
@@ -178,7 +187,7 @@ export async function startFirebaseMlEmulator(options: FirebaseMlEmulatorOptions
 
   const injected = async (method: Method, res: ServerResponse): Promise<boolean> => {
     const decision = faults.take(method);
-    if (decision.latencyMs > 0) await new Promise((resolve) => setTimeout(resolve, decision.latencyMs));
+    await delayCall(decision);
     if (!decision.fail) return false;
     sendJson(res, decision.fail.code, { error: 'temporarily_unavailable', error_description: decision.fail.message });
     return true;
@@ -209,6 +218,7 @@ export async function startFirebaseMlEmulator(options: FirebaseMlEmulatorOptions
       [FIREBASE_ML_EMULATOR_ENV.credentials]: creds.serviceAccountPath,
     },
     faults,
+    validation: registry.validation,
     models: () => registry.snapshot(),
     calls: () => recorded.map((call) => ({ ...call })),
     stop: async () => {

@@ -5,6 +5,7 @@ import type { PendingValidation, RegistryState } from './registry-state';
 import { checkDisplayName, checkPublished, checkTags, checkTfliteModel, type UpdatablePath } from './model-rules';
 import { resolveModelSource, type SignerCheck } from './model-source';
 import { RestError } from './rest-error';
+import { ValidationGate } from './validation-gate';
 import {
   MODEL_OPERATION_METADATA_TYPE,
   type ListModelsResponseJson,
@@ -42,6 +43,9 @@ export class ModelRegistry {
   private nextOperationId = 1;
   /** Called when a delayed validation finishes, so the new state can be saved. */
   onChange?: () => void;
+  /** Held by a test, due validations wait (their models stay locked) until it releases them. */
+  readonly validation = new ValidationGate();
+  private stopped = false;
 
   constructor(private readonly options: RegistryOptions) {}
 
@@ -185,6 +189,7 @@ export class ModelRegistry {
 
   /** Cancels pending validations (the emulator is stopping). */
   stop(): void {
+    this.stopped = true;
     for (const timer of this.timers) clearTimeout(timer);
     this.timers.clear();
   }
@@ -241,6 +246,7 @@ export class ModelRegistry {
     dueAtMs: number,
   ): Promise<OperationJson> {
     const finish = async (): Promise<void> => {
+      if (this.stopped) return; // held past stop(): the saved state keeps it pending for a restart
       this.pending.delete(operation.name);
       const verdict = await checkModelFile(
         gsUri,
@@ -261,22 +267,32 @@ export class ModelRegistry {
       operation.response = toModelJson(this.options.projectId, record, true);
     };
     const delayMs = dueAtMs - this.options.now();
-    if (delayMs <= 0) {
+    if (delayMs <= 0 && !this.validation.held) {
       await finish();
       return structuredClone(operation);
     }
     this.pending.set(operation.name, { operation: operation.name, modelId: record.id, gsUri, dueAtMs });
     const snapshot = structuredClone(operation);
+    const due = (): void =>
+      this.validation.pass(() =>
+        finish()
+          .catch((error: unknown) => {
+            this.pending.delete(operation.name);
+            delete record.activeOperation;
+            operation.done = true;
+            operation.error = { code: 13, message: `validation crashed: ${(error as Error).message}` };
+          })
+          .finally(() => {
+            if (!this.stopped) this.onChange?.();
+          }),
+      );
+    if (delayMs <= 0) {
+      due();
+      return snapshot;
+    }
     const timer = setTimeout(() => {
       this.timers.delete(timer);
-      finish()
-        .catch((error: unknown) => {
-          this.pending.delete(operation.name);
-          delete record.activeOperation;
-          operation.done = true;
-          operation.error = { code: 13, message: `validation crashed: ${(error as Error).message}` };
-        })
-        .finally(() => this.onChange?.());
+      due();
     }, delayMs);
     this.timers.add(timer);
     return snapshot;

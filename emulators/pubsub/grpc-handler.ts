@@ -1,9 +1,7 @@
 import type { handleUnaryCall, sendUnaryData, ServerUnaryCall } from '@grpc/grpc-js';
-import { FaultInjector } from '../faults';
+import { delayCall, FaultInjector } from '../faults';
 import { invalidArgument, toServiceError } from './rpc-error';
 import { PubsubMessageWire, StoredMessage, toTimestamp } from './types';
-
-const sleep = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms));
 
 /**
  * Wraps one unary RPC: consults the fault injector under the RPC's own name (`Publish`,
@@ -32,7 +30,7 @@ export function unary<Req, Res>(
         callback({ ...toServiceError(err), name: 'Error' });
       }
     };
-    if (decision.latencyMs > 0) void sleep(decision.latencyMs).then(run);
+    if (decision.latencyMs > 0 || decision.held) void delayCall(decision).then(run);
     else run();
   };
 }

@@ -1,6 +1,6 @@
 import http from 'node:http';
 import https from 'node:https';
-import { FaultInjector } from '../faults';
+import { delayCall, FaultInjector } from '../faults';
 import { Broker, Leased } from './broker';
 import { PushRequest, toPushRequest } from './cloud-event';
 
@@ -49,7 +49,7 @@ export class PushDelivery {
     const decision = this.faults.take('push');
     let ok = false;
     try {
-      if (decision.latencyMs > 0) await new Promise((r) => setTimeout(r, decision.latencyMs));
+      await delayCall(decision);
       if (!decision.fail && !this.stopped) {
         const sends = [this.post(endpoint, request, timeoutMs)];
         if (decision.duplicate) {

@@ -88,6 +88,11 @@ export class PushSubscription {
     return { ...this.stats, droppedEvents: [...this.stats.droppedEvents] };
   }
 
+  /** True while a delivery is in flight or waiting for its backoff. */
+  get busy(): boolean {
+    return this.pending.size > 0;
+  }
+
   /** Resolves once no delivery is in flight or waiting for its backoff. */
   async idle(): Promise<void> {
     while (this.pending.size > 0) await Promise.allSettled([...this.pending]);
@@ -112,6 +117,7 @@ export class PushSubscription {
     if (this.closed) return;
     if (attempt > 1) this.stats.redelivered += 1;
     const fault = this.faults.take('push');
+    if (fault.held) await fault.held;
     if (fault.latencyMs > 0) await this.sleep(fault.latencyMs);
     let error: string | undefined;
     if (fault.fail) error = `injected: ${fault.fail.message}`;

@@ -2,7 +2,7 @@ import { createHash } from 'node:crypto';
 import { createServer } from 'node:http';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { FaultInjector } from '../faults';
+import { delayCall, FaultInjector } from '../faults';
 import { storageEvent } from './cloud-events';
 import type { StorageCloudEvent } from './cloud-events';
 import type { RouteContext } from './context';
@@ -126,7 +126,7 @@ export async function startStorageEmulator(options: StorageEmulatorOptions = {})
           `Not Found: ${req.method} ${rawPath} is not a Cloud Storage JSON API path.`,
         );
       const fault = faults.take(matched.method);
-      if (fault.latencyMs > 0) await new Promise((resolve) => setTimeout(resolve, fault.latencyMs));
+      await delayCall(fault);
       if (fault.fail) throw injectedError(fault.fail.code, fault.fail.message);
       if (req.method === 'GET' || req.method === 'DELETE') discardBody(req, res);
       await matched.run(ctx);

@@ -1,15 +1,13 @@
 import { Metadata, type ServerUnaryCall, type sendUnaryData, type UntypedServiceImplementation } from '@grpc/grpc-js';
-import type { FaultInjector } from '../faults';
+import { delayCall, type FaultInjector } from '../faults';
 import { type Msg, undecodable } from './protos';
 import { Code, RpcError, invalidArgument } from './rpc-error';
 
 /** One RPC's logic: request in, response out, RpcError for a gRPC status. */
 export type Handler = (request: Msg) => Promise<Msg> | Msg;
 
-const sleep = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms));
-
 /**
- * Adapts handlers to grpc-js: applies injected faults (`faults.take('<Rpc>')`, latency first),
+ * Adapts handlers to grpc-js: applies injected faults (`faults.take('<Rpc>')`, hold and latency first),
  * counts calls, and turns thrown errors into gRPC statuses. Unexpected errors become INTERNAL
  * with their message so a bug in the emulator is visible, not swallowed.
  */
@@ -24,7 +22,7 @@ export function unaryService(
       calls.set(rpc, (calls.get(rpc) ?? 0) + 1);
       const run = async (): Promise<Msg> => {
         const decision = faults.take(rpc);
-        if (decision.latencyMs > 0) await sleep(decision.latencyMs);
+        await delayCall(decision);
         if (decision.fail) throw new RpcError(decision.fail.code, decision.fail.message);
         const broken = undecodable.get(call.request);
         if (broken) throw invalidArgument(`Invalid request: ${broken}`);

@@ -100,8 +100,7 @@ describe('hostile input on the local stack', () => {
     }
     const ours = () =>
       stack.deadLetters().filter((d) => String((d.data as { eventId?: string }).eventId).startsWith('hostile-'));
-    for (let waited = 0; ours().length < events.length && waited < 5000; waited += 50)
-      await new Promise((resolve) => setTimeout(resolve, 50));
+    await stack.settled(); // every event answered and every letter it parked delivered to the recorder
     const parked = ours().sort((a, b) =>
       String((a.data as { eventId: string }).eventId).localeCompare((b.data as { eventId: string }).eventId),
     );

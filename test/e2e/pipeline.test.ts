@@ -46,6 +46,13 @@ function workflowsDir(): string {
   return dir;
 }
 
+/** The longest a test waits for the stack to have nothing on its way (a bound for a hang, not a window). */
+const SETTLE_MS = 240_000;
+
+// A run may take up to runOf's 90 s on a loaded machine (the first one also warms every client
+// up); the 30 s default would cut it short. A bound for a hang, not a window anything waits out.
+jest.setTimeout(120_000);
+
 describe('the pipeline on the local stack', () => {
   let stack: LocalStack;
   let storage: Storage;
@@ -67,6 +74,19 @@ describe('the pipeline on the local stack', () => {
   }, 60_000);
   afterAll(() => stack?.stop());
 
+  // Each test starts on a quiet stack and ends with nothing parked on the dead-letter topic by its
+  // own runs: checked once every delivery it caused has been answered, so a letter would be there.
+  // Settling after the 1,000-shard test takes its 1,000 file events; on a busy machine that is minutes.
+  let deadLettersBefore = 0;
+  beforeEach(async () => {
+    await stack.settled(SETTLE_MS);
+    deadLettersBefore = stack.deadLetters().length;
+  }, SETTLE_MS + 10_000);
+  afterEach(async () => {
+    await stack.settled(SETTLE_MS);
+    expect(stack.deadLetters().slice(deadLettersBefore)).toEqual([]);
+  }, SETTLE_MS + 10_000);
+
   const put = (name: string, contents: Uint8Array | string) =>
     storage
       .bucket(stack.buckets.artifacts)
@@ -77,13 +97,31 @@ describe('the pipeline on the local stack', () => {
       });
   const files = (numShards: number, extra?: { count: number; elements: number }, b = 2) =>
     Object.entries(writeExampleSavedModel({ a: 0.5, b, numShards, extraVariables: extra }));
-  const runOf = (name: string, version = '1') =>
+  const runOf = (name: string, version = '1', timeoutMs = 90_000) =>
     waitForRun(
       storage,
       stack.buckets.state,
       runIdFor(name, version, stack.buckets.artifacts, `models/${name}/${version}/`),
-      90_000,
+      timeoutMs,
     );
+  /** The run record, or undefined when no run has started for this version. */
+  const runRecordOf = async (name: string) => {
+    const file = storage
+      .bucket(stack.buckets.state)
+      .file(`runs/${runIdFor(name, '1', stack.buckets.artifacts, `models/${name}/1/`)}.json`);
+    const [exists] = await file.exists();
+    return exists ? (JSON.parse((await file.download())[0].toString('utf8')) as RunRecord) : undefined;
+  };
+  /** What onArtifact recorded as still missing from a SavedModel folder (undefined: no record). */
+  const missingFrom = async (name: string) => {
+    const file = storage
+      .bucket(stack.buckets.state)
+      .file(`pending/${runIdFor(name, '1', stack.buckets.artifacts, `models/${name}/1/`)}.json`);
+    const [exists] = await file.exists();
+    return exists
+      ? (JSON.parse((await file.download())[0].toString('utf8')) as { missing: string[] }).missing
+      : undefined;
+  };
   const versionsLabelled = (runId: string) =>
     stack.cloud.vertex
       .state()
@@ -95,6 +133,7 @@ describe('the pipeline on the local stack', () => {
     const all = files(2);
     for (const [path, bytes] of [...all].reverse()) await put(`models/order/1/${path}`, bytes);
     const run = await runOf('order');
+    await stack.settled(); // every duplicate has been handled: a second run or version would show now
     expect(run.state).toBe('promoted');
     expect(versionsLabelled(run.runId)).toHaveLength(1);
     expect(run.timeline.filter((t) => t.state === 'checked')).toHaveLength(1);
@@ -107,6 +146,7 @@ describe('the pipeline on the local stack', () => {
     try {
       for (const [path, bytes] of files(1)) await put(`models/twins/1/${path}`, bytes);
       const run = await runOf('twins');
+      await stack.settled(); // both copies of every message answered: a second call would be counted
       expect(run.state).toBe('promoted');
       expect(versionsLabelled(run.runId)).toHaveLength(1);
       expect(run.timeline.map((t) => t.state).filter((s) => s === 'registered' || s === 'deploying')).toEqual([
@@ -136,16 +176,14 @@ describe('the pipeline on the local stack', () => {
   });
 
   it('waits for shards that arrive last, then starts once', async () => {
-    const [pb, index, ...shards] = files(2).sort(([a], [b]) =>
-      a === 'saved_model.pb' ? -1 : b === 'saved_model.pb' ? 1 : a.localeCompare(b),
-    );
-    for (const [path, bytes] of [pb, index]) await put(`models/late/1/${path}`, bytes);
-    await new Promise((resolve) => setTimeout(resolve, 500));
-    const [exists] = await storage
-      .bucket(stack.buckets.state)
-      .file(`runs/${runIdFor('late', '1', stack.buckets.artifacts, 'models/late/1/')}.json`)
-      .exists();
-    expect(exists).toBe(false);
+    const all = files(2);
+    const isAnchor = ([path]: [string, unknown]) => path === 'saved_model.pb' || path === 'variables/variables.index';
+    const shards = all.filter((file) => !isAnchor(file));
+    for (const [path, bytes] of all.filter(isAnchor)) await put(`models/late/1/${path}`, bytes);
+    // Both events have been handled: onArtifact recorded the missing shards and started nothing.
+    await stack.settled();
+    expect(await missingFrom('late')).toEqual(shards.map(([path]) => path));
+    expect(await runRecordOf('late')).toBeUndefined();
     for (const [path, bytes] of shards) await put(`models/late/1/${path}`, bytes);
     expect((await runOf('late')).state).toBe('promoted');
   });
@@ -159,10 +197,10 @@ describe('the pipeline on the local stack', () => {
         for (let i = worker; i < all.length; i += 8) await put(`models/wide/1/${all[i][0]}`, all[i][1]);
       }),
     );
-    const run = await runOf('wide');
+    const run = await runOf('wide', '1', 280_000);
     expect(run.state).toBe('promoted');
     expect((run.inspection?.variables as { shards: number }).shards).toBe(1000);
-  }, 120_000);
+  }, 300_000);
 
   it('retries a deployment through Vertex UNAVAILABLE and still promotes', async () => {
     stack.cloud.vertex.faults.failNext('DeployModel', 2, 14, 'The service is currently unavailable.');
@@ -184,25 +222,29 @@ describe('the pipeline on the local stack', () => {
     const run = await runOf('invalid');
     expect(run).toMatchObject({ state: 'failed', outcome: 'failed' });
     expect(run.reason).toMatch(/registerModel: .*INVALID_ARGUMENT.*image_uri/);
-    await new Promise((resolve) => setTimeout(resolve, 300));
+    // The failing delivery has been answered and nothing is queued: a retry would have called by now.
+    await stack.settled();
     expect((stack.cloud.vertex.state().calls.UploadModel ?? 0) - before).toBe(1);
   });
 
   it('registers once when the state write after UploadModel fails (a crash between the call and the write)', async () => {
-    stack.cloud.vertex.faults.addLatency('MergeVersionAliases', 400);
-    for (const [path, bytes] of files(1)) await put(`models/crash/1/${path}`, bytes);
-    const deadline = Date.now() + 20_000;
-    while (
-      !stack.cloud.vertex.state().models.some((m) => m.versions.some((v) => v.labels.ferry_workflow === 'crash')) &&
-      Date.now() < deadline
-    ) {
-      await new Promise((resolve) => setTimeout(resolve, 5));
+    // The stage is held at MergeVersionAliases, after UploadModel and before its run record write.
+    const merge = stack.cloud.vertex.faults.hold('MergeVersionAliases');
+    try {
+      for (const [path, bytes] of files(1)) await put(`models/crash/1/${path}`, bytes);
+      await merge.reached;
+      expect(
+        stack.cloud.vertex.state().models.flatMap((m) => m.versions.filter((v) => v.labels.ferry_workflow === 'crash')),
+      ).toHaveLength(1);
+      // No other storage writer is left (every file event answered), so the next insert is the run
+      // record write: it fails as if the function died there (enough 503s that the Storage
+      // client's own retries give up, so the stage throws).
+      await stack.cloud.storage.idle();
+      stack.cloud.storage.faults.failNext('objects.insert', 5, 503);
+    } finally {
+      merge.release();
     }
-    // The version exists; the run record write that follows fails as if the function died there
-    // (enough 503s that the Storage client's own retries give up, so the stage throws).
-    stack.cloud.storage.faults.failNext('objects.insert', 5, 503);
     const run = await runOf('crash');
-    stack.cloud.vertex.faults.addLatency('MergeVersionAliases', 0);
     expect(run.state).toBe('promoted');
     expect(versionsLabelled(run.runId)).toHaveLength(1);
     expect(run.timeline.find((t) => t.state === 'registered')?.detail).toMatch(/found from an earlier attempt/);
@@ -211,14 +253,18 @@ describe('the pipeline on the local stack', () => {
   it('deploys once when the state write after DeployModel fails (a crash between the call and the write)', async () => {
     const before = stack.cloud.vertex.state().calls.DeployModel ?? 0;
     const redelivered = stack.cloud.pubsub.counters().redelivered;
-    stack.cloud.vertex.faults.addLatency('DeployModel', 300);
-    for (const [path, bytes] of files(1)) await put(`models/crashdeploy/1/${path}`, bytes);
-    const deadline = Date.now() + 20_000;
-    while ((stack.cloud.vertex.state().calls.DeployModel ?? 0) === before && Date.now() < deadline)
-      await new Promise((resolve) => setTimeout(resolve, 5));
-    // DeployModel has arrived and will start the deployment; the run record write after it fails.
-    stack.cloud.storage.faults.failNext('objects.insert', 5, 503);
-    stack.cloud.vertex.faults.addLatency('DeployModel', 0);
+    const deploy = stack.cloud.vertex.faults.hold('DeployModel');
+    try {
+      for (const [path, bytes] of files(1)) await put(`models/crashdeploy/1/${path}`, bytes);
+      await deploy.reached;
+      // DeployModel has arrived and will start the deployment once released; with every file event
+      // answered, the next insert is the run record write after it, and it fails.
+      expect((stack.cloud.vertex.state().calls.DeployModel ?? 0) - before).toBe(1);
+      await stack.cloud.storage.idle();
+      stack.cloud.storage.faults.failNext('objects.insert', 5, 503);
+    } finally {
+      deploy.release();
+    }
     const run = await runOf('crashdeploy');
     expect(run.state).toBe('promoted');
     // The deploy stage failed after DeployModel and was delivered again; the retry found the
@@ -231,6 +277,7 @@ describe('the pipeline on the local stack', () => {
   it('rejects an artifact whose golden set does not parse, naming the file and line, before deploying', async () => {
     for (const [path, bytes] of files(1)) await put(`models/badgolden/1/${path}`, bytes);
     const run = await runOf('badgolden');
+    await stack.settled(); // a registration, had one been started, would have happened by now
     expect(run.state).toBe('rejected');
     expect(run.reason).toMatch(/gs:\/\/ferry-artifacts\/golden\/badgolden\.jsonl: line 2: not JSON/);
     expect(
@@ -247,12 +294,9 @@ describe('the pipeline on the local stack', () => {
 
   it('waits for a golden set kept beside the model (a training job writes it last)', async () => {
     for (const [path, bytes] of files(2)) await put(`models/beside/1/${path}`, bytes);
-    await new Promise((resolve) => setTimeout(resolve, 500));
-    const [exists] = await storage
-      .bucket(stack.buckets.state)
-      .file(`runs/${runIdFor('beside', '1', stack.buckets.artifacts, 'models/beside/1/')}.json`)
-      .exists();
-    expect(exists).toBe(false);
+    await stack.settled(); // every file event handled: the folder waits for its golden set, no run
+    expect(await missingFrom('beside')).toEqual(['golden.jsonl']);
+    expect(await runRecordOf('beside')).toBeUndefined();
     await put('models/beside/1/golden.jsonl', exampleGoldenSet(0.5, 2));
     expect((await runOf('beside')).state).toBe('promoted');
   });
@@ -272,9 +316,5 @@ describe('the pipeline on the local stack', () => {
       Date.parse(earlier.updatedAt),
     );
     expect(later.deployment?.previousSplit).toEqual({ [earlier.deployment?.deployedModelId as string]: 100 });
-  });
-
-  it('parks nothing on the dead-letter topic', () => {
-    expect(stack.deadLetters()).toEqual([]);
   });
 });

@@ -1,4 +1,4 @@
-import { FaultInjector } from '../../../emulators/faults';
+import { delayCall, FaultInjector } from '../../../emulators/faults';
 
 describe('FaultInjector', () => {
   it('fails exactly the next N calls of a method, then lets calls through', () => {
@@ -52,5 +52,33 @@ describe('FaultInjector', () => {
     faults.addLatency('x', 10);
     faults.reset();
     expect(faults.take('x')).toEqual({ latencyMs: 0, duplicate: false });
+  });
+
+  it('holds calls of a method until released: reached on the first, other methods untouched', async () => {
+    const faults = new FaultInjector();
+    const hold = faults.hold('DeployModel');
+    let reached = false;
+    void hold.reached.then(() => (reached = true));
+    expect(faults.take('GetModel').held).toBeUndefined();
+    await Promise.resolve();
+    expect(reached).toBe(false);
+    const handled: string[] = [];
+    const first = delayCall(faults.take('DeployModel')).then(() => handled.push('first'));
+    const second = delayCall(faults.take('DeployModel')).then(() => handled.push('second'));
+    await hold.reached;
+    await new Promise((resolve) => setImmediate(resolve));
+    expect(handled).toEqual([]);
+    hold.release();
+    await Promise.all([first, second]);
+    expect(handled).toEqual(['first', 'second']);
+    expect(faults.take('DeployModel').held).toBeUndefined();
+  });
+
+  it('reset releases a hold so nothing waits forever', async () => {
+    const faults = new FaultInjector();
+    faults.hold('x');
+    const held = delayCall(faults.take('x'));
+    faults.reset();
+    await expect(held).resolves.toBeUndefined();
   });
 });

@@ -63,11 +63,15 @@ async function startStack(options: { validationDelayMs: number; maxModelBytes?: 
   };
 }
 
-describe('Firebase ML emulator through the unmodified firebase-admin SDK (validation takes time)', () => {
+describe('Firebase ML emulator through the unmodified firebase-admin SDK (validation held by the test)', () => {
+  // Validation is due at once but held: a model stays locked until the test releases it, so
+  // "locked" is asserted however slow the machine (a delay window could run out first).
   let stack: Stack;
   beforeAll(async () => {
-    stack = await startStack({ validationDelayMs: 50 });
+    stack = await startStack({ validationDelayMs: 0 });
   });
+  beforeEach(() => stack.emulator.validation.hold());
+  afterEach(() => stack.emulator.validation.release());
   afterAll(() => stack.stop());
 
   test('create → locked → unlocked → publish → list → update file and tags → unpublish → delete', async () => {
@@ -91,6 +95,8 @@ describe('Firebase ML emulator through the unmodified firebase-admin SDK (valida
       new RegExp(`^https://storage\\.googleapis\\.com/${BUCKET}/mobile/flowers/7/model\\.tflite\\?`),
     );
     expect(new URL(sent).searchParams.get('GoogleAccessId')).toBe(`ferry-local@${PROJECT}.iam.gserviceaccount.com`);
+    expect((await ml.getModel(created.modelId)).locked).toBe(true);
+    await stack.emulator.validation.release();
     await created.waitForUnlocked(WAIT_MS);
     expect(created.locked).toBe(false);
     expect(created.validationError).toBeUndefined();
@@ -112,11 +118,13 @@ describe('Firebase ML emulator through the unmodified firebase-admin SDK (valida
       created.modelId,
     ]);
 
+    stack.emulator.validation.hold();
     const updating = await ml.updateModel(created.modelId, {
       tags: ['ferry', 'flowers', 'v8'],
       tfliteModel: { gcsTfliteUri: `gs://${BUCKET}/mobile/flowers/8/model.tflite` },
     });
     expect(updating.locked).toBe(true);
+    await stack.emulator.validation.release();
     await updating.waitForUnlocked(WAIT_MS);
     expect(updating.modelHash).toBe(createHash('sha256').update(v2).digest('hex'));
     expect(updating.tags).toEqual(['ferry', 'flowers', 'v8']);
@@ -138,6 +146,8 @@ describe('Firebase ML emulator through the unmodified firebase-admin SDK (valida
     expect(model.locked).toBe(true);
     const refused = await sdkError(ml.publishModel(model.modelId));
     expect(refused.message).toMatch(/locked/);
+    expect((await ml.getModel(model.modelId)).locked).toBe(true);
+    await stack.emulator.validation.release();
     await model.waitForUnlocked(WAIT_MS);
     expect((await ml.publishModel(model.modelId)).published).toBe(true);
   });

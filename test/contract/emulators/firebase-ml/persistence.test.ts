@@ -26,7 +26,7 @@ const objects = new Map<string, Uint8Array>([
 
 function start(
   dataDir: string | undefined,
-  extra: { port?: number; validationDelayMs?: number; projectId?: string } = {},
+  extra: { port?: number; validationDelayMs?: number; projectId?: string; holdValidation?: boolean } = {},
 ): Promise<FirebaseMlEmulator> {
   return startFirebaseMlEmulator({
     projectId: PROJECT,
@@ -122,14 +122,16 @@ describe('Firebase ML emulator state in dataDir', () => {
     }
   });
 
-  test('a validation running at shutdown finishes after the restart at its time; the model stays locked until then', async () => {
-    const first = await start(dataDir, { validationDelayMs: 1200 });
+  test('a validation running at shutdown finishes after the restart, not before its time; the model stays locked until then', async () => {
+    // Both lives hold validation, so the model is still locked whenever the test looks, however
+    // slow the machine; once released, the resumed validation still waits for its original time.
+    const startedAt = Date.now();
+    const first = await start(dataDir, { validationDelayMs: 1200, holdValidation: true });
     const created = await sdk(first).createModel({ displayName: 'slow', tfliteModel: { gcsTfliteUri: uri('slow') } });
     expect(created.locked).toBe(true);
-    const startedAt = Date.now();
     await first.stop();
 
-    const second = await start(dataDir, { port: first.port, validationDelayMs: 60_000 });
+    const second = await start(dataDir, { port: first.port, validationDelayMs: 60_000, holdValidation: true });
     try {
       const ml = sdk(second);
       const locked = await ml.getModel(created.modelId);
@@ -138,6 +140,7 @@ describe('Firebase ML emulator state in dataDir', () => {
         'message',
         expect.stringMatching(/locked/),
       );
+      await second.validation.release();
       await locked.waitForUnlocked(WAIT_MS);
       expect(Date.now() - startedAt).toBeGreaterThanOrEqual(1100);
       expect(locked.modelHash).toBe(

@@ -214,7 +214,9 @@ describe('finalize/delete CloudEvents pushed in binary content mode', () => {
       retry: { minBackoffMs: 60_000, maxBackoffMs: 60_000, maxAttempts: 10 },
     });
     await storage.bucket('artifacts').file('slow.txt').save('x', { resumable: false });
-    await new Promise((resolve) => setTimeout(resolve, 100));
+    // The first attempt has been answered (500): the delivery is now waiting out its 60 s backoff.
+    for (const end = Date.now() + 20_000; target.received.length < 1 && Date.now() < end;)
+      await new Promise((resolve) => setTimeout(resolve, 10));
     const started = Date.now();
     await emulator.stop();
     expect(Date.now() - started).toBeLessThan(30_000); // far below the 60 s backoff it would otherwise wait

@@ -79,8 +79,9 @@ describe('ModelRegistry', () => {
     expect(model.activeOperations).toBeUndefined();
   });
 
-  test('with a delay the model is locked by an unfinished operation, then unlocked with the verdict', async () => {
-    const { registry: r } = registry({ validationDelayMs: 20 });
+  test('while validation is held the model is locked by an unfinished operation, then unlocked with the verdict', async () => {
+    const { registry: r } = registry();
+    r.validation.hold();
     const op = await r.create({ displayName: 'slow', tfliteModel: { gcsTfliteUri: BAD } });
     expect(op).toEqual({
       name: 'projects/p/operations/1',
@@ -93,7 +94,7 @@ describe('ModelRegistry', () => {
     });
     expect(r.get('10000001').activeOperations).toEqual([{ name: op.name }]);
     expect(await status(r.patch('10000001', ['tags'], { tags: ['x'] }))).toBe('FAILED_PRECONDITION');
-    await new Promise((resolve) => setTimeout(resolve, 60));
+    await r.validation.release();
     const done = r.getOperation(op.name);
     expect(done.done).toBe(true);
     expect(done.response?.state?.validationError).toEqual({ code: 3, message: expect.stringMatching(/TFL3/) });

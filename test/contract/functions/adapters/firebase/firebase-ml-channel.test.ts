@@ -113,14 +113,25 @@ describe('FirebaseMlChannel', () => {
 
   it('waits for a model locked by another validation, then publishes', async () => {
     const ml = getMachineLearning(app);
+    emulator.validation.hold();
+    let publishing: Promise<string> | undefined;
     const other = await ml.createModel({
       displayName: 'busy',
       tfliteModel: { gcsTfliteUri: 'gs://ferry-models/other.tflite' },
     });
-    expect(other.locked).toBe(true);
-    expect(await channel.publish(release('busy', '2', 'gs://ferry-models/good.tflite'))).toMatch(
-      /published with tags vision, v2/,
-    );
+    try {
+      expect(other.locked).toBe(true);
+      const polled = () => emulator.calls().filter((call) => call.method === 'operations.get').length;
+      const before = polled();
+      publishing = channel.publish(release('busy', '2', 'gs://ferry-models/good.tflite'));
+      // The channel is waiting on the other validation's operation (it has asked about it) while
+      // the model is still locked: only then does the test let that validation finish.
+      while (polled() === before) await new Promise((resolve) => setTimeout(resolve, 10));
+      expect((await ml.getModel(other.modelId)).locked).toBe(true);
+    } finally {
+      await emulator.validation.release();
+    }
+    expect(await publishing).toMatch(/published with tags vision, v2/);
     const model = await ml.getModel(other.modelId);
     expect(model).toMatchObject({ published: true, tags: ['vision', 'v2'], locked: false });
   });
