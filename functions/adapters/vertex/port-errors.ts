@@ -10,9 +10,10 @@ const KIND_OF_CODE = new Map<number, PortErrorKind>([
 
 export interface Translation {
   /**
-   * What FAILED_PRECONDITION means for this call. On DeployModel it is Vertex's "the endpoint has
-   * an operation in progress; retry when it is done" (`busy`). Elsewhere it can be final (an
-   * undeploy of a model that still takes traffic), so it is left untranslated, as permanent as before.
+   * What FAILED_PRECONDITION means for this call. On an endpoint mutation (deploy, undeploy with a
+   * split, split update) it is Vertex's "the endpoint has an operation in progress; retry when it
+   * is done" (`busy`). Elsewhere it can be final (an undeploy without a split of a model that still
+   * takes traffic), so it is left untranslated, as permanent as before.
    */
   failedPrecondition?: PortErrorKind;
 }

@@ -4,7 +4,7 @@ import type { DeployRequest, EndpointInfo, Endpoints, OperationStatus } from '..
 import { WORKFLOW_LABEL } from '../../core/labels';
 import { isPortError } from '../../core/errors';
 import { GRPC } from '../../core/grpc-codes';
-import { translated } from './port-errors';
+import { translated, type Translation } from './port-errors';
 
 interface EndpointLike {
   name?: string | null;
@@ -17,6 +17,12 @@ interface EndpointLike {
     displayName?: string | null;
   }> | null;
 }
+
+/**
+ * Vertex runs one mutation of an endpoint at a time and refuses another meanwhile with
+ * FAILED_PRECONDITION ("retry when it is done"): `busy`, which core/errors classifies transient.
+ */
+const ENDPOINT_BUSY: Translation = { failedPrecondition: 'busy' };
 
 function info(endpoint: EndpointLike): EndpointInfo {
   return {
@@ -36,7 +42,8 @@ function info(endpoint: EndpointLike): EndpointInfo {
  * Vertex AI endpoints through the official EndpointServiceClient. Deploy and undeploy return the
  * operation's name without waiting: the pipeline follows operations across invocations. Errors
  * reach the pipeline as PortErrors (port-errors.ts): NOT_FOUND → not-found, ALREADY_EXISTS →
- * already-exists, INVALID_ARGUMENT → invalid, and FAILED_PRECONDITION on DeployModel → busy.
+ * already-exists, INVALID_ARGUMENT → invalid, and FAILED_PRECONDITION on DeployModel, UndeployModel
+ * (with a split) and UpdateEndpoint → busy.
  * @see https://cloud.google.com/vertex-ai/docs/reference/rpc/google.cloud.aiplatform.v1#endpointservice
  */
 export class VertexEndpoints implements Endpoints {
@@ -103,23 +110,32 @@ export class VertexEndpoints implements Endpoints {
         },
         trafficSplit: request.trafficSplit,
       });
-    const [operation] = await translated(request.endpoint, deploy, { failedPrecondition: 'busy' });
+    const [operation] = await translated(request.endpoint, deploy, ENDPOINT_BUSY);
     return operation.name ?? '';
   }
 
+  /**
+   * With a split given, the only precondition left is an idle endpoint, so FAILED_PRECONDITION is
+   * `busy`; without one it can also mean "the model still takes traffic", which no retry fixes.
+   */
   async undeploy(endpoint: string, deployedModelId: string, trafficSplit: TrafficSplit): Promise<string> {
-    const [operation] = await translated(`${endpoint} (deployed model ${deployedModelId})`, () =>
-      this.client().undeployModel({ endpoint, deployedModelId, trafficSplit }),
+    const [operation] = await translated(
+      `${endpoint} (deployed model ${deployedModelId})`,
+      () => this.client().undeployModel({ endpoint, deployedModelId, trafficSplit }),
+      Object.keys(trafficSplit).length > 0 ? ENDPOINT_BUSY : {},
     );
     return operation.name ?? '';
   }
 
   async setSplit(endpoint: string, trafficSplit: TrafficSplit): Promise<void> {
-    await translated(endpoint, () =>
-      this.client().updateEndpoint({
-        endpoint: { name: endpoint, trafficSplit },
-        updateMask: { paths: ['traffic_split'] },
-      }),
+    await translated(
+      endpoint,
+      () =>
+        this.client().updateEndpoint({
+          endpoint: { name: endpoint, trafficSplit },
+          updateMask: { paths: ['traffic_split'] },
+        }),
+      ENDPOINT_BUSY,
     );
   }
 
