@@ -61,6 +61,18 @@ export interface RunRecord {
   rollbackOutcome?: 'rejected' | 'failed';
   /** Undeploy operations still running (rollback or retiring old versions). */
   pendingOperations?: string[];
+  /**
+   * The promotion under way (state `promoting`): whether `default` has moved to the candidate
+   * (from then on the run can only end promoted), the deployments still to retire in order (the
+   * head is being undeployed while `pendingOperations` holds its operation), those retired, and
+   * those left deployed with why.
+   */
+  promotion?: {
+    defaultMoved: boolean;
+    retiring?: string[];
+    retired?: string[];
+    leftovers?: Record<string, string>;
+  };
   decisions?: Array<GateDecision & { step: number; trafficPercent: number }>;
   /** Held while one delivery works on the run; other deliveries retry until it is gone or expired. */
   claim?: { by: string; stage: string; until: string };
