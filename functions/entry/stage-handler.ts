@@ -1,19 +1,18 @@
 import type { CloudEvent } from '@google-cloud/functions-framework';
 import { errorMessage } from '../core/errors';
-import { endRun } from '../core/run/transitions';
 import type { Logger } from '../pipeline/ports';
-import { announce } from '../pipeline/run-stage';
+import { firstPublished, giveUpOnRun, messageAgeMs } from '../pipeline/message-age';
 import { TOPICS } from '../pipeline/topics';
-import { eventAgeMs, messageJson } from './events';
+import { messageJson } from './events';
 import { jsonLogger } from './logger';
-import { clock, functionConfig, publisher, runStore } from './wiring';
+import { clock, functionConfig, publisher, stageDeps } from './wiring';
 
 /**
  * The shape every Pub/Sub-triggered entry point shares: decode the message at the edge, give up
  * on events retried for too long (ending the run failed, so it cannot retry for 24 hours), run
  * the stage, and let transient errors throw for redelivery.
  */
-export function stageHandler<M extends { runId: string }>(
+export function stageHandler<M extends { runId: string; since?: string }>(
   name: string,
   parse: (json: unknown) => M,
   run: (message: M, log: Logger) => Promise<void>,
@@ -34,25 +33,22 @@ export function stageHandler<M extends { runId: string }>(
       });
       return;
     }
-    const age = eventAgeMs(event, clock.now());
+    // A handed-on message carries its first publish time (`since`): hand-ons do not reset the age.
+    const age = messageAgeMs(event.time, message.since, clock.now());
     if (age > functionConfig().maxEventAgeMs) {
-      await giveUp(message.runId, `${name}: still failing after ${Math.round(age / 60000)} min of retries`, log);
+      await giveUpOnRun(
+        stageDeps(log),
+        message.runId,
+        `${name}: still not through after ${Math.round(age / 60000)} min of retries or waiting`,
+      );
       return;
     }
+    const since = firstPublished(event.time, message.since);
     try {
-      await run(message, log);
+      await run(since ? { ...message, since } : message, log);
     } catch (error) {
       log.warn(`${name}: ${errorMessage(error)}; the event will be retried`, { runId: message.runId });
       throw error;
     }
   };
-}
-
-async function giveUp(runId: string, reason: string, log: Logger): Promise<void> {
-  const runs = runStore();
-  const stored = await runs.get(runId);
-  if (!stored) return;
-  const ended = endRun(stored.value, 'failed', reason, clock.now());
-  if (ended !== stored.value && (await runs.update(ended, stored.generation)))
-    await announce({ publisher, log }, stored.value, ended);
 }
