@@ -17,8 +17,12 @@ export interface DeployedMessage extends StageMessage {
   step: number;
 }
 
-/** Why an operation is followed, which decides what its completion does. */
-export type OperationPurpose = 'deploy' | 'rollback' | 'retire';
+/**
+ * Why an operation is followed, which decides what its completion does: `register` and
+ * `create-endpoint` resume the stage that started it (registerModel, deployModel).
+ */
+export type OperationPurpose = 'deploy' | 'rollback' | 'retire' | 'register' | 'create-endpoint';
+const PURPOSES: readonly OperationPurpose[] = ['deploy', 'rollback', 'retire', 'register', 'create-endpoint'];
 
 export interface OperationMessage extends StageMessage {
   /** Absent when a retried DeployModel found its first attempt's deployment: the endpoint is watched instead. */
@@ -83,9 +87,9 @@ export function parseDeployedMessage(value: unknown): DeployedMessage {
 
 export function parseOperationMessage(value: unknown): OperationMessage {
   const record = object(value, 'operation message');
-  const purpose = field(record, 'purpose', 'operation message');
-  if (purpose !== 'deploy' && purpose !== 'rollback' && purpose !== 'retire')
-    throw new MessageError(`operation message: "purpose" must be deploy, rollback or retire, got ${purpose}`);
+  const purpose = field(record, 'purpose', 'operation message') as OperationPurpose;
+  if (!PURPOSES.includes(purpose))
+    throw new MessageError(`operation message: "purpose" must be one of ${PURPOSES.join(', ')}, got ${purpose}`);
   const startedAt = field(record, 'startedAt', 'operation message');
   if (Number.isNaN(Date.parse(startedAt))) throw new MessageError('operation message: "startedAt" is not a date');
   const message: OperationMessage = {

@@ -13,6 +13,7 @@ import type {
   ModelRegistry,
   ModelVersionRef,
   OperationStatus,
+  PendingOperation,
   UploadRequest,
 } from '../../functions/pipeline/ports';
 
@@ -148,6 +149,11 @@ export class MemoryRegistry implements ModelRegistry {
   /** Version name → aliases. */
   readonly aliases = new Map<string, string[]>();
   readonly versions: Array<ModelVersionRef & { labels: Record<string, string> }> = [];
+  /** UploadModel calls, including those still running. */
+  uploads = 0;
+  /** How many polls an upload takes; 0 = done when started (the version visible at once). */
+  uploadPolls = 0;
+  private readonly operations = new Map<string, { polls: number; commit: () => void; done: boolean }>();
 
   async findModel(): Promise<string | undefined> {
     return this.versions[0]?.name;
@@ -157,13 +163,30 @@ export class MemoryRegistry implements ModelRegistry {
     return this.versions.find((v) => v.name === parentModel && Object.values(v.labels).includes(runId));
   }
 
-  async upload(request: UploadRequest): Promise<ModelVersionRef> {
+  async upload(request: UploadRequest): Promise<ModelVersionRef | PendingOperation> {
+    this.uploads += 1;
     const name = request.parentModel ?? 'projects/p/locations/l/models/1';
-    const versionId = String(this.versions.filter((v) => v.name === name).length + 1);
-    const version = { name, versionId, versionName: `${name}@${versionId}`, aliases: [], labels: request.labels };
-    this.versions.push(version);
-    await this.mergeAliases(version.versionName, request.aliases);
-    return version;
+    const commit = () => {
+      const versionId = String(this.versions.filter((v) => v.name === name).length + 1);
+      const version = { name, versionId, versionName: `${name}@${versionId}`, aliases: [], labels: request.labels };
+      this.versions.push(version);
+      void this.mergeAliases(version.versionName, request.aliases);
+      return version;
+    };
+    if (this.uploadPolls <= 0) return commit();
+    const operation = `${name}/operations/${this.uploads}`;
+    this.operations.set(operation, { polls: this.uploadPolls, commit, done: false });
+    return { operation };
+  }
+
+  async operation(name: string): Promise<OperationStatus> {
+    const op = this.operations.get(name);
+    if (!op) throw new PortError('not-found', `${name}: no such operation`);
+    if (!op.done && --op.polls <= 0) {
+      op.done = true;
+      op.commit();
+    }
+    return { done: op.done };
   }
 
   async mergeAliases(versionName: string, aliases: string[]): Promise<void> {

@@ -1,5 +1,6 @@
 import { PortError, errorMessage, type PortErrorKind } from '../../core/errors';
 import { GRPC } from '../../core/grpc-codes';
+import type { OperationStatus } from '../../pipeline/ports';
 
 /** The Vertex status codes that mean the same on every call. */
 const KIND_OF_CODE = new Map<number, PortErrorKind>([
@@ -36,4 +37,15 @@ export async function translated<T>(resource: string, call: () => Promise<T>, tr
   } catch (error) {
     throw toPortError(error, resource, translation);
   }
+}
+
+/** A `google.longrunning.Operation` as the ports see it. */
+export function operationStatus(operation: {
+  done?: boolean | null;
+  error?: { code?: number | null; message?: string | null } | null;
+}): OperationStatus {
+  const error = operation.error
+    ? { code: operation.error.code ?? GRPC.UNKNOWN, message: operation.error.message ?? 'operation failed' }
+    : undefined;
+  return { done: Boolean(operation.done), ...(error ? { error } : {}) };
 }

@@ -1,10 +1,9 @@
 import type { EndpointServiceClient } from '@google-cloud/aiplatform/build/src/v1';
 import type { TrafficSplit } from '../../core/traffic-split';
-import type { DeployRequest, EndpointInfo, Endpoints, OperationStatus } from '../../pipeline/ports';
+import type { DeployRequest, EndpointInfo, Endpoints, OperationStatus, PendingOperation } from '../../pipeline/ports';
 import { WORKFLOW_LABEL } from '../../core/labels';
 import { isPortError } from '../../core/errors';
-import { GRPC } from '../../core/grpc-codes';
-import { translated, type Translation } from './port-errors';
+import { operationStatus, translated, type Translation } from './port-errors';
 
 interface EndpointLike {
   name?: string | null;
@@ -70,7 +69,11 @@ export class VertexEndpoints implements Endpoints {
     }
   }
 
-  async getOrCreate(displayName: string, workflow: string): Promise<EndpointInfo> {
+  /**
+   * A CreateEndpoint not done at once is handed on (its operation returned), never waited on.
+   * @see https://cloud.google.com/vertex-ai/docs/reference/rpc/google.cloud.aiplatform.v1#google.cloud.aiplatform.v1.EndpointService.CreateEndpoint
+   */
+  async getOrCreate(displayName: string, workflow: string): Promise<EndpointInfo | PendingOperation> {
     const found = await this.find(displayName, workflow);
     if (found) return found;
     try {
@@ -80,6 +83,7 @@ export class VertexEndpoints implements Endpoints {
           endpointId: `ferry-${workflow}`,
           endpoint: { displayName, labels: { [WORKFLOW_LABEL]: workflow } },
         });
+        if (!operation.done) return { operation: operation.name ?? '' };
         const [endpoint] = await operation.promise();
         return info(endpoint);
       });
@@ -142,9 +146,6 @@ export class VertexEndpoints implements Endpoints {
   async operation(name: string): Promise<OperationStatus> {
     // The typings want the protobufjs class; a plain object is what the client sends anyway.
     const [operation] = await this.client().getOperation({ name } as never);
-    const error = operation.error
-      ? { code: operation.error.code ?? GRPC.UNKNOWN, message: operation.error.message ?? 'operation failed' }
-      : undefined;
-    return { done: Boolean(operation.done), ...(error ? { error } : {}) };
+    return operationStatus(operation);
   }
 }

@@ -59,6 +59,11 @@ export interface RunRecord {
   };
   /** How a rollback ends: `rejected` when validation said no, `failed` when it could not run. */
   rollbackOutcome?: 'rejected' | 'failed';
+  /**
+   * An UploadModel (`registering`) or CreateEndpoint (`creating-endpoint`) that outlasted its stage:
+   * awaitOperation follows it and a retry of the stage follows it too, never starting another.
+   */
+  pendingOperation?: { kind: 'registering' | 'creating-endpoint'; name: string; startedAt: string };
   /** Undeploy operations still running (rollback or retiring old versions). */
   pendingOperations?: string[];
   /**

@@ -6,6 +6,7 @@ import type { WorkflowSet } from '../../core/workflow/workflow-set';
 import type { Endpoints, ModelRegistry, OperationStatus } from '../ports';
 import { runStage, type Stage, type StageDeps } from '../run-stage';
 import { TOPICS } from '../topics';
+import { resumeStage } from './pending-operation';
 import { retireStage } from './retire-step';
 
 export interface AwaitDeps extends StageDeps {
@@ -61,7 +62,10 @@ export async function awaitOperation(deps: AwaitDeps, message: OperationMessage)
 }
 
 async function statusOf(deps: AwaitDeps, message: OperationMessage): Promise<OperationStatus> {
-  if (message.operation) return deps.endpoints.operation(message.operation);
+  if (message.operation)
+    return message.purpose === 'register'
+      ? deps.registry.operation(message.operation)
+      : deps.endpoints.operation(message.operation);
   // A promotion's step that waits for no operation (moving `default`, the first undeploy) runs at once.
   if (message.purpose === 'retire') return { done: true };
   // No operation name: a retried DeployModel found the first attempt's deployment; watch the endpoint.
@@ -114,5 +118,8 @@ function completionStage(deps: AwaitDeps, message: OperationMessage, status: Ope
       };
     case 'retire':
       return retireStage(deps, message, failure);
+    case 'register':
+    case 'create-endpoint':
+      return resumeStage(message, failure, now);
   }
 }

@@ -8,6 +8,7 @@ import {
 import { VertexEndpoints } from '../../../../../functions/adapters/vertex/vertex-endpoints';
 import { classifyError } from '../../../../../functions/core/errors';
 import { timesBackend } from '../../../emulators/vertex/fake-backend';
+import { settled } from './settled';
 
 /** How long the emulator's undeploy runs: long enough to send a second mutation meanwhile. */
 const UNDEPLOY_MS = 400;
@@ -34,7 +35,7 @@ describe('VertexEndpoints against a busy endpoint', () => {
       model: { displayName: 'flowers', artifactUri: 'gs://a/times-2/', containerSpec: { imageUri: 'img' } },
     });
     const [uploaded] = await upload.promise();
-    endpoint = (await endpoints.getOrCreate('flowers', 'flowers')).name;
+    endpoint = (await settled(endpoints.getOrCreate('flowers', 'flowers'))).name;
     for (const [id, split] of [
       [FIRST, { '0': 100 }],
       [SECOND, { [FIRST]: 100, '0': 0 }],
