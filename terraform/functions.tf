@@ -16,7 +16,7 @@ locals {
       name          = "register-model"
       description   = "ferry.savedmodel.ready: a new version in the Vertex AI Model Registry."
       trigger_topic = "savedModelReady"
-      publishes     = ["modelRegistered", "runEvents", "deadLetter"]
+      publishes     = ["modelRegistered", "operationPending", "runEvents", "deadLetter"]
       memory_mb     = 512
       timeout_s     = 300
       max_instances = 10
@@ -34,7 +34,7 @@ locals {
       name          = "await-operation"
       description   = "ferry.operation.pending: follows a Vertex long-running operation for at most its budget."
       trigger_topic = "operationPending"
-      publishes     = ["operationPending", "modelDeployed", "runEvents", "deadLetter"]
+      publishes     = ["operationPending", "modelDeployed", "savedModelReady", "modelRegistered", "runEvents", "deadLetter"]
       memory_mb     = 512
       timeout_s     = 300
       max_instances = 10

@@ -5,7 +5,7 @@ import { firstPublished, giveUpOnRun, messageAgeMs } from '../pipeline/message-a
 import { TOPICS } from '../pipeline/topics';
 import { messageJson } from './events';
 import { jsonLogger } from './logger';
-import { clock, functionConfig, publisher, stageDeps } from './wiring';
+import { clock, functionConfig, publisher, runStore } from './wiring';
 
 /**
  * The shape every Pub/Sub-triggered entry point shares: decode the message at the edge, give up
@@ -37,7 +37,7 @@ export function stageHandler<M extends { runId: string; since?: string }>(
     const age = messageAgeMs(event.time, message.since, clock.now());
     if (age > functionConfig().maxEventAgeMs) {
       await giveUpOnRun(
-        stageDeps(log),
+        { runs: runStore(), publisher, clock, log },
         message.runId,
         `${name}: still not through after ${Math.round(age / 60000)} min of retries or waiting`,
       );

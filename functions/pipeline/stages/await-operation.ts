@@ -6,7 +6,7 @@ import type { WorkflowSet } from '../../core/workflow/workflow-set';
 import type { Endpoints, ModelRegistry, OperationStatus } from '../ports';
 import { runStage, type Stage, type StageDeps } from '../run-stage';
 import { TOPICS } from '../topics';
-import { resumeStage } from './pending-operation';
+import { resumeStage } from './resume-stage';
 import { retireStage } from './retire-step';
 
 export interface AwaitDeps extends StageDeps {

@@ -1,21 +1,15 @@
 import type { RunRecord } from '../../core/run/run-record';
 import type { OperationMessage } from '../messages';
 import type { OperationStatus } from '../ports';
-import type { NextMessage, Stage } from '../run-stage';
+import type { NextMessage } from '../run-stage';
 import { TOPICS } from '../topics';
-import { endRun } from '../../core/run/transitions';
 
-type Kind = NonNullable<RunRecord['pendingOperation']>['kind'];
+export type Kind = NonNullable<RunRecord['pendingOperation']>['kind'];
 
-/** Per kind: the RPC (for messages), awaitOperation's purpose, the state and topic that resume the stage. */
-const KINDS = {
-  registering: { rpc: 'UploadModel', purpose: 'register', state: 'checked', resume: TOPICS.savedModelReady },
-  'creating-endpoint': {
-    rpc: 'CreateEndpoint',
-    purpose: 'create-endpoint',
-    state: 'registered',
-    resume: TOPICS.modelRegistered,
-  },
+/** Per kind: the RPC (for messages) and awaitOperation's purpose (resume-stage.ts resumes it). */
+export const KINDS = {
+  registering: { rpc: 'UploadModel', purpose: 'register' },
+  'creating-endpoint': { rpc: 'CreateEndpoint', purpose: 'create-endpoint' },
 } as const;
 
 /**
@@ -65,21 +59,4 @@ export async function checkRecorded(
       `${KINDS[kind].rpc} ${pending.name} failed: ${current.error.message} (code ${current.error.code}); drop the artifact again once fixed`,
     );
   return current.done ? 'done' : 'running';
-}
-
-/** awaitOperation's completion of a recorded operation: resumes the stage, or ends the run if it failed. */
-export function resumeStage(message: OperationMessage, failure: string | undefined, now: () => Date): Stage {
-  const kind: Kind = message.purpose === 'register' ? 'registering' : 'creating-endpoint';
-  const { rpc, state, resume } = KINDS[kind];
-  return {
-    name: `awaitOperation(${message.purpose})`,
-    expects: { state },
-    produces: [],
-    next: (run) => [{ topic: resume, data: { runId: run.runId } }],
-    work: async (run) => {
-      if (run.pendingOperation?.name !== message.operation) return run;
-      if (failure) return endRun(run, 'failed', `${rpc} ${message.operation} failed: ${failure}`, now());
-      return { ...run };
-    },
-  };
 }

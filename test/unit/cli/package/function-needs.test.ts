@@ -30,7 +30,8 @@ describe('functionNeeds of the real entry points', () => {
     onArtifact: { vertex: [], firebase: false, tflite: false },
     registerModel: { vertex: [`${V1}.ModelService`], firebase: false, tflite: false },
     deployModel: { vertex: [`${V1}.EndpointService`], firebase: false, tflite: false },
-    awaitOperation: { vertex: [`${V1}.EndpointService`], firebase: false, tflite: false },
+    // ModelService: a promotion moves `default`, and uploads are followed (retire-step.ts, resume-stage.ts).
+    awaitOperation: { vertex: [`${V1}.EndpointService`, `${V1}.ModelService`], firebase: false, tflite: false },
     validatePredictions: {
       vertex: [`${V1}.EndpointService`, `${V1}.ModelService`, `${V1}.PredictionService`],
       firebase: false,
