@@ -20,7 +20,7 @@ locals {
       description   = "ferry.savedmodel.ready: a new version in the Vertex AI Model Registry."
       trigger_topic = "savedModelReady"
       dead_letter   = true
-      publishes     = ["modelRegistered", "runEvents", "deadLetter"]
+      publishes     = ["modelRegistered", "operationPending", "runEvents", "deadLetter"]
       memory_mb     = 512
       timeout_s     = 300
       max_instances = 10
@@ -40,7 +40,7 @@ locals {
       description   = "ferry.operation.pending: follows a Vertex long-running operation for at most its budget."
       trigger_topic = "operationPending"
       dead_letter   = true
-      publishes     = ["operationPending", "modelDeployed", "runEvents", "deadLetter"]
+      publishes     = ["operationPending", "modelDeployed", "savedModelReady", "modelRegistered", "runEvents", "deadLetter"]
       memory_mb     = 512
       timeout_s     = 300
       max_instances = 10

@@ -98,6 +98,9 @@ export function endpointServiceHandlers(ctx: VertexContext): Record<string, Hand
           `The etag "${patch.etag}" does not match the current etag of ${entry.name}; read the endpoint again and retry.`,
         );
       }
+      // Like DeployModel and UndeployModel, a traffic-split change waits for the endpoint's
+      // running operation: Vertex answers FAILED_PRECONDITION, "retry when it is done".
+      if (paths.some((path) => path === 'traffic_split' || path === 'trafficSplit')) endpoints.checkIdle(entry);
       const changes: Array<() => void> = paths.map((path) => {
         switch (path) {
           case 'traffic_split':

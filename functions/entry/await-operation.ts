@@ -2,7 +2,7 @@ import { cloudEvent } from '@google-cloud/functions-framework';
 import { parseOperationMessage } from '../pipeline/messages';
 import { awaitOperation } from '../pipeline/stages/await-operation';
 import { stageHandler } from './stage-handler';
-import { clock, endpoints, functionConfig, registry, stageDeps } from './wiring';
+import { clock, endpoints, functionConfig, registry, stageDeps, workflows } from './wiring';
 
 /** ferry.operation.pending → follows a Vertex LRO for at most its budget, then hands it on. */
 export const awaitOperationHandler = stageHandler(
@@ -14,6 +14,8 @@ export const awaitOperationHandler = stageHandler(
       {
         ...stageDeps(log),
         endpoints,
+        registry,
+        workflows: workflows(),
         budgetMs: config.awaitBudgetMs,
         pollMs: config.awaitPollMs,
         operationTimeoutMs: config.operationTimeoutMs,

@@ -22,7 +22,7 @@ export const deployModelHandler = stageHandler('deployModel', parseStageMessage,
       budgetMs: config.awaitBudgetMs,
       pollMs: config.awaitPollMs,
     };
-    if (!(await awaitEndpointTurn(turn, message.runId, run.value.workflow))) return;
+    if (!(await awaitEndpointTurn(turn, message.runId, run.value.workflow, message.since))) return;
   }
   await runStage(deps, message.runId, deployModelStage({ endpoints, workflows: workflows(), clock }));
 });

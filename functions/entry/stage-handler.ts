@@ -1,10 +1,11 @@
 import type { CloudEvent } from '@google-cloud/functions-framework';
 import { errorMessage } from '../core/errors';
 import type { Logger } from '../pipeline/ports';
+import { firstPublished, messageAgeMs } from '../pipeline/message-age';
 import { endRunSafely } from '../pipeline/stages/end-run-safely';
 import type { RolloutDeps } from '../pipeline/stages/rollout-actions';
 import { TOPICS } from '../pipeline/topics';
-import { eventAgeMs, messageJson } from './events';
+import { messageJson } from './events';
 import { jsonLogger } from './logger';
 import { clock, functionConfig, pendingStore, publisher, stageDeps } from './wiring';
 
@@ -16,7 +17,7 @@ import { clock, functionConfig, pendingStore, publisher, stageDeps } from './wir
  * kept out of this shared module so other functions' bundles carry no Vertex client); without it
  * such a run is left to the reconciler rather than ended with traffic on its candidate.
  */
-export function stageHandler<M extends { runId: string }>(
+export function stageHandler<M extends { runId: string; since?: string }>(
   name: string,
   parse: (json: unknown) => M,
   run: (message: M, log: Logger) => Promise<void>,
@@ -38,18 +39,20 @@ export function stageHandler<M extends { runId: string }>(
       });
       return;
     }
-    const age = eventAgeMs(event, clock.now());
+    // A handed-on message carries its first publish time (`since`): hand-ons do not reset the age.
+    const age = messageAgeMs(event.time, message.since, clock.now());
     if (age > functionConfig().maxEventAgeMs) {
       await giveUp(
         message.runId,
-        `${name}: still failing after ${Math.round(age / 60000)} min of retries`,
+        `${name}: still not through after ${Math.round(age / 60000)} min of retries or waiting`,
         log,
         rollout,
       );
       return;
     }
+    const since = firstPublished(event.time, message.since);
     try {
-      await run(message, log);
+      await run(since ? { ...message, since } : message, log);
     } catch (error) {
       log.warn(`${name}: ${errorMessage(error)}; the event will be retried`, { runId: message.runId });
       throw error;

@@ -56,8 +56,14 @@ function pointOf(entryPoint: string | undefined, json: unknown): StagePoint | un
       case 'validatePredictions':
         return { state: 'deployed', step: parseDeployedMessage(json).step };
       case 'awaitOperation': {
-        const purpose = parseOperationMessage(json).purpose;
-        return { state: purpose === 'deploy' ? 'deploying' : purpose === 'rollback' ? 'rolling-back' : 'promoting' };
+        const states = {
+          register: 'checked',
+          'create-endpoint': 'registered',
+          deploy: 'deploying',
+          rollback: 'rolling-back',
+          retire: 'promoting',
+        } as const;
+        return { state: states[parseOperationMessage(json).purpose] };
       }
       default:
         return undefined;

@@ -4,6 +4,12 @@
  */
 export interface StageMessage {
   runId: string;
+  /**
+   * When the first copy of a handed-on message was published (ISO). A hand-on (waiting for the
+   * endpoint's turn, following an operation) publishes a fresh message whose event time restarts,
+   * so the give-up on old events (entry/stage-handler.ts) counts from this instead.
+   */
+  since?: string;
 }
 
 /** ferry.model.deployed: the candidate serves its share at traffic step `step` (-1 = the canary). */
@@ -11,8 +17,12 @@ export interface DeployedMessage extends StageMessage {
   step: number;
 }
 
-/** Why an operation is followed, which decides what its completion does. */
-export type OperationPurpose = 'deploy' | 'rollback' | 'retire';
+/**
+ * Why an operation is followed, which decides what its completion does: `register` and
+ * `create-endpoint` resume the stage that started it (registerModel, deployModel).
+ */
+export type OperationPurpose = 'deploy' | 'rollback' | 'retire' | 'register' | 'create-endpoint';
+const PURPOSES: readonly OperationPurpose[] = ['deploy', 'rollback', 'retire', 'register', 'create-endpoint'];
 
 export interface OperationMessage extends StageMessage {
   /** Absent when a retried DeployModel found its first attempt's deployment: the endpoint is watched instead. */
@@ -54,9 +64,17 @@ function field(record: Record<string, unknown>, name: string, what: string, patt
   return value;
 }
 
+/** The optional `since` field: a date when present. */
+function since(record: Record<string, unknown>, what: string): { since?: string } {
+  if (record.since === undefined) return {};
+  const value = field(record, 'since', what);
+  if (Number.isNaN(Date.parse(value))) throw new MessageError(`${what}: "since" is not a date`);
+  return { since: value };
+}
+
 export function parseStageMessage(value: unknown): StageMessage {
   const record = object(value, 'stage message');
-  return { runId: field(record, 'runId', 'stage message', RUN_ID) };
+  return { runId: field(record, 'runId', 'stage message', RUN_ID), ...since(record, 'stage message') };
 }
 
 export function parseDeployedMessage(value: unknown): DeployedMessage {
@@ -69,12 +87,17 @@ export function parseDeployedMessage(value: unknown): DeployedMessage {
 
 export function parseOperationMessage(value: unknown): OperationMessage {
   const record = object(value, 'operation message');
-  const purpose = field(record, 'purpose', 'operation message');
-  if (purpose !== 'deploy' && purpose !== 'rollback' && purpose !== 'retire')
-    throw new MessageError(`operation message: "purpose" must be deploy, rollback or retire, got ${purpose}`);
+  const purpose = field(record, 'purpose', 'operation message') as OperationPurpose;
+  if (!PURPOSES.includes(purpose))
+    throw new MessageError(`operation message: "purpose" must be one of ${PURPOSES.join(', ')}, got ${purpose}`);
   const startedAt = field(record, 'startedAt', 'operation message');
   if (Number.isNaN(Date.parse(startedAt))) throw new MessageError('operation message: "startedAt" is not a date');
-  const message: OperationMessage = { runId: field(record, 'runId', 'operation message', RUN_ID), purpose, startedAt };
+  const message: OperationMessage = {
+    runId: field(record, 'runId', 'operation message', RUN_ID),
+    purpose,
+    startedAt,
+    ...since(record, 'operation message'),
+  };
   if (record.operation !== undefined)
     message.operation = field(
       record,

@@ -70,13 +70,28 @@ export interface UploadRequest {
   parentModel?: string;
 }
 
+/**
+ * A long-running operation that was not done when started: the stage records it on the run and
+ * hands it to awaitOperation instead of waiting inside its function's time limit.
+ */
+export interface PendingOperation {
+  operation: string;
+}
+
+export function isPending(value: object): value is PendingOperation {
+  return typeof (value as Partial<PendingOperation>).operation === 'string';
+}
+
 /** Vertex AI Model Registry. Refused requests arrive as PortErrors `invalid` / `not-found` (core/errors.ts). */
 export interface ModelRegistry {
   /** The parent model for a display name (the one ferry labelled as its workflow's), if any. */
   findModel(displayName: string, workflow: string): Promise<string | undefined>;
   /** A version already uploaded by this run (a retry after a crash finds it here). */
   findVersionByRun(parentModel: string, runId: string): Promise<ModelVersionRef | undefined>;
-  upload(request: UploadRequest): Promise<ModelVersionRef>;
+  /** Starts UploadModel: the version when done at once, else the operation (the version is invisible until it is done). */
+  upload(request: UploadRequest): Promise<ModelVersionRef | PendingOperation>;
+  /** Status of an operation the registry started. */
+  operation(name: string): Promise<OperationStatus>;
   /** Adds aliases (moving them from other versions); `-alias` removes. */
   mergeAliases(versionName: string, aliases: string[]): Promise<void>;
 }
@@ -120,7 +135,8 @@ export interface OperationStatus {
 export interface Endpoints {
   /** The workflow's endpoint if it exists, without creating it. */
   find(displayName: string, workflow: string): Promise<EndpointInfo | undefined>;
-  getOrCreate(displayName: string, workflow: string): Promise<EndpointInfo>;
+  /** The endpoint, or the CreateEndpoint operation when it was not done at once. */
+  getOrCreate(displayName: string, workflow: string): Promise<EndpointInfo | PendingOperation>;
   get(endpoint: string): Promise<EndpointInfo>;
   /** Starts DeployModel; returns the operation name without waiting. */
   deploy(request: DeployRequest): Promise<string>;

@@ -31,7 +31,10 @@ export interface Stage {
   expects: StagePoint;
   /** Every point this stage can move the run to (a duplicate finding one of them republishes). */
   produces: StagePoint[];
-  /** Does the stage's work (idempotently) and returns the advanced run. */
+  /**
+   * Does the stage's work (idempotently) and returns the advanced run; returning `run` itself
+   * means there was nothing to do (a stale duplicate): nothing is written or published.
+   */
   work(run: RunRecord): Promise<RunRecord>;
   /** The messages that follow a run this stage has advanced (sent again on redelivery). */
   next(run: RunRecord): NextMessage[];
@@ -100,6 +103,10 @@ export async function runStage(deps: StageDeps, runId: string, stage: Stage): Pr
       }
       deps.log.error(`${stage.name}: ${errorMessage(error)}`, { runId });
       advanced = endRun(run, 'failed', `${stage.name}: ${errorMessage(error)}`, deps.clock.now());
+    }
+    if (advanced === run) {
+      await release(deps, run, claimed);
+      return;
     }
     // `run` came without the claim, so `advanced` has none: writing it releases the claim.
     const written = await deps.runs.update(advanced, claimed).catch(async (error: unknown) => {

@@ -57,6 +57,7 @@ export class MemoryRegistry implements ModelRegistry {
   findModel = unused;
   findVersionByRun = unused;
   upload = unused;
+  operation = unused;
   async mergeAliases(versionName: string, aliases: string[]): Promise<void> {
     this.merged.push({ versionName, aliases });
   }

@@ -93,6 +93,9 @@ export class MemoryRegistry implements ModelRegistry {
   async findVersionByRun(): Promise<undefined> {
     throw new Error('not used');
   }
+  async operation(): Promise<never> {
+    throw new Error('not used');
+  }
   async upload(): Promise<never> {
     throw new Error('not used');
   }

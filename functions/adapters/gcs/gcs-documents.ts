@@ -1,12 +1,9 @@
 import type { Storage } from '@google-cloud/storage';
-import { retryLater } from '../../core/errors';
 import type { DocumentStore, Versioned } from '../../pipeline/ports';
 import { statusOf } from './storage-client';
 
 /** GCS answers 412 when a precondition (ifGenerationMatch) does not hold. */
 const PRECONDITION_FAILED = 412;
-/** Reads of a document that keeps being replaced between its metadata and its contents. */
-const READ_ATTEMPTS = 5;
 
 /**
  * JSON documents as objects in the state bucket: create-only writes with `ifGenerationMatch: 0`
@@ -30,27 +27,30 @@ export class GcsDocuments implements DocumentStore {
     return (await this.write(key, value, 0)) !== undefined;
   }
 
+  /**
+   * One media download: the bytes and the `x-goog-generation` header of the same response, so the
+   * value and the generation to compare-and-set against always belong together, however often the
+   * document is being replaced (a busy pending-files record changes with every shard's event).
+   * @see https://cloud.google.com/storage/docs/xml-api/reference-headers#xgooggeneration
+   */
   async get<T>(key: string): Promise<Versioned<T> | undefined> {
-    for (let attempt = 1; ; attempt += 1) {
-      let generation: string;
-      try {
-        const [metadata] = await this.file(key).getMetadata();
-        generation = String(metadata.generation);
-      } catch (error) {
-        if (statusOf(error) === 404) return undefined;
-        throw error;
-      }
-      try {
-        // Reading that exact generation keeps the value and the generation consistent.
-        const [contents] = await this.file(key, generation).download();
-        return { value: JSON.parse(contents.toString('utf8')) as T, generation };
-      } catch (error) {
-        // A 404 here means a newer generation replaced it since: the document exists, read again.
-        if (statusOf(error) !== 404) throw error;
-        if (attempt >= READ_ATTEMPTS)
-          throw retryLater(`${this.bucket}/${this.prefix}${key} kept changing while being read`);
-      }
-    }
+    const where = `gs://${this.bucket}/${this.prefix}${key}`;
+    const read = await new Promise<{ bytes: Buffer; generation?: string } | undefined>((resolve, reject) => {
+      const chunks: Buffer[] = [];
+      let generation: string | undefined;
+      this.file(key)
+        .createReadStream({ validation: false })
+        .on('response', (response: { headers?: Record<string, string | string[] | undefined> }) => {
+          const header = response.headers?.['x-goog-generation'];
+          generation = Array.isArray(header) ? header[0] : header;
+        })
+        .on('data', (chunk: Buffer) => chunks.push(chunk))
+        .on('end', () => resolve({ bytes: Buffer.concat(chunks), generation }))
+        .on('error', (error) => (statusOf(error) === 404 ? resolve(undefined) : reject(error)));
+    });
+    if (!read) return undefined;
+    if (!read.generation) throw new Error(`${where}: Storage sent the document without its generation header`);
+    return { value: JSON.parse(read.bytes.toString('utf8')) as T, generation: read.generation };
   }
 
   async update(key: string, value: unknown, generation: string): Promise<string | undefined> {

@@ -1,5 +1,6 @@
 import { PortError, errorMessage, type PortErrorKind } from '../../core/errors';
 import { GRPC } from '../../core/grpc-codes';
+import type { OperationStatus } from '../../pipeline/ports';
 
 /** The Vertex status codes that mean the same on every call. */
 const KIND_OF_CODE = new Map<number, PortErrorKind>([
@@ -10,9 +11,10 @@ const KIND_OF_CODE = new Map<number, PortErrorKind>([
 
 export interface Translation {
   /**
-   * What FAILED_PRECONDITION means for this call. On DeployModel it is Vertex's "the endpoint has
-   * an operation in progress; retry when it is done" (`busy`). Elsewhere it can be final (an
-   * undeploy of a model that still takes traffic), so it is left untranslated, as permanent as before.
+   * What FAILED_PRECONDITION means for this call. On an endpoint mutation (deploy, undeploy with a
+   * split, split update) it is Vertex's "the endpoint has an operation in progress; retry when it
+   * is done" (`busy`). Elsewhere it can be final (an undeploy without a split of a model that still
+   * takes traffic), so it is left untranslated, as permanent as before.
    */
   failedPrecondition?: PortErrorKind;
 }
@@ -35,4 +37,15 @@ export async function translated<T>(resource: string, call: () => Promise<T>, tr
   } catch (error) {
     throw toPortError(error, resource, translation);
   }
+}
+
+/** A `google.longrunning.Operation` as the ports see it. */
+export function operationStatus(operation: {
+  done?: boolean | null;
+  error?: { code?: number | null; message?: string | null } | null;
+}): OperationStatus {
+  const error = operation.error
+    ? { code: operation.error.code ?? GRPC.UNKNOWN, message: operation.error.message ?? 'operation failed' }
+    : undefined;
+  return { done: Boolean(operation.done), ...(error ? { error } : {}) };
 }

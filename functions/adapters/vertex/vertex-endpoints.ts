@@ -1,10 +1,9 @@
 import type { EndpointServiceClient } from '@google-cloud/aiplatform/build/src/v1';
 import type { TrafficSplit } from '../../core/traffic-split';
-import type { DeployRequest, EndpointInfo, Endpoints, OperationStatus } from '../../pipeline/ports';
+import type { DeployRequest, EndpointInfo, Endpoints, OperationStatus, PendingOperation } from '../../pipeline/ports';
 import { WORKFLOW_LABEL } from '../../core/labels';
 import { isPortError } from '../../core/errors';
-import { GRPC } from '../../core/grpc-codes';
-import { translated } from './port-errors';
+import { operationStatus, translated, type Translation } from './port-errors';
 
 interface EndpointLike {
   name?: string | null;
@@ -17,6 +16,12 @@ interface EndpointLike {
     displayName?: string | null;
   }> | null;
 }
+
+/**
+ * Vertex runs one mutation of an endpoint at a time and refuses another meanwhile with
+ * FAILED_PRECONDITION ("retry when it is done"): `busy`, which core/errors classifies transient.
+ */
+const ENDPOINT_BUSY: Translation = { failedPrecondition: 'busy' };
 
 function info(endpoint: EndpointLike): EndpointInfo {
   return {
@@ -36,7 +41,8 @@ function info(endpoint: EndpointLike): EndpointInfo {
  * Vertex AI endpoints through the official EndpointServiceClient. Deploy and undeploy return the
  * operation's name without waiting: the pipeline follows operations across invocations. Errors
  * reach the pipeline as PortErrors (port-errors.ts): NOT_FOUND → not-found, ALREADY_EXISTS →
- * already-exists, INVALID_ARGUMENT → invalid, and FAILED_PRECONDITION on DeployModel → busy.
+ * already-exists, INVALID_ARGUMENT → invalid, and FAILED_PRECONDITION on DeployModel, UndeployModel
+ * (with a split) and UpdateEndpoint → busy.
  * @see https://cloud.google.com/vertex-ai/docs/reference/rpc/google.cloud.aiplatform.v1#endpointservice
  */
 export class VertexEndpoints implements Endpoints {
@@ -63,7 +69,11 @@ export class VertexEndpoints implements Endpoints {
     }
   }
 
-  async getOrCreate(displayName: string, workflow: string): Promise<EndpointInfo> {
+  /**
+   * A CreateEndpoint not done at once is handed on (its operation returned), never waited on.
+   * @see https://cloud.google.com/vertex-ai/docs/reference/rpc/google.cloud.aiplatform.v1#google.cloud.aiplatform.v1.EndpointService.CreateEndpoint
+   */
+  async getOrCreate(displayName: string, workflow: string): Promise<EndpointInfo | PendingOperation> {
     const found = await this.find(displayName, workflow);
     if (found) return found;
     try {
@@ -73,6 +83,7 @@ export class VertexEndpoints implements Endpoints {
           endpointId: `ferry-${workflow}`,
           endpoint: { displayName, labels: { [WORKFLOW_LABEL]: workflow } },
         });
+        if (!operation.done) return { operation: operation.name ?? '' };
         const [endpoint] = await operation.promise();
         return info(endpoint);
       });
@@ -103,32 +114,38 @@ export class VertexEndpoints implements Endpoints {
         },
         trafficSplit: request.trafficSplit,
       });
-    const [operation] = await translated(request.endpoint, deploy, { failedPrecondition: 'busy' });
+    const [operation] = await translated(request.endpoint, deploy, ENDPOINT_BUSY);
     return operation.name ?? '';
   }
 
+  /**
+   * With a split given, the only precondition left is an idle endpoint, so FAILED_PRECONDITION is
+   * `busy`; without one it can also mean "the model still takes traffic", which no retry fixes.
+   */
   async undeploy(endpoint: string, deployedModelId: string, trafficSplit: TrafficSplit): Promise<string> {
-    const [operation] = await translated(`${endpoint} (deployed model ${deployedModelId})`, () =>
-      this.client().undeployModel({ endpoint, deployedModelId, trafficSplit }),
+    const [operation] = await translated(
+      `${endpoint} (deployed model ${deployedModelId})`,
+      () => this.client().undeployModel({ endpoint, deployedModelId, trafficSplit }),
+      Object.keys(trafficSplit).length > 0 ? ENDPOINT_BUSY : {},
     );
     return operation.name ?? '';
   }
 
   async setSplit(endpoint: string, trafficSplit: TrafficSplit): Promise<void> {
-    await translated(endpoint, () =>
-      this.client().updateEndpoint({
-        endpoint: { name: endpoint, trafficSplit },
-        updateMask: { paths: ['traffic_split'] },
-      }),
+    await translated(
+      endpoint,
+      () =>
+        this.client().updateEndpoint({
+          endpoint: { name: endpoint, trafficSplit },
+          updateMask: { paths: ['traffic_split'] },
+        }),
+      ENDPOINT_BUSY,
     );
   }
 
   async operation(name: string): Promise<OperationStatus> {
     // The typings want the protobufjs class; a plain object is what the client sends anyway.
     const [operation] = await this.client().getOperation({ name } as never);
-    const error = operation.error
-      ? { code: operation.error.code ?? GRPC.UNKNOWN, message: operation.error.message ?? 'operation failed' }
-      : undefined;
-    return { done: Boolean(operation.done), ...(error ? { error } : {}) };
+    return operationStatus(operation);
   }
 }

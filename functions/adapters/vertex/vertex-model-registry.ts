@@ -1,7 +1,14 @@
 import type { ModelServiceClient } from '@google-cloud/aiplatform/build/src/v1';
-import type { ModelRegistry, ModelVersionRef, UploadRequest } from '../../pipeline/ports';
+import {
+  isPending,
+  type ModelRegistry,
+  type ModelVersionRef,
+  type OperationStatus,
+  type PendingOperation,
+  type UploadRequest,
+} from '../../pipeline/ports';
 import { RUN_LABEL, WORKFLOW_LABEL } from '../../core/labels';
-import { translated } from './port-errors';
+import { operationStatus, translated } from './port-errors';
 
 interface ModelLike {
   name?: string | null;
@@ -41,7 +48,12 @@ export class VertexModelRegistry implements ModelRegistry {
     return versions[0] ? ref(versions[0]) : undefined;
   }
 
-  async upload(request: UploadRequest): Promise<ModelVersionRef> {
+  /**
+   * Starts UploadModel and waits only if it is already done: an upload can outlast the function,
+   * so a running one is handed on (its version is invisible to findVersionByRun until it is done).
+   * @see https://cloud.google.com/vertex-ai/docs/reference/rpc/google.cloud.aiplatform.v1#google.cloud.aiplatform.v1.ModelService.UploadModel
+   */
+  async upload(request: UploadRequest): Promise<ModelVersionRef | PendingOperation> {
     const upload = async () => {
       const [operation] = await this.client().uploadModel({
         parent: this.parent(),
@@ -55,10 +67,12 @@ export class VertexModelRegistry implements ModelRegistry {
           versionAliases: request.aliases,
         },
       });
+      if (!operation.done) return { operation: operation.name ?? '' };
       const [response] = await operation.promise();
       return response;
     };
     const response = await translated(request.parentModel ?? `${this.parent()} (${request.displayName})`, upload);
+    if (isPending(response)) return response;
     const name = response.model ?? '';
     return {
       name,
@@ -66,6 +80,12 @@ export class VertexModelRegistry implements ModelRegistry {
       versionName: `${name}@${response.modelVersionId}`,
       aliases: request.aliases,
     };
+  }
+
+  async operation(name: string): Promise<OperationStatus> {
+    // The typings want the protobufjs class; a plain object is what the client sends anyway.
+    const [operation] = await translated(name, () => this.client().getOperation({ name } as never));
+    return operationStatus(operation);
   }
 
   async mergeAliases(versionName: string, aliases: string[]): Promise<void> {

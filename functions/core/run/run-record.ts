@@ -60,8 +60,25 @@ export interface RunRecord {
   };
   /** How a rollback ends: `rejected` when validation said no, `failed` when it could not run. */
   rollbackOutcome?: 'rejected' | 'failed';
+  /**
+   * An UploadModel (`registering`) or CreateEndpoint (`creating-endpoint`) that outlasted its stage:
+   * awaitOperation follows it and a retry of the stage follows it too, never starting another.
+   */
+  pendingOperation?: { kind: 'registering' | 'creating-endpoint'; name: string; startedAt: string };
   /** Undeploy operations still running (rollback or retiring old versions). */
   pendingOperations?: string[];
+  /**
+   * The promotion under way (state `promoting`): whether `default` has moved to the candidate
+   * (from then on the run can only end promoted), the deployments still to retire in order (the
+   * head is being undeployed while `pendingOperations` holds its operation), those retired, and
+   * those left deployed with why.
+   */
+  promotion?: {
+    defaultMoved: boolean;
+    retiring?: string[];
+    retired?: string[];
+    leftovers?: Record<string, string>;
+  };
   decisions?: Array<GateDecision & { step: number; trafficPercent: number }>;
   /**
    * When the reconciler republished the message the run waits for, because it had made no progress

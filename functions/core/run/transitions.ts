@@ -51,11 +51,32 @@ export function advance(
   return next;
 }
 
-/** Ends a run that is not yet terminal; a terminal run stays as it is (duplicates of a late failure). */
+/**
+ * Ends a run that is not yet terminal; a terminal run stays as it is (duplicates of a late failure).
+ * A run whose candidate already holds `default` (promoting, alias moved) can only end promoted:
+ * the failure becomes a warning about what is left to clean up, never a rollback or a `failed`
+ * that would hide which version serves.
+ */
 export function endRun(run: RunRecord, outcome: 'failed' | 'rejected', reason: string, now: Date): RunRecord {
   if (TERMINAL_STATES.has(run.state)) return run;
+  if (run.state === 'promoting' && run.promotion?.defaultMoved) return endPromoting(run, reason, now);
   const to: RunState = outcome === 'rejected' && ALLOWED[run.state].includes('rejected') ? 'rejected' : 'failed';
   return advance({ ...run }, to, now, reason);
+}
+
+/** Finishes a promotion whose candidate holds `default`, naming the deployments left behind. */
+function endPromoting(run: RunRecord, problem: string, now: Date): RunRecord {
+  const { retiring = [], leftovers = {} } = run.promotion ?? {};
+  const left = [...new Set([...Object.keys(leftovers), ...retiring])];
+  const cleanup = left.length
+    ? `; ${left.join(', ')} may still be deployed without traffic: undeploy what is left when the endpoint is idle`
+    : '';
+  return advance(
+    { ...run, pendingOperations: [] },
+    'promoted',
+    now,
+    `promoted at 100 % (default → ${run.model?.versionName ?? 'the candidate'}), with a warning: ${problem}${cleanup}`,
+  );
 }
 
 export interface StagePoint {

@@ -2,12 +2,18 @@ import { GRPC } from '../../core/grpc-codes';
 import type { RunRecord } from '../../core/run/run-record';
 import { advance, endRun } from '../../core/run/transitions';
 import type { OperationMessage } from '../messages';
-import type { Endpoints, OperationStatus } from '../ports';
+import type { WorkflowSet } from '../../core/workflow/workflow-set';
+import type { Endpoints, ModelRegistry, OperationStatus } from '../ports';
 import { runStage, type Stage, type StageDeps } from '../run-stage';
 import { TOPICS } from '../topics';
+import { resumeStage } from './resume-stage';
+import { retireStage } from './retire-step';
 
 export interface AwaitDeps extends StageDeps {
   endpoints: Endpoints;
+  /** For the promotion's steps (retire-step.ts): moving `default`, reading the workflow's keepPrevious. */
+  registry: ModelRegistry;
+  workflows: WorkflowSet;
   /** How long one invocation follows an operation before handing it to the next (well under the function timeout). */
   budgetMs: number;
   pollMs: number;
@@ -56,7 +62,12 @@ export async function awaitOperation(deps: AwaitDeps, message: OperationMessage)
 }
 
 async function statusOf(deps: AwaitDeps, message: OperationMessage): Promise<OperationStatus> {
-  if (message.operation) return deps.endpoints.operation(message.operation);
+  if (message.operation)
+    return message.purpose === 'register'
+      ? deps.registry.operation(message.operation)
+      : deps.endpoints.operation(message.operation);
+  // A promotion's step that waits for no operation (moving `default`, the first undeploy) runs at once.
+  if (message.purpose === 'retire') return { done: true };
   // No operation name: a retried DeployModel found the first attempt's deployment; watch the endpoint.
   const stored = await deps.runs.get(message.runId);
   const run = stored?.value;
@@ -106,29 +117,9 @@ function completionStage(deps: AwaitDeps, message: OperationMessage, status: Ope
         },
       };
     case 'retire':
-      return {
-        name: 'awaitOperation(retire)',
-        expects: { state: 'promoting' },
-        produces: [{ state: 'promoted' }],
-        next: () => [],
-        work: async (run: RunRecord) => {
-          const left = (run.pendingOperations ?? []).filter((op) => op !== message.operation);
-          const note = failure ? `retiring an old deployment failed: ${failure}` : undefined;
-          if (left.length > 0)
-            return {
-              ...run,
-              pendingOperations: left,
-              timeline: note
-                ? [...run.timeline, { state: run.state, at: now().toISOString(), detail: note }]
-                : run.timeline,
-            };
-          return advance(
-            { ...run, pendingOperations: [] },
-            'promoted',
-            now(),
-            note ? `promoted at 100 %; ${note}` : 'promoted at 100 %; old deployments retired',
-          );
-        },
-      };
+      return retireStage(deps, message, failure);
+    case 'register':
+    case 'create-endpoint':
+      return resumeStage(message, failure, now);
   }
 }

@@ -25,10 +25,8 @@ export function awaitedMessages(run: RunRecord): NextMessage[] {
         data: operationMessage(run, 'rollback', op),
       }));
     case 'promoting':
-      return (run.pendingOperations ?? []).map((op) => ({
-        topic: TOPICS.operationPending,
-        data: operationMessage(run, 'retire', op),
-      }));
+      // One retire step at a time (retire-step.ts): the undeploy being followed, or the first step.
+      return [{ topic: TOPICS.operationPending, data: operationMessage(run, 'retire', run.pendingOperations?.[0]) }];
     default:
       return [];
   }

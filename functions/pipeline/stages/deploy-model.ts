@@ -5,9 +5,10 @@ import { advance } from '../../core/run/transitions';
 import { deploySplit, withoutModel, type TrafficSplit } from '../../core/traffic-split';
 import type { WorkflowSet } from '../../core/workflow/workflow-set';
 import type { OperationMessage } from '../messages';
-import type { Clock, Endpoints } from '../ports';
+import { isPending, type Clock, type Endpoints } from '../ports';
 import type { Stage } from '../run-stage';
 import { TOPICS } from '../topics';
+import { checkRecorded, followMessages, recordPending } from './pending-operation';
 import { workflowOf } from './workflow-of';
 
 export interface DeployDeps {
@@ -30,15 +31,20 @@ export function deployModelStage(deps: DeployDeps): Stage {
     name: 'deployModel',
     expects: { state: 'registered' },
     produces: [{ state: 'deploying' }],
-    next: (run) => [
-      { topic: TOPICS.operationPending, data: operationMessage(run, 'deploy', run.deployment?.operation) },
-    ],
+    next: (run) =>
+      run.state === 'registered'
+        ? followMessages(run)
+        : [{ topic: TOPICS.operationPending, data: operationMessage(run, 'deploy', run.deployment?.operation) }],
     async work(run: RunRecord) {
       const workflow = workflowOf(deps.workflows, run);
       const endpointConfig = workflow.endpoint;
       if (!endpointConfig || !run.model)
         throw new Error(`${workflow.file}: endpoint: is required for SavedModel workflows`);
+      // A recorded CreateEndpoint is followed (awaitOperation resumes this stage when it is done).
+      if ((await checkRecorded(run, 'creating-endpoint', (name) => deps.endpoints.operation(name))) === 'running')
+        return { ...run };
       const endpoint = await deps.endpoints.getOrCreate(endpointConfig.displayName, workflow.name);
+      if (isPending(endpoint)) return recordPending(run, 'creating-endpoint', endpoint.operation, deps.clock.now());
       const deployedModelId = deployedModelIdFor(run.runId);
       const previousSplit: TrafficSplit = withoutModel(endpoint.trafficSplit, deployedModelId);
       const split = deploySplit(previousSplit, workflow.rollout.canaryPercent);
@@ -66,7 +72,7 @@ export function deployModelStage(deps: DeployDeps): Stage {
       }
       const percent = split['0'];
       return advance(
-        run,
+        { ...run, pendingOperation: undefined },
         'deploying',
         deps.clock.now(),
         `deploying ${run.model.versionName} as ${deployedModelId} with ${percent} % of traffic`,

@@ -1,5 +1,6 @@
 import { isTerminal } from '../../core/run/run-record';
 import type { Clock, DocumentStore, Logger, Publisher, RunStore } from '../ports';
+import type { StageMessage } from '../messages';
 import { TOPICS } from '../topics';
 import { leaseKey, type Lease } from './endpoint-lease';
 
@@ -20,7 +21,13 @@ export interface TurnDeps {
  * come waits up to the budget, then hands its message on as awaitOperation does: never an
  * error, never a dead letter, however long the other rollout takes. True when the run may deploy.
  */
-export async function awaitEndpointTurn(deps: TurnDeps, runId: string, workflow: string): Promise<boolean> {
+export async function awaitEndpointTurn(
+  deps: TurnDeps,
+  runId: string,
+  workflow: string,
+  /** When the first copy of the waiting message was published: carried on (message-age.ts). */
+  since?: string,
+): Promise<boolean> {
   const key = leaseKey(workflow);
   const started = deps.clock.now().getTime();
   for (;;) {
@@ -28,7 +35,8 @@ export async function awaitEndpointTurn(deps: TurnDeps, runId: string, workflow:
     if (holder === runId) return true;
     if (deps.clock.now().getTime() - started + deps.pollMs > deps.budgetMs) {
       deps.log.info(`the ${workflow} endpoint is busy with run ${holder}; waiting for it to end`, { runId });
-      await deps.publisher.publish(TOPICS.modelRegistered, { runId });
+      const message: StageMessage = { runId, ...(since ? { since } : {}) };
+      await deps.publisher.publish(TOPICS.modelRegistered, message);
       return false;
     }
     await deps.clock.sleep(deps.pollMs);

@@ -4,9 +4,10 @@ import { versionAlias } from '../../core/run/run-id';
 import type { RunRecord } from '../../core/run/run-record';
 import { servingImageFor } from '../../core/serving-image';
 import type { WorkflowSet } from '../../core/workflow/workflow-set';
-import type { Clock, ModelRegistry } from '../ports';
+import { isPending, type Clock, type ModelRegistry } from '../ports';
 import type { Stage } from '../run-stage';
 import { TOPICS } from '../topics';
+import { checkRecorded, followMessages, recordPending } from './pending-operation';
 import { workflowOf } from './workflow-of';
 
 export interface RegisterDeps {
@@ -26,13 +27,17 @@ export function registerModelStage(deps: RegisterDeps): Stage {
     name: 'registerModel',
     expects: { state: 'checked' },
     produces: [{ state: 'registered' }],
-    next: (run) => [{ topic: TOPICS.modelRegistered, data: { runId: run.runId } }],
+    next: (run) =>
+      run.state === 'checked' ? followMessages(run) : [{ topic: TOPICS.modelRegistered, data: { runId: run.runId } }],
     async work(run: RunRecord) {
       const workflow = workflowOf(deps.workflows, run);
       const model = workflow.model;
       if (!model) throw new Error(`${workflow.file}: model: is required for SavedModel workflows`);
       const tensorflowVersion = (run.inspection?.tensorflowVersion as string | undefined) ?? undefined;
       const image = servingImageFor(tensorflowVersion, model.servingImage);
+      // A recorded upload is followed, never started again: its version shows once it is done.
+      if ((await checkRecorded(run, 'registering', (name) => deps.registry.operation(name))) === 'running')
+        return { ...run };
       const parentModel = await deps.registry.findModel(model.displayName, workflow.name);
       const found = parentModel ? await deps.registry.findVersionByRun(parentModel, run.runId) : undefined;
       const version =
@@ -46,9 +51,10 @@ export function registerModelStage(deps: RegisterDeps): Stage {
           aliases: [versionAlias(run.version)],
           parentModel,
         }));
+      if (isPending(version)) return recordPending(run, 'registering', version.operation, deps.clock.now());
       if (!version.aliases.includes('candidate')) await deps.registry.mergeAliases(version.versionName, ['candidate']);
       const detail = `${version.versionName} (${versionAlias(run.version)}, candidate)${found ? ', found from an earlier attempt' : ''}${image.warning ? `; ${image.warning}` : ''}`;
-      return advance(run, 'registered', deps.clock.now(), detail, {
+      return advance({ ...run, pendingOperation: undefined }, 'registered', deps.clock.now(), detail, {
         model: {
           name: version.name,
           versionId: version.versionId,

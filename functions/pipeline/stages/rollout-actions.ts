@@ -33,38 +33,19 @@ export async function stepUp(
 }
 
 /**
- * Passed at 100 %: `default` moves to the candidate, and deployments beyond the workflow's
- * `keepPrevious` (newest kept) are undeployed; they carry no traffic by now.
+ * Passed at 100 %: the run enters `promoting`, whose steps (retire-step.ts, through awaitOperation)
+ * move `default` to the candidate and then undeploy old deployments one at a time. Nothing moves
+ * here, so a retry of this stage that validates again can still roll back safely; from the alias
+ * move on, the run can only end promoted.
  */
-export async function promote(
-  deps: RolloutDeps,
-  run: RunRecord,
-  workflow: Workflow,
-  summary: string,
-): Promise<RunRecord> {
-  const { endpoint, deployment, model } = required(run);
-  await deps.registry.mergeAliases(model.versionName, ['default', '-candidate']);
-  const current = await deps.endpoints.get(endpoint);
-  const others = current.deployedModels
-    .filter((d) => d.id !== deployment.deployedModelId)
-    .sort((a, b) => Number(b.modelVersionId) - Number(a.modelVersionId) || b.id.localeCompare(a.id));
-  const retire = others.slice(workflow.rollout.keepPrevious);
-  const operations: string[] = [];
-  for (const old of retire) {
-    try {
-      operations.push(await deps.endpoints.undeploy(endpoint, old.id, current.trafficSplit));
-    } catch (error) {
-      // Already undeployed (by an earlier attempt of this step): nothing left to do.
-      if (!isPortError(error, 'not-found')) throw error;
-    }
-  }
-  const detail = `${summary}; default → ${model.versionName}`;
-  if (operations.length === 0) return advance(run, 'promoted', deps.clock.now(), `${detail}; promoted at 100 %`);
+export function promote(deps: RolloutDeps, run: RunRecord, workflow: Workflow, summary: string): RunRecord {
+  const { model } = required(run);
+  const keep = workflow.rollout.keepPrevious;
   return advance(
-    { ...run, pendingOperations: operations },
+    { ...run, promotion: { defaultMoved: false }, pendingOperations: [] },
     'promoting',
     deps.clock.now(),
-    `${detail}; retiring ${operations.length} old deployment(s)`,
+    `${summary}; promoting ${model.versionName} (default, keeping ${keep} previous good version${keep === 1 ? '' : 's'})`,
   );
 }
 

@@ -122,10 +122,8 @@ function nextMessages(run: RunRecord): NextMessage[] {
         data: operationMessage(run, 'rollback', op),
       }));
     case 'promoting':
-      return (run.pendingOperations ?? []).map((op) => ({
-        topic: TOPICS.operationPending,
-        data: operationMessage(run, 'retire', op),
-      }));
+      // The promotion's first step (retire-step.ts) waits for no operation.
+      return [{ topic: TOPICS.operationPending, data: operationMessage(run, 'retire', run.pendingOperations?.[0]) }];
     default:
       return [];
   }

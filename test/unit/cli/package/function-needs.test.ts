@@ -30,7 +30,7 @@ describe('functionNeeds of the real entry points', () => {
     onArtifact: { vertex: [], firebase: false, tflite: false },
     registerModel: { vertex: [`${V1}.ModelService`], firebase: false, tflite: false },
     deployModel: { vertex: [`${V1}.EndpointService`], firebase: false, tflite: false },
-    // ModelService: giving up on a run rolls its canary back (the candidate alias goes).
+    // ModelService: a promotion moves `default`, uploads are followed, and giving up rolls a canary back.
     awaitOperation: { vertex: [`${V1}.EndpointService`, `${V1}.ModelService`], firebase: false, tflite: false },
     validatePredictions: {
       vertex: [`${V1}.EndpointService`, `${V1}.ModelService`, `${V1}.PredictionService`],

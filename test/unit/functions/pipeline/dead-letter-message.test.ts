@@ -17,6 +17,8 @@ describe('readDeadLetter', () => {
     ['awaitOperation-trigger', op('deploy'), { state: 'deploying' }],
     ['awaitOperation-trigger', op('rollback'), { state: 'rolling-back' }],
     ['awaitOperation-trigger', op('retire'), { state: 'promoting' }],
+    ['awaitOperation-trigger', op('register'), { state: 'checked' }],
+    ['awaitOperation-trigger', op('create-endpoint'), { state: 'registered' }],
     ['someone-else', { runId: 'r-1' }, undefined],
     ['validatePredictions-trigger', { runId: 'r-1', step: 'x' }, undefined],
   ])('%s %j stalled the run at %j', (subscription, json, at) => {

@@ -43,7 +43,7 @@ describe('stage messages', () => {
   it.each([
     [
       { runId: 'r', operation: OPERATION, purpose: 'explode', startedAt: '2026-11-23T10:00:00Z' },
-      /"purpose" must be deploy, rollback or retire/,
+      /"purpose" must be one of deploy, rollback, retire, register, create-endpoint/,
     ],
     [
       { runId: 'r', operation: 'operations/42', purpose: 'deploy', startedAt: '2026-11-23T10:00:00Z' },

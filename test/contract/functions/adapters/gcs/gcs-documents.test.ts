@@ -46,19 +46,20 @@ describe('GcsDocuments and GcsObjectReader', () => {
     await docs.delete('lease.json', taken);
   });
 
-  it('reads a document replaced between its metadata and its contents again, instead of calling it missing', async () => {
+  it('reads a value and a generation that belong together while the document is replaced under it', async () => {
     const docs = new GcsDocuments(() => storage, 'state');
-    await docs.create('busy.json', { n: 1 });
-    const generation = (await docs.get('busy.json'))?.generation ?? '';
-    emulator.faults.addLatency('objects.get', 150);
-    try {
-      const reading = docs.get<{ n: number }>('busy.json');
-      // The metadata is answered at ~150 ms; the contents request then waits its own 150 ms.
-      await new Promise((resolve) => setTimeout(resolve, 220));
-      expect(await docs.update('busy.json', { n: 2 }, generation)).toBeDefined();
-      expect((await reading)?.value).toEqual({ n: 2 });
-    } finally {
-      emulator.faults.addLatency('objects.get', 0);
+    await docs.create('busy.json', { n: 0 });
+    const written = new Map<string, unknown>([[(await docs.get('busy.json'))?.generation ?? '', { n: 0 }]]);
+    const reads: Array<Promise<{ value: unknown; generation: string } | undefined>> = [];
+    for (let n = 1; n <= 20; n += 1) {
+      reads.push(docs.get('busy.json'), docs.get('busy.json'));
+      const current = await docs.get<{ n: number }>('busy.json');
+      const generation = await docs.update('busy.json', { n }, current?.generation ?? '');
+      if (generation) written.set(generation, { n });
+    }
+    for (const read of await Promise.all(reads)) {
+      expect(read).toBeDefined(); // never reported missing while it is being replaced
+      expect(read?.value).toEqual(written.get(read?.generation ?? ''));
     }
   });
 

@@ -11,6 +11,7 @@ import { VertexEndpoints } from '../../../../../functions/adapters/vertex/vertex
 import { VertexModelRegistry } from '../../../../../functions/adapters/vertex/vertex-model-registry';
 import { VertexPredictor } from '../../../../../functions/adapters/vertex/vertex-predictor';
 import { timesBackend } from '../../../emulators/vertex/fake-backend';
+import { settled } from './settled';
 
 /** ferry's Vertex adapters through the official aiplatform v1 clients against the Vertex emulator. */
 describe('Vertex adapters', () => {
@@ -31,14 +32,16 @@ describe('Vertex adapters', () => {
   });
 
   const upload = (uri: string, runId: string, parentModel?: string) =>
-    registry.upload({
-      displayName: 'flowers',
-      artifactUri: uri,
-      servingImage: 'img',
-      labels: { ferry_run: runId, ferry_workflow: 'flowers' },
-      aliases: [`v${runId}`],
-      parentModel,
-    });
+    settled(
+      registry.upload({
+        displayName: 'flowers',
+        artifactUri: uri,
+        servingImage: 'img',
+        labels: { ferry_run: runId, ferry_workflow: 'flowers' },
+        aliases: [`v${runId}`],
+        parentModel,
+      }),
+    );
 
   it('registers versions under one parent, finds them by run, and moves aliases', async () => {
     expect(await registry.findModel('flowers', 'flowers')).toBeUndefined();
@@ -58,8 +61,8 @@ describe('Vertex adapters', () => {
   it('creates one endpoint per workflow even when two first runs race', async () => {
     expect(await endpoints.find('flowers', 'flowers')).toBeUndefined();
     const [a, b] = await Promise.all([
-      endpoints.getOrCreate('flowers', 'flowers'),
-      endpoints.getOrCreate('flowers', 'flowers'),
+      settled(endpoints.getOrCreate('flowers', 'flowers')),
+      settled(endpoints.getOrCreate('flowers', 'flowers')),
     ]);
     expect(a.name).toBe(b.name);
     expect(a.name).toMatch(/\/endpoints\/ferry-flowers$/);
@@ -67,7 +70,7 @@ describe('Vertex adapters', () => {
   });
 
   it('deploys, follows the operation, predicts with attribution, changes the split and undeploys', async () => {
-    const endpoint = await endpoints.getOrCreate('flowers', 'flowers');
+    const endpoint = await settled(endpoints.getOrCreate('flowers', 'flowers'));
     const parent = (await registry.findModel('flowers', 'flowers')) as string;
     const deploy = (id: string, version: string, split: Record<string, number>) =>
       endpoints.deploy({
@@ -99,7 +102,7 @@ describe('Vertex adapters', () => {
   });
 
   it("reports Vertex's refusals in the ports' terms, naming the resource", async () => {
-    const endpoint = await endpoints.getOrCreate('flowers', 'flowers');
+    const endpoint = await settled(endpoints.getOrCreate('flowers', 'flowers'));
     const parent = (await registry.findModel('flowers', 'flowers')) as string;
     const missing = `${vertex().parent}/endpoints/424242`;
     await expect(endpoints.get(missing)).rejects.toMatchObject({
@@ -120,7 +123,7 @@ describe('Vertex adapters', () => {
   it('reports a DeployModel refused while another runs on the endpoint as busy (transient)', async () => {
     emulator.setOperationDuration('DeployModel', 400);
     try {
-      const endpoint = await endpoints.getOrCreate('busy', 'busy');
+      const endpoint = await settled(endpoints.getOrCreate('busy', 'busy'));
       const parent = (await registry.findModel('flowers', 'flowers')) as string;
       const deploy = (id: string, split: Record<string, number>) =>
         endpoints.deploy({

@@ -75,3 +75,29 @@ describe('stageAction', () => {
     ).toBe('republish');
   });
 });
+
+describe('a promotion whose candidate holds default', () => {
+  const promoting: RunRecord = {
+    ...run,
+    state: 'promoting',
+    model: { name: 'm', versionId: '4', versionName: 'm@4', servingImage: 'img' },
+    promotion: { defaultMoved: true, retiring: ['111'], leftovers: { '222': 'undeploy refused' } },
+  };
+
+  it('can only end promoted: a failure becomes a warning naming the leftovers', () => {
+    const ended = endRun(promoting, 'failed', 'still failing after 360 min of retries', now);
+    expect(ended).toMatchObject({ state: 'promoted', outcome: 'promoted' });
+    expect(ended.reason).toMatch(
+      /default → m@4.*warning: still failing after 360 min of retries; 222, 111 may still be deployed/,
+    );
+  });
+
+  it('cannot roll back', () => {
+    expect(() => advance(promoting, 'rolling-back', now)).toThrow(TransitionError);
+  });
+
+  it('ends failed while default has not moved yet (nothing to hide: the candidate is not default)', () => {
+    const before = { ...promoting, promotion: { defaultMoved: false } };
+    expect(endRun(before, 'failed', 'merge refused', now)).toMatchObject({ state: 'failed', reason: 'merge refused' });
+  });
+});

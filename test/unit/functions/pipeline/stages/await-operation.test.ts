@@ -4,9 +4,13 @@ import type { Endpoints, OperationStatus } from '../../../../../functions/pipeli
 import { AWAIT_DEFAULTS, awaitOperation } from '../../../../../functions/pipeline/stages/await-operation';
 import { TOPICS } from '../../../../../functions/pipeline/topics';
 import { fixedClock, MemoryPublisher, MemoryRuns, silentLogger } from '../../../../helpers/memory-ports';
+import { MemoryRegistry } from '../../../../helpers/memory-vertex-ops';
 import { sampleRun } from '../../../../helpers/sample-run';
+import { WorkflowSet } from '../../../../../functions/core/workflow/workflow-set';
 
 const OPERATION = 'projects/p/locations/l/endpoints/1/operations/9';
+/** What only a promotion's steps use. */
+const unusedVertex = { registry: new MemoryRegistry(), workflows: new WorkflowSet([]) };
 
 /** An operation of ferry's own Endpoints port that finishes at a given time on the test clock. */
 function endpointsFinishingAt(clock: { now(): Date }, doneAt: number, error?: OperationStatus['error']): Endpoints {
@@ -61,7 +65,7 @@ describe('awaitOperation', () => {
       invocations += 1;
       const published = publisher.messages.length;
       const began = clock.now().getTime();
-      await awaitOperation({ runs, publisher, clock, log, endpoints, ...AWAIT_DEFAULTS }, message);
+      await awaitOperation({ runs, publisher, clock, log, endpoints, ...unusedVertex, ...AWAIT_DEFAULTS }, message);
       expect(clock.now().getTime() - began).toBeLessThanOrEqual(AWAIT_DEFAULTS.budgetMs);
       const handedOn = publisher.messages.slice(published).find((m) => m.topic === TOPICS.operationPending);
       if (!handedOn) break;
@@ -82,7 +86,7 @@ describe('awaitOperation', () => {
     await runs.create(deployingRun(clock.now()));
     const endpoints = endpointsFinishingAt(clock, 0, { code: 3, message: 'Model server never became ready' });
     await awaitOperation(
-      { runs, publisher, clock, log: silentLogger(), endpoints, ...AWAIT_DEFAULTS },
+      { runs, publisher, clock, log: silentLogger(), endpoints, ...unusedVertex, ...AWAIT_DEFAULTS },
       { runId: 'flowers-7-abc', operation: OPERATION, purpose: 'deploy', startedAt: clock.now().toISOString() },
     );
     const run = (await runs.get('flowers-7-abc'))?.value;
@@ -100,7 +104,15 @@ describe('awaitOperation', () => {
     clock.advance(AWAIT_DEFAULTS.operationTimeoutMs + 1);
     const endpoints = endpointsFinishingAt(clock, Number.MAX_SAFE_INTEGER);
     await awaitOperation(
-      { runs, publisher: new MemoryPublisher(), clock, log: silentLogger(), endpoints, ...AWAIT_DEFAULTS },
+      {
+        runs,
+        publisher: new MemoryPublisher(),
+        clock,
+        log: silentLogger(),
+        endpoints,
+        ...unusedVertex,
+        ...AWAIT_DEFAULTS,
+      },
       { runId: 'flowers-7-abc', operation: OPERATION, purpose: 'deploy', startedAt: started.toISOString() },
     );
     expect((await runs.get('flowers-7-abc'))?.value.reason).toMatch(/operation still running after 120 min/);

@@ -3,6 +3,7 @@ import { parseWorkflow } from '../../../../../functions/core/workflow/parse-work
 import { WorkflowSet } from '../../../../../functions/core/workflow/workflow-set';
 import type { DeployRequest, Endpoints } from '../../../../../functions/pipeline/ports';
 import { deployModelStage } from '../../../../../functions/pipeline/stages/deploy-model';
+import { TOPICS } from '../../../../../functions/pipeline/topics';
 import { fixedClock } from '../../../../helpers/memory-ports';
 import { sampleRun } from '../../../../helpers/sample-run';
 
@@ -99,5 +100,36 @@ describe('deployModelStage', () => {
     const error = await stage.work(registered).catch((e: unknown) => e);
     expect(error).toBe(refusal);
     expect(classifyError(error)).toBe('permanent');
+  });
+
+  it('records a CreateEndpoint that is not done at once, and follows it on a retry instead of creating again', async () => {
+    const operation = 'projects/p/locations/l/endpoints/ferry-flowers/operations/5';
+    let creates = 0;
+    let done = false;
+    const creating: Endpoints = {
+      ...endpoints(async () => 'op/1'),
+      getOrCreate: async () => {
+        creates += 1;
+        return { operation };
+      },
+      operation: async () => ({ done }),
+    };
+    const stage = deployModelStage({ endpoints: creating, workflows, clock: fixedClock() });
+    const recorded = await stage.work(registered);
+    expect(recorded).toMatchObject({
+      state: 'registered',
+      pendingOperation: { kind: 'creating-endpoint', name: operation },
+    });
+    expect(stage.next(recorded)).toEqual([
+      { topic: TOPICS.operationPending, data: expect.objectContaining({ purpose: 'create-endpoint', operation }) },
+    ]);
+    const retried = await stage.work(recorded);
+    expect(retried).toEqual(recorded);
+    expect(creates).toBe(1);
+    done = true;
+    creating.getOrCreate = endpoints(async () => 'op/1').getOrCreate;
+    const deploying = await stage.work(recorded);
+    expect(deploying.state).toBe('deploying');
+    expect(deploying.pendingOperation).toBeUndefined();
   });
 });

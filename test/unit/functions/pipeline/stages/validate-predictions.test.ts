@@ -104,13 +104,14 @@ async function started(h: ReturnType<typeof harness>) {
   return h;
 }
 
+// Passing at 100 % moves the run to `promoting`; the retire steps then run in awaitOperation (retire-step.ts).
 describe('validatePredictionsStage: the model is judged, not the weather', () => {
   it('promotes a good model after one 503: the retry succeeds and no candidate error is counted', async () => {
     const predictor = new ScriptedPredictor(goodAnswer, [unavailable()]);
     const h = await started(harness(predictor));
     await h.deliver();
     const run = await h.stored();
-    expect(run.state).toBe('promoted');
+    expect(run.state).toBe('promoting');
     expect(run.decisions?.map((d) => [d.failedRequests, d.transportErrors])).toEqual([
       [0, 1],
       [0, 0],
@@ -134,7 +135,7 @@ describe('validatePredictionsStage: the model is judged, not the weather', () =>
       { runId: 'flowers-7-abc', step: -1 },
     ]);
     await h.deliver();
-    expect((await h.stored()).state).toBe('promoted');
+    expect((await h.stored()).state).toBe('promoting');
   });
 
   it('resumes the saved tally after an outage instead of sampling again (§5)', async () => {
@@ -144,7 +145,7 @@ describe('validatePredictionsStage: the model is judged, not the weather', () =>
     expect((await h.stored()).validation?.tally.byModel[CANDIDATE]?.requests).toBe(3);
     const deliveries = 1 + (await h.deliver());
     const run = await h.stored();
-    expect(run.state).toBe('promoted');
+    expect(run.state).toBe('promoting');
     expect(deliveries).toBeGreaterThan(2);
     expect(predictor.calls - 300).toBe(2 * REQUESTS_PER_STEP);
     expect(run.decisions?.[0].transportErrors).toBe(300);
@@ -162,7 +163,7 @@ describe('validatePredictionsStage: the model is judged, not the weather', () =>
     expect(saved).toBeLessThan(REQUESTS_PER_STEP);
     await h.deliver();
     const run = await h.stored();
-    expect(run.state).toBe('promoted');
+    expect(run.state).toBe('promoting');
     expect(run.decisions?.[0].candidate).toMatchObject({ answers: 20, requests: REQUESTS_PER_STEP });
     expect(predictor.calls).toBe(2 * REQUESTS_PER_STEP);
   });
