@@ -3,7 +3,7 @@ import { startStorageEmulator, type StorageEmulator } from '../../../../emulator
 import { StorageArtifactChecker } from '../../../../functions/adapters/artifact-checker';
 import { GcsObjectReader } from '../../../../functions/adapters/gcs/gcs-object-reader';
 import { exampleGoldenSet } from '../../../../functions/artifacts/example-golden-set';
-import { writeExampleSavedModel } from '../../../../functions/artifacts/savedmodel';
+import { decodeSavedModel, encodeSavedModel, writeExampleSavedModel } from '../../../../functions/artifacts/savedmodel';
 import { classifyError } from '../../../../functions/core/errors';
 import { parseWorkflow } from '../../../../functions/core/workflow/parse-workflow';
 import { WorkflowSet } from '../../../../functions/core/workflow/workflow-set';
@@ -34,6 +34,13 @@ describe('StorageArtifactChecker', () => {
         .file(`models/flowers/2/${path}`)
         .save(Buffer.from(path === 'saved_model.pb' ? bytes.subarray(0, 7) : bytes), { resumable: false });
     }
+    // A serving_default whose method TF Serving's Predict API does not run (issue 11).
+    const model = decodeSavedModel(writeExampleSavedModel({ a: 0.5, b: 2 })['saved_model.pb']);
+    model.metaGraphs[0].signatureDef.serving_default.methodName = 'tensorflow/serving/train';
+    for (const [path, bytes] of Object.entries(writeExampleSavedModel({ a: 0.5, b: 2 })))
+      await bucket
+        .file(`models/flowers/3/${path}`)
+        .save(Buffer.from(path === 'saved_model.pb' ? encodeSavedModel(model) : bytes), { resumable: false });
     checker = new StorageArtifactChecker(new GcsObjectReader(() => storage), () => workflows);
   });
   afterEach(() => emulator.faults.reset());
@@ -59,6 +66,19 @@ describe('StorageArtifactChecker', () => {
       await listing('models/flowers/2/'),
     );
     expect(problems.join('\n')).toMatch(/saved_model\.pb/);
+  });
+
+  it('rejects a serving_default signature the Predict API cannot run', async () => {
+    const { problems } = await checker.check(
+      'flowers',
+      'savedmodel',
+      'artifacts',
+      'models/flowers/3/',
+      await listing('models/flowers/3/'),
+    );
+    expect(problems).toEqual([
+      expect.stringMatching(/method tensorflow\/serving\/train, which the Predict API does not run/),
+    ]);
   });
 
   it.each([429, 503])(
