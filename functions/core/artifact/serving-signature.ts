@@ -40,11 +40,12 @@ export interface ServingSignature<G extends MetaGraphFacts> {
 
 /** Finds the MetaGraph and signature Vertex AI will serve; `location` names the folder in problems. */
 export function servingSignature<G extends MetaGraphFacts>(location: string, metaGraphs: G[]): ServingSignature<G> {
-  const graph = metaGraphs.find((g) => g.tags.includes(SERVING_TAG));
+  // TF Serving loads the MetaGraph whose tag set is exactly {serve}: [serve, gpu] is not it.
+  const graph = metaGraphs.find((g) => new Set(g.tags).size === 1 && g.tags[0] === SERVING_TAG);
   if (!graph) {
     return {
       problems: [
-        `${location}: no MetaGraph tagged "${SERVING_TAG}"; export with tf.saved_model.save (Vertex AI serves the "${SERVING_TAG}" tag)`,
+        `${location}: no MetaGraph tagged exactly [${SERVING_TAG}] (it has ${metaGraphs.map((g) => `[${g.tags.join(', ')}]`).join(' ') || 'none'}); export with tf.saved_model.save (Vertex AI serves the MetaGraph whose tags are just "${SERVING_TAG}")`,
       ],
     };
   }

@@ -22,13 +22,18 @@ describe('servingSignatureProblems', () => {
       null,
     ],
     ['an empty method reads as predict', [graph(['serve'], { serving_default: sig('') })], null],
-    ['serve among other tags', [graph(['train'], {}), graph(['serve', 'gpu'], { serving_default: sig('') })], null],
+    ['serve beside other MetaGraphs', [graph(['train'], {}), graph(['serve'], { serving_default: sig('') })], null],
+    [
+      'serve only with another tag: TF Serving loads the set {serve} exactly',
+      [graph(['serve', '1.14.0'], { serving_default: sig('') })],
+      /no MetaGraph tagged exactly \[serve\] \(it has \[serve, 1\.14\.0\]\)/,
+    ],
     ['classify over tensors', [graph(['serve'], { serving_default: sig('tensorflow/serving/classify') })], null],
-    ['no MetaGraphs at all', [], /no MetaGraph tagged "serve"/],
+    ['no MetaGraphs at all', [], /no MetaGraph tagged exactly \[serve\] \(it has none\)/],
     [
       'no serve tag',
       [graph(['train'], { serving_default: sig('') })],
-      /no MetaGraph tagged "serve"; export with tf\.saved_model\.save/,
+      /no MetaGraph tagged exactly \[serve\] \(it has \[train\]\); export with tf\.saved_model\.save/,
     ],
     [
       'no serving_default',
