@@ -1,5 +1,6 @@
 import type { ArtifactFiles } from './artifact-files';
-import { checkCompleteness, INDEX_PATH, loadCheckpoint, readCheckpointIndex, verifyCheckpoint } from './checkpoint';
+import { checkCompleteness, INDEX_PATH, readCheckpointIndex, verifyCheckpointStreaming } from './checkpoint';
+
 import { detectFile, detectFolder } from './detect-format';
 import { checkSavedModel, readSavedModel, type MetaGraphInfo } from './savedmodel';
 import { readTflite, type TfliteInfo } from './tflite/read-tflite';
@@ -42,7 +43,7 @@ export class UnsupportedArtifactError extends Error {
 }
 
 export interface InspectOptions {
-  /** Checksum every tensor (reads all shards); off = completeness and sizes from the listing only. */
+  /** Checksum every tensor (streams all shards); off = completeness and sizes from the listing only. */
   verifyCrc?: boolean;
   /**
    * Read only tags and signatures of saved_model.pb (the graph skipped unparsed): a quick look.
@@ -79,16 +80,11 @@ export async function inspectFolder(files: ArtifactFiles, options: InspectOption
   if (!listing.has(INDEX_PATH))
     return { kind: 'savedmodel', location: files.location, ...info, variables: null, assets, problems: [] };
   const crcChecked = options.verifyCrc ?? true;
-  let index;
-  let verified;
-  if (crcChecked) {
-    const loaded = await loadCheckpoint(files);
-    index = loaded.index;
-    verified = verifyCheckpoint(index, loaded.shards);
-  } else {
-    index = readCheckpointIndex(await files.read(INDEX_PATH), INDEX_PATH);
-    verified = checkCompleteness(index, listing);
-  }
+  const index = readCheckpointIndex(await files.read(INDEX_PATH), INDEX_PATH);
+  // Shards are streamed, never held: memory stays at one chunk however large the checkpoint.
+  const verified = crcChecked
+    ? await verifyCheckpointStreaming(index, (path) => (listing.has(path) ? files.stream(path) : undefined))
+    : checkCompleteness(index, listing);
   return {
     kind: 'savedmodel',
     location: files.location,

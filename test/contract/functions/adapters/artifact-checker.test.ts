@@ -7,7 +7,7 @@ import { decodeSavedModel, encodeSavedModel, writeExampleSavedModel } from '../.
 import { classifyError } from '../../../../functions/core/errors';
 import { parseWorkflow } from '../../../../functions/core/workflow/parse-workflow';
 import { WorkflowSet } from '../../../../functions/core/workflow/workflow-set';
-import type { ObjectInfo } from '../../../../functions/pipeline/ports';
+import type { ObjectInfo, ObjectReader } from '../../../../functions/pipeline/ports';
 
 /** The static checks over the Storage emulator: a flaky read is retried, never taken as a verdict. */
 describe('StorageArtifactChecker', () => {
@@ -95,4 +95,55 @@ describe('StorageArtifactChecker', () => {
       expect(classifyError(error)).toBe('transient');
     },
   );
+
+  /** The real reader over the emulator, recording reads; `breakStream` makes a shard's stream fail after its first chunk with that code. */
+  function recordingReader(breakStream?: number) {
+    const inner = new GcsObjectReader(() => storage);
+    const whole: string[] = [];
+    const reader: ObjectReader = {
+      list: (b, p) => inner.list(b, p),
+      stat: (b, n) => inner.stat(b, n),
+      read: (b, n) => {
+        whole.push(n);
+        return inner.read(b, n);
+      },
+      async *readStream(b, n, start) {
+        for await (const chunk of inner.readStream(b, n, start)) {
+          yield chunk;
+          // after the first chunk has been delivered: a connection reset mid-download
+          if (breakStream !== undefined && n.includes('variables.data-'))
+            throw Object.assign(new Error('read ECONNRESET'), { code: breakStream });
+        }
+      },
+    };
+    return { reader, whole };
+  }
+
+  it('checksums the checkpoint by streaming its shards, never holding one whole (issue 12 §4)', async () => {
+    const bucket = storage.bucket('artifacts');
+    const big = writeExampleSavedModel({ a: 0.5, b: 2, numShards: 2 });
+    for (const [path, bytes] of Object.entries(big))
+      await bucket.file(`models/flowers/4/${path}`).save(Buffer.from(bytes), { resumable: false });
+    const { reader, whole } = recordingReader();
+    const streaming = new StorageArtifactChecker(reader, () => workflows);
+    const result = await streaming.check(
+      'flowers',
+      'savedmodel',
+      'artifacts',
+      'models/flowers/4/',
+      await listing('models/flowers/4/'),
+    );
+    expect(result.problems).toEqual([]);
+    expect(result.facts.variables).toMatchObject({ crcChecked: true, verified: true });
+    expect(whole.filter((name) => name.includes('variables.data-'))).toEqual([]);
+  });
+
+  it('a transient read error in the middle of a shard is thrown (retry), not a rejection', async () => {
+    const { reader } = recordingReader(503);
+    const flaky = new StorageArtifactChecker(reader, () => workflows);
+    const error = await flaky
+      .check('flowers', 'savedmodel', 'artifacts', 'models/flowers/1/', await listing('models/flowers/1/'))
+      .catch((e: unknown) => e);
+    expect(classifyError(error)).toBe('transient');
+  });
 });
