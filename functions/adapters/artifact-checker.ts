@@ -1,6 +1,15 @@
 import { readCheckpointIndex, shardFileName } from '../artifacts/checkpoint';
 import { inspectFile, inspectFolder, type InspectReport } from '../artifacts/inspect-artifact';
-import { decodeSavedModel, type SavedModel } from '../artifacts/savedmodel';
+import { decodeSavedModel } from '../artifacts/savedmodel';
+import { goldenFitProblems, goldenSetNotFound, tfliteSizeProblem } from '../core/artifact/golden-fit';
+import {
+  CHECKPOINT_INDEX,
+  missingFiles,
+  SAVED_MODEL_PB,
+  usesVariables,
+  type FolderFacts,
+} from '../core/artifact/required-files';
+import { servingSignature, SERVING_SIGNATURE, type SignatureTensorFacts } from '../core/artifact/serving-signature';
 import { classifyError } from '../core/errors';
 import { checkGoldenSize, parseGoldenSet } from '../core/validation/golden-set';
 import { goldenSetLocation } from '../core/validation/golden-location';
@@ -10,13 +19,17 @@ import type { ArtifactChecker, ObjectInfo, ObjectReader, StaticCheckResult } fro
 import { dtypeFromTf, parseInstances, type InputSpec } from '../runtime/instances';
 import { gcsArtifactFiles } from './gcs/gcs-artifact-files';
 
-/** Checksumming every tensor reads the whole checkpoint; above this, completeness and sizes only. */
-export const CRC_CHECK_LIMIT_BYTES = 512 * 1024 * 1024;
-const VARIABLE_OPS = new Set(['VariableV2', 'Variable', 'VarHandleOp']);
+/**
+ * Checksumming streams every shard in chunks, so memory no longer bounds it; time does. onArtifact
+ * has 300 s (terraform/functions.tf); at a conservative 50 MB/s from Storage into one vCPU (crc32c
+ * itself runs near 1 GB/s: `npm run bench -- checkpoint-stream`), 8 GiB takes about 170 s. Above
+ * this, completeness and sizes only (from the listing), and the report says crcChecked: false.
+ */
+export const CRC_CHECK_LIMIT_BYTES = 8 * 1024 ** 3;
 
 /**
- * The inspector over an artifact in Cloud Storage, plus the checks that need the workflow: a
- * `serve` MetaGraph with a predict `serving_default` signature, and golden instances that fit it.
+ * The static checks over an artifact in Cloud Storage. Only I/O lives here: it reads, stats and
+ * lists, turns what it read into plain data, and asks core (`core/artifact/*`) for the verdict.
  * Reader errors become problems (the artifact is rejected with the reason), never crashes; a
  * transient Storage error is thrown instead, so the event is retried rather than the model rejected.
  */
@@ -27,37 +40,33 @@ export class StorageArtifactChecker implements ArtifactChecker {
   ) {}
 
   async missingFiles(workflowName: string, bucket: string, root: string, listing: ObjectInfo[]): Promise<string[]> {
-    const present = new Set(listing.map((o) => o.name.slice(root.length)));
-    if (!present.has('saved_model.pb')) return ['saved_model.pb'];
-    const goldenSet = this.workflows().byName(workflowName)?.validation.goldenSet ?? '';
-    const needed = goldenSet.startsWith('./') ? [goldenSet.slice(2)] : [];
-    let model: SavedModel;
-    try {
-      model = decodeSavedModel(
-        await this.objects.read(bucket, `${root}saved_model.pb`),
-        `gs://${bucket}/${root}saved_model.pb`,
-      );
-    } catch (error) {
-      rethrowTransient(error);
-      return needed.filter((f) => !present.has(f)); // the static checks will reject it with the reader's message
-    }
-    needed.push(...model.metaGraphs.flatMap((graph) => graph.assetFileDef.map((asset) => `assets/${asset.filename}`)));
-    const hasVariables = model.metaGraphs.some((graph) =>
-      (graph.graphDef?.node ?? []).some((node) => VARIABLE_OPS.has(node.op ?? '')),
+    const facts: FolderFacts = {
+      present: new Set(listing.map((o) => o.name.slice(root.length))),
+      goldenSet: this.workflows().byName(workflowName)?.validation.goldenSet ?? '',
+    };
+    if (!facts.present.has(SAVED_MODEL_PB)) return missingFiles(facts);
+    const model = await readOrUndefined(async () =>
+      decodeSavedModel(
+        await this.objects.read(bucket, `${root}${SAVED_MODEL_PB}`),
+        `gs://${bucket}/${root}${SAVED_MODEL_PB}`,
+      ),
     );
-    if (hasVariables || present.has('variables/variables.index')) {
-      if (!present.has('variables/variables.index'))
-        return [...needed, 'variables/variables.index'].filter((f) => !present.has(f));
-      try {
-        const index = readCheckpointIndex(await this.objects.read(bucket, `${root}variables/variables.index`));
-        for (let shard = 0; shard < index.numShards; shard += 1)
-          needed.push(`variables/${shardFileName(shard, index.numShards)}`);
-      } catch (error) {
-        rethrowTransient(error);
-        return needed.filter((f) => !present.has(f)); // a broken index is rejected by the static checks
+    if (model) {
+      facts.assets = model.metaGraphs.flatMap((graph) => graph.assetFileDef.map((asset) => asset.filename ?? ''));
+      facts.hasVariables = model.metaGraphs.some((graph) =>
+        usesVariables((graph.graphDef?.node ?? []).map((node) => node.op ?? '')),
+      );
+      if (facts.present.has(CHECKPOINT_INDEX)) {
+        const index = await readOrUndefined(async () =>
+          readCheckpointIndex(await this.objects.read(bucket, `${root}${CHECKPOINT_INDEX}`)),
+        );
+        if (index)
+          facts.shardNames = Array.from({ length: index.numShards }, (_, shard) =>
+            shardFileName(shard, index.numShards),
+          );
       }
     }
-    return [...new Set(needed)].filter((f) => !present.has(f));
+    return missingFiles(facts);
   }
 
   async check(
@@ -73,14 +82,13 @@ export class StorageArtifactChecker implements ArtifactChecker {
     try {
       if (kind === 'tflite') {
         const info = await this.objects.stat(bucket, root);
-        const limit = workflow.mobile?.maxSizeBytes ?? Infinity;
-        if (info && info.size > limit)
-          return {
-            problems: [
-              `gs://${bucket}/${root} is ${info.size} bytes, above mobile.maxSizeBytes ${limit} (${workflow.file})`,
-            ],
-            facts: {},
-          };
+        const tooBig = tfliteSizeProblem(
+          `gs://${bucket}/${root}`,
+          info?.size ?? 0,
+          workflow.mobile?.maxSizeBytes ?? Infinity,
+          workflow.file,
+        );
+        if (tooBig.length > 0) return { problems: tooBig, facts: {} };
         report = inspectFile(await this.objects.read(bucket, root), `gs://${bucket}/${root}`);
       } else {
         const bytes = listing.reduce((sum, o) => sum + o.size, 0);
@@ -95,11 +103,8 @@ export class StorageArtifactChecker implements ArtifactChecker {
     const problems = report.problems.map((p) => `${p.file}: ${p.message}`);
     if (report.kind === 'tflite') {
       const where = goldenSetLocation(workflow.validation.goldenSet, bucket, root);
-      if (!(await this.objects.stat(where.bucket, where.name))) {
-        problems.push(
-          `gs://${where.bucket}/${where.name}: golden set not found (${workflow.file}, validation.goldenSet); upload it first, then drop the model as a new version`,
-        );
-      }
+      if (!(await this.objects.stat(where.bucket, where.name)))
+        problems.push(goldenSetNotFound(`gs://${where.bucket}/${where.name}`, workflow.file));
       return {
         problems,
         facts: {
@@ -110,61 +115,73 @@ export class StorageArtifactChecker implements ArtifactChecker {
         },
       };
     }
-    const graph = report.metaGraphs.find((g) => g.tags.includes('serve'));
-    const signature = graph?.signatures.serving_default;
-    if (!graph)
-      problems.push(
-        `${report.location}: no MetaGraph tagged "serve"; export with tf.saved_model.save (Vertex AI serves the "serve" tag)`,
-      );
-    else if (!signature)
-      problems.push(
-        `${report.location}: no serving_default signature; the signatures are ${Object.keys(graph.signatures).join(', ') || 'none'}`,
-      );
-    else problems.push(...(await this.goldenProblems(workflow, bucket, root, signature.inputs)));
+    const serving = servingSignature(report.location, report.metaGraphs);
+    problems.push(...serving.problems);
+    if (serving.signature)
+      problems.push(...(await this.goldenProblems(workflow, bucket, root, serving.signature.inputs)));
     return {
       problems,
-      facts: { tensorflowVersion: graph?.tensorflowVersion, signature: signature ?? null, variables: report.variables },
+      facts: {
+        tensorflowVersion: serving.graph?.tensorflowVersion,
+        signature: serving.signature ?? null,
+        variables: report.variables,
+      },
     };
   }
 
-  /** Golden instances that would not fit the signature: caught now, not after a 20-minute deployment. */
+  /** Reads the golden set (its size from metadata first) and asks core whether its instances fit. */
   private async goldenProblems(
     workflow: Workflow,
     bucket: string,
     root: string,
-    inputs: Record<string, { dtype: string; shape: number[] | null }>,
+    inputs: Record<string, SignatureTensorFacts>,
   ): Promise<string[]> {
     const where = goldenSetLocation(workflow.validation.goldenSet, bucket, root);
     const uri = `gs://${where.bucket}/${where.name}`;
     const info = await this.objects.stat(where.bucket, where.name);
-    if (!info) {
-      return [
-        `${uri}: golden set not found (${workflow.file}, validation.goldenSet); upload it first, then drop the model as a new version`,
-      ];
-    }
+    if (!info) return [goldenSetNotFound(uri, workflow.file)];
     try {
       checkGoldenSize(info.size, uri); // from the metadata: an oversized file is never downloaded
       const golden = parseGoldenSet(await this.objects.read(where.bucket, where.name), uri);
-      const specs: Record<string, InputSpec> = {};
-      for (const [key, t] of Object.entries(inputs))
-        specs[key] = {
-          dtype: dtypeFromTf(t.dtype),
-          shape: t.shape === null ? null : t.shape.map((d, i) => (i === 0 ? -1 : d)),
-        };
-      for (const example of golden) {
-        try {
-          parseInstances([example.instance], specs);
-        } catch (error) {
-          return [
-            `${uri} line ${example.line}: ${(error as Error).message.replace('instances[0]', 'instance')} (serving_default takes ${Object.keys(specs).join(', ')})`,
-          ];
-        }
-      }
-      return [];
+      const specs = inputSpecs(inputs);
+      return goldenFitProblems(uri, golden, fitsSignature(specs), Object.keys(specs));
     } catch (error) {
       rethrowTransient(error);
-      return [`${uri}: ${(error as Error).message} (against the serving_default signature)`];
+      return [`${uri}: ${(error as Error).message} (against the ${SERVING_SIGNATURE} signature)`];
     }
+  }
+}
+
+/** Signature tensors → the runtime's input specs; the batch dimension takes any size. */
+function inputSpecs(inputs: Record<string, SignatureTensorFacts>): Record<string, InputSpec> {
+  const specs: Record<string, InputSpec> = {};
+  for (const [key, t] of Object.entries(inputs))
+    specs[key] = {
+      dtype: dtypeFromTf(t.dtype),
+      shape: t.shape === null ? null : t.shape.map((d, i) => (i === 0 ? -1 : d)),
+    };
+  return specs;
+}
+
+/** One instance against the specs, through the same parser the prediction path uses. */
+function fitsSignature(specs: Record<string, InputSpec>): (instance: unknown) => string | undefined {
+  return (instance) => {
+    try {
+      parseInstances([instance], specs);
+      return undefined;
+    } catch (error) {
+      return (error as Error).message.replace('instances[0]', 'instance');
+    }
+  };
+}
+
+/** The value, or undefined when the file is unreadable (a transient read error is rethrown). */
+async function readOrUndefined<T>(read: () => Promise<T>): Promise<T | undefined> {
+  try {
+    return await read();
+  } catch (error) {
+    rethrowTransient(error);
+    return undefined;
   }
 }
 

@@ -1,3 +1,4 @@
+import { createReadStream } from 'node:fs';
 import { readdir, readFile, stat } from 'node:fs/promises';
 import { join, relative, sep } from 'node:path';
 
@@ -13,6 +14,19 @@ export interface ArtifactFiles {
   list(): Promise<Map<string, number>>;
   /** The whole file; rejects with a message naming the file when it is missing. */
   read(path: string): Promise<Uint8Array>;
+  /**
+   * The file from its start in chunks, for files too large to hold (checkpoint shards); a read
+   * error (missing file, transient failure) is thrown by the iteration.
+   */
+  stream(path: string): AsyncIterable<Uint8Array>;
+}
+
+/** Chunk size of the in-memory streams: small enough that tests cross chunk boundaries. */
+const MEMORY_CHUNK = 64 * 1024;
+
+/** `bytes` in `size`-byte chunks (views, no copies). */
+export async function* chunksOf(bytes: Uint8Array, size = MEMORY_CHUNK): AsyncIterable<Uint8Array> {
+  for (let at = 0; at < bytes.length; at += size) yield bytes.subarray(at, at + size);
 }
 
 /** Files held in memory; used by writers and tests. */
@@ -26,6 +40,11 @@ export function memoryFiles(files: Record<string, Uint8Array>, location = '(memo
       const bytes = files[path];
       if (!bytes) throw new Error(`${location}/${path}: file not found`);
       return bytes;
+    },
+    async *stream(path) {
+      const bytes = files[path];
+      if (!bytes) throw new Error(`${location}/${path}: file not found`);
+      yield* chunksOf(bytes);
     },
   };
 }
@@ -53,6 +72,10 @@ export function folderFiles(root: string): ArtifactFiles {
         throw error;
       }
     },
+    async *stream(path) {
+      for await (const chunk of createReadStream(join(root, path), { highWaterMark: 1 << 20 }))
+        yield new Uint8Array((chunk as Buffer).buffer, (chunk as Buffer).byteOffset, (chunk as Buffer).byteLength);
+    },
   };
 }
 
@@ -66,6 +89,10 @@ export function singleFile(location: string, bytes: Uint8Array): ArtifactFiles {
     async read(path) {
       if (path !== '') throw new Error(`${location}/${path}: file not found`);
       return bytes;
+    },
+    async *stream(path) {
+      if (path !== '') throw new Error(`${location}/${path}: file not found`);
+      yield* chunksOf(bytes);
     },
   };
 }

@@ -1,7 +1,8 @@
 import type { ArtifactFiles } from './artifact-files';
-import { checkCompleteness, INDEX_PATH, loadCheckpoint, readCheckpointIndex, verifyCheckpoint } from './checkpoint';
+import { checkCompleteness, INDEX_PATH, readCheckpointIndex, verifyCheckpointStreaming } from './checkpoint';
+
 import { detectFile, detectFolder } from './detect-format';
-import { readSavedModel, type MetaGraphInfo } from './savedmodel';
+import { checkSavedModel, readSavedModel, type MetaGraphInfo } from './savedmodel';
 import { readTflite, type TfliteInfo } from './tflite/read-tflite';
 
 /** One thing wrong with an artifact: the file, what is wrong and what to do. */
@@ -42,8 +43,13 @@ export class UnsupportedArtifactError extends Error {
 }
 
 export interface InspectOptions {
-  /** Checksum every tensor (reads all shards); off = completeness and sizes from the listing only. */
+  /** Checksum every tensor (streams all shards); off = completeness and sizes from the listing only. */
   verifyCrc?: boolean;
+  /**
+   * Read only tags and signatures of saved_model.pb (the graph skipped unparsed): a quick look.
+   * Off (the default), the whole file is decoded strictly and its graph's references checked.
+   */
+  fast?: boolean;
 }
 
 /**
@@ -67,21 +73,18 @@ export async function inspectFolder(files: ArtifactFiles, options: InspectOption
       'export it in binary form (the default of tf.saved_model.save); Vertex AI serves saved_model.pb',
     );
   }
-  const info = readSavedModel(await files.read('saved_model.pb'), `${files.location}/saved_model.pb`);
+  const pb = await files.read('saved_model.pb');
+  const info = readSavedModel(pb, `${files.location}/saved_model.pb`);
+  if (!options.fast) checkSavedModel(pb, `${files.location}/saved_model.pb`);
   const assets = [...listing.keys()].filter((p) => p.startsWith('assets/') || p.startsWith('assets.extra/')).sort();
   if (!listing.has(INDEX_PATH))
     return { kind: 'savedmodel', location: files.location, ...info, variables: null, assets, problems: [] };
   const crcChecked = options.verifyCrc ?? true;
-  let index;
-  let verified;
-  if (crcChecked) {
-    const loaded = await loadCheckpoint(files);
-    index = loaded.index;
-    verified = verifyCheckpoint(index, loaded.shards);
-  } else {
-    index = readCheckpointIndex(await files.read(INDEX_PATH), INDEX_PATH);
-    verified = checkCompleteness(index, listing);
-  }
+  const index = readCheckpointIndex(await files.read(INDEX_PATH), INDEX_PATH);
+  // Shards are streamed, never held: memory stays at one chunk however large the checkpoint.
+  const verified = crcChecked
+    ? await verifyCheckpointStreaming(index, (path) => (listing.has(path) ? files.stream(path) : undefined))
+    : checkCompleteness(index, listing);
   return {
     kind: 'savedmodel',
     location: files.location,

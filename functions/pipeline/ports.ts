@@ -18,6 +18,12 @@ export interface ObjectReader {
   /** Undefined when the object does not exist. */
   stat(bucket: string, name: string): Promise<ObjectInfo | undefined>;
   read(bucket: string, name: string): Promise<Uint8Array>;
+  /**
+   * The object's bytes (from `start`, when given) in chunks, without holding the whole object:
+   * checkpoint shards run to gigabytes in a 512 MB function. Errors are thrown by the iteration,
+   * classified as `read` classifies them (a transient one mid-stream is retried, not a verdict).
+   */
+  readStream(bucket: string, name: string, start?: number): AsyncIterable<Uint8Array>;
 }
 
 /** A stored document and the generation to compare-and-set against. */

@@ -32,6 +32,9 @@ export function gcsArtifactFiles(
     read(path) {
       return objects.read(bucket, isFolder ? `${root}${path}` : root);
     },
+    stream(path) {
+      return objects.readStream(bucket, isFolder ? `${root}${path}` : root);
+    },
   };
 }
 

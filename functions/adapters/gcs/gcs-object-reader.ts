@@ -26,6 +26,27 @@ export class GcsObjectReader implements ObjectReader {
     }
   }
 
+  /**
+   * `file.createReadStream()`: a ranged GET when `start` is given (then without the client's
+   * whole-object checksum validation, which needs every byte), chunks as they arrive.
+   * https://cloud.google.com/nodejs/docs/reference/storage/latest/storage/file#_google_cloud_storage_File_createReadStream_member_1_
+   */
+  async *readStream(bucket: string, name: string, start?: number): AsyncIterable<Uint8Array> {
+    const stream = this.storage()
+      .bucket(bucket)
+      .file(name)
+      .createReadStream(start ? { start, validation: false } : {});
+    try {
+      for await (const chunk of stream as AsyncIterable<Buffer>)
+        yield new Uint8Array(chunk.buffer, chunk.byteOffset, chunk.byteLength);
+    } catch (error) {
+      if (statusOf(error) === 404) throw Object.assign(new Error(`gs://${bucket}/${name}: not found`), { code: 404 });
+      throw error;
+    } finally {
+      stream.destroy();
+    }
+  }
+
   async read(bucket: string, name: string): Promise<Uint8Array> {
     try {
       const [contents] = await this.storage().bucket(bucket).file(name).download();

@@ -7,6 +7,8 @@ export type { CheckpointEntry, CheckpointIndex } from './read-checkpoint-index';
 export { readCheckpointIndex, shardFileName, shardPath } from './read-checkpoint-index';
 export type { Problem, VerifyResult } from './verify-checkpoint';
 export { checkCompleteness, verifyCheckpoint } from './verify-checkpoint';
+export type { OpenShard } from './stream-verify';
+export { verifyCheckpointStreaming } from './stream-verify';
 export type { TensorValues } from './tensor-values';
 export { elementCount, readTensorValues, tensorCrc } from './tensor-values';
 export { decodeStringTensor, encodeStringTensor } from './string-tensor';

@@ -6,6 +6,7 @@
 export { SavedModelError } from './saved-model-error';
 export type { MetaGraphInfo, SavedModelInfo, SignatureInfo, SignatureTensor } from './read-saved-model';
 export { MAX_SAVED_MODEL_BYTES, readSavedModel } from './read-saved-model';
+export { checkSavedModel } from './check-saved-model';
 export type { ExampleSavedModelOptions } from './write-example-saved-model';
 export { writeExampleSavedModel } from './write-example-saved-model';
 export * from './tf-proto';

@@ -103,6 +103,19 @@ describe('ferry inspect on the TensorFlow-made fixtures', () => {
       expect(io.stderr).toEqual([expect.stringMatching(/saved_model\.pb: .+/)]);
     });
 
+    it('a bit flipped at byte 84 of saved_model.pb is refused; --fast (signatures only) misses it', async () => {
+      // Issue 12 §5: this variant passed inspect and failed 30 minutes into a Vertex deployment.
+      const model = copy('tf1_half_plus_two');
+      const pb = readFileSync(join(model, 'saved_model.pb'));
+      pb[84] ^= 0x01;
+      writeFileSync(join(model, 'saved_model.pb'), pb);
+      const { code, io } = await inspectJson(model);
+      expect(code).toBe(1);
+      expect(io.stderr).toEqual([expect.stringMatching(/saved_model\.pb: .+; the file is corrupt .*upload it again/)]);
+      const fast = captureIo();
+      expect(await runCli(['inspect', model, '--fast'], fast)).toBe(0);
+    });
+
     it('a flipped byte in a data shard gives a crc mismatch naming the tensor', async () => {
       const model = copy('tf2_half_plus_two');
       const shard = join(model, 'variables/variables.data-00000-of-00001');

@@ -6,6 +6,7 @@ import type { StorageObjectData } from '../../../../functions/pipeline/storage-e
 import { TOPICS } from '../../../../functions/pipeline/topics';
 import { seededRandom } from '../../../../emulators/random';
 import { fixedClock, MemoryDocuments, MemoryPublisher, MemoryRuns, silentLogger } from '../../../helpers/memory-ports';
+import { chunksOf } from '../../../../functions/artifacts/artifact-files';
 
 const workflows = new WorkflowSet([
   parseWorkflow(
@@ -34,6 +35,9 @@ class MemoryBucket implements ObjectReader {
   }
   async read(_bucket: string, name: string) {
     return this.objects.get(name) ?? new Uint8Array();
+  }
+  async *readStream(bucket: string, name: string, start = 0) {
+    yield* chunksOf((await this.read(bucket, name)).subarray(start));
   }
 }
 

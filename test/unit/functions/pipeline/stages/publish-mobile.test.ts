@@ -7,6 +7,7 @@ import type { MobileChannel, ObjectReader, TfliteRunner } from '../../../../../f
 import { publishMobileStage } from '../../../../../functions/pipeline/stages/publish-mobile';
 import { fixedClock } from '../../../../helpers/memory-ports';
 import { sampleRun } from '../../../../helpers/sample-run';
+import { chunksOf } from '../../../../../functions/artifacts/artifact-files';
 
 const file = join(__dirname, '..', '..', '..', '..', '..', 'workflows', 'flowers-mobile.yaml');
 const workflows = new WorkflowSet([parseWorkflow(readFileSync(file, 'utf8'), 'flowers-mobile.yaml')]);
@@ -24,6 +25,7 @@ const reader: ObjectReader = {
   list: async () => [],
   stat: async (_bucket, name) => (name in objects ? { name, size: objects[name].length, generation: '1' } : undefined),
   read: async (_bucket, name) => new TextEncoder().encode(objects[name]),
+  readStream: (_bucket, name) => chunksOf(new TextEncoder().encode(objects[name])),
 };
 
 function stage(runner: TfliteRunner) {

@@ -3,6 +3,7 @@ import type { ObjectInfo, ObjectReader } from '../../../../../functions/pipeline
 import { loadGoldenSet } from '../../../../../functions/pipeline/stages/sample-golden-set';
 import { sampleRun } from '../../../../helpers/sample-run';
 import { parseWorkflow } from '../../../../../functions/core/workflow/parse-workflow';
+import { chunksOf } from '../../../../../functions/artifacts/artifact-files';
 
 const workflow = parseWorkflow(
   'name: flowers\nmatch: models/flowers/{version}/\nartifact: savedmodel\nmodel: {displayName: flowers}\nendpoint: {displayName: flowers}\nvalidation: {goldenSet: golden/flowers.jsonl}\n',
@@ -25,6 +26,9 @@ class OneObject implements ObjectReader {
   async read(): Promise<Uint8Array> {
     this.reads += 1;
     return this.bytes;
+  }
+  async *readStream(): AsyncIterable<Uint8Array> {
+    yield* chunksOf(await this.read());
   }
 }
 

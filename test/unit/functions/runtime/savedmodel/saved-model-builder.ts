@@ -232,6 +232,10 @@ export function trackingFiles(record: Record<string, Uint8Array>): { files: Arti
         reads.push(p);
         return inner.read(p);
       },
+      stream: (p) => {
+        reads.push(p);
+        return inner.stream(p);
+      },
     },
   };
 }
