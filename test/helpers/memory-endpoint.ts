@@ -97,4 +97,7 @@ export class MemoryObjects implements ObjectReader {
   async read(_bucket: string, name: string): Promise<Uint8Array> {
     return new TextEncoder().encode(this.files[name]);
   }
+  async *readStream(bucket: string, name: string): AsyncIterable<Uint8Array> {
+    yield await this.read(bucket, name);
+  }
 }

@@ -27,6 +27,9 @@ const golden: ObjectReader = {
   list: async (): Promise<ObjectInfo[]> => [],
   stat: async (_bucket, name) => ({ name, size: 64, generation: '1' }),
   read: async () => new TextEncoder().encode('{"instance": {"x": [1]}, "expected": [2.5]}\n'),
+  readStream: async function* () {
+    yield new TextEncoder().encode('{"instance": {"x": [1]}, "expected": [2.5]}\n');
+  },
 };
 const predictor: Predictor = {
   predict: async (_endpoint, instances) => ({ predictions: instances.map(() => [2.5]), deployedModelId: CANDIDATE }),
