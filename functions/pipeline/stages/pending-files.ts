@@ -7,6 +7,19 @@ interface PendingFiles {
 }
 
 const CAS_ATTEMPTS = 20;
+/** Ticking off is contended by every shard's event at once: more, paced attempts before a retry. */
+const TICK_ATTEMPTS = 80;
+/** Longest pause between two compare-and-set attempts on a contended record. */
+const MAX_PAUSE_MS = 1000;
+
+/**
+ * A random pause that grows with each lost compare-and-set (full jitter): a thousand shard events
+ * hitting one record at once otherwise retry in lockstep and mostly lose again, until their
+ * deliveries run out and the events are dropped.
+ * @see https://cloud.google.com/storage/docs/retry-strategy#exponential-backoff
+ */
+const contentionPause = (attempt: number): Promise<void> =>
+  new Promise((resolve) => setTimeout(resolve, Math.random() * Math.min(MAX_PAUSE_MS, 10 * 2 ** attempt)));
 const key = (runId: string) => `pending/${runId}.json`;
 
 /** Write-then-recheck rounds before the delivery is retried instead (each round learns more files). */
@@ -53,6 +66,7 @@ async function writeMissing(store: DocumentStore, runId: string, files: string[]
       ? await store.update(key(runId), { missing }, current.generation)
       : await store.create(key(runId), { missing });
     if (written) return;
+    await contentionPause(attempt);
   }
   throw retryLater(`pending record for ${runId} kept changing`);
 }
@@ -62,7 +76,7 @@ async function writeMissing(store: DocumentStore, runId: string, files: string[]
  * the record (that caller starts the run). No record means the folder is not known to be waiting.
  */
 export async function markArrived(store: DocumentStore, runId: string, file: string): Promise<boolean> {
-  for (let attempt = 0; attempt < CAS_ATTEMPTS; attempt += 1) {
+  for (let attempt = 0; attempt < TICK_ATTEMPTS; attempt += 1) {
     const current = await store.get<PendingFiles>(key(runId));
     if (!current || !current.value.missing.includes(file)) return false;
     const missing = current.value.missing.filter((f) => f !== file);
@@ -71,6 +85,7 @@ export async function markArrived(store: DocumentStore, runId: string, file: str
       await store.delete(key(runId));
       return true;
     }
+    await contentionPause(attempt);
   }
   // Transient: the event is redelivered and tries again.
   throw retryLater(`pending record for ${runId} kept changing`);
