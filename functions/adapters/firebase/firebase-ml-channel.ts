@@ -4,7 +4,7 @@ import type * as MachineLearningModule from 'firebase-admin/machine-learning';
 import { errorMessage, retryLater } from '../../core/errors';
 import { newerVersionTag } from '../../core/run/run-id';
 import type { MobileChannel, MobileRelease } from '../../pipeline/ports';
-import { statusOf } from '../gcs/storage-client';
+import { writeImmutable } from './immutable-object';
 
 /** How long to wait for Firebase ML to validate a file before publishing it. */
 export const UNLOCK_TIMEOUT_MS = 120_000;
@@ -120,22 +120,11 @@ export class FirebaseMlChannel implements MobileChannel {
    */
   private async keepValidatedBytes(release: MobileRelease): Promise<string> {
     const name = `firebase-ml/${release.modelName}/${release.sha256}.tflite`;
-    const file = this.storage().bucket(this.bucket).file(name);
-    try {
-      await file.save(Buffer.from(release.bytes), {
-        resumable: false,
-        contentType: 'application/octet-stream',
-        metadata: { metadata: { sha256: release.sha256, runId: release.runId } },
-        preconditionOpts: { ifGenerationMatch: 0 },
-      });
-    } catch (error) {
-      if (statusOf(error) !== 412) throw error;
-      const [metadata] = await file.getMetadata();
-      if (metadata.metadata?.sha256 !== release.sha256)
-        throw new Error(
-          `gs://${this.bucket}/${name} exists without sha256 ${release.sha256}; delete it so ferry can write the validated model again`,
-        );
-    }
+    await writeImmutable(
+      this.storage().bucket(this.bucket).file(name),
+      release,
+      `gs://${this.bucket}/${name} exists without sha256 ${release.sha256}; delete it so ferry can write the validated model again`,
+    );
     return `gs://${this.bucket}/${name}`;
   }
 }

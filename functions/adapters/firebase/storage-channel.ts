@@ -3,7 +3,7 @@ import { retryLater } from '../../core/errors';
 import { newerVersion } from '../../core/run/run-id';
 import type { MobileChannel, MobileRelease } from '../../pipeline/ports';
 import { GcsDocuments } from '../gcs/gcs-documents';
-import { statusOf } from '../gcs/storage-client';
+import { writeImmutable } from './immutable-object';
 
 /** What apps read to find the current model: `models/<name>/manifest.json` in the Firebase bucket. */
 export interface MobileManifest {
@@ -69,22 +69,10 @@ export class FirebaseStorageChannel implements MobileChannel {
   }
 
   private async writeVersion(object: string, release: MobileRelease): Promise<void> {
-    const file = this.storage().bucket(this.bucket).file(object);
-    try {
-      await file.save(Buffer.from(release.bytes), {
-        resumable: false,
-        contentType: 'application/octet-stream',
-        metadata: { metadata: { sha256: release.sha256, runId: release.runId } },
-        preconditionOpts: { ifGenerationMatch: 0 },
-      });
-    } catch (error) {
-      if (statusOf(error) !== 412) throw error;
-      const [metadata] = await file.getMetadata();
-      if (metadata.metadata?.sha256 !== release.sha256) {
-        throw new Error(
-          `gs://${this.bucket}/${object} already holds a different model for version ${release.version}; versions are immutable, publish a new version`,
-        );
-      }
-    }
+    await writeImmutable(
+      this.storage().bucket(this.bucket).file(object),
+      release,
+      `gs://${this.bucket}/${object} already holds a different model for version ${release.version}; versions are immutable, publish a new version`,
+    );
   }
 }
