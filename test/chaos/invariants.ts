@@ -31,10 +31,10 @@ export async function checkInvariants(
       problems.push(`not terminal: ${runId} is ${run.state}`);
     else if (!drop.good && (run.state === 'promoted' || run.state === 'published'))
       problems.push(`a bad model shipped: ${runId} ${run.state}`);
-    // TFLite validation runs inside the function, on bytes it read whole: no fault can make a
-    // correct model answer wrongly, so rejecting one is a bug (failing it on errors is not).
-    else if (drop.good && drop.kind === 'tflite' && run.state === 'rejected')
-      problems.push(`a good TFLite model rejected: ${runId}: ${run.reason}`);
+    // Liveness: faults are weather, not verdicts. A good model is never rejected (validation
+    // retries transport errors and hands on); it ships, or, when a fault outlasted every retry,
+    // its run ends failed, with its traffic restored (checked below for every run not promoted).
+    else if (drop.good && run.state === 'rejected') problems.push(`a good model rejected: ${runId}: ${run.reason}`);
   }
   const vertex = stack.cloud.vertex.state();
   // The emulator's snapshot has no display names on models: ferry's workflow label says whose it is.
@@ -77,8 +77,24 @@ export async function checkInvariants(
         problems.push(`traffic on a ${run.state} model: ${runId} (${id}) has ${share} % on ${endpoint.displayName}`);
     }
   }
+  problems.push(...(await checkLeases(stack, storage, runs)));
   problems.push(...(await checkMobile(stack, storage, runs)));
   problems.push(...(await checkDeadLetters(stack)));
+  return problems;
+}
+
+/** After a reconcile pass, no endpoint lease is held by an ended or missing run (it would block the workflow). */
+async function checkLeases(stack: LocalStack, storage: Storage, runs: DroppedRun[]): Promise<string[]> {
+  const problems: string[] = [];
+  const byId = new Map(runs.map((r) => [r.runId, r.run]));
+  const [files] = await storage.bucket(stack.buckets.state).getFiles({ prefix: 'leases/' });
+  for (const file of files) {
+    const lease = JSON.parse((await file.download())[0].toString('utf8')) as { runId?: string };
+    if (!lease.runId || !byId.has(lease.runId)) continue; // another scenario's workflow
+    const holder = byId.get(lease.runId);
+    if (!holder || ['promoted', 'published', 'rejected', 'failed'].includes(holder.state))
+      problems.push(`${file.name} is still held by ${holder ? `the ${holder.state}` : 'a missing'} run ${lease.runId}`);
+  }
   return problems;
 }
 

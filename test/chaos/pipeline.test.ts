@@ -182,6 +182,10 @@ describe('the pipeline under chaos', () => {
       clearFaults();
     }
     await stack.cloud.storage.idle();
+    // One reconcile pass, as Cloud Scheduler would run it: it must find nothing stuck, and release
+    // the leases of ended runs (checked by the lease invariant).
+    await stack.reconcileNow();
+    await stack.settled();
     // Runs read before a last duplicate settled: read them once more without faults.
     for (const r of runs) r.run = (await readRun(r.runId)) ?? r.run;
     const problems = await checkInvariants(stack, storage, runs, `chaos${seed}-`);
