@@ -6,7 +6,8 @@ import { progressAt, resumeTally } from '../../core/validation/progress';
 import type { WorkflowSet } from '../../core/workflow/workflow-set';
 import type { ObjectReader, Predictor } from '../ports';
 import type { NextMessage, Stage } from '../run-stage';
-import { awaitedMessages } from './awaited-messages';
+import { TOPICS } from '../topics';
+import { operationMessage } from './deploy-model';
 import { promote, rollBack, stepUp, type RolloutDeps } from './rollout-actions';
 import { sampleEndpoint } from './sample-endpoint';
 import { loadGoldenSet } from './sample-golden-set';
@@ -111,7 +112,19 @@ function gaveUp(saved: NonNullable<RunRecord['validation']>, now: Date): string 
   return `validation could not finish in ${minutes} min: Predict kept failing transiently, ${saved.tally.transportErrors} times${last}; traffic restored. Check the endpoint's Predict quota and health, then drop the artifact again`;
 }
 
-/** After validating: the next step's, the rollback's or the promotion's message (what the run now awaits). */
 function nextMessages(run: RunRecord): NextMessage[] {
-  return ['deployed', 'rolling-back', 'promoting'].includes(run.state) ? awaitedMessages(run) : [];
+  switch (run.state) {
+    case 'deployed':
+      return [{ topic: TOPICS.modelDeployed, data: { runId: run.runId, step: run.step } }];
+    case 'rolling-back':
+      return (run.pendingOperations ?? []).map((op) => ({
+        topic: TOPICS.operationPending,
+        data: operationMessage(run, 'rollback', op),
+      }));
+    case 'promoting':
+      // The promotion's first step (retire-step.ts) waits for no operation.
+      return [{ topic: TOPICS.operationPending, data: operationMessage(run, 'retire', run.pendingOperations?.[0]) }];
+    default:
+      return [];
+  }
 }
