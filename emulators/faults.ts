@@ -61,6 +61,24 @@ export class FaultInjector {
     this.failures.set(method, rules);
   }
 
+  /**
+   * Fails every call of `method` with `code` until the returned `end()` is called: an outage that
+   * lasts as long as the test says, however many calls and retries meet it.
+   */
+  outage(method: string, code: number, message = `injected outage (${code})`): { end(): void } {
+    const rule: FailRule = { remaining: Infinity, code, message };
+    const rules = this.failures.get(method) ?? [];
+    rules.push(rule);
+    this.failures.set(method, rules);
+    return {
+      end: () => {
+        const left = this.failures.get(method)?.filter((r) => r !== rule) ?? [];
+        if (left.length > 0) this.failures.set(method, left);
+        else this.failures.delete(method);
+      },
+    };
+  }
+
   addLatency(method: string, ms: number): void {
     this.latency.set(method, ms);
   }

@@ -21,6 +21,20 @@ describe('FaultInjector', () => {
     expect(faults.take('Publish').fail).toBeUndefined();
   });
 
+  it('fails every call during an outage, of one method or all, until it ends', () => {
+    const faults = new FaultInjector();
+    const predict = faults.outage('Predict', 8);
+    const all = faults.outage('*', 14);
+    expect(Array.from({ length: 50 }, () => faults.take('Predict').fail?.code)).toEqual(Array(50).fill(8));
+    expect(faults.take('GetOperation').fail?.code).toBe(14);
+    all.end();
+    expect(faults.take('GetOperation').fail).toBeUndefined();
+    expect(faults.take('Predict').fail?.code).toBe(8);
+    predict.end();
+    predict.end();
+    expect(faults.take('Predict').fail).toBeUndefined();
+  });
+
   it('adds latency per method with a wildcard fallback and duplicates N deliveries', () => {
     const faults = new FaultInjector();
     faults.addLatency('*', 5);
