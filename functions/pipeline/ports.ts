@@ -96,8 +96,8 @@ export interface ModelRegistry {
   findVersionByRun(parentModel: string, runId: string): Promise<ModelVersionRef | undefined>;
   /** Starts UploadModel: the version when done at once, else the operation (the version is invisible until it is done). */
   upload(request: UploadRequest): Promise<ModelVersionRef | PendingOperation>;
-  /** Status of an operation the registry started. */
-  operation(name: string): Promise<OperationStatus>;
+  /** Status of an operation the registry started; a failing poll is retried for at most `withinMs`. */
+  operation(name: string, withinMs?: number): Promise<OperationStatus>;
   /** Adds aliases (moving them from other versions); `-alias` removes. */
   mergeAliases(versionName: string, aliases: string[]): Promise<void>;
 }
@@ -149,7 +149,8 @@ export interface Endpoints {
   /** Starts UndeployModel with the split that remains; returns the operation name. */
   undeploy(endpoint: string, deployedModelId: string, trafficSplit: TrafficSplit): Promise<string>;
   setSplit(endpoint: string, trafficSplit: TrafficSplit): Promise<void>;
-  operation(name: string): Promise<OperationStatus>;
+  /** Status of an operation on an endpoint; a failing poll is retried for at most `withinMs`. */
+  operation(name: string, withinMs?: number): Promise<OperationStatus>;
 }
 
 export interface PredictResult {

@@ -3,6 +3,7 @@ import type { TrafficSplit } from '../../core/traffic-split';
 import type { DeployRequest, EndpointInfo, Endpoints, OperationStatus, PendingOperation } from '../../pipeline/ports';
 import { WORKFLOW_LABEL } from '../../core/labels';
 import { isPortError } from '../../core/errors';
+import { operationPollOptions } from './operation-poll';
 import { operationStatus, translated, type Translation } from './port-errors';
 
 interface EndpointLike {
@@ -143,9 +144,9 @@ export class VertexEndpoints implements Endpoints {
     );
   }
 
-  async operation(name: string): Promise<OperationStatus> {
+  async operation(name: string, withinMs?: number): Promise<OperationStatus> {
     // The typings want the protobufjs class; a plain object is what the client sends anyway.
-    const [operation] = await this.client().getOperation({ name } as never);
+    const [operation] = await this.client().getOperation({ name } as never, operationPollOptions(withinMs));
     return operationStatus(operation);
   }
 }

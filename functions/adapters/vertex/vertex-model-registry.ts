@@ -8,6 +8,7 @@ import {
   type UploadRequest,
 } from '../../pipeline/ports';
 import { RUN_LABEL, WORKFLOW_LABEL } from '../../core/labels';
+import { operationPollOptions } from './operation-poll';
 import { operationStatus, translated } from './port-errors';
 
 interface ModelLike {
@@ -82,9 +83,11 @@ export class VertexModelRegistry implements ModelRegistry {
     };
   }
 
-  async operation(name: string): Promise<OperationStatus> {
+  async operation(name: string, withinMs?: number): Promise<OperationStatus> {
     // The typings want the protobufjs class; a plain object is what the client sends anyway.
-    const [operation] = await translated(name, () => this.client().getOperation({ name } as never));
+    const [operation] = await translated(name, () =>
+      this.client().getOperation({ name } as never, operationPollOptions(withinMs)),
+    );
     return operationStatus(operation);
   }
 

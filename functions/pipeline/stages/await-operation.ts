@@ -25,6 +25,9 @@ export interface AwaitDeps extends StageDeps {
  * Defaults for Cloud Functions: 540 s timeout, so follow for 4 minutes then hand on. The one
  * source: entry/config.ts falls back to these when FERRY_AWAIT_* are unset.
  */
+/** The least time one poll gets, however little of the budget is left. */
+const MIN_POLL_MS = 1000;
+
 export const AWAIT_DEFAULTS = { budgetMs: 240_000, pollMs: 10_000, operationTimeoutMs: 2 * 60 * 60 * 1000 };
 
 /**
@@ -36,7 +39,10 @@ export const AWAIT_DEFAULTS = { budgetMs: 240_000, pollMs: 10_000, operationTime
 export async function awaitOperation(deps: AwaitDeps, message: OperationMessage): Promise<void> {
   const started = deps.clock.now().getTime();
   for (;;) {
-    const status = await statusOf(deps, message);
+    // A failing poll is retried only within what is left of the budget, so an outage fails this
+    // delivery in time for Pub/Sub to retry it (and, past its attempts, to dead-letter it).
+    const left = Math.max(MIN_POLL_MS, started + deps.budgetMs - deps.clock.now().getTime());
+    const status = await statusOf(deps, message, left);
     if (status.done) {
       await runStage(deps, message.runId, completionStage(deps, message, status));
       return;
@@ -61,11 +67,11 @@ export async function awaitOperation(deps: AwaitDeps, message: OperationMessage)
   }
 }
 
-async function statusOf(deps: AwaitDeps, message: OperationMessage): Promise<OperationStatus> {
+async function statusOf(deps: AwaitDeps, message: OperationMessage, withinMs: number): Promise<OperationStatus> {
   if (message.operation)
     return message.purpose === 'register'
-      ? deps.registry.operation(message.operation)
-      : deps.endpoints.operation(message.operation);
+      ? deps.registry.operation(message.operation, withinMs)
+      : deps.endpoints.operation(message.operation, withinMs);
   // A promotion's step that waits for no operation (moving `default`, the first undeploy) runs at once.
   if (message.purpose === 'retire') return { done: true };
   // No operation name: a retried DeployModel found the first attempt's deployment; watch the endpoint.

@@ -146,6 +146,22 @@ describe('Vertex adapters', () => {
     }
   });
 
+  it('gives up a failing operation poll within the time it is given (the library alone retries for 10 minutes)', async () => {
+    const name = 'projects/p/locations/us-central1/operations/424242';
+    const outage = emulator.faults.outage('GetOperation', 14, 'Vertex AI is unavailable');
+    try {
+      for (const poll of [() => endpoints.operation(name, 800), () => registry.operation(name, 800)]) {
+        const before = emulator.state().calls.GetOperation ?? 0;
+        const failed = await poll().catch((e: unknown) => e);
+        expect(classifyError(failed)).toBe('transient');
+        // The library's own retries still ride out a blip: the poll was tried more than once.
+        expect((emulator.state().calls.GetOperation ?? 0) - before).toBeGreaterThan(1);
+      }
+    } finally {
+      outage.end();
+    }
+  });
+
   async function waitDone(operation: string): Promise<void> {
     for (let i = 0; i < 100; i += 1) {
       const status = await endpoints.operation(operation);
