@@ -1,16 +1,9 @@
-import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { Storage } from '@google-cloud/storage';
-import { startLocalStack, type LocalStack } from '../../emulators/local-stack';
+import type { Storage } from '@google-cloud/storage';
+import type { LocalStack } from '../../emulators/local-stack';
 import { seededRandom } from '../../emulators/random';
-import { exampleGoldenSet } from '../../functions/artifacts/example-golden-set';
-import { writeExampleSavedModel } from '../../functions/artifacts/savedmodel';
-import { writeExampleTflite } from '../../functions/artifacts/tflite/write-example-tflite';
-import { isTerminal, type RunRecord } from '../../functions/core/run/run-record';
-import { runIdFor } from '../../functions/core/run/run-id';
+import { startChaosStack, sleep, type ChaosStack } from './chaos-stack';
 import { checkInvariants, type DroppedRun } from './invariants';
-import { chaosScenario, chaosWorkflowFiles, type ChaosDrop, type ChaosScenario } from './scenario';
+import { chaosScenario, chaosWorkflowFiles, type ChaosScenario } from './scenario';
 
 /**
  * The pipeline under seeded random faults in every emulator (UNAVAILABLE, DEADLINE_EXCEEDED,
@@ -25,102 +18,21 @@ const SEEDS = process.env.CHAOS_SEED
       { length: Number(process.env.CHAOS_SCENARIOS ?? 12) },
       (_, i) => Number(process.env.CHAOS_BASE_SEED ?? 1) + i,
     );
-/** How long one run may take under chaos before it counts as stuck. */
-const RUN_TIMEOUT_MS = 150_000;
 /** Wall ms per virtual ms: Pub/Sub backoff 10–600 s becomes 0.1–6 s, longer than a cold restart. */
 const TIME_SCALE = 0.01;
 
-type Files = Array<[string, Uint8Array]>;
-const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
-
 describe('the pipeline under chaos', () => {
+  let chaos: ChaosStack;
   let stack: LocalStack;
   let storage: Storage;
-  const artifacts: {
-    good: Files;
-    bad: Files;
-    goodTflite: Uint8Array;
-    wrongTflite: Uint8Array;
-    corruptTflite: Uint8Array;
-  } = {
-    good: Object.entries(writeExampleSavedModel({ a: 0.5, b: 2, numShards: 2 })),
-    bad: Object.entries(writeExampleSavedModel({ a: 0.5, b: 3, numShards: 2 })),
-    goodTflite: writeExampleTflite({ a: 0.5, b: 2 }),
-    wrongTflite: writeExampleTflite({ a: 0.5, b: 3 }),
-    corruptTflite: writeExampleTflite({ a: 0.5, b: 2 }).fill(0xee, 4, 8),
-  };
 
   beforeAll(async () => {
-    const dir = mkdtempSync(join(tmpdir(), 'ferry-chaos-'));
-    const workflows = join(dir, 'workflows');
-    mkdirSync(workflows);
-    for (const seed of SEEDS)
-      for (const [file, text] of Object.entries(chaosWorkflowFiles(seed))) writeFileSync(join(workflows, file), text);
-    process.env.FERRY_LOG_FILE = join(dir, 'functions.log');
-    stack = await startLocalStack({
-      workflowsDir: workflows,
-      timeScale: TIME_SCALE,
-      functionProcesses: true,
-      maxDeliveryAttempts: 10,
-      awaitPollMs: 50,
-      awaitBudgetMs: 2000,
-    });
-    storage = new Storage({ apiEndpoint: stack.cloud.storage.url, projectId: stack.cloud.projectId });
-    await storage
-      .bucket(stack.buckets.artifacts)
-      .file('golden/chaos.jsonl')
-      .save(exampleGoldenSet(0.5, 2), { resumable: false });
-    process.stdout.write(
-      `chaos: ${SEEDS.length} scenario(s), fault rate ${RATE}, function logs in ${process.env.FERRY_LOG_FILE}\n`,
-    );
+    const workflows = Object.assign({}, ...SEEDS.map((seed) => chaosWorkflowFiles(seed))) as Record<string, string>;
+    chaos = await startChaosStack(workflows, TIME_SCALE);
+    ({ stack, storage } = chaos);
+    process.stdout.write(`chaos: ${SEEDS.length} scenario(s), fault rate ${RATE}\n`);
   }, 180_000);
-  afterAll(() => stack?.stop());
-
-  /** Create-only upload that survives the faults it meets (a 412 means an earlier attempt landed). */
-  async function put(name: string, bytes: Uint8Array): Promise<void> {
-    for (let attempt = 1; ; attempt += 1) {
-      try {
-        await storage
-          .bucket(stack.buckets.artifacts)
-          .file(name)
-          .save(Buffer.from(bytes), { resumable: false, preconditionOpts: { ifGenerationMatch: 0 } });
-        return;
-      } catch (error) {
-        if ((error as { code?: unknown }).code === 412) return;
-        if (attempt >= 10) throw error;
-        await sleep(50 * attempt);
-      }
-    }
-  }
-
-  /** The stored run, read through faults (a failed read is just another poll). */
-  async function readRun(runId: string): Promise<RunRecord | undefined> {
-    try {
-      const [bytes] = await storage.bucket(stack.buckets.state).file(`runs/${runId}.json`).download();
-      return JSON.parse(bytes.toString('utf8')) as RunRecord;
-    } catch {
-      return undefined;
-    }
-  }
-
-  async function dropAndWait(drop: ChaosDrop, random: () => number): Promise<DroppedRun> {
-    const runId = runIdFor(drop.workflow, drop.version, stack.buckets.artifacts, drop.bucketPath);
-    if (drop.kind === 'savedmodel') {
-      const files = [...(drop.good ? artifacts.good : artifacts.bad)].sort(() => random() - 0.5);
-      for (const [path, bytes] of files) await put(`${drop.bucketPath}${path}`, bytes);
-    } else {
-      const bad = random() < 0.5 ? artifacts.wrongTflite : artifacts.corruptTflite;
-      await put(drop.bucketPath, drop.good ? artifacts.goodTflite : bad);
-    }
-    const deadline = Date.now() + RUN_TIMEOUT_MS;
-    let run: RunRecord | undefined;
-    while (Date.now() < deadline) {
-      run = (await readRun(runId)) ?? run;
-      if (run && isTerminal(run)) break;
-      await sleep(200);
-    }
-    return { drop, runId, run };
-  }
+  afterAll(() => chaos?.stop());
 
   /** Kills function instances at random moments (SIGKILL, mid-call or idle) and starts fresh ones. */
   async function crashLoop(
@@ -170,10 +82,10 @@ describe('the pipeline under chaos', () => {
       const crashes = crashLoop(scenario, seededRandom(seed ^ 0xc4a5), () => finished, crashed);
       const lanes = scenario.savedModelLanes.map(async (lane) => {
         const results: DroppedRun[] = [];
-        for (const drop of lane) results.push(await dropAndWait(drop, random));
+        for (const drop of lane) results.push(await chaos.dropAndWait(drop, random));
         return results;
       });
-      const mobile = Promise.all(scenario.mobile.map((drop) => dropAndWait(drop, random)));
+      const mobile = Promise.all(scenario.mobile.map((drop) => chaos.dropAndWait(drop, random)));
       runs = [...(await Promise.all(lanes)).flat(), ...(await mobile)];
       finished = true;
       await crashes;
@@ -187,7 +99,7 @@ describe('the pipeline under chaos', () => {
     await stack.reconcileNow();
     await stack.settled();
     // Runs read before a last duplicate settled: read them once more without faults.
-    for (const r of runs) r.run = (await readRun(r.runId)) ?? r.run;
+    for (const r of runs) r.run = (await chaos.readRun(r.runId)) ?? r.run;
     const problems = await checkInvariants(stack, storage, runs, `chaos${seed}-`);
     const outcomes = runs.map((r) => `${r.drop.bucketPath}${r.drop.good ? '' : ' (bad)'} → ${r.run?.state ?? 'none'}`);
     process.stdout.write(
