@@ -1,5 +1,6 @@
 import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { ENTRY_POINTS as FUNCTION_NAMES } from '../functions/entry-points';
 import { countStorageCalls } from './call-counter';
 import { startMessageRecorder, type MessageRecorder } from './dead-letter-recorder';
 import { startFunctionProcesses, type FunctionProcesses } from './functions-host/function-processes';
@@ -72,18 +73,6 @@ export const WITHOUT_DEAD_LETTER: ReadonlySet<string> = new Set(['onDeadLetter',
 
 /** Cloud Scheduler's default period for the reconciler (terraform: reconcile_schedule). */
 const RECONCILE_EVERY_MS = 10 * 60_000;
-
-/** The entry points (functions/index exports the same list; not imported here so process mode stays light). */
-const FUNCTION_NAMES = [
-  'onArtifact',
-  'registerModel',
-  'deployModel',
-  'awaitOperation',
-  'validatePredictions',
-  'publishMobile',
-  'onDeadLetter',
-  'reconcile',
-] as const;
 
 /** Eventarc's retry policy for gen2 triggers with retries on: 10 s to 600 s, scaled locally. */
 const RETRY = { minBackoffS: 10, maxBackoffS: 600 };

@@ -12,13 +12,4 @@ import './entry/publish-mobile';
 import './entry/on-dead-letter';
 import './entry/reconcile';
 
-export const ENTRY_POINTS = [
-  'onArtifact',
-  'registerModel',
-  'deployModel',
-  'awaitOperation',
-  'validatePredictions',
-  'publishMobile',
-  'onDeadLetter',
-  'reconcile',
-] as const;
+export { ENTRY_POINTS } from './entry-points';

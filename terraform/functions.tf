@@ -1,4 +1,4 @@
-# One gen2 function per entry point in functions/index.ts (ENTRY_POINTS). `trigger_topic` is the
+# One gen2 function per entry point in functions/entry-points.ts (ENTRY_POINTS). `trigger_topic` is the
 # topic key in local.topics whose push subscription invokes it; onArtifact is invoked by Eventarc
 # on Storage finalize instead. `publishes` lists the topics it may publish to (least privilege).
 # `dead_letter`: whether its trigger subscription dead-letters to ferry.dead-letter (not for

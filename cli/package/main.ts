@@ -3,7 +3,7 @@
  * `build/functions/<entryPoint>/`, which Terraform zips and uploads (terraform/functions.tf).
  */
 import { join, relative, resolve } from 'node:path';
-import { ENTRY_POINTS } from '../../functions/index';
+import { ENTRY_POINTS } from '../../functions/entry-points';
 import { bundleFunction } from './bundle-function';
 import { functionNeeds } from './function-needs';
 

@@ -4,6 +4,7 @@ import type { ObjectHashes } from './hashes';
 import { compareNames } from './listing';
 import type { DiskPersistence } from './persistence';
 import { checkPreconditions } from './preconditions';
+import { WRITABLE_OBJECT_FIELDS } from './types';
 import type { Preconditions, StoredBucket, StoredObject, WritableObjectFields } from './types';
 
 /** A change that Cloud Storage would announce through its notifications. */
@@ -189,13 +190,7 @@ export class ObjectStore {
 /** Merges writable fields; in `metadata`, a null value removes the key (JSON API patch semantics). */
 function applyFields(base: StoredObject['fields'], patch: WritableObjectFields): StoredObject['fields'] {
   const next: StoredObject['fields'] = { ...base };
-  for (const key of [
-    'contentType',
-    'contentEncoding',
-    'contentDisposition',
-    'contentLanguage',
-    'cacheControl',
-  ] as const) {
+  for (const key of WRITABLE_OBJECT_FIELDS) {
     const value = patch[key];
     if (value === null) delete next[key];
     else if (value !== undefined) next[key] = value;

@@ -1,9 +1,14 @@
-import { mkdtempSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { Storage } from '@google-cloud/storage';
+import type { Storage } from '@google-cloud/storage';
 import { startLocalStack, type LocalStack, type LocalStackOptions } from '../../emulators/local-stack';
 import { isTerminal, type RunRecord } from '../../functions/core/run/run-record';
+import {
+  putArtifact,
+  readRun,
+  savedModelWorkflow as workflowYaml,
+  stackStorage,
+  writeWorkflows,
+} from '../helpers/stack-io';
 
 /** A local stack for pipeline benchmarks, with its own workflows and a Storage client. */
 export interface BenchStack {
@@ -19,17 +24,9 @@ export interface BenchStack {
   readRun(runId: string): Promise<RunRecord | undefined>;
 }
 
-/** `name: { match, extra yaml lines }` → workflow files. SavedModel workflows unless the match ends in .tflite. */
+/** A SavedModel workflow needing 10 candidate answers; `extra` continues its validation map (`, gates: {...}`). */
 export function savedModelWorkflow(name: string, golden: string, extra = ''): string {
-  return [
-    `name: ${name}`,
-    `match: models/${name}/{version}/`,
-    'artifact: savedmodel',
-    `model: { displayName: ${name} }`,
-    `endpoint: { displayName: ${name} }`,
-    `validation: { goldenSet: ${golden}, minCandidateAnswers: 10${extra} }`,
-    '',
-  ].join('\n');
+  return workflowYaml(name, `goldenSet: ${golden}, minCandidateAnswers: 10${extra}`);
 }
 
 export function mobileWorkflow(name: string, golden: string): string {
@@ -47,8 +44,7 @@ export async function startBenchStack(
   workflows: Record<string, string>,
   options: LocalStackOptions = {},
 ): Promise<BenchStack> {
-  const dir = mkdtempSync(join(tmpdir(), 'ferry-bench-'));
-  for (const [name, text] of Object.entries(workflows)) writeFileSync(join(dir, `${name}.yaml`), text);
+  const dir = writeWorkflows(workflows, 'ferry-bench-');
   process.env.FERRY_LOG_FILE = join(dir, 'functions.log');
   const stack = await startLocalStack({
     workflowsDir: dir,
@@ -57,16 +53,9 @@ export async function startBenchStack(
     awaitPollMs: 5,
     ...options,
   });
-  const storage = new Storage({ apiEndpoint: stack.cloud.storage.url, projectId: stack.cloud.projectId });
-  const put = async (name: string, bytes: Uint8Array | string) => {
-    await storage
-      .bucket(stack.buckets.artifacts)
-      .file(name)
-      .save(typeof bytes === 'string' ? bytes : Buffer.from(bytes), {
-        resumable: false,
-        preconditionOpts: { ifGenerationMatch: 0 },
-      });
-  };
+  const storage = stackStorage(stack);
+  const put = (name: string, bytes: Uint8Array | string) =>
+    putArtifact(storage, stack, name, bytes, { createOnly: true });
   return {
     stack,
     storage,
@@ -78,11 +67,7 @@ export async function startBenchStack(
         }),
       );
     },
-    async readRun(runId) {
-      const file = storage.bucket(stack.buckets.state).file(`runs/${runId}.json`);
-      const [exists] = await file.exists();
-      return exists ? (JSON.parse((await file.download())[0].toString('utf8')) as RunRecord) : undefined;
-    },
+    readRun: (runId) => readRun(storage, stack, runId),
     async waitForRun(runId, until, timeoutMs = 300_000) {
       const deadline = Date.now() + timeoutMs;
       const file = storage.bucket(stack.buckets.state).file(`runs/${runId}.json`);

@@ -1,11 +1,11 @@
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { Storage } from '@google-cloud/storage';
 import { runCli } from '../../cli/run-cli';
 import { startLocalStack, type LocalStack } from '../../emulators/local-stack';
 import { exampleGoldenSet } from '../../functions/artifacts/example-golden-set';
 import { captureIo } from '../helpers/capture-io';
+import { putArtifact, stackStorage } from '../helpers/stack-io';
 
 /** `ferry examples`, `plan`, `drop` and `status` against a running local stack, as a person uses them. */
 describe('ferry drop, status and plan on the local stack', () => {
@@ -16,11 +16,7 @@ describe('ferry drop, status and plan on the local stack', () => {
     process.env.FERRY_LOG_FILE = join(dir, 'functions.log');
     stack = await startLocalStack({ deployDurationMs: 60_000, timeScale: 0.001 });
     process.env.FERRY_ARTIFACTS_BUCKET = stack.buckets.artifacts;
-    const storage = new Storage({ apiEndpoint: stack.cloud.storage.url, projectId: stack.cloud.projectId });
-    await storage
-      .bucket(stack.buckets.artifacts)
-      .file('golden/flowers.jsonl')
-      .save(exampleGoldenSet(0.5, 2), { resumable: false });
+    await putArtifact(stackStorage(stack), stack, 'golden/flowers.jsonl', exampleGoldenSet(0.5, 2));
     expect(await runCli(['examples', join(dir, 'ex')], captureIo())).toBe(0);
   }, 60_000);
   afterAll(() => stack?.stop());

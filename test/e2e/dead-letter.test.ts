@@ -1,13 +1,12 @@
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { Storage } from '@google-cloud/storage';
+import type { Storage } from '@google-cloud/storage';
 import { waitForRun } from '../../cli/demo/wait-for-run';
 import { startLocalStack, type LocalStack } from '../../emulators/local-stack';
 import { exampleGoldenSet } from '../../functions/artifacts/example-golden-set';
 import { writeExampleSavedModel } from '../../functions/artifacts/savedmodel';
-import { runIdFor } from '../../functions/core/run/run-id';
-import type { RunRecord } from '../../functions/core/run/run-record';
+import { putArtifact, readRun, runIdOf, savedModelWorkflow, stackStorage, writeWorkflows } from '../helpers/stack-io';
 
 const UNAVAILABLE = 14;
 const WORKFLOW = 'stall';
@@ -29,49 +28,27 @@ describe('a dead-lettered stage message on the local stack', () => {
 
   beforeAll(async () => {
     process.env.FERRY_LOG_FILE = join(mkdtempSync(join(tmpdir(), 'ferry-e2e-')), 'functions.log');
-    const workflows = mkdtempSync(join(tmpdir(), 'ferry-workflows-'));
-    writeFileSync(
-      join(workflows, `${WORKFLOW}.yaml`),
-      [
-        `name: ${WORKFLOW}`,
-        `match: models/${WORKFLOW}/{version}/`,
-        'artifact: savedmodel',
-        `model: { displayName: ${WORKFLOW} }`,
-        `endpoint: { displayName: ${WORKFLOW} }`,
-        `validation: { goldenSet: golden/${WORKFLOW}.jsonl, minCandidateAnswers: 10 }`,
-        '',
-      ].join('\n'),
-    );
+    const workflows = writeWorkflows({
+      [WORKFLOW]: savedModelWorkflow(WORKFLOW, `goldenSet: golden/${WORKFLOW}.jsonl, minCandidateAnswers: 10`),
+    });
     stack = await startLocalStack({
       workflowsDir: workflows,
       deployDurationMs: 20 * 60_000,
       timeScale: 0.0005,
       maxDeliveryAttempts: 5,
     });
-    storage = new Storage({ apiEndpoint: stack.cloud.storage.url, projectId: stack.cloud.projectId });
+    storage = stackStorage(stack);
     await put(`golden/${WORKFLOW}.jsonl`, exampleGoldenSet(0.5, 2));
   }, 60_000);
   afterAll(() => stack?.stop());
 
   const put = (name: string, contents: Uint8Array | string) =>
-    storage
-      .bucket(stack.buckets.artifacts)
-      .file(name)
-      .save(typeof contents === 'string' ? contents : Buffer.from(contents), {
-        resumable: false,
-        preconditionOpts: { ifGenerationMatch: 0 },
-      });
+    putArtifact(storage, stack, name, contents, { createOnly: true });
   const drop = async (version: string) => {
     for (const [path, bytes] of Object.entries(writeExampleSavedModel({ a: 0.5, b: 2, numShards: 1 })))
       await put(`models/${WORKFLOW}/${version}/${path}`, bytes);
   };
-  const runId = (version: string) =>
-    runIdFor(WORKFLOW, version, stack.buckets.artifacts, `models/${WORKFLOW}/${version}/`);
-  const readRun = async (id: string): Promise<RunRecord | undefined> => {
-    const file = storage.bucket(stack.buckets.state).file(`runs/${id}.json`);
-    if (!(await file.exists())[0]) return undefined;
-    return JSON.parse((await file.download())[0].toString('utf8')) as RunRecord;
-  };
+  const runId = (version: string) => runIdOf(stack, WORKFLOW, version);
   const endpoint = () => stack.cloud.vertex.state().endpoints.find((e) => e.displayName === WORKFLOW);
 
   it('ends the run failed with the dead letter id, restores the previous split exactly, and lets the next version through', async () => {
@@ -85,7 +62,7 @@ describe('a dead-lettered stage message on the local stack', () => {
     try {
       await drop('2');
       const canary = await until('v2 at its canary', async () => {
-        const run = await readRun(runId('2'));
+        const run = await readRun(storage, stack, runId('2'));
         return run?.state === 'deployed' ? run : undefined;
       });
       expect(endpoint()?.trafficSplit).toEqual({ [incumbent]: 90, [canary.deployment!.deployedModelId]: 10 });
@@ -121,7 +98,7 @@ describe('a dead-lettered stage message on the local stack', () => {
       preconditionOpts: { ifGenerationMatch: 0 },
     });
     const run = storage.bucket(stack.buckets.state).file('runs/orphan-run.json');
-    const ended = { ...(await readRun(runId('1')))!, runId: 'orphan-run', workflow: 'orphan' };
+    const ended = { ...(await readRun(storage, stack, runId('1')))!, runId: 'orphan-run', workflow: 'orphan' };
     await run.save(JSON.stringify(ended), { resumable: false, preconditionOpts: { ifGenerationMatch: 0 } });
     await stack.reconcileNow();
     await until('the orphan lease to be released', async () => ((await lease.exists())[0] ? undefined : true));

@@ -1,12 +1,11 @@
-import { mkdtempSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { Storage } from '@google-cloud/storage';
+import type { Storage } from '@google-cloud/storage';
 import { waitForRun } from '../../cli/demo/wait-for-run';
 import { dropArtifact } from '../../cli/stack/drop-artifact';
 import { startLocalStack, type LocalStack } from '../../emulators/local-stack';
 import { runIdFor } from '../../functions/core/run/run-id';
 import { fixture } from '../helpers/fixtures';
+import { putArtifact, runIdOf, savedModelWorkflow, stackStorage, writeWorkflows } from '../helpers/stack-io';
 
 const golden = (lines: Array<[unknown, unknown]>) =>
   lines.map(([instance, expected]) => JSON.stringify({ instance, expected })).join('\n');
@@ -17,22 +16,18 @@ describe('TensorFlow fixtures through the pipeline', () => {
   let storage: Storage;
 
   beforeAll(async () => {
-    const dir = mkdtempSync(join(tmpdir(), 'ferry-fixture-workflows-'));
-    process.env.FERRY_LOG_FILE = join(dir, 'functions.log');
-    for (const name of ['tf1', 'tf2']) {
-      writeFileSync(
-        join(dir, `${name}.yaml`),
-        `name: ${name}\nmatch: models/${name}/{version}/\nartifact: savedmodel\nmodel: {displayName: ${name}}\nendpoint: {displayName: ${name}}\nvalidation: {goldenSet: golden/${name}.jsonl, minCandidateAnswers: 3}\n`,
-      );
-    }
-    writeFileSync(
-      join(dir, 'hpt.yaml'),
-      'name: hpt\nmatch: mobile/hpt/{version}/model.tflite\nartifact: tflite\nmobile: {modelName: half_plus_two}\nvalidation: {goldenSet: golden/hpt.jsonl}\n',
+    const dir = writeWorkflows(
+      {
+        tf1: savedModelWorkflow('tf1', 'goldenSet: golden/tf1.jsonl, minCandidateAnswers: 3'),
+        tf2: savedModelWorkflow('tf2', 'goldenSet: golden/tf2.jsonl, minCandidateAnswers: 3'),
+        hpt: 'name: hpt\nmatch: mobile/hpt/{version}/model.tflite\nartifact: tflite\nmobile: {modelName: half_plus_two}\nvalidation: {goldenSet: golden/hpt.jsonl}\n',
+      },
+      'ferry-fixture-workflows-',
     );
+    process.env.FERRY_LOG_FILE = join(dir, 'functions.log');
     stack = await startLocalStack({ workflowsDir: dir, deployDurationMs: 60_000, timeScale: 0.001 });
-    storage = new Storage({ apiEndpoint: stack.cloud.storage.url, projectId: stack.cloud.projectId });
-    const put = (name: string, text: string) =>
-      storage.bucket(stack.buckets.artifacts).file(name).save(text, { resumable: false });
+    storage = stackStorage(stack);
+    const put = (name: string, text: string) => putArtifact(storage, stack, name, text);
     await put(
       'golden/tf1.jsonl',
       golden([
@@ -64,11 +59,7 @@ describe('TensorFlow fixtures through the pipeline', () => {
     ['tf2', 'savedmodel/tf2_half_plus_two'],
   ])('promotes %s (%s) with the known answers', async (workflow, path) => {
     await dropArtifact(storage, stack.buckets.artifacts, fixture(path), `models/${workflow}/1/`);
-    const run = await waitForRun(
-      storage,
-      stack.buckets.state,
-      runIdFor(workflow, '1', stack.buckets.artifacts, `models/${workflow}/1/`),
-    );
+    const run = await waitForRun(storage, stack.buckets.state, runIdOf(stack, workflow, '1'));
     expect(run.state).toBe('promoted');
     expect(run.decisions?.at(-1)?.candidate.matchRate).toBe(1);
   });

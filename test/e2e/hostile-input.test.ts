@@ -1,14 +1,12 @@
-import { mkdtempSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { Storage } from '@google-cloud/storage';
+import type { Storage } from '@google-cloud/storage';
 import { waitForRun } from '../../cli/demo/wait-for-run';
 import { peekDeadLetters } from '../../cli/stack/dead-letters';
 import { startLocalStack, type LocalStack } from '../../emulators/local-stack';
 import { exampleGoldenSet } from '../../functions/artifacts/example-golden-set';
 import { writeExampleSavedModel } from '../../functions/artifacts/savedmodel';
-import { runIdFor } from '../../functions/core/run/run-id';
 import { MAX_GOLDEN_BYTES, MAX_GOLDEN_EXAMPLES } from '../../functions/core/validation/golden-set';
+import { putArtifact, runIdOf, savedModelWorkflow, stackStorage, writeWorkflows } from '../helpers/stack-io';
 
 /** Hostile object names and oversized golden sets through onArtifact and validatePredictions, on the local stack. */
 describe('hostile input on the local stack', () => {
@@ -17,26 +15,23 @@ describe('hostile input on the local stack', () => {
   const model = Object.entries(writeExampleSavedModel({ a: 0.5, b: 2, numShards: 1 }));
 
   beforeAll(async () => {
-    const dir = mkdtempSync(join(tmpdir(), 'ferry-hostile-'));
-    for (const name of ['hostile', 'bigbytes', 'manylines']) {
-      const golden = name === 'hostile' ? 'golden/hostile.jsonl' : `golden/${name}.jsonl`;
-      writeFileSync(
-        join(dir, `${name}.yaml`),
-        `name: ${name}\nmatch: models/${name}/{version}/\nartifact: savedmodel\nmodel: { displayName: ${name} }\nendpoint: { displayName: ${name} }\nvalidation: { goldenSet: ${golden}, minCandidateAnswers: 5 }\n`,
-      );
-    }
+    const dir = writeWorkflows(
+      Object.fromEntries(
+        ['hostile', 'bigbytes', 'manylines'].map((name) => [
+          name,
+          savedModelWorkflow(name, `goldenSet: golden/${name}.jsonl, minCandidateAnswers: 5`),
+        ]),
+      ),
+      'ferry-hostile-',
+    );
     process.env.FERRY_LOG_FILE = join(dir, 'functions.log');
     stack = await startLocalStack({ workflowsDir: dir, maxDeliveryAttempts: 5 });
-    storage = new Storage({ apiEndpoint: stack.cloud.storage.url, projectId: stack.cloud.projectId });
+    storage = stackStorage(stack);
     await put('golden/hostile.jsonl', exampleGoldenSet(0.5, 2));
   }, 60_000);
   afterAll(() => stack?.stop());
 
-  const put = (name: string, contents: Uint8Array | string) =>
-    storage
-      .bucket(stack.buckets.artifacts)
-      .file(name)
-      .save(typeof contents === 'string' ? contents : Buffer.from(contents), { resumable: false });
+  const put = (name: string, contents: Uint8Array | string) => putArtifact(storage, stack, name, contents);
   const runsStored = async () =>
     (await storage.bucket(stack.buckets.state).getFiles({ prefix: 'runs/' }))[0].map((f) => f.name);
 
@@ -131,12 +126,7 @@ describe('hostile input on the local stack', () => {
     async (name, reason, golden) => {
       await put(`golden/${name}.jsonl`, golden());
       for (const [path, bytes] of model) await put(`models/${name}/1/${path}`, bytes);
-      const run = await waitForRun(
-        storage,
-        stack.buckets.state,
-        runIdFor(name, '1', stack.buckets.artifacts, `models/${name}/1/`),
-        60_000,
-      );
+      const run = await waitForRun(storage, stack.buckets.state, runIdOf(stack, name, '1'), 60_000);
       expect(run.state).toBe('rejected');
       expect(run.reason).toContain(`gs://ferry-artifacts/golden/${name}.jsonl`);
       expect(run.reason).toContain(reason);
@@ -150,12 +140,7 @@ describe('hostile input on the local stack', () => {
   it('still promotes a good artifact with an odd but legal version afterwards', async () => {
     const version = `Rc.1_final-${'9'.repeat(50)}`;
     for (const [path, bytes] of model) await put(`models/hostile/${version}/${path}`, bytes);
-    const run = await waitForRun(
-      storage,
-      stack.buckets.state,
-      runIdFor('hostile', version, stack.buckets.artifacts, `models/hostile/${version}/`),
-      60_000,
-    );
+    const run = await waitForRun(storage, stack.buckets.state, runIdOf(stack, 'hostile', version), 60_000);
     expect(run.state).toBe('promoted');
     const labelled = stack.cloud.vertex
       .state()

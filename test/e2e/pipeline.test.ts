@@ -1,14 +1,14 @@
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { Storage } from '@google-cloud/storage';
+import type { Storage } from '@google-cloud/storage';
 import { waitForRun } from '../../cli/demo/wait-for-run';
 import { startLocalStack, type LocalStack } from '../../emulators/local-stack';
 import { seededRandom } from '../../emulators/random';
 import { exampleGoldenSet } from '../../functions/artifacts/example-golden-set';
 import { writeExampleSavedModel } from '../../functions/artifacts/savedmodel';
 import type { RunRecord } from '../../functions/core/run/run-record';
-import { runIdFor } from '../../functions/core/run/run-id';
+import { putArtifact, readRun, runIdOf, savedModelWorkflow, stackStorage, writeWorkflows } from '../helpers/stack-io';
 
 /** One workflow per scenario, so each has its own model and endpoint. */
 const SCENARIOS = [
@@ -28,22 +28,14 @@ const SCENARIOS = [
 ];
 
 function workflowsDir(): string {
-  const dir = mkdtempSync(join(tmpdir(), 'ferry-workflows-'));
-  for (const name of SCENARIOS) {
-    writeFileSync(
-      join(dir, `${name}.yaml`),
-      [
-        `name: ${name}`,
-        `match: models/${name}/{version}/`,
-        'artifact: savedmodel',
-        `model: { displayName: ${name} }`,
-        `endpoint: { displayName: ${name} }`,
-        `validation: { goldenSet: ${name === 'beside' ? './golden.jsonl' : `golden/${name}.jsonl`}, minCandidateAnswers: 10 }`,
-        '',
-      ].join('\n'),
-    );
-  }
-  return dir;
+  return writeWorkflows(
+    Object.fromEntries(
+      SCENARIOS.map((name) => {
+        const goldenSet = name === 'beside' ? './golden.jsonl' : `golden/${name}.jsonl`;
+        return [name, savedModelWorkflow(name, `goldenSet: ${goldenSet}, minCandidateAnswers: 10`)];
+      }),
+    ),
+  );
 }
 
 /** The longest a test waits for the stack to have nothing on its way (a bound for a hang, not a window). */
@@ -65,7 +57,7 @@ describe('the pipeline on the local stack', () => {
       timeScale: 0.0005,
       maxDeliveryAttempts: 5,
     });
-    storage = new Storage({ apiEndpoint: stack.cloud.storage.url, projectId: stack.cloud.projectId });
+    storage = stackStorage(stack);
     for (const name of SCENARIOS.filter((n) => n !== 'nogolden' && n !== 'beside'))
       await put(
         `golden/${name}.jsonl`,
@@ -88,35 +80,16 @@ describe('the pipeline on the local stack', () => {
   }, SETTLE_MS + 10_000);
 
   const put = (name: string, contents: Uint8Array | string) =>
-    storage
-      .bucket(stack.buckets.artifacts)
-      .file(name)
-      .save(typeof contents === 'string' ? contents : Buffer.from(contents), {
-        resumable: false,
-        preconditionOpts: { ifGenerationMatch: 0 },
-      });
+    putArtifact(storage, stack, name, contents, { createOnly: true });
   const files = (numShards: number, extra?: { count: number; elements: number }, b = 2) =>
     Object.entries(writeExampleSavedModel({ a: 0.5, b, numShards, extraVariables: extra }));
   const runOf = (name: string, version = '1', timeoutMs = 90_000) =>
-    waitForRun(
-      storage,
-      stack.buckets.state,
-      runIdFor(name, version, stack.buckets.artifacts, `models/${name}/${version}/`),
-      timeoutMs,
-    );
+    waitForRun(storage, stack.buckets.state, runIdOf(stack, name, version), timeoutMs);
   /** The run record, or undefined when no run has started for this version. */
-  const runRecordOf = async (name: string) => {
-    const file = storage
-      .bucket(stack.buckets.state)
-      .file(`runs/${runIdFor(name, '1', stack.buckets.artifacts, `models/${name}/1/`)}.json`);
-    const [exists] = await file.exists();
-    return exists ? (JSON.parse((await file.download())[0].toString('utf8')) as RunRecord) : undefined;
-  };
+  const runRecordOf = (name: string) => readRun(storage, stack, runIdOf(stack, name, '1'));
   /** What onArtifact recorded as still missing from a SavedModel folder (undefined: no record). */
   const missingFrom = async (name: string) => {
-    const file = storage
-      .bucket(stack.buckets.state)
-      .file(`pending/${runIdFor(name, '1', stack.buckets.artifacts, `models/${name}/1/`)}.json`);
+    const file = storage.bucket(stack.buckets.state).file(`pending/${runIdOf(stack, name, '1')}.json`);
     const [exists] = await file.exists();
     return exists
       ? (JSON.parse((await file.download())[0].toString('utf8')) as { missing: string[] }).missing

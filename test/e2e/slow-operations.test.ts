@@ -1,12 +1,9 @@
-import { mkdtempSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { Storage } from '@google-cloud/storage';
+import type { Storage } from '@google-cloud/storage';
 import { waitForRun } from '../../cli/demo/wait-for-run';
 import { startLocalStack, type LocalStack } from '../../emulators/local-stack';
 import { exampleGoldenSet } from '../../functions/artifacts/example-golden-set';
 import { writeExampleSavedModel } from '../../functions/artifacts/savedmodel';
-import { runIdFor } from '../../functions/core/run/run-id';
+import { putArtifact, runIdOf, savedModelWorkflow, stackStorage, writeWorkflows } from '../helpers/stack-io';
 
 /** Wall-clock ms per virtual ms on this stack. */
 const TIME_SCALE = 0.001;
@@ -25,19 +22,9 @@ describe('slow Vertex operations on the local stack', () => {
   let storage: Storage;
 
   beforeAll(async () => {
-    const dir = mkdtempSync(join(tmpdir(), 'ferry-workflows-'));
-    writeFileSync(
-      join(dir, 'slow.yaml'),
-      [
-        'name: slow',
-        'match: models/slow/{version}/',
-        'artifact: savedmodel',
-        'model: { displayName: slow }',
-        'endpoint: { displayName: slow }',
-        'validation: { goldenSet: golden/slow.jsonl, minCandidateAnswers: 10 }',
-        '',
-      ].join('\n'),
-    );
+    const dir = writeWorkflows({
+      slow: savedModelWorkflow('slow', 'goldenSet: golden/slow.jsonl, minCandidateAnswers: 10'),
+    });
     stack = await startLocalStack({
       workflowsDir: dir,
       timeScale: TIME_SCALE,
@@ -46,24 +33,18 @@ describe('slow Vertex operations on the local stack', () => {
     });
     stack.cloud.vertex.setOperationDuration('UploadModel', UPLOAD_VIRTUAL_MS);
     stack.cloud.vertex.setOperationDuration('CreateEndpoint', CREATE_ENDPOINT_VIRTUAL_MS);
-    storage = new Storage({ apiEndpoint: stack.cloud.storage.url, projectId: stack.cloud.projectId });
+    storage = stackStorage(stack);
   }, 60_000);
   afterAll(() => stack?.stop());
 
   const put = (name: string, contents: Uint8Array | string) =>
-    storage
-      .bucket(stack.buckets.artifacts)
-      .file(name)
-      .save(typeof contents === 'string' ? contents : Buffer.from(contents), {
-        resumable: false,
-        preconditionOpts: { ifGenerationMatch: 0 },
-      });
+    putArtifact(storage, stack, name, contents, { createOnly: true });
 
   it('follows an upload and an endpoint creation longer than the budget, leaving exactly one version', async () => {
     await put('golden/slow.jsonl', exampleGoldenSet(0.5, 2));
     for (const [path, bytes] of Object.entries(writeExampleSavedModel({ a: 0.5, b: 2, numShards: 1 })))
       await put(`models/slow/1/${path}`, bytes);
-    const runId = runIdFor('slow', '1', stack.buckets.artifacts, 'models/slow/1/');
+    const runId = runIdOf(stack, 'slow', '1');
     const run = await waitForRun(storage, stack.buckets.state, runId, 90_000);
     expect(run.state).toBe('promoted');
     const details = run.timeline.map((t) => t.detail ?? '');

@@ -1,7 +1,9 @@
 /**
  * One endpoint in memory behind ferry's OWN Vertex ports (functions/pipeline/ports.ts: Endpoints,
- * ModelRegistry, Predictor) for unit tests of validation and rollout. Google's clients are never
- * faked; their adapters are tested against the emulator (test/contract/functions/adapters/vertex).
+ * ModelRegistry, Predictor) for unit tests of validation and rollout: they record what they were
+ * given (splits, undeploys, merged aliases) and check no Vertex rule (memory-vertex.ts and
+ * memory-vertex-ops.ts do). Google's clients are never faked; their adapters are tested against
+ * the emulator (test/contract/functions/adapters/vertex).
  */
 import type { TrafficSplit } from '../../functions/core/traffic-split';
 import type {
@@ -9,8 +11,6 @@ import type {
   EndpointInfo,
   Endpoints,
   ModelRegistry,
-  ObjectInfo,
-  ObjectReader,
   Predictor,
   PredictResult,
 } from '../../functions/pipeline/ports';
@@ -81,23 +81,5 @@ export class ScriptedPredictor implements Predictor {
     this.onCall();
     if (step instanceof Error) throw step;
     return this.answer(instances);
-  }
-}
-
-/** Objects held in memory (a golden set, say). */
-export class MemoryObjects implements ObjectReader {
-  constructor(private readonly files: Record<string, string>) {}
-  async list(): Promise<ObjectInfo[]> {
-    return [];
-  }
-  async stat(_bucket: string, name: string): Promise<ObjectInfo | undefined> {
-    const text = this.files[name];
-    return text === undefined ? undefined : { name, size: Buffer.byteLength(text), generation: '1' };
-  }
-  async read(_bucket: string, name: string): Promise<Uint8Array> {
-    return new TextEncoder().encode(this.files[name]);
-  }
-  async *readStream(bucket: string, name: string): AsyncIterable<Uint8Array> {
-    yield await this.read(bucket, name);
   }
 }

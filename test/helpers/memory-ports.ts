@@ -3,7 +3,16 @@
  * pipeline logic. Google's clients are never faked: their adapters are tested against the emulators.
  */
 import type { RunRecord } from '../../functions/core/run/run-record';
-import type { Clock, DocumentStore, Logger, Publisher, RunStore, Versioned } from '../../functions/pipeline/ports';
+import type {
+  Clock,
+  DocumentStore,
+  Logger,
+  ObjectInfo,
+  ObjectReader,
+  Publisher,
+  RunStore,
+  Versioned,
+} from '../../functions/pipeline/ports';
 
 export class MemoryDocuments implements DocumentStore {
   readonly docs = new Map<string, { json: string; generation: number }>();
@@ -86,4 +95,22 @@ export function silentLogger(): Logger & { lines: string[] } {
     lines.push(`${level}: ${message}`);
   };
   return { lines, info: record('info'), warn: record('warn'), error: record('error') };
+}
+
+/** Objects held in memory (a golden set, say). */
+export class MemoryObjects implements ObjectReader {
+  constructor(private readonly files: Record<string, string>) {}
+  async list(): Promise<ObjectInfo[]> {
+    return [];
+  }
+  async stat(_bucket: string, name: string): Promise<ObjectInfo | undefined> {
+    const text = this.files[name];
+    return text === undefined ? undefined : { name, size: Buffer.byteLength(text), generation: '1' };
+  }
+  async read(_bucket: string, name: string): Promise<Uint8Array> {
+    return new TextEncoder().encode(this.files[name]);
+  }
+  async *readStream(bucket: string, name: string): AsyncIterable<Uint8Array> {
+    yield await this.read(bucket, name);
+  }
 }

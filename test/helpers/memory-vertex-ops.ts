@@ -1,7 +1,10 @@
 /**
  * In-memory Vertex ports (Endpoints, ModelRegistry) with long-running operations, for unit tests of the
  * stages. They keep the one rule the stages must respect: an endpoint runs one mutation at a time,
- * refusing another meanwhile as `busy`. Google's clients are never faked (see memory-ports.ts).
+ * refusing another meanwhile as `busy`; refusals are PortErrors; an alias moves off the version that
+ * held it. `calls` records each mutation with its arguments. See memory-vertex.ts for endpoints that
+ * check splits instead, and memory-endpoint.ts for fakes that record what they were given. Google's
+ * clients are never faked (see memory-ports.ts).
  */
 import { PortError } from '../../functions/core/errors';
 import type { TrafficSplit } from '../../functions/core/traffic-split';

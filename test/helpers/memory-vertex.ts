@@ -1,17 +1,16 @@
 /**
- * In-memory versions of ferry's own Vertex ports (Endpoints, ModelRegistry) for unit tests of
- * rollbacks. They keep Vertex's rules that matter to a rollback: a split names only deployed
- * models and sums to 100 (empty only when nothing is deployed), and a model with traffic cannot
- * be undeployed. Google's clients are never faked: the adapters are tested against the emulator.
+ * In-memory Endpoints (ferry's own port) for unit tests of rollbacks. It keeps Vertex's rules that
+ * matter to a rollback: a split names only deployed models and sums to 100 (empty only when nothing
+ * is deployed), and a model with traffic cannot be undeployed. Operations end at once; a test can
+ * fail the next call of a method (`failures`). `calls` records method names only.
+ *
+ * The other in-memory Vertex ports: memory-vertex-ops.ts (operations that take polls, the busy
+ * rule, and the ModelRegistry these tests use too) and memory-endpoint.ts (one endpoint that
+ * records the splits it was given, for validation). Google's clients are never faked: the
+ * adapters are tested against the emulator.
  */
 import type { TrafficSplit } from '../../functions/core/traffic-split';
-import type {
-  DeployedModelInfo,
-  EndpointInfo,
-  Endpoints,
-  ModelRegistry,
-  OperationStatus,
-} from '../../functions/pipeline/ports';
+import type { DeployedModelInfo, EndpointInfo, Endpoints, OperationStatus } from '../../functions/pipeline/ports';
 
 const fault = (code: number, message: string) => Object.assign(new Error(message), { code });
 
@@ -82,29 +81,4 @@ function check(split: TrafficSplit, deployed: DeployedModelInfo[]): void {
   if (entries.some(([id]) => !ids.has(id))) throw fault(3, `split ${JSON.stringify(split)} names a model not deployed`);
   const sum = entries.reduce((total, [, percent]) => total + percent, 0);
   if (deployed.length > 0 ? sum !== 100 : sum !== 0) throw fault(3, `split ${JSON.stringify(split)} must sum to 100`);
-}
-
-export class MemoryRegistry implements ModelRegistry {
-  readonly aliases = new Map<string, string[]>();
-
-  async findModel(): Promise<string | undefined> {
-    throw new Error('not used');
-  }
-  async findVersionByRun(): Promise<undefined> {
-    throw new Error('not used');
-  }
-  async operation(): Promise<never> {
-    throw new Error('not used');
-  }
-  async upload(): Promise<never> {
-    throw new Error('not used');
-  }
-  async mergeAliases(versionName: string, aliases: string[]): Promise<void> {
-    const current = new Set(this.aliases.get(versionName) ?? []);
-    for (const alias of aliases) {
-      if (alias.startsWith('-')) current.delete(alias.slice(1));
-      else current.add(alias);
-    }
-    this.aliases.set(versionName, [...current]);
-  }
 }

@@ -8,6 +8,7 @@ import {
 import { VertexEndpoints } from '../../../../../functions/adapters/vertex/vertex-endpoints';
 import { classifyError } from '../../../../../functions/core/errors';
 import { timesBackend } from '../../../emulators/vertex/fake-backend';
+import { deployRequest } from './deploy-request';
 import { settled } from './settled';
 
 /** How long the emulator's undeploy runs: long enough to send a second mutation meanwhile. */
@@ -40,16 +41,7 @@ describe('VertexEndpoints against a busy endpoint', () => {
       [FIRST, { '0': 100 }],
       [SECOND, { [FIRST]: 100, '0': 0 }],
     ] as const) {
-      const operation = await endpoints.deploy({
-        endpoint,
-        model: `${uploaded.model}@1`,
-        deployedModelId: id,
-        displayName: `ferry-${id}`,
-        machineType: 'n1-standard-2',
-        minReplicas: 1,
-        maxReplicas: 1,
-        trafficSplit: split,
-      });
+      const operation = await endpoints.deploy(deployRequest(endpoint, `${uploaded.model}@1`, id, split));
       expect(await endpoints.operation(operation)).toMatchObject({ done: true });
     }
   });

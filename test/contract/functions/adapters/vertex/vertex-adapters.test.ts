@@ -11,6 +11,7 @@ import { VertexEndpoints } from '../../../../../functions/adapters/vertex/vertex
 import { VertexModelRegistry } from '../../../../../functions/adapters/vertex/vertex-model-registry';
 import { VertexPredictor } from '../../../../../functions/adapters/vertex/vertex-predictor';
 import { timesBackend } from '../../../emulators/vertex/fake-backend';
+import { deployRequest } from './deploy-request';
 import { settled } from './settled';
 
 /** ferry's Vertex adapters through the official aiplatform v1 clients against the Vertex emulator. */
@@ -73,16 +74,7 @@ describe('Vertex adapters', () => {
     const endpoint = await settled(endpoints.getOrCreate('flowers', 'flowers'));
     const parent = (await registry.findModel('flowers', 'flowers')) as string;
     const deploy = (id: string, version: string, split: Record<string, number>) =>
-      endpoints.deploy({
-        endpoint: endpoint.name,
-        model: `${parent}@${version}`,
-        deployedModelId: id,
-        displayName: `ferry-${id}`,
-        machineType: 'n1-standard-2',
-        minReplicas: 1,
-        maxReplicas: 1,
-        trafficSplit: split,
-      });
+      endpoints.deploy(deployRequest(endpoint.name, `${parent}@${version}`, id, split));
     const first = await deploy('1111111111', '1', { '0': 100 });
     await waitDone(first);
     const second = await deploy('2222222222', '2', { '0': 10, '1111111111': 90 });
@@ -126,16 +118,7 @@ describe('Vertex adapters', () => {
       const endpoint = await settled(endpoints.getOrCreate('busy', 'busy'));
       const parent = (await registry.findModel('flowers', 'flowers')) as string;
       const deploy = (id: string, split: Record<string, number>) =>
-        endpoints.deploy({
-          endpoint: endpoint.name,
-          model: `${parent}@2`,
-          deployedModelId: id,
-          displayName: `ferry-${id}`,
-          machineType: 'n1-standard-2',
-          minReplicas: 1,
-          maxReplicas: 1,
-          trafficSplit: split,
-        });
+        endpoints.deploy(deployRequest(endpoint.name, `${parent}@2`, id, split));
       const first = await deploy('3333333333', { '0': 100 });
       const busy = await deploy('4444444444', { '0': 100 }).catch((e: unknown) => e);
       expect(busy).toMatchObject({ name: 'PortError', kind: 'busy', message: expect.stringContaining(endpoint.name) });

@@ -9,7 +9,8 @@ import {
   MemoryRuns,
   silentLogger,
 } from '../../../../helpers/memory-ports';
-import { MemoryEndpoints, MemoryRegistry } from '../../../../helpers/memory-vertex';
+import { MemoryEndpoints } from '../../../../helpers/memory-vertex';
+import { MemoryRegistry } from '../../../../helpers/memory-vertex-ops';
 import { sampleRun } from '../../../../helpers/sample-run';
 
 const ENDPOINT = 'projects/p/locations/l/endpoints/1';

@@ -3,11 +3,10 @@ import { join } from 'node:path';
 import { PortError } from '../../../../../functions/core/errors';
 import { parseWorkflow } from '../../../../../functions/core/workflow/parse-workflow';
 import { WorkflowSet } from '../../../../../functions/core/workflow/workflow-set';
-import type { MobileChannel, ObjectReader, TfliteRunner } from '../../../../../functions/pipeline/ports';
+import type { MobileChannel, TfliteRunner } from '../../../../../functions/pipeline/ports';
 import { publishMobileStage } from '../../../../../functions/pipeline/stages/publish-mobile';
-import { fixedClock } from '../../../../helpers/memory-ports';
+import { fixedClock, MemoryObjects } from '../../../../helpers/memory-ports';
 import { sampleRun } from '../../../../helpers/sample-run';
-import { chunksOf } from '../../../../../functions/artifacts/artifact-files';
 
 const file = join(__dirname, '..', '..', '..', '..', '..', 'workflows', 'flowers-mobile.yaml');
 const workflows = new WorkflowSet([parseWorkflow(readFileSync(file, 'utf8'), 'flowers-mobile.yaml')]);
@@ -21,12 +20,7 @@ const objects: Record<string, string> = {
   'mobile/flowers/3/model.tflite': 'tflite bytes',
   'golden/flowers-mobile.jsonl': '{"instance": [1], "expected": [2.5]}\n',
 };
-const reader: ObjectReader = {
-  list: async () => [],
-  stat: async (_bucket, name) => (name in objects ? { name, size: objects[name].length, generation: '1' } : undefined),
-  read: async (_bucket, name) => new TextEncoder().encode(objects[name]),
-  readStream: (_bucket, name) => chunksOf(new TextEncoder().encode(objects[name])),
-};
+const reader = new MemoryObjects(objects);
 
 function stage(runner: TfliteRunner) {
   const published: string[] = [];

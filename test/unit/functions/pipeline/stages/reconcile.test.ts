@@ -10,7 +10,8 @@ import {
   MemoryRuns,
   silentLogger,
 } from '../../../../helpers/memory-ports';
-import { MemoryEndpoints, MemoryRegistry } from '../../../../helpers/memory-vertex';
+import { MemoryEndpoints } from '../../../../helpers/memory-vertex';
+import { MemoryRegistry } from '../../../../helpers/memory-vertex-ops';
 import { sampleRun } from '../../../../helpers/sample-run';
 
 const START = '2026-11-23T10:00:00.000Z';

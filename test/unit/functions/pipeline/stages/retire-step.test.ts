@@ -3,12 +3,12 @@ import type { RunRecord } from '../../../../../functions/core/run/run-record';
 import { parseWorkflow } from '../../../../../functions/core/workflow/parse-workflow';
 import { WorkflowSet } from '../../../../../functions/core/workflow/workflow-set';
 import type { OperationMessage } from '../../../../../functions/pipeline/messages';
-import type { ObjectInfo, ObjectReader, Predictor } from '../../../../../functions/pipeline/ports';
+import type { Predictor } from '../../../../../functions/pipeline/ports';
 import { runStage } from '../../../../../functions/pipeline/run-stage';
 import { AWAIT_DEFAULTS, awaitOperation } from '../../../../../functions/pipeline/stages/await-operation';
 import { validatePredictionsStage } from '../../../../../functions/pipeline/stages/validate-predictions';
 import { TOPICS } from '../../../../../functions/pipeline/topics';
-import { fixedClock, MemoryPublisher, MemoryRuns, silentLogger } from '../../../../helpers/memory-ports';
+import { fixedClock, MemoryObjects, MemoryPublisher, MemoryRuns, silentLogger } from '../../../../helpers/memory-ports';
 import { MemoryEndpoints, MemoryRegistry } from '../../../../helpers/memory-vertex-ops';
 import { sampleRun } from '../../../../helpers/sample-run';
 
@@ -23,14 +23,7 @@ const workflows = new WorkflowSet([
 ]);
 
 /** One golden example, answered right by the candidate. */
-const golden: ObjectReader = {
-  list: async (): Promise<ObjectInfo[]> => [],
-  stat: async (_bucket, name) => ({ name, size: 64, generation: '1' }),
-  read: async () => new TextEncoder().encode('{"instance": {"x": [1]}, "expected": [2.5]}\n'),
-  readStream: async function* () {
-    yield new TextEncoder().encode('{"instance": {"x": [1]}, "expected": [2.5]}\n');
-  },
-};
+const golden = new MemoryObjects({ 'g.jsonl': '{"instance": {"x": [1]}, "expected": [2.5]}\n' });
 const predictor: Predictor = {
   predict: async (_endpoint, instances) => ({ predictions: instances.map(() => [2.5]), deployedModelId: CANDIDATE }),
 };

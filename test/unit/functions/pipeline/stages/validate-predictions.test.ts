@@ -9,8 +9,8 @@ import type { PredictResult } from '../../../../../functions/pipeline/ports';
 import { runStage } from '../../../../../functions/pipeline/run-stage';
 import { validatePredictionsStage } from '../../../../../functions/pipeline/stages/validate-predictions';
 import { TOPICS } from '../../../../../functions/pipeline/topics';
-import { fixedClock, MemoryPublisher, MemoryRuns, silentLogger } from '../../../../helpers/memory-ports';
-import { MemoryEndpoint, MemoryObjects, MemoryRegistry, ScriptedPredictor } from '../../../../helpers/memory-endpoint';
+import { fixedClock, MemoryObjects, MemoryPublisher, MemoryRuns, silentLogger } from '../../../../helpers/memory-ports';
+import { MemoryEndpoint, MemoryRegistry, ScriptedPredictor } from '../../../../helpers/memory-endpoint';
 import { sampleRun } from '../../../../helpers/sample-run';
 
 const ENDPOINT = 'projects/p/locations/l/endpoints/1';
