@@ -5,7 +5,8 @@ import { handleStageEvent, type StageEventDeps } from '../../../../functions/pip
 import { leaseKey } from '../../../../functions/pipeline/stages/endpoint-lease';
 import { TOPICS } from '../../../../functions/pipeline/topics';
 import { fixedClock, MemoryDocuments, MemoryPublisher, MemoryRuns, silentLogger } from '../../../helpers/memory-ports';
-import { MemoryEndpoints, MemoryRegistry } from '../../../helpers/memory-vertex';
+import { MemoryEndpoints } from '../../../helpers/memory-vertex';
+import { MemoryRegistry } from '../../../helpers/memory-vertex-ops';
 import { sampleRun } from '../../../helpers/sample-run';
 
 const HOUR = 60 * 60 * 1000;
