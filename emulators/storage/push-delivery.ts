@@ -132,6 +132,8 @@ export class PushSubscription {
       this.stats.delivered += 1;
       return;
     }
+    // Stopped while this attempt was open (close() cut it): no backoff may start after close().
+    if (this.closed) return;
     if (attempt >= this.target.retry.maxAttempts) {
       this.stats.dropped += 1;
       this.stats.droppedEvents.push({ event, attempts: attempt, lastError: error });
@@ -166,6 +168,7 @@ export class PushSubscription {
   }
 
   private sleep(ms: number): Promise<void> {
+    if (this.closed) return Promise.resolve();
     return new Promise((resolve) => {
       const timer = setTimeout(() => {
         this.timers.delete(timer);

@@ -224,6 +224,28 @@ describe('finalize/delete CloudEvents pushed in binary content mode', () => {
     ({ emulator } = await startWithClient());
   });
 
+  it('stops at once when stopped while an attempt is in flight (no backoff starts after stop)', async () => {
+    let stopping: Promise<void> | undefined;
+    // The target stops the emulator while the attempt is still open: the attempt fails after
+    // stop() began, and must not wait out its 60 s backoff before stop() can finish.
+    const target = await startTarget(() => {
+      stopping ??= emulator.stop();
+      return 500;
+    });
+    servers.push(target.server);
+    emulator.subscribe({
+      url: target.url,
+      eventTypes: [STORAGE_EVENT_TYPES.finalized],
+      retry: { minBackoffMs: 60_000, maxBackoffMs: 60_000, maxAttempts: 10 },
+    });
+    await storage.bucket('artifacts').file('stopped.txt').save('x', { resumable: false });
+    for (const end = Date.now() + 20_000; !stopping && Date.now() < end;)
+      await new Promise((resolve) => setTimeout(resolve, 10));
+    await stopping;
+    expect(target.received).toHaveLength(1);
+    ({ emulator, storage } = await startWithClient());
+  });
+
   it('rejects a subscription with an impossible retry policy or URL', () => {
     expect(() =>
       emulator.subscribe({
