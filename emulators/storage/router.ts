@@ -15,17 +15,24 @@ const COPY = /^\/b\/([^/]+)\/o\/(.+?)\/(copyTo|rewriteTo)\/b\/([^/]+)\/o\/(.+)$/
 const OBJECT = /^\/b\/([^/]+)\/o\/(.+)$/;
 const OBJECTS = /^\/b\/([^/]+)\/o\/?$/;
 const BUCKET = /^\/b\/([^/]+)\/?$/;
+/**
+ * Upload endpoints: the Node client and `simple_path` of apitools use the first; apitools (gcloud,
+ * gsutil) starts resumable uploads on its `resumable_path`, the second. Both take every uploadType.
+ */
+const UPLOAD_PREFIXES = ['/upload/storage/v1', '/resumable/upload/storage/v1'];
 
 /**
  * Maps a request onto a JSON API call. Paths are matched on the raw, still-encoded path (never a
  * normalized URL: `%2E%2E` must stay part of an object name). JSON calls are served both under
  * `/storage/v1` (`apiEndpoint`) and at the root (`STORAGE_EMULATOR_HOST` is used as the base URL
- * as given); uploads under `/upload/storage/v1`, media links under `/download/storage/v1`.
+ * as given); uploads under `/upload/storage/v1` and `/resumable/upload/storage/v1`, media links
+ * under `/download/storage/v1`.
  * @see https://cloud.google.com/storage/docs/json_api
  */
 export function route(httpMethod: string, rawPath: string): Route | undefined {
-  if (rawPath.startsWith('/upload/storage/v1/b/')) {
-    const match = OBJECTS.exec(rawPath.slice('/upload/storage/v1'.length));
+  const uploadPrefix = UPLOAD_PREFIXES.find((prefix) => rawPath.startsWith(`${prefix}/b/`));
+  if (uploadPrefix) {
+    const match = OBJECTS.exec(rawPath.slice(uploadPrefix.length));
     if (!match) return undefined;
     return { method: 'objects.insert', run: (ctx) => handleUpload(ctx, bucket(match[1])) };
   }

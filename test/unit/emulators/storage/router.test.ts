@@ -16,6 +16,8 @@ describe('route', () => {
     ['POST', '/b/bkt/o/a/copyTo/b/other/o/c', 'objects.copy'],
     ['POST', '/upload/storage/v1/b/bkt/o', 'objects.insert'],
     ['PUT', '/upload/storage/v1/b/bkt/o', 'objects.insert'],
+    ['POST', '/resumable/upload/storage/v1/b/bkt/o', 'objects.insert'],
+    ['PUT', '/resumable/upload/storage/v1/b/bkt/o', 'objects.insert'],
     ['GET', '/download/storage/v1/b/bkt/o/a', 'objects.get'],
   ])('%s %s → %s', (method, path, expected) => {
     expect(route(method, path)?.method).toBe(expected);
@@ -27,6 +29,8 @@ describe('route', () => {
     ['PUT', '/storage/v1/b'],
     ['GET', '/upload/storage/v1/b/bkt/o/extra'],
     ['POST', '/download/storage/v1/b/bkt/o/a'],
+    ['POST', '/resumable/upload/storage/v1/b/bkt/o/extra'],
+    ['GET', '/resumable/storage/v1/b/bkt/o'],
   ])('does not route %s %s', (method, path) => {
     expect(route(method, path)).toBeUndefined();
   });
