@@ -1,6 +1,7 @@
 import { handleBucket, handleBucketInsert, handleBucketList } from './bucket-routes';
 import type { RouteContext } from './context';
 import { GcsHttpError } from './errors';
+import { handleManagedFolderGet, handleManagedFolderList, handleStorageLayout } from './layout-routes';
 import { decodeSegment } from './names';
 import { handleCopy, handleDelete, handleGet, handleList, handlePatch } from './object-routes';
 import { handleUpload } from './upload-routes';
@@ -15,6 +16,9 @@ const COPY = /^\/b\/([^/]+)\/o\/(.+?)\/(copyTo|rewriteTo)\/b\/([^/]+)\/o\/(.+)$/
 const OBJECT = /^\/b\/([^/]+)\/o\/(.+)$/;
 const OBJECTS = /^\/b\/([^/]+)\/o\/?$/;
 const BUCKET = /^\/b\/([^/]+)\/?$/;
+const STORAGE_LAYOUT = /^\/b\/([^/]+)\/storageLayout\/?$/;
+const MANAGED_FOLDERS = /^\/b\/([^/]+)\/managedFolders\/?$/;
+const MANAGED_FOLDER = /^\/b\/([^/]+)\/managedFolders\/(.+)$/;
 /**
  * Upload endpoints: the Node client and `simple_path` of apitools use the first; apitools (gcloud,
  * gsutil) starts resumable uploads on its `resumable_path`, the second. Both take every uploadType.
@@ -56,6 +60,8 @@ export function route(httpMethod: string, rawPath: string): Route | undefined {
       run: (ctx) => handleBucket(ctx, bucket(name)),
     };
   }
+  const layout = bucketLayoutRoute(httpMethod, path);
+  if (layout) return layout;
   match = OBJECTS.exec(path);
   if (match) {
     const name = match[1];
@@ -94,6 +100,34 @@ export function route(httpMethod: string, rawPath: string): Route | undefined {
     default:
       return notAllowed('objects.get', `${httpMethod} is not supported on an object.`);
   }
+}
+
+/** `storageLayout` and `managedFolders` of a bucket (see layout-routes.ts); GET only. */
+function bucketLayoutRoute(httpMethod: string, path: string): Route | undefined {
+  let match = STORAGE_LAYOUT.exec(path);
+  if (match) {
+    const name = match[1];
+    if (httpMethod !== 'GET') return notAllowed('buckets.getStorageLayout', `${httpMethod} on a storage layout.`);
+    return { method: 'buckets.getStorageLayout', run: (ctx) => handleStorageLayout(ctx, bucket(name)) };
+  }
+  match = MANAGED_FOLDERS.exec(path);
+  if (match) {
+    const name = match[1];
+    if (httpMethod !== 'GET')
+      return notAllowed('managedFolders.insert', 'Managed folders are not emulated; only listing them (none) is.');
+    return { method: 'managedFolders.list', run: (ctx) => handleManagedFolderList(ctx, bucket(name)) };
+  }
+  match = MANAGED_FOLDER.exec(path);
+  if (match) {
+    const [, name, folder] = match;
+    if (httpMethod !== 'GET')
+      return notAllowed('managedFolders.get', 'Managed folders are not emulated; only listing them (none) is.');
+    return {
+      method: 'managedFolders.get',
+      run: (ctx) => handleManagedFolderGet(ctx, bucket(name), decodeSegment(folder, 'managed folder name')),
+    };
+  }
+  return undefined;
 }
 
 function notAllowed(method: string, message: string): Route {

@@ -18,6 +18,11 @@ describe('route', () => {
     ['PUT', '/upload/storage/v1/b/bkt/o', 'objects.insert'],
     ['POST', '/resumable/upload/storage/v1/b/bkt/o', 'objects.insert'],
     ['PUT', '/resumable/upload/storage/v1/b/bkt/o', 'objects.insert'],
+    ['GET', '/storage/v1/b/bkt/storageLayout', 'buckets.getStorageLayout'],
+    ['GET', '/b/bkt/storageLayout', 'buckets.getStorageLayout'],
+    ['GET', '/storage/v1/b/bkt/managedFolders', 'managedFolders.list'],
+    ['GET', '/storage/v1/b/bkt/managedFolders/a%2F', 'managedFolders.get'],
+    ['GET', '/storage/v1/b/bkt/o/storageLayout', 'objects.get'],
     ['GET', '/download/storage/v1/b/bkt/o/a', 'objects.get'],
   ])('%s %s → %s', (method, path, expected) => {
     expect(route(method, path)?.method).toBe(expected);
