@@ -1,5 +1,6 @@
 import { handleBucket, handleBucketInsert, handleBucketList } from './bucket-routes';
 import type { RouteContext } from './context';
+import { handleCompose } from './compose-route';
 import { GcsHttpError } from './errors';
 import { handleManagedFolderGet, handleManagedFolderList, handleStorageLayout } from './layout-routes';
 import { decodeSegment } from './names';
@@ -13,6 +14,7 @@ export interface Route {
 }
 
 const COPY = /^\/b\/([^/]+)\/o\/(.+?)\/(copyTo|rewriteTo)\/b\/([^/]+)\/o\/(.+)$/;
+const COMPOSE = /^\/b\/([^/]+)\/o\/(.+)\/compose$/;
 const OBJECT = /^\/b\/([^/]+)\/o\/(.+)$/;
 const OBJECTS = /^\/b\/([^/]+)\/o\/?$/;
 const BUCKET = /^\/b\/([^/]+)\/?$/;
@@ -85,6 +87,11 @@ export function route(httpMethod: string, rawPath: string): Route | undefined {
           verb === 'rewriteTo',
         ),
     };
+  }
+  match = COMPOSE.exec(path);
+  if (match && httpMethod === 'POST') {
+    const [, b, n] = match;
+    return { method: 'objects.compose', run: (ctx) => handleCompose(ctx, bucket(b), objectName(n)) };
   }
   match = OBJECT.exec(path);
   if (!match) return undefined;

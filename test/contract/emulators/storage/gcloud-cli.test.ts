@@ -92,6 +92,23 @@ describeWithGcloud('gcloud storage against the emulator (real gcloud CLI)', () =
   );
 
   it(
+    'cp over the parallel composite threshold: resumable components, compose, components deleted',
+    async () => {
+      const { stderr } = await run(['storage', 'cp', '--log-http', join(work, 'big.bin'), 'gs://cli/composed.bin'], {
+        // Components must go resumable: gcloud deletes only those it has tracker files for.
+        CLOUDSDK_STORAGE_RESUMABLE_THRESHOLD: '1',
+        CLOUDSDK_STORAGE_PARALLEL_COMPOSITE_UPLOAD_ENABLED: 'True',
+        CLOUDSDK_STORAGE_PARALLEL_COMPOSITE_UPLOAD_THRESHOLD: '1',
+        CLOUDSDK_STORAGE_PARALLEL_COMPOSITE_UPLOAD_COMPONENT_SIZE: '256K',
+      });
+      expect(stderr).toContain('/storage/v1/b/cli/o/composed.bin/compose');
+      expect((await read('composed.bin')).equals(payload(600 * 1024 + 3, 5))).toBe(true);
+      expect(await names('gcloud/')).toEqual([]);
+    },
+    STEP_TIMEOUT_MS,
+  );
+
+  it(
     'cp -r of a local folder, then gs:// to gs:// (both ask for the storage layout)',
     async () => {
       const up = await run(['storage', 'cp', '-r', '--log-http', join(work, 'tree'), 'gs://cli/tree']);
@@ -145,7 +162,14 @@ describeWithGcloud('gcloud storage against the emulator (real gcloud CLI)', () =
       const folder = await run(['storage', 'rm', '-r', '--log-http', 'gs://cli/tree']);
       expect(folder.stderr).toContain('/storage/v1/b/cli/storageLayout');
       expect(await names('tree/')).toEqual([]);
-      expect(await names('')).toEqual(['big.bin', 'copy/a.txt', 'copy/gone.txt', 'copy/sub/b.bin', 'tricky.bin']);
+      expect(await names('')).toEqual([
+        'big.bin',
+        'composed.bin',
+        'copy/a.txt',
+        'copy/gone.txt',
+        'copy/sub/b.bin',
+        'tricky.bin',
+      ]);
       const { stderr } = await run(['storage', 'rm', '-r', '--log-http', 'gs://cli']);
       expect(stderr).toContain('/storage/v1/b/cli/managedFolders');
       const [exists] = await storage.bucket('cli').exists();

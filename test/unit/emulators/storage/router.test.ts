@@ -14,6 +14,8 @@ describe('route', () => {
     ['DELETE', '/storage/v1/b/bkt/o/a', 'objects.delete'],
     ['POST', '/storage/v1/b/bkt/o/a%2Fb/rewriteTo/b/other/o/c', 'objects.copy'],
     ['POST', '/b/bkt/o/a/copyTo/b/other/o/c', 'objects.copy'],
+    ['POST', '/storage/v1/b/bkt/o/a%2Fb/compose', 'objects.compose'],
+    ['GET', '/storage/v1/b/bkt/o/a/compose', 'objects.get'],
     ['POST', '/upload/storage/v1/b/bkt/o', 'objects.insert'],
     ['PUT', '/upload/storage/v1/b/bkt/o', 'objects.insert'],
     ['POST', '/resumable/upload/storage/v1/b/bkt/o', 'objects.insert'],
