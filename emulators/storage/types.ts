@@ -89,3 +89,19 @@ export interface Preconditions {
   ifMetagenerationMatch?: number;
   ifMetagenerationNotMatch?: number;
 }
+
+/** @see https://cloud.google.com/storage/docs/json_api/v1/buckets/getStorageLayout#response */
+export interface StorageLayoutResource {
+  kind: 'storage#storageLayout';
+  bucket: string;
+  location: string;
+  locationType: string;
+  hierarchicalNamespace: { enabled: boolean };
+}
+
+/** @see https://cloud.google.com/storage/docs/json_api/v1/managedFolders/list#response */
+export interface ManagedFolderList {
+  kind: 'storage#managedFolders';
+  items?: never[];
+  nextPageToken?: string;
+}
