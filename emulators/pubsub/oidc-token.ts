@@ -14,6 +14,8 @@ export interface PushTokenClaims {
 
 /** Google's ID tokens last an hour. */
 const TOKEN_LIFETIME_S = 3600;
+/** A token is reused for pushes until this close to its expiry (one RSA signature per token). */
+const REUSE_MARGIN_S = 300;
 
 /**
  * Mints the OIDC ID token a push subscription with `oidcToken` sends as `Authorization: Bearer`:
@@ -25,6 +27,7 @@ const TOKEN_LIFETIME_S = 3600;
 export class PushTokenSigner {
   private keys?: { privateKey: KeyObject; publicKey: KeyObject };
   private readonly kid = 'ferry-pubsub-emulator';
+  private readonly cache = new Map<string, { token: string; exp: number }>();
 
   get publicKey(): KeyObject {
     return this.keyPair().publicKey;
@@ -32,6 +35,9 @@ export class PushTokenSigner {
 
   token(serviceAccountEmail: string, audience: string, nowMs = Date.now()): string {
     const iat = Math.floor(nowMs / 1000);
+    const key = `${serviceAccountEmail}\n${audience}`;
+    const cached = this.cache.get(key);
+    if (cached && cached.exp - REUSE_MARGIN_S > iat && cached.exp - TOKEN_LIFETIME_S <= iat) return cached.token;
     // `sub`/`azp` are the account's numeric unique id in production; a stable stand-in here.
     const uniqueId = BigInt(
       `0x${createHash('sha256').update(serviceAccountEmail).digest('hex').slice(0, 15)}`,
@@ -49,7 +55,9 @@ export class PushTokenSigner {
     const header = { alg: 'RS256', kid: this.kid, typ: 'JWT' };
     const signed = `${base64url(JSON.stringify(header))}.${base64url(JSON.stringify(claims))}`;
     const signature = sign('sha256', Buffer.from(signed), this.keyPair().privateKey);
-    return `${signed}.${signature.toString('base64url')}`;
+    const token = `${signed}.${signature.toString('base64url')}`;
+    this.cache.set(key, { token, exp: claims.exp });
+    return token;
   }
 
   private keyPair() {

@@ -32,4 +32,12 @@ describe('PushTokenSigner', () => {
       verify('sha256', Buffer.from(`${header}.x${payload}`), signer.publicKey, Buffer.from(signature, 'base64url')),
     ).toBe(false);
   });
+
+  test('reused until five minutes before it expires, then a new one', () => {
+    const again = (offsetS: number) =>
+      signer.token('ferry-invoker@p.iam.gserviceaccount.com', 'https://fn-abc.a.run.app', now + offsetS * 1000);
+    expect(again(60)).toBe(token);
+    expect(again(3300)).not.toBe(token);
+    expect(signer.token('other@p.iam.gserviceaccount.com', 'https://fn-abc.a.run.app', now)).not.toBe(token);
+  });
 });
