@@ -15,8 +15,7 @@ export interface MessageRecorder {
 }
 
 /**
- * A push endpoint that keeps what Pub/Sub delivers to it (binary-mode CloudEvents, as the emulator
- * pushes to functions), so the local stack can list everything that reached `ferry.dead-letter`:
+ * A push endpoint that keeps what Pub/Sub delivers to it (the plain push JSON envelope), so the local stack can list everything that reached `ferry.dead-letter`:
  * the messages a dead-letter policy forwarded and those the functions published there themselves.
  */
 export async function startMessageRecorder(): Promise<MessageRecorder> {

@@ -71,16 +71,36 @@ export const TRIGGERS: Record<string, string> = {
  */
 export const WITHOUT_DEAD_LETTER: ReadonlySet<string> = new Set(['onDeadLetter', 'reconcile']);
 
+/** The account Pub/Sub mints push tokens for (terraform: `${var.name_prefix}-invoker`). */
+export function invokerEmail(projectId: string): string {
+  return `ferry-invoker@${projectId}.iam.gserviceaccount.com`;
+}
+
+/**
+ * A stage function's push config, as terraform/modules/cloud-function declares it: the function's
+ * URL with the path `/projects/P/topics/T`, from which the Functions Framework names the
+ * CloudEvent's source when it converts the push envelope, and an OIDC token for the invoker with
+ * the function's URL as audience.
+ */
+export function triggerPushConfig(functionUrl: string, projectId: string, topic: string) {
+  const uri = functionUrl.replace(/\/$/, '');
+  return {
+    pushEndpoint: `${uri}/projects/${projectId}/topics/${topic}`,
+    oidcToken: { serviceAccountEmail: invokerEmail(projectId), audience: uri },
+  };
+}
+
 /** Cloud Scheduler's default period for the reconciler (terraform: reconcile_schedule). */
 const RECONCILE_EVERY_MS = 10 * 60_000;
 
-/** Eventarc's retry policy for gen2 triggers with retries on: 10 s to 600 s, scaled locally. */
+/** The trigger subscriptions' retry policy (terraform: min/max_backoff_s): 10 s to 600 s, scaled locally. */
 const RETRY = { minBackoffS: 10, maxBackoffS: 600 };
 
 /**
  * The local cloud plus ferry's functions, each served by the Functions Framework on 127.0.0.1 and
- * triggered the way Eventarc triggers it: Storage finalize CloudEvents to onArtifact, Pub/Sub push
- * CloudEvents to the stage functions, with retry and dead-letter policies. One stack per process:
+ * triggered as Terraform wires them: Storage finalize CloudEvents from Eventarc to onArtifact, plain
+ * Pub/Sub push subscriptions (JSON envelope, OIDC token; the Functions Framework converts them to
+ * CloudEvents) to the others, with retry and dead-letter policies. One stack per process:
  * the functions read their configuration from `process.env`, as in Cloud Functions.
  */
 export async function startLocalStack(options: LocalStackOptions = {}): Promise<LocalStack> {
@@ -130,7 +150,7 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
     const deadLetterTopic = `projects/${cloud.projectId}/topics/${TOPICS.deadLetter}`;
     for (const [topic, fn] of Object.entries(TRIGGERS)) {
       await pubsub.topic(topic).createSubscription(`${fn}-trigger`, {
-        pushConfig: { pushEndpoint: functions[fn] },
+        pushConfig: triggerPushConfig(functions[fn], cloud.projectId, topic),
         ackDeadlineSeconds: 600,
         retryPolicy: { minimumBackoff: { seconds: RETRY.minBackoffS }, maximumBackoff: { seconds: RETRY.maxBackoffS } },
         ...(WITHOUT_DEAD_LETTER.has(fn)

@@ -29,11 +29,12 @@ output "dead_letter_inbox" {
 }
 
 output "functions" {
-  description = "Deployed functions: name, URL and runtime service account, by entry point."
+  description = "Deployed functions: name, URLs (cloudfunctions.net and run.app) and runtime service account, by entry point."
   value = {
     for entry_point, m in module.function : entry_point => {
       name            = m.name
       url             = m.url
+      uri             = m.uri
       service_account = google_service_account.function[entry_point].email
     }
   }

@@ -1,3 +1,4 @@
+import type { KeyObject } from 'node:crypto';
 import { Server, ServerCredentials } from '@grpc/grpc-js';
 import { FaultInjector } from '../faults';
 import { Broker, Counters } from './broker';
@@ -49,6 +50,8 @@ export interface PubSubEmulator {
   topics(): string[];
   subscriptions(): SubscriptionInfo[];
   deadLetters(topic?: string): DeadLetteredMessage[];
+  /** Verifies the push OIDC tokens, which this emulator signs with its own key (not Google's). */
+  pushTokenPublicKey(): KeyObject;
   stop(): Promise<void>;
 }
 
@@ -59,7 +62,7 @@ const SHUTDOWN_GRACE_MS = 500;
 /**
  * Starts a local google.pubsub.v1 server on 127.0.0.1 that the unmodified `@google-cloud/pubsub`
  * client talks to (`PUBSUB_EMULATOR_HOST`, or `new PubSub({apiEndpoint, projectId})`), with
- * Eventarc-style CloudEvent push, redelivery, dead-lettering and fault injection.
+ * Pub/Sub push (JSON envelope, OIDC token), redelivery, dead-lettering and fault injection.
  * @see https://cloud.google.com/pubsub/docs/emulator
  */
 export async function startPubSubEmulator(options: PubSubEmulatorOptions = {}): Promise<PubSubEmulator> {
@@ -118,6 +121,7 @@ export async function startPubSubEmulator(options: PubSubEmulatorOptions = {}): 
           attributes: d.message.attributes,
           publishTime: new Date(d.message.publishTimeMs).toISOString(),
         })),
+    pushTokenPublicKey: () => push.tokens.publicKey,
     stop: async () => {
       loop.stop();
       push.stop();

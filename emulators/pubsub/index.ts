@@ -1,4 +1,5 @@
 export { startPubSubEmulator } from './emulator';
 export type { PubSubEmulator, PubSubEmulatorOptions, DeadLetteredMessage, SubscriptionInfo } from './emulator';
 export type { Counters } from './broker';
-export type { MessagePublishedData } from './cloud-event';
+export type { PushEnvelope } from './push-envelope';
+export type { PushTokenClaims } from './oidc-token';

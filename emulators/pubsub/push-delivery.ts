@@ -2,14 +2,17 @@ import http from 'node:http';
 import https from 'node:https';
 import { delayCall, FaultInjector } from '../faults';
 import { Broker, Leased } from './broker';
-import { PushRequest, toPushRequest } from './cloud-event';
+import { PushTokenSigner } from './oidc-token';
+import { PushRequest, toPushRequest } from './push-envelope';
+import { DeliveryRules } from './types';
 
 /** Deliveries in flight per push subscription, like the push flow-control window. */
 export const MAX_PUSH_IN_FLIGHT = 64;
 
 /**
- * Pushes messages of push subscriptions as Eventarc delivers to gen2 functions: one HTTP POST
- * per message, binary-mode CloudEvent. 102/200/201/202/204 ack; any other status, a network
+ * Pushes messages of push subscriptions as Pub/Sub does: one HTTP POST per message whose body is
+ * the JSON push envelope (or the raw data with `noWrapper`), with `Authorization: Bearer <OIDC
+ * token>` when the subscription has `oidcToken`. 102/200/201/202/204 ack; any other status, a network
  * error or no answer within the ack deadline is a nack (backoff, then dead letter).
  * The `push` fault decides per attempt: `fail` drops the attempt as if the target failed,
  * `duplicate` delivers it twice.
@@ -21,6 +24,8 @@ export class PushDelivery {
   private readonly tlsAgent = new https.Agent({ keepAlive: true, maxSockets: MAX_PUSH_IN_FLIGHT });
   private readonly requests = new Set<http.ClientRequest>();
   private stopped = false;
+  /** Signs the push OIDC tokens (a local key, not Google's). */
+  readonly tokens = new PushTokenSigner();
 
   constructor(
     private readonly broker: Broker,
@@ -34,7 +39,7 @@ export class PushDelivery {
     if (busy >= MAX_PUSH_IN_FLIGHT) return;
     const leased = this.broker.lease(subscription, MAX_PUSH_IN_FLIGHT - busy, `push:${subscription}`);
     this.inFlight.set(subscription, busy + leased.length);
-    for (const l of leased) void this.deliver(subscription, rules.pushEndpoint, rules.ackDeadlineMs, l);
+    for (const l of leased) void this.deliver(subscription, rules, l);
   }
 
   stop(): void {
@@ -44,8 +49,15 @@ export class PushDelivery {
     this.tlsAgent.destroy();
   }
 
-  private async deliver(subscription: string, endpoint: string, timeoutMs: number, l: Leased): Promise<void> {
-    const request = toPushRequest(l.message, subscription, l.deliveryAttempt);
+  private async deliver(subscription: string, rules: DeliveryRules, l: Leased): Promise<void> {
+    const endpoint = rules.pushEndpoint as string;
+    const timeoutMs = rules.ackDeadlineMs;
+    const request = toPushRequest(l.message, subscription, l.deliveryAttempt, {
+      ...(rules.noWrapper ? { noWrapper: rules.noWrapper } : {}),
+      ...(rules.pushAuth
+        ? { authorization: `Bearer ${this.tokens.token(rules.pushAuth.serviceAccountEmail, rules.pushAuth.audience)}` }
+        : {}),
+    });
     const decision = this.faults.take('push');
     let ok = false;
     try {
@@ -72,7 +84,7 @@ export class PushDelivery {
 
   /** Resolves true on an acking status; never rejects. */
   private post(endpoint: string, push: PushRequest, timeoutMs: number): Promise<boolean> {
-    const body = Buffer.from(JSON.stringify(push.body));
+    const body = push.body;
     const url = new URL(endpoint);
     const client = url.protocol === 'https:' ? https : http;
     return new Promise((resolve) => {

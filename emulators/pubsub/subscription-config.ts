@@ -113,6 +113,15 @@ export function deliveryRules(sub: SubscriptionResource): DeliveryRules {
       maxAttempts: sub.deadLetterPolicy.maxDeliveryAttempts ?? DEFAULT_MAX_DELIVERY_ATTEMPTS,
     };
   }
-  if (sub.pushConfig?.pushEndpoint) rules.pushEndpoint = sub.pushConfig.pushEndpoint;
+  const push = sub.pushConfig;
+  if (push?.pushEndpoint) {
+    rules.pushEndpoint = push.pushEndpoint;
+    const oidc = push.oidcToken as { serviceAccountEmail?: string; audience?: string } | undefined;
+    // The audience defaults to the push endpoint URL (PushConfig.OidcToken in pubsub.proto).
+    if (oidc?.serviceAccountEmail)
+      rules.pushAuth = { serviceAccountEmail: oidc.serviceAccountEmail, audience: oidc.audience || push.pushEndpoint };
+    const noWrapper = push.noWrapper as { writeMetadata?: boolean } | undefined;
+    if (noWrapper) rules.noWrapper = { writeMetadata: noWrapper.writeMetadata === true };
+  }
   return rules;
 }

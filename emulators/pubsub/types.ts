@@ -59,6 +59,10 @@ export interface DeliveryRules {
   retry?: { minMs: number; maxMs: number };
   deadLetter?: { topic: string; maxAttempts: number };
   pushEndpoint?: string;
+  /** `pushConfig.oidcToken`: each push carries a bearer ID token for this account and audience. */
+  pushAuth?: { serviceAccountEmail: string; audience: string };
+  /** `pushConfig.noWrapper`: the raw data is the body instead of the JSON envelope. */
+  noWrapper?: { writeMetadata: boolean };
 }
 
 export function durationMs(d: Duration | undefined): number | undefined {

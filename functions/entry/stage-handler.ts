@@ -2,7 +2,7 @@ import type { CloudEvent } from '@google-cloud/functions-framework';
 import type { Logger } from '../pipeline/ports';
 import { handleStageEvent } from '../pipeline/stage-event';
 import type { RolloutDeps } from '../pipeline/stages/rollout-actions';
-import { messageJson } from './events';
+import { eventId, messageJson } from './events';
 import { jsonLogger } from './logger';
 import { functionConfig, pendingStore, stageDeps } from './wiring';
 
@@ -27,7 +27,13 @@ export function stageHandler<M extends { runId: string; since?: string }>(
       maxEventAgeMs: functionConfig().maxEventAgeMs,
       ...(rollout ? { rollout } : {}),
     };
-    const delivery = { name, eventId: event.id, time: event.time, data: event.data, decode: () => messageJson(event) };
+    const delivery = {
+      name,
+      eventId: eventId(event),
+      time: event.time,
+      data: event.data ?? (event as unknown as { message?: unknown }).message,
+      decode: () => messageJson(event),
+    };
     return handleStageEvent(deps, delivery, parse, run);
   };
 }

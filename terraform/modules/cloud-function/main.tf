@@ -70,8 +70,13 @@ resource "google_cloud_run_v2_service_iam_member" "invoker" {
 
 # Stage messages: a push subscription the project owns, so its retry and dead-letter policies are
 # declared here (Eventarc's own subscriptions cannot be given a dead-letter topic in Terraform).
-# The Functions Framework turns the push into the google.cloud.pubsub.topic.v1.messagePublished
-# CloudEvent the handler is registered for; the URL path /projects/P/topics/T names its source.
+# The Functions Framework turns the push envelope into the
+# google.cloud.pubsub.topic.v1.messagePublished CloudEvent the handler is registered for; the URL
+# path /projects/P/topics/T names its source.
+# It pushes to the run.app URL (service_config[0].uri), which is also the token's audience: Cloud
+# Run's ingress documentation admits Pub/Sub push at the run.app URL of an internal-only service;
+# the cloudfunctions.net URL (.url) has no such promise.
+# https://cloud.google.com/run/docs/securing/ingress#internal-services
 resource "google_pubsub_subscription" "trigger" {
   count                      = var.pubsub_trigger == null ? 0 : 1
   project                    = var.project_id
@@ -82,11 +87,11 @@ resource "google_pubsub_subscription" "trigger" {
   labels                     = var.labels
 
   push_config {
-    push_endpoint = "${google_cloudfunctions2_function.this.url}/projects/${var.project_id}/topics/${var.pubsub_trigger.topic}"
+    push_endpoint = "${google_cloudfunctions2_function.this.service_config[0].uri}/projects/${var.project_id}/topics/${var.pubsub_trigger.topic}"
 
     oidc_token {
       service_account_email = var.invoker_email
-      audience              = google_cloudfunctions2_function.this.url
+      audience              = google_cloudfunctions2_function.this.service_config[0].uri
     }
   }
 

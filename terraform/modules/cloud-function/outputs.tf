@@ -8,6 +8,11 @@ output "url" {
   value       = google_cloudfunctions2_function.this.url
 }
 
+output "uri" {
+  description = "The run.app URL of the function's Cloud Run service: the push endpoint's host and the OIDC audience."
+  value       = google_cloudfunctions2_function.this.service_config[0].uri
+}
+
 output "source_object" {
   description = "The uploaded source zip, named by content hash."
   value       = google_storage_bucket_object.source.name

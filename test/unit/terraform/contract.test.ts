@@ -3,7 +3,7 @@ import { join, resolve } from 'node:path';
 import { DEFAULT_OUT } from '../../../cli/package/main';
 import { functionNeeds, kebabCase } from '../../../cli/package/function-needs';
 import { DEAD_LETTER_INBOX } from '../../../cli/stack/dead-letters';
-import { TRIGGERS, WITHOUT_DEAD_LETTER } from '../../../emulators/local-stack';
+import { invokerEmail, triggerPushConfig, TRIGGERS, WITHOUT_DEAD_LETTER } from '../../../emulators/local-stack';
 import { ENV } from '../../../functions/entry/config';
 import { PREDICT_RETRY } from '../../../functions/core/validation/predict-retry';
 import { VALIDATE_DEFAULTS } from '../../../functions/pipeline/stages/validate-predictions';
@@ -122,10 +122,30 @@ describe('Terraform and the code agree', () => {
   it('pushes stage messages to /projects/P/topics/T, which the Functions Framework turns into messagePublished CloudEvents', () => {
     const sub = findBlock(fnModule, 'resource', 'google_pubsub_subscription', 'trigger');
     const push = nested(sub.body, 'push_config');
+    // The run.app URL (service_config[0].uri), not .url (cloudfunctions.net): Cloud Run's ingress
+    // documentation admits Pub/Sub push at the run.app URL of an internal-only service.
+    // https://cloud.google.com/run/docs/securing/ingress#internal-services
     expect(push.push_endpoint).toBe(
-      '${google_cloudfunctions2_function.this.url}/projects/${var.project_id}/topics/${var.pubsub_trigger.topic}',
+      '${google_cloudfunctions2_function.this.service_config[0].uri}/projects/${var.project_id}/topics/${var.pubsub_trigger.topic}',
     );
-    expect(unwrap(nested(push, 'oidc_token').service_account_email)).toBe('var.invoker_email');
+    const oidc = nested(push, 'oidc_token');
+    expect(unwrap(oidc.service_account_email)).toBe('var.invoker_email');
+    expect(unwrap(oidc.audience)).toBe('google_cloudfunctions2_function.this.service_config[0].uri');
+    expect(JSON.stringify(sub.body)).not.toMatch(/cloudfunctions2_function\.this\.url/);
+    const fn = findBlock(fnModule, 'resource', 'google_cloudfunctions2_function', 'this');
+    expect(nested(fn.body, 'service_config').ingress_settings).toBe('ALLOW_INTERNAL_ONLY');
+  });
+
+  it('the local stack subscribes each function as the module does: the same path, token account and audience', () => {
+    const config = triggerPushConfig('http://127.0.0.1:8080/', 'p', 'ferry.model.registered');
+    expect(config).toEqual({
+      pushEndpoint: 'http://127.0.0.1:8080/projects/p/topics/ferry.model.registered',
+      oidcToken: { serviceAccountEmail: invokerEmail('p'), audience: 'http://127.0.0.1:8080' },
+    });
+    const account = findBlock(root, 'resource', 'google_service_account', 'invoker');
+    expect(invokerEmail('p')).toBe(
+      `${String(account.body.account_id).replace('${var.name_prefix}', String(root.variables.get('name_prefix')?.default))}@p.iam.gserviceaccount.com`,
+    );
   });
 
   it('retries with 10-600 s backoff and dead-letters every stage trigger subscription to ferry.dead-letter', () => {

@@ -128,9 +128,9 @@ describe('every resource type and argument exists in the provider schema', () =>
     ],
     [
       'a wrong attribute reference',
-      'google_cloudfunctions2_function.this.url}/projects',
-      'google_cloudfunctions2_function.this.uri_x}/projects',
-      /reads google_cloudfunctions2_function\.this\.uri_x/,
+      'google_cloudfunctions2_function.this.service_config[0].uri}/projects',
+      'google_cloudfunctions2_function.this.service_conf[0].uri}/projects',
+      /reads google_cloudfunctions2_function\.this\.service_conf/,
     ],
     [
       'an argument inside a dynamic block',

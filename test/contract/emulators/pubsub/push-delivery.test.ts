@@ -1,15 +1,21 @@
+import { verify } from 'node:crypto';
 import { AddressInfo } from 'node:net';
 import http, { Server, ServerResponse } from 'node:http';
 import * as functions from '@google-cloud/functions-framework';
 import type { CloudEvent } from '@google-cloud/functions-framework';
 import { getTestServer } from '@google-cloud/functions-framework/testing';
 import { Message } from '@google-cloud/pubsub';
-import type { MessagePublishedData } from '../../../../emulators/pubsub';
-import { Harness, PROJECT, startHarness, startPushTarget, waitFor } from './pubsub-test-kit';
+import type { PushEnvelope, PushTokenClaims } from '../../../../emulators/pubsub';
+import { Harness, PROJECT, startHarness, startPushTarget, waitFor, type PushCall } from './pubsub-test-kit';
 
 type Target = Awaited<ReturnType<typeof startPushTarget>>;
 
-describe('Eventarc-style push delivery', () => {
+const envelope = (call: PushCall): PushEnvelope => JSON.parse(call.body) as PushEnvelope;
+const messageId = (call: PushCall): string => envelope(call).message.messageId;
+
+// Pub/Sub push as the real service delivers it to a plain push subscription (not Eventarc):
+// https://cloud.google.com/pubsub/docs/push#receive_push
+describe('push delivery', () => {
   let h: Harness;
   const targets: Target[] = [];
   const target = async (status?: (i: number) => number): Promise<Target> => {
@@ -26,7 +32,7 @@ describe('Eventarc-style push delivery', () => {
     await Promise.all(targets.map((t) => t.close()));
   });
 
-  test('binary-mode CloudEvent with the exact headers and MessagePublishedData body', async () => {
+  test('a plain push is the JSON envelope {message, subscription}, application/json, without ce-* headers', async () => {
     const t = await target();
     const [topic] = await h.pubsub.createTopic('push-exact');
     await topic.createSubscription('push-exact-sub', { pushConfig: { pushEndpoint: t.url } });
@@ -35,17 +41,13 @@ describe('Eventarc-style push delivery', () => {
     await waitFor('push', () => t.calls.length >= 1);
     await waitFor('ack', () => h.emulator.counters().acked >= 1);
 
-    const { headers, body } = t.calls[0];
-    const time = headers['ce-time'] as string;
+    const { headers } = t.calls[0];
+    expect(headers['content-type']).toBe('application/json');
+    expect(Object.keys(headers).filter((name) => name.startsWith('ce-'))).toEqual([]);
+    expect(headers.authorization).toBeUndefined();
+    const parsed = envelope(t.calls[0]);
+    const time = parsed.message.publishTime;
     expect(new Date(time).toISOString()).toBe(time);
-    expect(headers).toMatchObject({
-      'ce-id': id,
-      'ce-source': `//pubsub.googleapis.com/projects/${PROJECT}/topics/push-exact`,
-      'ce-type': 'google.cloud.pubsub.topic.v1.messagePublished',
-      'ce-specversion': '1.0',
-    });
-    expect(headers['content-type']).toMatch(/^application\/json/);
-    const parsed = JSON.parse(body) as MessagePublishedData;
     expect(parsed).toEqual({
       message: {
         data: Buffer.from(payload).toString('base64'),
@@ -61,10 +63,68 @@ describe('Eventarc-style push delivery', () => {
     expect(t.calls).toHaveLength(1);
   });
 
-  test('the functions framework decodes the push as a CloudEvent (as a gen2 function would)', async () => {
+  // https://cloud.google.com/pubsub/docs/authenticate-push-subscriptions
+  test('with oidcToken: Authorization: Bearer <ID token> for the service account and audience', async () => {
+    const t = await target();
+    const [topic] = await h.pubsub.createTopic('push-oidc');
+    const account = `invoker@${PROJECT}.iam.gserviceaccount.com`;
+    await topic.createSubscription('push-oidc-sub', {
+      pushConfig: {
+        pushEndpoint: t.url,
+        oidcToken: { serviceAccountEmail: account, audience: 'https://fn.a.run.app' },
+      },
+    });
+    await topic.createSubscription('push-oidc-default-sub', {
+      pushConfig: { pushEndpoint: t.url, oidcToken: { serviceAccountEmail: account } },
+    });
+    const before = Math.floor(Date.now() / 1000);
+    await topic.publishMessage({ data: Buffer.from('authenticated') });
+    await waitFor('two pushes', () => t.calls.length >= 2);
+
+    const bySub = Object.fromEntries(t.calls.map((c) => [envelope(c).subscription, c.headers.authorization]));
+    const claims = (authorization: string | undefined): PushTokenClaims => {
+      const [scheme, token] = (authorization ?? '').split(' ');
+      expect(scheme).toBe('Bearer');
+      const [header, payload, signature] = token.split('.');
+      const signed = Buffer.from(`${header}.${payload}`);
+      // Signed by the emulator's own key, not Google's: it verifies with pushTokenPublicKey().
+      expect(verify('sha256', signed, h.emulator.pushTokenPublicKey(), Buffer.from(signature, 'base64url'))).toBe(true);
+      return JSON.parse(Buffer.from(payload, 'base64url').toString()) as PushTokenClaims;
+    };
+    const explicit = claims(bySub[`projects/${PROJECT}/subscriptions/push-oidc-sub`]);
+    expect(explicit).toMatchObject({
+      iss: 'https://accounts.google.com',
+      aud: 'https://fn.a.run.app',
+      email: account,
+      email_verified: true,
+    });
+    expect(explicit.iat).toBeGreaterThanOrEqual(before);
+    expect(explicit.exp).toBe(explicit.iat + 3600);
+    // "if not specified, the Push endpoint URL will be used" (PushConfig.OidcToken.audience).
+    expect(claims(bySub[`projects/${PROJECT}/subscriptions/push-oidc-default-sub`]).aud).toBe(t.url);
+  });
+
+  // https://cloud.google.com/pubsub/docs/payload-unwrapping
+  test('with noWrapper: the raw data is the body; writeMetadata puts metadata and attributes in headers', async () => {
+    const t = await target();
+    const [topic] = await h.pubsub.createTopic('push-unwrapped');
+    await topic.createSubscription('push-unwrapped-sub', {
+      pushConfig: { pushEndpoint: t.url, noWrapper: { writeMetadata: true } },
+    });
+    const id = await topic.publishMessage({ data: Buffer.from('raw bytes'), attributes: { origin: 'test' } });
+    await waitFor('push', () => t.calls.length >= 1);
+    expect(t.calls[0].body).toBe('raw bytes');
+    expect(t.calls[0].headers).toMatchObject({
+      'x-goog-pubsub-subscription-name': `projects/${PROJECT}/subscriptions/push-unwrapped-sub`,
+      'x-goog-pubsub-message-id': id,
+      origin: 'test',
+    });
+  });
+
+  test('the Functions Framework converts the envelope pushed to /projects/P/topics/T into a messagePublished CloudEvent', async () => {
     const received: Array<{ type: string; source: string; id: string; payload: string }> = [];
-    functions.cloudEvent<MessagePublishedData>('pubsubProbe', (event: CloudEvent<MessagePublishedData>) => {
-      const data = event.data as MessagePublishedData;
+    functions.cloudEvent('pubsubProbe', (event: CloudEvent<unknown>) => {
+      const data = event.data as { message: { data?: string } };
       received.push({
         type: event.type,
         source: event.source,
@@ -77,7 +137,9 @@ describe('Eventarc-style push delivery', () => {
     try {
       const { port } = server.address() as AddressInfo;
       const [topic] = await h.pubsub.createTopic('push-ff');
-      await topic.createSubscription('push-ff-sub', { pushConfig: { pushEndpoint: `http://127.0.0.1:${port}/` } });
+      await topic.createSubscription('push-ff-sub', {
+        pushConfig: { pushEndpoint: `http://127.0.0.1:${port}/projects/${PROJECT}/topics/push-ff` },
+      });
       const id = await topic.publishMessage({ json: { step: 'register' } });
       await waitFor('function call', () => received.length >= 1);
       expect(received[0]).toEqual({
@@ -105,8 +167,9 @@ describe('Eventarc-style push delivery', () => {
     const id = await topic.publishMessage({ data: Buffer.from('poison'), attributes: { origin: 'test' } });
     const dead = await waitFor('dead letter', () => h.emulator.deadLetters(dlq.name)[0]);
 
-    expect(t.calls.map((c) => c.headers['ce-id'])).toEqual([id, id, id, id, id]);
-    expect(t.calls.map((c) => (JSON.parse(c.body) as MessagePublishedData).deliveryAttempt)).toEqual([1, 2, 3, 4, 5]);
+    expect(t.calls.map(messageId)).toEqual([id, id, id, id, id]);
+    // deliveryAttempt is in the envelope only because this subscription has a dead-letter policy.
+    expect(t.calls.map((c) => envelope(c).deliveryAttempt)).toEqual([1, 2, 3, 4, 5]);
     // Backoff 20 s, 40 s, 80 s, 160 s at timeScale 0.001: at least 300 ms between first and last.
     expect(t.calls[4].at - t.calls[0].at).toBeGreaterThanOrEqual(300 - 5);
     const publishTime = JSON.parse(t.calls[0].body).message.publishTime as string;
@@ -135,7 +198,7 @@ describe('Eventarc-style push delivery', () => {
     await topic.publishMessage({ data: Buffer.from('eventually') });
     await waitFor('ack after retries', () => h.emulator.counters().acked > before.acked);
     expect(t.calls).toHaveLength(4);
-    expect(JSON.parse(t.calls[3].body).deliveryAttempt).toBeUndefined();
+    expect(t.calls.map((c) => 'deliveryAttempt' in envelope(c))).toEqual([false, false, false, false]);
     expect(h.emulator.counters().redelivered - before.redelivered).toBe(3);
   });
 
@@ -147,13 +210,13 @@ describe('Eventarc-style push delivery', () => {
     h.emulator.faults.failNext('push', 2, 500);
     const first = await topic.publishMessage({ data: Buffer.from('dropped twice') });
     await waitFor('first acked', () => h.emulator.counters().acked > before.acked);
-    expect(t.calls.map((c) => c.headers['ce-id'])).toEqual([first]);
+    expect(t.calls.map(messageId)).toEqual([first]);
     expect(h.emulator.counters().delivered - before.delivered).toBe(3);
 
     h.emulator.faults.duplicateNext('push', 1);
     const second = await topic.publishMessage({ data: Buffer.from('twice') });
     await waitFor('duplicate', () => t.calls.length >= 3);
-    expect(t.calls.slice(1).map((c) => c.headers['ce-id'])).toEqual([second, second]);
+    expect(t.calls.slice(1).map(messageId)).toEqual([second, second]);
   });
 
   test('an unreachable endpoint is a failed attempt, and ModifyPushConfig turns push off', async () => {

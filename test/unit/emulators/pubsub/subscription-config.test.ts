@@ -46,6 +46,31 @@ describe('normalizeSubscription', () => {
     });
   });
 
+  // PushConfig.OidcToken: "if not specified, the Push endpoint URL will be used" (pubsub.proto).
+  test.each([
+    [
+      'oidcToken with an audience',
+      { oidcToken: { serviceAccountEmail: 'sa@p.iam.gserviceaccount.com', audience: 'https://fn.run.app' } },
+      { pushAuth: { serviceAccountEmail: 'sa@p.iam.gserviceaccount.com', audience: 'https://fn.run.app' } },
+    ],
+    [
+      'oidcToken without an audience: the push endpoint',
+      { oidcToken: { serviceAccountEmail: 'sa@p.iam.gserviceaccount.com' } },
+      { pushAuth: { serviceAccountEmail: 'sa@p.iam.gserviceaccount.com', audience: 'https://example.com/push' } },
+    ],
+    ['noWrapper', { noWrapper: {} }, { noWrapper: { writeMetadata: false } }],
+    ['noWrapper with writeMetadata', { noWrapper: { writeMetadata: true } }, { noWrapper: { writeMetadata: true } }],
+    ['pubsubWrapper: the envelope', { pubsubWrapper: {} }, {}],
+  ])('push config: %s', (_why, config, rules) => {
+    const sub = normalizeSubscription({ ...base, pushConfig: { pushEndpoint: 'https://example.com/push', ...config } });
+    expect(deliveryRules(sub)).toEqual({
+      ackDeadlineMs: 10_000,
+      retentionMs: 604_800_000,
+      pushEndpoint: 'https://example.com/push',
+      ...rules,
+    });
+  });
+
   test('an empty dead-letter topic clears the policy', () => {
     expect(
       normalizeSubscription({ ...base, deadLetterPolicy: { deadLetterTopic: '', maxDeliveryAttempts: 3 } })

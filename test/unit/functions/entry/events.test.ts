@@ -1,5 +1,12 @@
 import type { CloudEvent } from '@google-cloud/functions-framework';
-import { EventError, eventAgeMs, messageJson, type MessagePublishedData } from '../../../../functions/entry/events';
+import {
+  EventError,
+  eventAgeMs,
+  eventId,
+  messageJson,
+  messageMeta,
+  type MessagePublishedData,
+} from '../../../../functions/entry/events';
 
 function pubsubEvent(data: unknown, time = '2026-11-23T10:00:00Z'): CloudEvent<unknown> {
   return {
@@ -30,6 +37,21 @@ describe('messageJson', () => {
   ])('refuses %s', (_name, data, message) => {
     expect(() => messageJson(pubsubEvent(data))).toThrow(EventError);
     expect(() => messageJson(pubsubEvent(data))).toThrow(message);
+  });
+});
+
+// The Functions Framework converts a push envelope only when it has `subscription`,
+// `message.data` and `message.messageId` (pubsub_middleware.js); otherwise the envelope is the event.
+describe('a push envelope the Functions Framework left unconverted', () => {
+  const raw = (message: object) =>
+    ({ message, subscription: 'projects/p/subscriptions/s' }) as unknown as CloudEvent<unknown>;
+
+  it('is read as the envelope: its message id, attributes and data', () => {
+    const event = raw({ messageId: 'm1', attributes: { a: 'b' } });
+    expect(eventId(event)).toBe('m1');
+    expect(messageMeta(event)).toEqual({ id: 'm1', attributes: { a: 'b' } });
+    expect(() => messageJson(event)).toThrow(/event m1: no message\.data/);
+    expect(messageJson(raw({ messageId: 'm2', data: Buffer.from('{"x":1}').toString('base64') }))).toEqual({ x: 1 });
   });
 });
 
