@@ -18,7 +18,7 @@ export async function waitForRun(
   let lastError: unknown;
   while (Date.now() < deadline) {
     try {
-      last = (await readRun(storage, stateBucket, runId)) ?? last;
+      last = (await readRunRecord(storage, stateBucket, runId)) ?? last;
       lastError = undefined;
       if (last && isTerminal(last)) return last;
     } catch (error) {
@@ -33,7 +33,12 @@ export async function waitForRun(
   );
 }
 
-async function readRun(storage: Storage, stateBucket: string, runId: string): Promise<RunRecord | undefined> {
+/** The run record as stored now, or undefined while no run has started. */
+export async function readRunRecord(
+  storage: Storage,
+  stateBucket: string,
+  runId: string,
+): Promise<RunRecord | undefined> {
   const file = storage.bucket(stateBucket).file(`runs/${runId}.json`);
   const [exists] = await file.exists();
   if (!exists) return undefined;

@@ -6,7 +6,9 @@ import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Storage } from '@google-cloud/storage';
+import { readRunRecord } from '../../cli/demo/wait-for-run';
 import type { LocalStack } from '../../emulators/local-stack';
+import { classifyError } from '../../functions/core/errors';
 import { runIdFor } from '../../functions/core/run/run-id';
 import type { RunRecord } from '../../functions/core/run/run-record';
 
@@ -63,9 +65,16 @@ export function runIdOf(stack: LocalStack, workflow: string, version: string): s
   return runIdFor(workflow, version, stack.buckets.artifacts, `models/${workflow}/${version}/`);
 }
 
-/** The run record as stored now, or undefined while no run has started. */
+/**
+ * The run record as stored now, or undefined while no run has started. A read that fails for a
+ * transient cause (a reset connection) is tried again, twice: a one-off read must not flake.
+ */
 export async function readRun(storage: Storage, stack: LocalStack, runId: string): Promise<RunRecord | undefined> {
-  const file = storage.bucket(stack.buckets.state).file(`runs/${runId}.json`);
-  const [exists] = await file.exists();
-  return exists ? (JSON.parse((await file.download())[0].toString('utf8')) as RunRecord) : undefined;
+  for (let attempt = 1; ; attempt += 1) {
+    try {
+      return await readRunRecord(storage, stack.buckets.state, runId);
+    } catch (error) {
+      if (attempt >= 3 || classifyError(error) !== 'transient') throw error;
+    }
+  }
 }
