@@ -12,8 +12,8 @@ export interface ConnectionRoutes {
 
 /**
  * Decides from a connection's first bytes which protocol it speaks: `http2` as soon as the bytes
- * read so far can no longer be anything but the preface's start and all 24 have arrived, `http1`
- * as soon as one byte differs (or the peer ends early). The bytes read are put back
+ * read so far are the whole 24-byte preface, `http1` as soon as one byte differs; a peer that ends
+ * inside the preface is closed. The bytes read are put back
  * (`unshift`) before the socket is handed on, so the chosen server sees the stream from byte 0.
  */
 export function routeConnection(socket: net.Socket, routes: ConnectionRoutes): void {
@@ -32,7 +32,10 @@ export function routeConnection(socket: net.Socket, routes: ConnectionRoutes): v
     if (!seen.subarray(0, n).equals(HTTP2_PREFACE.subarray(0, n))) handOver('http1');
     else if (n === HTTP2_PREFACE.length) handOver('http2');
   };
-  const onEnd = (): void => handOver('http1');
+  // Ended inside the preface: neither protocol can answer it (and a stream cannot be unshifted after its end).
+  const onEnd = (): void => {
+    socket.destroy();
+  };
   // A peer that resets before it said anything routable is nobody's business.
   const onError = (): void => {
     socket.destroy();

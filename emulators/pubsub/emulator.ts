@@ -144,7 +144,8 @@ export async function startPubSubEmulator(options: PubSubEmulatorOptions = {}): 
       server.forceShutdown();
       grpcConnections.destroy();
       rest.closeAllConnections();
-      await new Promise<void>((resolve) => tcp.close(() => resolve()));
+      // Stops listening now; a connection that never sent a byte must not hold stop() up.
+      tcp.close();
     },
   };
 }
