@@ -37,7 +37,12 @@ const INT64 = new Set(['int64', 'sint64', 'sfixed64', 'uint64', 'fixed64']);
 const DURATION = /^(-?)(\d+)(?:\.(\d{1,9}))?s$/;
 
 function badValue(path: string, field: Field, value: unknown): Error {
-  const kind = field.resolvedType instanceof Type ? 'TYPE_MESSAGE' : `TYPE_${field.type.toUpperCase()}`;
+  const kind =
+    field.resolvedType instanceof Type
+      ? 'TYPE_MESSAGE'
+      : field.resolvedType instanceof Enum
+        ? 'TYPE_ENUM'
+        : `TYPE_${field.type.toUpperCase()}`;
   return invalidArgument(`Invalid value at '${path}' (${kind}), ${JSON.stringify(value)}`);
 }
 
