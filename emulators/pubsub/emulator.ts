@@ -1,12 +1,16 @@
 import type { KeyObject } from 'node:crypto';
+import http from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { Server, ServerCredentials } from '@grpc/grpc-js';
 import { FaultInjector } from '../faults';
 import { Broker, Counters } from './broker';
+import { listenRouted } from './connection-router';
 import { DeliveryLoop } from './delivery-loop';
 import { loadState, saveState } from './persistence';
 import { loadPubSubServices } from './proto';
 import { publisherService } from './publisher-service';
 import { PushDelivery } from './push-delivery';
+import { restHandler } from './rest-handler';
 import { StreamingPullHub } from './streaming-pull';
 import { subscriberService } from './subscriber-service';
 
@@ -86,15 +90,24 @@ export async function startPubSubEmulator(options: PubSubEmulatorOptions = {}): 
     'grpc.max_receive_message_length': MAX_GRPC_MESSAGE_BYTES,
     'grpc.max_send_message_length': MAX_GRPC_MESSAGE_BYTES,
   });
-  server.addService(services.Publisher.service, publisherService(broker, faults, persist));
-  server.addService(services.Subscriber.service, subscriberService(broker, faults, hub, persist));
-  const port = await new Promise<number>((resolve, reject) => {
-    server.bindAsync(`127.0.0.1:${options.port ?? 0}`, ServerCredentials.createInsecure(), (err, bound) =>
-      err
-        ? reject(new Error(`pubsub emulator could not bind 127.0.0.1:${options.port ?? 0}: ${err.message}`))
-        : resolve(bound),
-    );
+  const publisher = publisherService(broker, faults, persist);
+  const subscriber = subscriberService(broker, faults, hub, persist);
+  server.addService(services.Publisher.service, publisher);
+  server.addService(services.Subscriber.service, subscriber);
+  // One port for both protocols, like Google's emulator: gRPC clients open with the HTTP/2
+  // preface and go to grpc-js; HTTP/1.1 (gcloud's REST calls) goes to the REST surface.
+  const grpcConnections = server.createConnectionInjector(ServerCredentials.createInsecure());
+  const rest = http.createServer(restHandler({ Publisher: publisher, Subscriber: subscriber }));
+  const tcp = await listenRouted('127.0.0.1', options.port ?? 0, {
+    http2: (socket) => grpcConnections.injectConnection(socket),
+    http1: (socket) => {
+      rest.emit('connection', socket);
+      socket.resume();
+    },
+  }).catch((err: Error) => {
+    throw new Error(`pubsub emulator could not bind 127.0.0.1:${options.port ?? 0}: ${err.message}`);
   });
+  const { port } = tcp.address() as AddressInfo;
   loop.kick();
 
   return {
@@ -126,12 +139,17 @@ export async function startPubSubEmulator(options: PubSubEmulatorOptions = {}): 
       loop.stop();
       push.stop();
       hub.closeAll();
+      rest.closeIdleConnections();
       // Clients may keep channels open; give calls a moment to finish, then cut them.
       await Promise.race([
         new Promise<void>((resolve) => server.tryShutdown(() => resolve())),
         new Promise<void>((resolve) => setTimeout(resolve, SHUTDOWN_GRACE_MS).unref()),
       ]);
       server.forceShutdown();
+      grpcConnections.destroy();
+      rest.closeAllConnections();
+      // Stops listening now; a connection that never sent a byte must not hold stop() up.
+      tcp.close();
     },
   };
 }

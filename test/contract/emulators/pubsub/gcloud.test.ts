@@ -1,0 +1,81 @@
+import { execFile, execFileSync } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { promisify } from 'node:util';
+import { Harness, PROJECT, startHarness } from './pubsub-test-kit';
+
+const run = promisify(execFile);
+
+function onPath(command: string): boolean {
+  try {
+    execFileSync('sh', ['-c', `command -v ${command}`], { stdio: 'ignore' });
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+const HAS_GCLOUD = onPath('gcloud');
+if (!HAS_GCLOUD) console.warn('gcloud is not on PATH: skipping the gcloud pubsub contract test.');
+const describeWithGcloud = HAS_GCLOUD ? describe : describe.skip;
+const GCLOUD_TIMEOUT_MS = 60_000;
+
+/**
+ * Google's own CLI against the emulator's REST surface, configured the way the README tells users
+ * (`api_endpoint_overrides/pubsub`), through properties in the environment so each command is one
+ * gcloud start. https://cloud.google.com/sdk/gcloud/reference/pubsub
+ */
+describeWithGcloud('gcloud pubsub against the emulator', () => {
+  jest.setTimeout(5 * GCLOUD_TIMEOUT_MS);
+  let h: Harness;
+  let config: string;
+
+  const gcloud = async (...args: string[]): Promise<string> => {
+    const { stdout } = await run('gcloud', [...args, '--format=json'], {
+      timeout: GCLOUD_TIMEOUT_MS,
+      env: {
+        ...process.env,
+        CLOUDSDK_CONFIG: config,
+        CLOUDSDK_CORE_PROJECT: PROJECT,
+        CLOUDSDK_AUTH_DISABLE_CREDENTIALS: 'true',
+        CLOUDSDK_API_ENDPOINT_OVERRIDES_PUBSUB: `http://${h.emulator.host}/`,
+        CLOUDSDK_CORE_DISABLE_PROMPTS: '1',
+        CLOUDSDK_COMPONENT_MANAGER_DISABLE_UPDATE_CHECK: 'true',
+      },
+    });
+    return stdout;
+  };
+
+  beforeAll(async () => {
+    config = mkdtempSync(join(tmpdir(), 'ferry-gcloud-'));
+    h = await startHarness();
+  });
+  afterAll(async () => {
+    await h.close();
+    rmSync(config, { recursive: true, force: true });
+  });
+
+  it('creates and lists topics, publishes, creates a subscription and pulls with --auto-ack', async () => {
+    await gcloud('pubsub', 'topics', 'create', 'gcloud-events');
+    expect(h.emulator.topics()).toContain(`projects/${PROJECT}/topics/gcloud-events`);
+    const topics = JSON.parse(await gcloud('pubsub', 'topics', 'list')) as { name: string }[];
+    expect(topics.map((t) => t.name)).toContain(`projects/${PROJECT}/topics/gcloud-events`);
+
+    await gcloud('pubsub', 'subscriptions', 'create', 'gcloud-events-audit', '--topic=gcloud-events');
+    const published = JSON.parse(
+      await gcloud('pubsub', 'topics', 'publish', 'gcloud-events', '--message=hello from gcloud', '--attribute=k=v'),
+    ) as { messageIds: string[] };
+    expect(published.messageIds).toHaveLength(1);
+
+    const pulled = JSON.parse(await gcloud('pubsub', 'subscriptions', 'pull', 'gcloud-events-audit', '--auto-ack')) as {
+      ackStatus?: string;
+      message: { data: string; attributes: Record<string, string>; messageId: string };
+    }[];
+    expect(pulled).toHaveLength(1);
+    expect(Buffer.from(pulled[0].message.data, 'base64').toString()).toBe('hello from gcloud');
+    expect(pulled[0].message).toMatchObject({ attributes: { k: 'v' }, messageId: published.messageIds[0] });
+    expect(h.emulator.counters().acked).toBe(1);
+    expect(h.emulator.subscriptions().find((s) => s.name.endsWith('/gcloud-events-audit'))?.backlog).toBe(0);
+  });
+});
