@@ -1,35 +1,17 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
+import { readBodyWithin } from '../http-body';
 import { RestError } from './rest-error';
 
 /** Request bodies above this are refused before they are buffered (a model request is a few hundred bytes). */
 export const MAX_BODY_BYTES = 1024 * 1024;
 
-/** Reads the body, refusing oversized ones without buffering them. */
-export function readBody(req: IncomingMessage, limit = MAX_BODY_BYTES): Promise<string> {
-  return new Promise((resolve, reject) => {
-    const declared = Number(req.headers['content-length'] ?? 0);
-    if (declared > limit) {
-      req.resume();
-      reject(new RestError('INVALID_ARGUMENT', `request body: ${declared} bytes; at most ${limit} are accepted`));
-      return;
-    }
-    const chunks: Buffer[] = [];
-    let size = 0;
-    req.on('data', (chunk: Buffer) => {
-      size += chunk.length;
-      if (size > limit) {
-        chunks.length = 0;
-        reject(
-          new RestError('INVALID_ARGUMENT', `request body: more than ${limit} bytes; at most ${limit} are accepted`),
-        );
-        req.resume();
-        return;
-      }
-      chunks.push(chunk);
-    });
-    req.on('end', () => resolve(Buffer.concat(chunks).toString('utf8')));
-    req.on('error', reject);
-  });
+/** Reads the body, refusing oversized ones without buffering them (emulators/http-body.ts). */
+export async function readBody(req: IncomingMessage, limit = MAX_BODY_BYTES): Promise<string> {
+  const declared = Number(req.headers['content-length'] ?? 0);
+  const body = await readBodyWithin(req, limit);
+  if (body !== undefined) return body.toString('utf8');
+  const size = declared > limit ? `${declared} bytes` : `more than ${limit} bytes`;
+  throw new RestError('INVALID_ARGUMENT', `request body: ${size}; at most ${limit} are accepted`);
 }
 
 /** Parses a JSON object body; anything else is INVALID_ARGUMENT naming what was wrong. */

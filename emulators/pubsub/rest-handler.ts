@@ -1,5 +1,6 @@
 import type http from 'node:http';
 import { status, type ServerUnaryCall, type ServiceError, type UntypedServiceImplementation } from '@grpc/grpc-js';
+import { readBodyWithin } from '../http-body';
 import { RestErrorBody, restError } from './rest-error';
 import { camel, messageFromJson, messageToJson, pubsubType } from './rest-json';
 import { matchRoute, RestRoute } from './rest-routes';
@@ -25,24 +26,6 @@ function send(res: http.ServerResponse, httpStatus: number, body: unknown): void
 function sendError(res: http.ServerResponse, code: number, message: string): void {
   const { httpStatus, body } = restError(code, message);
   send(res, httpStatus, body satisfies RestErrorBody);
-}
-
-/** Reads the body up to the limit; resolves undefined (and stops reading) when it is larger. */
-function readBody(req: http.IncomingMessage): Promise<Buffer | undefined> {
-  return new Promise((resolve, reject) => {
-    const chunks: Buffer[] = [];
-    let size = 0;
-    req.on('data', (chunk: Buffer) => {
-      size += chunk.length;
-      if (size > MAX_REST_BODY_BYTES) {
-        req.removeAllListeners('data');
-        req.pause();
-        resolve(undefined);
-      } else chunks.push(chunk);
-    });
-    req.on('end', () => resolve(Buffer.concat(chunks)));
-    req.on('error', reject);
-  });
 }
 
 function setPath(request: Record<string, unknown>, field: string, value: string): void {
@@ -74,7 +57,7 @@ function fromQuery(route: RestRoute, query: URLSearchParams): Record<string, unk
 
 async function buildRequest(route: RestRoute, req: http.IncomingMessage, url: URL): Promise<Record<string, unknown>> {
   if (!route.body) return fromQuery(route, url.searchParams);
-  const raw = await readBody(req);
+  const raw = await readBodyWithin(req, MAX_REST_BODY_BYTES);
   if (raw === undefined) {
     throw new RpcError(
       status.INVALID_ARGUMENT,

@@ -1,32 +1,12 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
+import { readBodyWithin } from '../http-body';
 import { GcsHttpError } from './errors';
 
-/**
- * Reads a request body up to `limit` bytes. A declared Content-Length over the limit is refused
- * before anything is buffered; a body that grows past it is cut off with 413.
- */
-export function readBody(req: IncomingMessage, limit: number): Promise<Buffer> {
-  const declared = req.headers['content-length'];
-  if (declared !== undefined && Number(declared) > limit) {
-    return Promise.reject(tooLarge(limit));
-  }
-  return new Promise((resolve, reject) => {
-    const chunks: Buffer[] = [];
-    let size = 0;
-    req.on('data', (chunk: Buffer) => {
-      size += chunk.length;
-      if (size > limit) {
-        req.removeAllListeners('data');
-        req.resume();
-        reject(tooLarge(limit));
-        return;
-      }
-      chunks.push(chunk);
-    });
-    req.on('end', () => resolve(chunks.length === 1 ? chunks[0] : Buffer.concat(chunks, size)));
-    req.on('error', reject);
-    req.on('aborted', () => reject(new Error('client aborted the request')));
-  });
+/** Reads a request body up to `limit` bytes (emulators/http-body.ts); a larger one is 413. */
+export async function readBody(req: IncomingMessage, limit: number): Promise<Buffer> {
+  const body = await readBodyWithin(req, limit);
+  if (body === undefined) throw tooLarge(limit);
+  return body;
 }
 
 function tooLarge(limit: number): GcsHttpError {
