@@ -1,4 +1,5 @@
 import type { CloudEvent } from '@google-cloud/functions-framework';
+import { messageAgeMs } from '../pipeline/message-age';
 
 /**
  * The `data` of the `google.cloud.pubsub.topic.v1.messagePublished` CloudEvent the Functions
@@ -48,8 +49,7 @@ export function messageJson(event: CloudEvent<unknown>): unknown {
 
 /** How old the event is; Pub/Sub keeps retrying a failing push until the retention ends. */
 export function eventAgeMs(event: CloudEvent<unknown>, now: Date): number {
-  const time = event.time ? Date.parse(event.time) : NaN;
-  return Number.isNaN(time) ? 0 : now.getTime() - time;
+  return messageAgeMs(event.time, undefined, now);
 }
 
 /**
