@@ -53,10 +53,13 @@ export const DEFAULT_MAX_OBJECT_BYTES = 512 * 1024 * 1024;
 /**
  * Drops a request body the handler will not read. If it has not fully arrived, the answer says
  * `connection: close`, or a keep-alive client would send its next request on a socket that Node
- * closes once it gives up on the unread body ("socket hang up").
+ * closes once it gives up on the unread body ("socket hang up"). A request without a body
+ * (RFC 9112 §6.3: no Content-Length above 0, no Transfer-Encoding) keeps its connection: its
+ * `complete` only turns true once it is read, so it alone cannot tell.
  */
 function discardBody(req: IncomingMessage, res: ServerResponse): void {
-  if (!req.complete && !res.headersSent) res.setHeader('connection', 'close');
+  const hasBody = Number(req.headers['content-length'] ?? 0) > 0 || req.headers['transfer-encoding'] !== undefined;
+  if (hasBody && !req.complete && !res.headersSent) res.setHeader('connection', 'close');
   req.resume();
 }
 

@@ -126,3 +126,26 @@ describe('malformed requests get GCS-shaped 400/404 errors, never a crash', () =
     expect((await storage.bucket('strict').file('ok.txt').download())[0].toString()).toBe('ok');
   });
 });
+
+describe('keep-alive', () => {
+  let emulator: StorageEmulator;
+  beforeAll(async () => {
+    ({ emulator } = await startWithClient());
+    emulator.createBucket('kept');
+  });
+  afterAll(() => emulator.stop());
+
+  // A bodyless GET/DELETE has nothing unread, so it must not cost the client its connection:
+  // answering each with `connection: close` made every keep-alive client reconnect per request.
+  it.each(['GET', 'DELETE'])('keeps the connection open after a bodyless %s', async (method) => {
+    const response = await raw(emulator.url, method, '/storage/v1/b/kept/o/none');
+    expect(response.status).toBe(404);
+    expect(response.headers.connection).not.toBe('close');
+  });
+
+  it('still closes the connection when a body it will not read is on its way', async () => {
+    const response = await raw(emulator.url, 'GET', '/storage/v1/b/kept/o/none', 'x'.repeat(1 << 20));
+    expect(response.status).toBe(404);
+    expect(response.headers.connection).toBe('close');
+  });
+});

@@ -45,7 +45,12 @@ export function raw(
   headers: Record<string, string> = {},
 ): Promise<RawResponse> {
   return new Promise((resolve, reject) => {
-    const req = request(`${baseUrl}${path}`, { method, headers }, (res) => {
+    // Node frames a GET/DELETE body only when told its length; unframed, it reads as the next request.
+    const framed =
+      body === undefined || headers['content-length']
+        ? headers
+        : { ...headers, 'content-length': String(Buffer.byteLength(body)) };
+    const req = request(`${baseUrl}${path}`, { method, headers: framed }, (res) => {
       const chunks: Buffer[] = [];
       res.on('data', (chunk: Buffer) => chunks.push(chunk));
       res.on('end', () => {
