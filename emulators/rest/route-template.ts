@@ -108,10 +108,21 @@ function httpRule(method: Method): HttpRule | undefined {
 /** What a request line matched: the route and its path variables, decoded; or the verbs the path takes. */
 export type RouteMatch = { route: RestRoute; values: string[] } | { route?: undefined; verbs: Verb[] };
 
-/** The first route for `verb path`; when none, the verbs other routes take on that path (for the error). */
+/** Templates ending in a custom method (`...}:listVersions`). */
+const CUSTOM_METHOD = /\}:[A-Za-z]+$/;
+
+/**
+ * The first route for `verb path`; when none, the verbs other routes take on that path (for the
+ * error). Routes with a custom method go first: `*` matches a segment with a colon in it (Pub/Sub's
+ * `projects/example.com:p`), so `models/1:listVersions` would otherwise be taken for a model's name.
+ */
 export function matchRoute(routes: RestRoute[], verb: string, path: string): RouteMatch {
   const verbs: Verb[] = [];
-  for (const r of routes) {
+  const ordered = [
+    ...routes.filter((r) => CUSTOM_METHOD.test(r.template)),
+    ...routes.filter((r) => !CUSTOM_METHOD.test(r.template)),
+  ];
+  for (const r of ordered) {
     const m = r.pattern.exec(path);
     if (!m) continue;
     if (r.verb === verb) return { route: r, values: m.slice(1).map((v) => decodeURIComponent(v)) };
