@@ -112,21 +112,23 @@ export type RouteMatch = { route: RestRoute; values: string[] } | { route?: unde
 const CUSTOM_METHOD = /\}:[A-Za-z]+$/;
 
 /**
- * The first route for `verb path`; when none, the verbs other routes take on that path (for the
- * error). Routes with a custom method go first: `*` matches a segment with a colon in it (Pub/Sub's
- * `projects/example.com:p`), so `models/1:listVersions` would otherwise be taken for a model's name.
+ * The route for `verb path`, with its path variables decoded; when none, the verbs the path takes
+ * (for the error). A path that fits a custom method (`models/1:listVersions`) is only ever that
+ * method: `*` matches a segment with a colon in it (Pub/Sub's `projects/example.com:p`), so
+ * without this rule `GET endpoints/1:predict` would be read as GetEndpoint of `1:predict`.
  */
 export function matchRoute(routes: RestRoute[], verb: string, path: string): RouteMatch {
-  const verbs: Verb[] = [];
-  const ordered = [
-    ...routes.filter((r) => CUSTOM_METHOD.test(r.template)),
-    ...routes.filter((r) => !CUSTOM_METHOD.test(r.template)),
-  ];
-  for (const r of ordered) {
-    const m = r.pattern.exec(path);
-    if (!m) continue;
-    if (r.verb === verb) return { route: r, values: m.slice(1).map((v) => decodeURIComponent(v)) };
-    if (!verbs.includes(r.verb)) verbs.push(r.verb);
-  }
-  return { verbs };
+  const fits = routes.filter((r) => r.pattern.test(path));
+  const custom = fits.filter((r) => CUSTOM_METHOD.test(r.template));
+  const candidates = custom.length > 0 ? custom : fits;
+  const route = candidates.find((r) => r.verb === verb);
+  if (route)
+    return {
+      route,
+      values: route.pattern
+        .exec(path)!
+        .slice(1)
+        .map((v) => decodeURIComponent(v)),
+    };
+  return { verbs: [...new Set(candidates.map((r) => r.verb))] };
 }
