@@ -126,9 +126,37 @@ describeWithGcloud('gcloud ai against the emulator', () => {
     });
   });
 
-  it('creates an endpoint and waits for its operation', async () => {
+  it('uploads a version, creates an endpoint, deploys to it, undeploys and deletes it, waiting on each operation', async () => {
+    await gcloud(
+      'ai',
+      'models',
+      'upload',
+      '--display-name=flowers',
+      `--parent-model=${model}`,
+      '--artifact-uri=gs://artifacts/models/flowers/2/times-3/',
+      '--container-image-uri=us-docker.pkg.dev/vertex-ai/prediction/tf2-cpu.2-15:latest',
+    );
+    const versions = (await gcloud('ai', 'models', 'list-version', idOf(model))) as Array<{ versionId: string }>;
+    expect(versions.map((v) => v.versionId).sort()).toEqual(['1', '2']);
+
     await gcloud('ai', 'endpoints', 'create', '--display-name=from-gcloud');
-    expect(emulator.state().endpoints.map((e) => e.displayName)).toContain('from-gcloud');
+    const created = emulator.state().endpoints.find((e) => e.displayName === 'from-gcloud');
+    expect(created).toBeDefined();
+    const id = idOf(created!.name);
+    await gcloud(
+      'ai',
+      'endpoints',
+      'deploy-model',
+      id,
+      `--model=${idOf(model)}@2`,
+      '--display-name=v2',
+      '--machine-type=n1-standard-2',
+    );
+    const deployed = emulator.state().endpoints.find((e) => e.name === created!.name)?.deployedModels ?? [];
+    expect(deployed).toEqual([expect.objectContaining({ modelVersionId: '2' })]);
+    await gcloud('ai', 'endpoints', 'undeploy-model', id, `--deployed-model-id=${deployed[0].id}`);
+    await gcloud('ai', 'endpoints', 'delete', id);
+    expect(emulator.state().endpoints.map((e) => e.name)).not.toContain(created!.name);
   });
 
   it("prints the emulator's NOT_FOUND for a model that does not exist", async () => {
