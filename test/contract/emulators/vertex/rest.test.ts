@@ -9,6 +9,7 @@ import {
   type VertexClients,
   type VertexEmulator,
 } from './vertex-clients';
+import { restCaller } from '../../../helpers/rest-call';
 
 const PREDICT_LIMIT = 1.5 * 1024 * 1024;
 const BODY_LIMIT = 16 * 1024 * 1024;
@@ -25,15 +26,7 @@ describe('Vertex AI emulator REST surface (raw HTTP on the gRPC port)', () => {
   let base: string;
   let parent: string;
 
-  // eslint-disable-next-line @typescript-eslint/no-explicit-any -- REST bodies, read field by field in the asserts
-  async function call(method: string, path: string, body?: unknown): Promise<{ status: number; json: any }> {
-    const res = await fetch(`${base}${path}`, {
-      method,
-      headers: { 'content-type': 'application/json' },
-      body: body === undefined ? undefined : typeof body === 'string' ? body : JSON.stringify(body),
-    });
-    return { status: res.status, json: await res.json() };
-  }
+  const call = restCaller(() => base);
 
   /** An LRO's final state, polled the way a curl user would (GET on its name). */
   async function settled(name: string): Promise<Record<string, unknown>> {
