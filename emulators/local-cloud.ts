@@ -94,6 +94,7 @@ export async function startLocalCloud(options: LocalCloudOptions = {}): Promise<
       GOOGLE_CLOUD_PROJECT: projectId,
       STORAGE_EMULATOR_HOST: storage.host,
       PUBSUB_EMULATOR_HOST: pubsub.host,
+      // gRPC and REST on one port: gcloud ai takes `api_endpoint_overrides/aiplatform http://<this>/`.
       FERRY_VERTEX_EMULATOR: `127.0.0.1:${vertex.port}`,
       ...firebaseMl.env,
     };

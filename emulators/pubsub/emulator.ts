@@ -4,7 +4,7 @@ import type { AddressInfo } from 'node:net';
 import { Server, ServerCredentials } from '@grpc/grpc-js';
 import { FaultInjector } from '../faults';
 import { Broker, Counters } from './broker';
-import { listenRouted } from './connection-router';
+import { listenRouted } from '../rest/connection-router';
 import { DeliveryLoop } from './delivery-loop';
 import { loadState, saveState } from './persistence';
 import { loadPubSubServices } from './proto';

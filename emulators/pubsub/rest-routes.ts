@@ -1,50 +1,31 @@
-/**
- * The google.pubsub.v1 REST bindings, copied from the `google.api.http` options in
- * `@google-cloud/pubsub/build/protos/google/pubsub/v1/pubsub.proto`. Every binding there is listed;
- * RPCs the emulator does not implement answer UNIMPLEMENTED.
- * @see https://cloud.google.com/pubsub/docs/reference/rest
- */
-export interface RestRoute {
-  verb: 'GET' | 'PUT' | 'POST' | 'PATCH' | 'DELETE';
-  service: 'Publisher' | 'Subscriber';
-  rpc: string;
-  /** Request and response message names in google.pubsub.v1 (or google.protobuf). */
-  request: string;
-  response: string;
-  /** The request field the path variable fills (`subscription.name` for a nested one). */
-  pathField: string;
-  /** `body: "*"`: the JSON body is the request; otherwise query parameters are. */
-  body: boolean;
-  pattern: RegExp;
-}
+import { matchRoute as match, restRoute, type RestRoute, type Verb } from '../rest/route-template';
 
-/** `{field=projects/*\/topics/*}` (with an optional `:verb` or `/suffix`) as a RegExp with one group. */
-function compile(template: string): { pathField: string; pattern: RegExp } {
-  const m = /^\/v1\/\{([a-z_.]+)=([^}]+)\}(.*)$/.exec(template);
-  if (!m) throw new Error(`bad REST template ${template}`);
-  const variable = m[2]
-    .split('/')
-    .map((part) => (part === '*' ? '[^/]+' : part))
-    .join('/');
-  const suffix = m[3].replace(/[.:]/g, (c) => `\\${c}`);
-  return { pathField: m[1], pattern: new RegExp(`^/v1/(${variable})${suffix}$`) };
-}
+export type { RestRoute };
+
+const fullName = (name: string): string => (name.startsWith('google.') ? name : `google.pubsub.v1.${name}`);
 
 function route(
-  verb: RestRoute['verb'],
+  verb: Verb,
   template: string,
-  service: RestRoute['service'],
+  service: 'Publisher' | 'Subscriber',
   rpc: string,
   request: string,
   response: string,
 ): RestRoute {
-  return { verb, service, rpc, request, response, body: verb !== 'GET' && verb !== 'DELETE', ...compile(template) };
+  const body = verb !== 'GET' && verb !== 'DELETE' ? '*' : undefined;
+  return restRoute(verb, template, { service, rpc, request: fullName(request), response: fullName(response), body });
 }
 
 const EMPTY = 'google.protobuf.Empty';
 const P = 'Publisher';
 const S = 'Subscriber';
 
+/**
+ * The google.pubsub.v1 REST bindings, copied from the `google.api.http` options in
+ * `@google-cloud/pubsub/build/protos/google/pubsub/v1/pubsub.proto`. Every binding there is listed;
+ * RPCs the emulator does not implement answer UNIMPLEMENTED.
+ * @see https://cloud.google.com/pubsub/docs/reference/rest
+ */
 export const REST_ROUTES: RestRoute[] = [
   route('PUT', '/v1/{name=projects/*/topics/*}', P, 'CreateTopic', 'Topic', 'Topic'),
   route('PATCH', '/v1/{topic.name=projects/*/topics/*}', P, 'UpdateTopic', 'UpdateTopicRequest', 'Topic'),
@@ -158,10 +139,6 @@ export const REST_ROUTES: RestRoute[] = [
 
 /** The route for `verb path` and its path variable, decoded; undefined when none matches. */
 export function matchRoute(verb: string, path: string): { route: RestRoute; value: string } | undefined {
-  for (const r of REST_ROUTES) {
-    if (r.verb !== verb) continue;
-    const m = r.pattern.exec(path);
-    if (m) return { route: r, value: decodeURIComponent(m[1]) };
-  }
-  return undefined;
+  const m = match(REST_ROUTES, verb, path);
+  return m.route ? { route: m.route, value: m.values[0] } : undefined;
 }

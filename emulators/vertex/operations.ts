@@ -145,8 +145,22 @@ export class OperationStore {
     return [...this.ops.values()];
   }
 
+  /**
+   * By full name, or by its location-level name (`projects/P/locations/L/operations/ID`): operation
+   * ids are unique per location, and `gcloud ai operations describe ID --region=L` asks that way.
+   */
   get(name: unknown): OperationRecord {
-    const record = typeof name === 'string' ? this.ops.get(name) : undefined;
+    const short =
+      typeof name === 'string' ? /^(projects\/[^/]+\/locations\/[^/]+)\/operations\/([^/]+)$/.exec(name) : null;
+    const record =
+      typeof name !== 'string'
+        ? undefined
+        : (this.ops.get(name) ??
+          (short
+            ? [...this.ops.values()].find(
+                (op) => op.name.startsWith(`${short[1]}/`) && op.name.endsWith(`/operations/${short[2]}`),
+              )
+            : undefined));
     if (!record) throw notFound(`Operation ${String(name).slice(0, 300)} not found.`);
     return record;
   }

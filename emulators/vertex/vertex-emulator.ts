@@ -1,5 +1,8 @@
+import http from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { Server, ServerCredentials } from '@grpc/grpc-js';
 import { FaultInjector } from '../faults';
+import { listenRouted } from '../rest/connection-router';
 import { seededRandom } from '../random';
 import { idSequence } from './clock';
 import { EndpointRegistry } from './endpoint-registry';
@@ -10,6 +13,7 @@ import { OperationStore } from './operations';
 import { operationsHandlers } from './operations-service';
 import { loadVertexState, saveVertexState, type VertexIds } from './persistence';
 import { predictionServiceHandlers } from './prediction-service';
+import { vertexRestHandler } from './rest-surface';
 import { SERVICES, loadVertexProtos } from './protos';
 import { unaryService, type Handler } from './unary';
 import type { LroMethod, PredictionBackend, VertexContext } from './vertex-context';
@@ -58,10 +62,12 @@ export interface VertexEmulator {
 const MAX_MESSAGE_BYTES = 16 * 1024 * 1024;
 
 /**
- * Starts a local Vertex AI (google.cloud.aiplatform.v1) gRPC server for ModelService,
- * EndpointService, PredictionService and google.longrunning.Operations, which the unmodified
- * `@google-cloud/aiplatform` clients reach with
- * `{ apiEndpoint: '127.0.0.1', port, sslCreds: grpc.credentials.createInsecure() }`.
+ * Starts a local Vertex AI (google.cloud.aiplatform.v1) for ModelService, EndpointService,
+ * PredictionService and google.longrunning.Operations, over gRPC and REST on one port. The
+ * unmodified `@google-cloud/aiplatform` clients reach it with
+ * `{ apiEndpoint: '127.0.0.1', port, sslCreds: grpc.credentials.createInsecure() }` (gRPC) or
+ * `{ apiEndpoint: '127.0.0.1', port, fallback: true, protocol: 'http' }` (REST); gcloud with
+ * `api_endpoint_overrides/aiplatform http://127.0.0.1:<port>/`.
  * https://cloud.google.com/vertex-ai/docs/reference/rpc/google.cloud.aiplatform.v1
  */
 export async function startVertexEmulator(options: VertexEmulatorOptions): Promise<VertexEmulator> {
@@ -111,18 +117,30 @@ export async function startVertexEmulator(options: VertexEmulatorOptions): Promi
     'grpc.max_receive_message_length': MAX_MESSAGE_BYTES,
     'grpc.max_send_message_length': MAX_MESSAGE_BYTES,
   });
-  server.addService(protos.service(SERVICES.model), unaryService(faults, calls, saving(model)));
-  server.addService(protos.service(SERVICES.endpoint), unaryService(faults, calls, saving(endpoint)));
-  server.addService(protos.service(SERVICES.prediction), unaryService(faults, calls, predictionServiceHandlers(ctx)));
-  server.addService(protos.service(SERVICES.operations), unaryService(faults, calls, saving(operationsHandlers(ctx))));
-  const port = await new Promise<number>((resolve, reject) => {
-    server.bindAsync(`127.0.0.1:${options.port ?? 0}`, ServerCredentials.createInsecure(), (err, bound) =>
-      err ? reject(err) : resolve(bound),
-    );
+  const services = {
+    model: unaryService(faults, calls, saving(model)),
+    endpoint: unaryService(faults, calls, saving(endpoint)),
+    prediction: unaryService(faults, calls, predictionServiceHandlers(ctx)),
+    operations: unaryService(faults, calls, saving(operationsHandlers(ctx))),
+  };
+  for (const key of ['model', 'endpoint', 'prediction', 'operations'] as const) {
+    server.addService(protos.service(SERVICES[key]), services[key]);
+  }
+  // One port for both transports: gRPC clients open with the HTTP/2 preface and go to grpc-js;
+  // HTTP/1.1 (gcloud ai, curl, the clients' `fallback: true`) goes to the REST surface.
+  const grpcConnections = server.createConnectionInjector(ServerCredentials.createInsecure());
+  const rest = http.createServer(vertexRestHandler(protos, services, MAX_MESSAGE_BYTES));
+  const tcp = await listenRouted('127.0.0.1', options.port ?? 0, {
+    http2: (socket) => grpcConnections.injectConnection(socket),
+    http1: (socket) => {
+      rest.emit('connection', socket);
+      socket.resume();
+    },
   }).catch((err: unknown) => {
     ctx.operations.stopAll(); // replayed operations must not finish (and save) for an emulator that never started
     throw err;
   });
+  const { port } = tcp.address() as AddressInfo;
   return {
     endpoint: '127.0.0.1',
     port,
@@ -136,6 +154,7 @@ export async function startVertexEmulator(options: VertexEmulatorOptions): Promi
     async stop() {
       ctx.operations.stopAll();
       for (const entry of ctx.endpoints.endpoints.values()) for (const d of entry.deployed) d.loaded.dispose?.();
+      rest.closeIdleConnections();
       await new Promise<void>((resolve) => {
         server.tryShutdown(() => resolve());
         setTimeout(() => {
@@ -143,6 +162,9 @@ export async function startVertexEmulator(options: VertexEmulatorOptions): Promi
           resolve();
         }, 1000).unref();
       });
+      grpcConnections.destroy();
+      rest.closeAllConnections();
+      tcp.close();
     },
   };
 }

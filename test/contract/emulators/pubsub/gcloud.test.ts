@@ -1,25 +1,12 @@
-import { execFile, execFileSync } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { promisify } from 'node:util';
+import { gcloud as runGcloud, GCLOUD_TIMEOUT_MS, hasGcloud } from '../../../helpers/gcloud';
 import { Harness, PROJECT, startHarness } from './pubsub-test-kit';
 
-const run = promisify(execFile);
-
-function onPath(command: string): boolean {
-  try {
-    execFileSync('sh', ['-c', `command -v ${command}`], { stdio: 'ignore' });
-    return true;
-  } catch {
-    return false;
-  }
-}
-
-const HAS_GCLOUD = onPath('gcloud');
+const HAS_GCLOUD = hasGcloud();
 if (!HAS_GCLOUD) console.warn('gcloud is not on PATH: skipping the gcloud pubsub contract test.');
 const describeWithGcloud = HAS_GCLOUD ? describe : describe.skip;
-const GCLOUD_TIMEOUT_MS = 60_000;
 
 /**
  * Google's own CLI against the emulator's REST surface, configured the way the README tells users
@@ -31,21 +18,8 @@ describeWithGcloud('gcloud pubsub against the emulator', () => {
   let h: Harness;
   let config: string;
 
-  const gcloud = async (...args: string[]): Promise<string> => {
-    const { stdout } = await run('gcloud', [...args, '--format=json'], {
-      timeout: GCLOUD_TIMEOUT_MS,
-      env: {
-        ...process.env,
-        CLOUDSDK_CONFIG: config,
-        CLOUDSDK_CORE_PROJECT: PROJECT,
-        CLOUDSDK_AUTH_DISABLE_CREDENTIALS: 'true',
-        CLOUDSDK_API_ENDPOINT_OVERRIDES_PUBSUB: `http://${h.emulator.host}/`,
-        CLOUDSDK_CORE_DISABLE_PROMPTS: '1',
-        CLOUDSDK_COMPONENT_MANAGER_DISABLE_UPDATE_CHECK: 'true',
-      },
-    });
-    return stdout;
-  };
+  const gcloud = (...args: string[]): Promise<string> =>
+    runGcloud({ dir: config, project: PROJECT, overrides: { pubsub: `http://${h.emulator.host}/` } }, ...args);
 
   beforeAll(async () => {
     config = mkdtempSync(join(tmpdir(), 'ferry-gcloud-'));

@@ -1,4 +1,5 @@
 import { Harness, PROJECT, startHarness } from './pubsub-test-kit';
+import { restCaller } from '../../../helpers/rest-call';
 
 /**
  * The REST surface with raw HTTP, the way gcloud and curl call it.
@@ -9,15 +10,7 @@ describe('pubsub emulator REST surface (raw HTTP on the gRPC port)', () => {
   let h: Harness;
   let base: string;
 
-  // eslint-disable-next-line @typescript-eslint/no-explicit-any -- REST bodies, read field by field in the asserts
-  async function call(method: string, path: string, body?: unknown): Promise<{ status: number; json: any }> {
-    const res = await fetch(`${base}${path}`, {
-      method,
-      headers: { 'content-type': 'application/json' },
-      body: body === undefined ? undefined : typeof body === 'string' ? body : JSON.stringify(body),
-    });
-    return { status: res.status, json: await res.json() };
-  }
+  const call = restCaller(() => base);
 
   beforeAll(async () => {
     h = await startHarness();

@@ -1,6 +1,7 @@
 import { status } from '@grpc/grpc-js';
-import { restError } from '../../../../emulators/pubsub/rest-error';
-import { messageFromJson, messageToJson, pubsubType } from '../../../../emulators/pubsub/rest-json';
+import { messageFromJson, messageToJson } from '../../../../emulators/rest/proto-json';
+import { restError } from '../../../../emulators/rest/rest-error';
+import { pubsubType } from '../../../../emulators/pubsub/rest-json';
 import { matchRoute } from '../../../../emulators/pubsub/rest-routes';
 
 const type = (name: string) => pubsubType(`google.pubsub.v1.${name}`);

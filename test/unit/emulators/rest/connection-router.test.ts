@@ -1,6 +1,6 @@
 import net from 'node:net';
 import { AddressInfo } from 'node:net';
-import { HTTP2_PREFACE, listenRouted } from '../../../../emulators/pubsub/connection-router';
+import { HTTP2_PREFACE, listenRouted } from '../../../../emulators/rest/connection-router';
 
 /** Which route a connection took and every byte that route read, from the first one. */
 async function route(chunks: Buffer[], end = false): Promise<{ to: string; bytes: Buffer }> {
