@@ -2,12 +2,13 @@ import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import type { Command } from '../io';
-import { removeStackFile, writeStackFile } from '../stack/stack-env';
+import { exportLine } from '../stack/gcloud-config';
+import { removeStackConfig, writeStackConfig } from '../stack/write-stack-config';
 
 /**
  * `ferry up [--data-dir .ferry/data] [--deploy-minutes 30]`: the local cloud and ferry's functions
  * on 127.0.0.1 until Ctrl-C. `ferry drop`, `status` and `plan` in another terminal find it
- * through `.ferry/stack.json`.
+ * through `.ferry/stack.json`; gcloud through the configuration in `.ferry/gcloud/`.
  */
 export const up: Command = async (args, io) => {
   const { values } = parseArgs({
@@ -22,25 +23,22 @@ export const up: Command = async (args, io) => {
     deployDurationMs: Number(values['deploy-minutes'] ?? 30) * 60_000,
     timeScale: 0.001,
   });
-  const env = {
-    ...stack.cloud.env,
-    FERRY_STATE_BUCKET: stack.buckets.state,
-    FERRY_ARTIFACTS_BUCKET: stack.buckets.artifacts,
-    FERRY_MOBILE_BUCKET: stack.buckets.mobile,
-  };
-  writeStackFile({ env, buckets: stack.buckets, pid: process.pid });
+  const config = writeStackConfig(stack);
   io.out('ferry is up: local Cloud Storage, Pub/Sub, Vertex AI, Firebase ML and the eight functions.');
   for (const [name, url] of Object.entries(stack.functions)) io.out(`  ${name.padEnd(20)} ${url}`);
   io.out(`function logs: ${process.env.FERRY_LOG_FILE}`);
-  io.out('In another terminal: ferry drop <artifact> models/flowers/7/ ; ferry status. To use the clients directly:');
-  for (const [name, value] of Object.entries(env)) io.out(`  export ${name}=${value}`);
+  io.out('In another terminal: ferry drop <artifact> models/flowers/7/ ; ferry status.');
+  io.out("For gcloud storage|pubsub|ai (the README's Deploy steps 3 and 4 run as written) and ferry from any folder:");
+  io.out(`  ${config.exportLine}`);
+  io.out('For the client libraries:');
+  io.out(`  ${exportLine(config.env)}`);
   io.out('Ctrl-C stops it.');
   await new Promise<void>((resolve) => {
     process.once('SIGINT', () => resolve());
     process.once('SIGTERM', () => resolve());
   });
   await stack.stop();
-  removeStackFile();
+  removeStackConfig(config);
   io.out('stopped.');
   return 0;
 };
