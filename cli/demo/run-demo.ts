@@ -121,7 +121,7 @@ export async function runDemo(io: CliIo, options: DemoOptions = {}): Promise<Dem
         .save(golden, { resumable: false, preconditionOpts: { ifGenerationMatch: 0 } });
     }
     io.out(
-      `local cloud up: Storage ${stack.cloud.storage.url}, Pub/Sub ${stack.cloud.pubsub.host}, Vertex AI 127.0.0.1:${stack.cloud.vertex.port}, Firebase ML ${stack.cloud.firebaseMl.host}`,
+      `local cloud up: Storage ${stack.cloud.storage.url}, Pub/Sub ${stack.cloud.pubsubHost}${stack.cloud.pubsub ? '' : ' (external)'}, Vertex AI 127.0.0.1:${stack.cloud.vertex.port}, Firebase ML ${stack.cloud.firebaseMl.host}`,
     );
     io.out(`function logs (structured JSON): ${process.env.FERRY_LOG_FILE}`);
     io.out('golden sets: gs://ferry-artifacts/golden/flowers.jsonl and flowers-mobile.jsonl (y = 0.5x + 2)');
