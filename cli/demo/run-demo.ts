@@ -17,6 +17,10 @@ export interface DemoOptions {
   /** Virtual length of each Vertex deployment; replayed at `timeScale`. */
   deployDurationMs?: number;
   timeScale?: number;
+  /** The project the stack plays (default `ferry-local`). */
+  projectId?: string;
+  /** `HOST:PORT` of an external Pub/Sub emulator (Google's) instead of ferry's own. */
+  pubsubHost?: string;
 }
 
 export interface Scenario {
@@ -109,6 +113,8 @@ export async function runDemo(io: CliIo, options: DemoOptions = {}): Promise<Dem
   const stack = await startLocalStack({
     deployDurationMs: options.deployDurationMs ?? 30 * 60 * 1000,
     timeScale: options.timeScale ?? 0.0005,
+    projectId: options.projectId,
+    pubsubHost: options.pubsubHost,
   });
   try {
     await writeArtifacts(dir);
