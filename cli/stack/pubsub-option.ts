@@ -61,7 +61,7 @@ export async function checkPubsubAnswers(
     ]);
   } catch (error) {
     throw new Error(
-      `${choice.source}=${choice.host}: no Pub/Sub emulator answers there (${(error as Error).message.split('\n')[0]}). Start one (\`${START_HINT}\`) and pass its HOST:PORT, or leave ${choice.source} out to use ferry's own`,
+      `${choice.source}=${choice.host}: no Pub/Sub emulator answers there (${(error as Error).message.split('\n')[0]}). Start one (\`${START_HINT}\`) and pass its HOST:PORT, or ${choice.source === '--pubsub' ? 'leave --pubsub out' : 'unset PUBSUB_EMULATOR_HOST'} to use ferry's own`,
     );
   } finally {
     clearTimeout(timer);
