@@ -4,6 +4,8 @@ import { join } from 'node:path';
 /** What the gcloud configuration of a local stack points at (values as in the stack's env). */
 export interface GcloudTarget {
   project: string;
+  /** FERRY_LOCATION: `gcloud ai` asks for a region without one. */
+  region: string;
   /** STORAGE_EMULATOR_HOST: a base URL, `http://127.0.0.1:PORT`. */
   storageUrl: string;
   /** PUBSUB_EMULATOR_HOST: `HOST:PORT`, the REST surface shares the gRPC port. */
@@ -21,6 +23,7 @@ export function gcloudTargetFromEnv(env: Record<string, string | undefined>): Gc
   };
   return {
     project: need('FERRY_PROJECT'),
+    region: need('FERRY_LOCATION'),
     storageUrl: need('STORAGE_EMULATOR_HOST').replace(/\/+$/, ''),
     pubsubHost: need('PUBSUB_EMULATOR_HOST'),
     vertexHost: need('FERRY_VERTEX_EMULATOR'),
@@ -43,6 +46,9 @@ export function gcloudProperties(target: GcloudTarget): string {
     '',
     '[auth]',
     'disable_credentials = true',
+    '',
+    '[ai]',
+    `region = ${target.region}`,
     '',
     '[component_manager]',
     'disable_update_check = true',

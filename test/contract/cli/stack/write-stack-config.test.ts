@@ -15,6 +15,7 @@ const STACK = {
   cloud: {
     env: {
       FERRY_PROJECT: 'ferry-contract',
+      FERRY_LOCATION: 'us-east1',
       STORAGE_EMULATOR_HOST: 'http://127.0.0.1:4101',
       PUBSUB_EMULATOR_HOST: '127.0.0.1:4102',
       FERRY_VERTEX_EMULATOR: '127.0.0.1:4103',
@@ -39,6 +40,7 @@ describe('writeStackConfig', () => {
       expect(JSON.parse(stdout)).toMatchObject({
         core: { project: 'ferry-contract', disable_usage_reporting: 'true', disable_prompts: 'true' },
         auth: { disable_credentials: 'true' },
+        ai: { region: 'us-east1' },
         component_manager: { disable_update_check: 'true' },
         api_endpoint_overrides: {
           storage: 'http://127.0.0.1:4101/storage/v1/',

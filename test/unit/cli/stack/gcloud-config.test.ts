@@ -3,6 +3,7 @@ import { exportLine, gcloudProperties, gcloudTargetFromEnv } from '../../../../c
 
 const ENV = {
   FERRY_PROJECT: 'p-1',
+  FERRY_LOCATION: 'europe-west4',
   STORAGE_EMULATOR_HOST: 'http://127.0.0.1:4001/',
   PUBSUB_EMULATOR_HOST: '127.0.0.1:4002',
   FERRY_VERTEX_EMULATOR: '127.0.0.1:4003',
@@ -28,6 +29,7 @@ describe('gcloudProperties', () => {
     expect(parseIni(gcloudProperties(gcloudTargetFromEnv(ENV)))).toEqual({
       core: { project: 'p-1', disable_usage_reporting: 'true', disable_prompts: 'true' },
       auth: { disable_credentials: 'true' },
+      ai: { region: 'europe-west4' },
       component_manager: { disable_update_check: 'true' },
       api_endpoint_overrides: {
         storage: 'http://127.0.0.1:4001/storage/v1/',
