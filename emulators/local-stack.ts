@@ -46,7 +46,8 @@ export interface LocalStack {
   resetStorageCalls(): void;
   /**
    * Resolves once no storage event and no push message is on its way to a function (see
-   * `isSettled`): after it, "nothing more happened" is a fact, not a guess about timing.
+   * `isSettled`): after it, "nothing more happened" is a fact, not a guess about timing. Rejects
+   * on an external Pub/Sub emulator, whose backlog cannot be read.
    */
   settled(timeoutMs?: number): Promise<void>;
   /** With `functionProcesses`: kill and restart function instances. */
