@@ -11,11 +11,11 @@ const COMMANDS: Record<string, { summary: string; load: () => Promise<Command> }
     load: async () => (await import('./commands/predict')).predict,
   },
   demo: {
-    summary: 'demo                                  the local demo (npm start)',
+    summary: 'demo [--pubsub HOST:PORT]             the local demo (npm start)',
     load: async () => (await import('./commands/demo')).demo,
   },
   up: {
-    summary: 'up [--data-dir .ferry/data]            the local cloud and the functions until Ctrl-C',
+    summary: 'up [--data-dir .ferry/data] [--pubsub HOST:PORT]   the local cloud and the functions until Ctrl-C',
     load: async () => (await import('./commands/up')).up,
   },
   drop: {

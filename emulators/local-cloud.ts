@@ -20,6 +20,12 @@ export interface LocalCloudOptions {
   seed?: number;
   /** How long Firebase ML "validates" an uploaded file. */
   firebaseValidationMs?: number;
+  /**
+   * `HOST:PORT` of a Pub/Sub emulator someone else runs (Google's, say): ferry's own is not
+   * started, and what only ferry's offers (faults, counters, backlog) is unavailable. Never read
+   * from PUBSUB_EMULATOR_HOST here: the CLI decides whether the user's variable counts.
+   */
+  pubsubHost?: string;
 }
 
 /** Every local stand-in, started together and wired to each other. */
@@ -27,7 +33,10 @@ export interface LocalCloud {
   projectId: string;
   location: string;
   storage: StorageEmulator;
-  pubsub: PubSubEmulator;
+  /** ferry's Pub/Sub emulator; undefined on an external one (`pubsubHost`). */
+  pubsub?: PubSubEmulator;
+  /** Where Pub/Sub is, ferry's own or external: the value of PUBSUB_EMULATOR_HOST. */
+  pubsubHost: string;
   vertex: VertexEmulator;
   firebaseMl: FirebaseMlEmulator;
   /** What ferry's functions and the official clients need to reach the emulators. */
@@ -55,11 +64,16 @@ export async function startLocalCloud(options: LocalCloudOptions = {}): Promise<
     const { Storage: StorageClient } = require('@google-cloud/storage') as typeof import('@google-cloud/storage');
     const client: Storage = new StorageClient({ apiEndpoint: storage.url, projectId });
     const objects = new GcsObjectReader(() => client);
-    const pubsub = await startPubSubEmulator({
-      timeScale: options.timeScale,
-      dataDir: options.dataDir && join(options.dataDir, 'pubsub'),
-    });
-    started.push(pubsub);
+    let pubsub: PubSubEmulator | undefined;
+    let pubsubHost = options.pubsubHost;
+    if (!pubsubHost) {
+      pubsub = await startPubSubEmulator({
+        timeScale: options.timeScale,
+        dataDir: options.dataDir && join(options.dataDir, 'pubsub'),
+      });
+      started.push(pubsub);
+      pubsubHost = pubsub.host;
+    }
     const vertex = await startVertexEmulator({
       project: projectId,
       location,
@@ -93,16 +107,38 @@ export async function startLocalCloud(options: LocalCloudOptions = {}): Promise<
       FERRY_LOCATION: location,
       GOOGLE_CLOUD_PROJECT: projectId,
       STORAGE_EMULATOR_HOST: storage.host,
-      PUBSUB_EMULATOR_HOST: pubsub.host,
+      PUBSUB_EMULATOR_HOST: pubsubHost,
       // gRPC and REST on one port: gcloud ai takes `api_endpoint_overrides/aiplatform http://<this>/`.
       FERRY_VERTEX_EMULATOR: `127.0.0.1:${vertex.port}`,
       ...firebaseMl.env,
     };
-    return { projectId, location, storage, pubsub, vertex, firebaseMl, env, stop: () => stopAll(started) };
+    return {
+      projectId,
+      location,
+      storage,
+      pubsub,
+      pubsubHost,
+      vertex,
+      firebaseMl,
+      env,
+      stop: () => stopAll(started),
+    };
   } catch (error) {
     await stopAll(started);
     throw error;
   }
+}
+
+/**
+ * ferry's own Pub/Sub emulator, for what only it offers (faults, counters, backlog, dead-letter
+ * sources); a clear error on a cloud that runs on an external one.
+ */
+export function ownPubsub(cloud: Pick<LocalCloud, 'pubsub' | 'pubsubHost'>): PubSubEmulator {
+  if (!cloud.pubsub)
+    throw new Error(
+      `this needs ferry's own Pub/Sub emulator (faults, counters, backlog); this stack runs on the external one at ${cloud.pubsubHost}`,
+    );
+  return cloud.pubsub;
 }
 
 async function stopAll(started: Array<{ stop(): Promise<void> }>): Promise<void> {

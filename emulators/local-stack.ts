@@ -6,6 +6,8 @@ import { startMessageRecorder, type MessageRecorder } from './dead-letter-record
 import { startFunctionProcesses, type FunctionProcesses } from './functions-host/function-processes';
 import { startLocalCloud, type LocalCloud, type LocalCloudOptions } from './local-cloud';
 import { waitUntilSettled } from './settled';
+import { createStackSubscriptions, RETRY } from './stack-subscriptions';
+import { TOPICS } from '../functions/pipeline/topics';
 
 export interface LocalStackOptions extends LocalCloudOptions {
   /** Workflows to load (default: the repository's `workflows/`). */
@@ -44,7 +46,8 @@ export interface LocalStack {
   resetStorageCalls(): void;
   /**
    * Resolves once no storage event and no push message is on its way to a function (see
-   * `isSettled`): after it, "nothing more happened" is a fact, not a guess about timing.
+   * `isSettled`): after it, "nothing more happened" is a fact, not a guess about timing. Rejects
+   * on an external Pub/Sub emulator, whose backlog cannot be read.
    */
   settled(timeoutMs?: number): Promise<void>;
   /** With `functionProcesses`: kill and restart function instances. */
@@ -54,47 +57,10 @@ export interface LocalStack {
   stop(): Promise<void>;
 }
 
-/** Which topic triggers which function (Terraform declares the same; a test checks it). */
-export const TRIGGERS: Record<string, string> = {
-  'ferry.savedmodel.ready': 'registerModel',
-  'ferry.model.registered': 'deployModel',
-  'ferry.operation.pending': 'awaitOperation',
-  'ferry.model.deployed': 'validatePredictions',
-  'ferry.tflite.ready': 'publishMobile',
-  'ferry.dead-letter': 'onDeadLetter',
-  'ferry.reconcile': 'reconcile',
-};
-
-/**
- * Functions whose trigger subscription has no dead-letter policy: onDeadLetter's would forward
- * into its own topic; a reconciler tick that keeps failing is superseded by the next one.
- */
-export const WITHOUT_DEAD_LETTER: ReadonlySet<string> = new Set(['onDeadLetter', 'reconcile']);
-
-/** The account Pub/Sub mints push tokens for (terraform: `${var.name_prefix}-invoker`). */
-export function invokerEmail(projectId: string): string {
-  return `ferry-invoker@${projectId}.iam.gserviceaccount.com`;
-}
-
-/**
- * A stage function's push config, as terraform/modules/cloud-function declares it: the function's
- * URL with the path `/projects/P/topics/T`, from which the Functions Framework names the
- * CloudEvent's source when it converts the push envelope, and an OIDC token for the invoker with
- * the function's URL as audience.
- */
-export function triggerPushConfig(functionUrl: string, projectId: string, topic: string) {
-  const uri = functionUrl.replace(/\/$/, '');
-  return {
-    pushEndpoint: `${uri}/projects/${projectId}/topics/${topic}`,
-    oidcToken: { serviceAccountEmail: invokerEmail(projectId), audience: uri },
-  };
-}
+export { invokerEmail, triggerPushConfig, TRIGGERS, WITHOUT_DEAD_LETTER } from './stack-subscriptions';
 
 /** Cloud Scheduler's default period for the reconciler (terraform: reconcile_schedule). */
 const RECONCILE_EVERY_MS = 10 * 60_000;
-
-/** The trigger subscriptions' retry policy (terraform: min/max_backoff_s): 10 s to 600 s, scaled locally. */
-const RETRY = { minBackoffS: 10, maxBackoffS: 600 };
 
 /**
  * The local cloud plus ferry's functions, each served by the Functions Framework on 127.0.0.1 and
@@ -143,29 +109,21 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
         functions[name] = `http://127.0.0.1:${(server.address() as AddressInfo).port}/`;
       }
     }
-    const { PubSub } = await import('@google-cloud/pubsub');
-    const pubsub = new PubSub({ apiEndpoint: cloud.pubsub.host, projectId: cloud.projectId });
-    const { TOPICS } = await import('../functions/pipeline/topics');
-    for (const topic of Object.values(TOPICS)) await pubsub.createTopic(topic);
-    const deadLetterTopic = `projects/${cloud.projectId}/topics/${TOPICS.deadLetter}`;
-    for (const [topic, fn] of Object.entries(TRIGGERS)) {
-      await pubsub.topic(topic).createSubscription(`${fn}-trigger`, {
-        pushConfig: triggerPushConfig(functions[fn], cloud.projectId, topic),
-        ackDeadlineSeconds: 600,
-        retryPolicy: { minimumBackoff: { seconds: RETRY.minBackoffS }, maximumBackoff: { seconds: RETRY.maxBackoffS } },
-        ...(WITHOUT_DEAD_LETTER.has(fn)
-          ? {}
-          : { deadLetterPolicy: { deadLetterTopic, maxDeliveryAttempts: options.maxDeliveryAttempts ?? 10 } }),
-      });
-    }
-    await pubsub.topic(TOPICS.deadLetter).createSubscription('ferry-dead-letter-inbox');
     recorder = await startMessageRecorder();
-    await pubsub
-      .topic(TOPICS.deadLetter)
-      .createSubscription('ferry-dead-letter-recorder', { pushConfig: { pushEndpoint: recorder.url } });
     const recorded = recorder;
-    await pubsub.topic(TOPICS.runEvents).createSubscription('ferry-run-events-audit');
-    await pubsub.close();
+    const { PubSub } = await import('@google-cloud/pubsub');
+    const pubsub = new PubSub({ apiEndpoint: cloud.pubsubHost, projectId: cloud.projectId });
+    try {
+      await createStackSubscriptions(pubsub, {
+        projectId: cloud.projectId,
+        functions,
+        deadLetterRecorderUrl: recorded.url,
+        maxDeliveryAttempts: options.maxDeliveryAttempts ?? 10,
+        replaceExisting: !cloud.pubsub,
+      });
+    } finally {
+      await pubsub.close();
+    }
     const scheduler = startTicks(cloud, TOPICS.reconcile, options.reconcileEveryMs ?? RECONCILE_EVERY_MS);
     ticks = scheduler;
     const storageTrigger = cloud.storage.subscribe({
@@ -184,7 +142,9 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
       buckets,
       functions,
       deadLetters: () => {
-        const forwarded = cloud.pubsub.deadLetters();
+        // ferry's emulator knows which subscription forwarded each dead letter; on an external
+        // one, the recorder's copy carries it as an attribute (CloudPubSubDeadLetterSourceSubscription).
+        const forwarded = cloud.pubsub?.deadLetters() ?? [];
         const ids = new Set(forwarded.map((m) => m.messageId));
         return [
           ...forwarded.map((m) => ({
@@ -196,7 +156,7 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
             .messages()
             .filter((m) => !ids.has(m.messageId))
             .map((m) => ({
-              source: `published to ${TOPICS.deadLetter}`,
+              source: m.attributes[DEAD_LETTER_SOURCE] ?? `published to ${TOPICS.deadLetter}`,
               data: parseJson(m.data),
               attributes: m.attributes,
             })),
@@ -209,7 +169,11 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
       },
       storageCalls: () => calls.counts(),
       resetStorageCalls: () => calls.reset(),
-      settled: (timeoutMs = 60_000) => waitUntilSettled(cloud.pubsub, [storageTrigger], timeoutMs),
+      settled: (timeoutMs = 60_000) => {
+        const own = cloud.pubsub;
+        if (!own) return Promise.reject(new Error(EXTERNAL_PUBSUB_UNSETTLED));
+        return waitUntilSettled(own, [storageTrigger], timeoutMs);
+      },
       processes,
       reconcileNow: () => scheduler.tick(),
       stop: async () => {
@@ -246,7 +210,7 @@ function startTicks(cloud: LocalCloud, topic: string, everyMs: number) {
   let client: import('@google-cloud/pubsub').PubSub | undefined;
   const tick = async () => {
     const { PubSub } = await import('@google-cloud/pubsub');
-    client ??= new PubSub({ apiEndpoint: cloud.pubsub.host, projectId: cloud.projectId });
+    client ??= new PubSub({ apiEndpoint: cloud.pubsubHost, projectId: cloud.projectId });
     return client.topic(topic).publishMessage({ json: {} });
   };
   const timer = setInterval(() => void tick().catch(() => undefined), everyMs);
@@ -259,6 +223,12 @@ function startTicks(cloud: LocalCloud, topic: string, everyMs: number) {
     },
   };
 }
+
+/** The attribute Pub/Sub adds to a forwarded dead letter: which subscription gave up on it. */
+const DEAD_LETTER_SOURCE = 'CloudPubSubDeadLetterSourceSubscription';
+
+const EXTERNAL_PUBSUB_UNSETTLED =
+  "settled() reads the backlog of ferry's own Pub/Sub emulator; an external one (pubsubHost) does not show it: wait for the run's end instead";
 
 function parseJson(data: Buffer): unknown {
   try {

@@ -45,6 +45,7 @@ output "drop_artifact" {
   value       = <<-EOT
     gcloud storage cp golden.jsonl gs://${google_storage_bucket.artifacts.name}/golden/flowers.jsonl
     gcloud storage cp -r ./export/7/* gs://${google_storage_bucket.artifacts.name}/models/flowers/7/
+    gcloud storage cp mobile-golden.jsonl gs://${google_storage_bucket.artifacts.name}/golden/flowers-mobile.jsonl
     gcloud storage cp model.tflite gs://${google_storage_bucket.artifacts.name}/mobile/flowers/7/model.tflite
     gcloud pubsub subscriptions pull ${google_pubsub_subscription.run_events_audit.name} --auto-ack --limit=20
   EOT

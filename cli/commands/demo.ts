@@ -1,17 +1,36 @@
 import { parseArgs } from 'node:util';
 import { runDemo } from '../demo/run-demo';
 import type { Command } from '../io';
+import { externalPubsubHost } from '../stack/pubsub-option';
+
+/** The demo's project (on an external Pub/Sub emulator, its topics and subscriptions go there). */
+const DEMO_PROJECT = 'ferry-local';
 
 /**
- * `npm start`: the whole pipeline on the embedded emulators — v1 promoted, a bad v2 rolled back,
- * v3 promoted from a canary, a TFLite model published on both channels, a corrupted one refused.
- * Exits 0 only if every run ended as expected; stops every server it started.
+ * `npm start [-- --pubsub HOST:PORT]`: the whole pipeline on the embedded emulators — v1 promoted,
+ * a bad v2 rolled back, v3 promoted from a canary, a TFLite model published on both channels, a
+ * corrupted one refused. Exits 0 only if every run ended as expected; stops every server it
+ * started. `--pubsub` (or PUBSUB_EMULATOR_HOST already set) uses an external Pub/Sub emulator.
  */
 export const demo: Command = async (args, io) => {
-  const { values } = parseArgs({ args, options: { 'deploy-minutes': { type: 'string' } } });
+  const { values } = parseArgs({
+    args,
+    options: { 'deploy-minutes': { type: 'string' }, pubsub: { type: 'string' } },
+  });
   const minutes = Number(values['deploy-minutes'] ?? 30);
+  let pubsubHost: string | undefined;
+  try {
+    pubsubHost = await externalPubsubHost(values.pubsub, process.env, DEMO_PROJECT);
+  } catch (error) {
+    io.err((error as Error).message);
+    return 2;
+  }
   io.out(`ferry demo: each Vertex deployment takes ${minutes} virtual minutes, replayed in compressed time.`);
-  const { runs, stack } = await runDemo(io, { deployDurationMs: minutes * 60_000 });
+  const { runs, stack } = await runDemo(io, {
+    deployDurationMs: minutes * 60_000,
+    pubsubHost,
+    projectId: DEMO_PROJECT,
+  });
   try {
     const endpoint = stack.cloud.vertex.state().endpoints[0];
     io.out('\nsummary');

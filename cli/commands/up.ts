@@ -2,18 +2,32 @@ import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import type { Command } from '../io';
-import { removeStackFile, writeStackFile } from '../stack/stack-env';
+import { exportLine } from '../stack/gcloud-config';
+import { externalPubsubHost } from '../stack/pubsub-option';
+import { removeStackConfig, writeStackConfig } from '../stack/write-stack-config';
+
+/** The project the local stack plays (also the project an external emulator's topics go in). */
+const LOCAL_PROJECT = 'ferry-local';
 
 /**
- * `ferry up [--data-dir .ferry/data] [--deploy-minutes 30]`: the local cloud and ferry's functions
- * on 127.0.0.1 until Ctrl-C. `ferry drop`, `status` and `plan` in another terminal find it
- * through `.ferry/stack.json`.
+ * `ferry up [--data-dir .ferry/data] [--deploy-minutes 30] [--pubsub HOST:PORT]`: the local cloud
+ * and ferry's functions on 127.0.0.1 until Ctrl-C. `ferry drop`, `status` and `plan` in another
+ * terminal find it through `.ferry/stack.json`; gcloud through the configuration in
+ * `.ferry/gcloud/`. `--pubsub` (or PUBSUB_EMULATOR_HOST already set) runs it on an external
+ * Pub/Sub emulator, Google's for instance.
  */
 export const up: Command = async (args, io) => {
   const { values } = parseArgs({
     args,
-    options: { 'data-dir': { type: 'string' }, 'deploy-minutes': { type: 'string' } },
+    options: { 'data-dir': { type: 'string' }, 'deploy-minutes': { type: 'string' }, pubsub: { type: 'string' } },
   });
+  let pubsubHost: string | undefined;
+  try {
+    pubsubHost = await externalPubsubHost(values.pubsub, process.env, LOCAL_PROJECT);
+  } catch (error) {
+    io.err((error as Error).message);
+    return 2;
+  }
   mkdirSync('.ferry', { recursive: true });
   process.env.FERRY_LOG_FILE ??= join('.ferry', 'functions.log');
   const { startLocalStack } = await import('../../emulators/local-stack');
@@ -21,26 +35,26 @@ export const up: Command = async (args, io) => {
     dataDir: values['data-dir'],
     deployDurationMs: Number(values['deploy-minutes'] ?? 30) * 60_000,
     timeScale: 0.001,
+    projectId: LOCAL_PROJECT,
+    pubsubHost,
   });
-  const env = {
-    ...stack.cloud.env,
-    FERRY_STATE_BUCKET: stack.buckets.state,
-    FERRY_ARTIFACTS_BUCKET: stack.buckets.artifacts,
-    FERRY_MOBILE_BUCKET: stack.buckets.mobile,
-  };
-  writeStackFile({ env, buckets: stack.buckets, pid: process.pid });
+  const config = writeStackConfig(stack);
   io.out('ferry is up: local Cloud Storage, Pub/Sub, Vertex AI, Firebase ML and the eight functions.');
+  if (pubsubHost) io.out(`Pub/Sub: the external emulator at ${pubsubHost}`);
   for (const [name, url] of Object.entries(stack.functions)) io.out(`  ${name.padEnd(20)} ${url}`);
   io.out(`function logs: ${process.env.FERRY_LOG_FILE}`);
-  io.out('In another terminal: ferry drop <artifact> models/flowers/7/ ; ferry status. To use the clients directly:');
-  for (const [name, value] of Object.entries(env)) io.out(`  export ${name}=${value}`);
+  io.out('In another terminal: ferry drop <artifact> models/flowers/7/ ; ferry status.');
+  io.out("For gcloud storage|pubsub|ai (the README's Deploy steps 3 and 4 run as written) and ferry from any folder:");
+  io.out(`  ${config.exportLine}`);
+  io.out('For the client libraries:');
+  io.out(`  ${exportLine(config.env)}`);
   io.out('Ctrl-C stops it.');
   await new Promise<void>((resolve) => {
     process.once('SIGINT', () => resolve());
     process.once('SIGTERM', () => resolve());
   });
   await stack.stop();
-  removeStackFile();
+  removeStackConfig(config);
   io.out('stopped.');
   return 0;
 };

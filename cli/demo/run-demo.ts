@@ -17,6 +17,10 @@ export interface DemoOptions {
   /** Virtual length of each Vertex deployment; replayed at `timeScale`. */
   deployDurationMs?: number;
   timeScale?: number;
+  /** The project the stack plays (default `ferry-local`). */
+  projectId?: string;
+  /** `HOST:PORT` of an external Pub/Sub emulator (Google's) instead of ferry's own. */
+  pubsubHost?: string;
 }
 
 export interface Scenario {
@@ -109,6 +113,8 @@ export async function runDemo(io: CliIo, options: DemoOptions = {}): Promise<Dem
   const stack = await startLocalStack({
     deployDurationMs: options.deployDurationMs ?? 30 * 60 * 1000,
     timeScale: options.timeScale ?? 0.0005,
+    projectId: options.projectId,
+    pubsubHost: options.pubsubHost,
   });
   try {
     await writeArtifacts(dir);
@@ -121,7 +127,7 @@ export async function runDemo(io: CliIo, options: DemoOptions = {}): Promise<Dem
         .save(golden, { resumable: false, preconditionOpts: { ifGenerationMatch: 0 } });
     }
     io.out(
-      `local cloud up: Storage ${stack.cloud.storage.url}, Pub/Sub ${stack.cloud.pubsub.host}, Vertex AI 127.0.0.1:${stack.cloud.vertex.port}, Firebase ML ${stack.cloud.firebaseMl.host}`,
+      `local cloud up: Storage ${stack.cloud.storage.url}, Pub/Sub ${stack.cloud.pubsubHost}${stack.cloud.pubsub ? '' : ' (external)'}, Vertex AI 127.0.0.1:${stack.cloud.vertex.port}, Firebase ML ${stack.cloud.firebaseMl.host}`,
     );
     io.out(`function logs (structured JSON): ${process.env.FERRY_LOG_FILE}`);
     io.out('golden sets: gs://ferry-artifacts/golden/flowers.jsonl and flowers-mobile.jsonl (y = 0.5x + 2)');

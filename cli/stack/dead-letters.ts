@@ -1,5 +1,7 @@
+import { DEAD_LETTER_INBOX } from '../../emulators/stack-subscriptions';
+
 /** The subscription on ferry.dead-letter that status reads (Terraform and the local stack create it). */
-export const DEAD_LETTER_INBOX = 'ferry-dead-letter-inbox';
+export { DEAD_LETTER_INBOX };
 
 /**
  * What sits on the dead-letter topic, read without consuming it: pulled, then handed straight back

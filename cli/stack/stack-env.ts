@@ -23,8 +23,11 @@ export function removeStackFile(path = STACK_FILE): void {
   rmSync(path, { force: true });
 }
 
-/** Applies a running local stack's variables to this process (unless they are set already). */
-export function useStackFile(path = STACK_FILE): StackFile | undefined {
+/**
+ * Applies a running local stack's variables to this process (unless they are set already).
+ * FERRY_STACK_FILE (in the line `ferry up` prints) names the file from any folder.
+ */
+export function useStackFile(path = process.env.FERRY_STACK_FILE || STACK_FILE): StackFile | undefined {
   if (!existsSync(path)) return undefined;
   let file: StackFile;
   try {

@@ -1,5 +1,6 @@
 import type { Storage } from '@google-cloud/storage';
 import type { LocalStack } from '../../emulators/local-stack';
+import { ownPubsub } from '../../emulators/local-cloud';
 import { seededRandom } from '../../emulators/random';
 import { startChaosStack, sleep, type ChaosStack } from './chaos-stack';
 import { checkInvariants, type DroppedRun } from './invariants';
@@ -56,7 +57,8 @@ describe('the pipeline under chaos', () => {
 
   function setFaults(scenario: ChaosScenario): void {
     const { seed, faultRate: rate, duplicateRate } = scenario;
-    const { storage: gcs, pubsub, vertex, firebaseMl } = stack.cloud;
+    const { storage: gcs, vertex, firebaseMl } = stack.cloud;
+    const pubsub = ownPubsub(stack.cloud);
     gcs.faults.setRandom({ rate, codes: [503, 429, 500], duplicateRate, seed });
     pubsub.faults.setRandom({ rate, codes: [14, 4], duplicateRate, seed: seed + 1 });
     vertex.faults.setRandom({ rate, codes: [14, 4, 8], seed: seed + 2 });
@@ -66,7 +68,7 @@ describe('the pipeline under chaos', () => {
   }
 
   function clearFaults(): void {
-    for (const emulator of [stack.cloud.storage, stack.cloud.pubsub, stack.cloud.vertex, stack.cloud.firebaseMl])
+    for (const emulator of [stack.cloud.storage, ownPubsub(stack.cloud), stack.cloud.vertex, stack.cloud.firebaseMl])
       emulator.faults.reset();
   }
 

@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import type { Storage } from '@google-cloud/storage';
 import { waitForRun } from '../../cli/demo/wait-for-run';
 import { startLocalStack, type LocalStack } from '../../emulators/local-stack';
+import { ownPubsub } from '../../emulators/local-cloud';
 import { exampleGoldenSet } from '../../functions/artifacts/example-golden-set';
 import { writeExampleSavedModel } from '../../functions/artifacts/savedmodel';
 import { putArtifact, readRun, runIdOf, savedModelWorkflow, stackStorage, writeWorkflows } from '../helpers/stack-io';
@@ -68,14 +69,16 @@ describe('a dead-lettered stage message on the local stack', () => {
       expect(endpoint()?.trafficSplit).toEqual({ [incumbent]: 90, [canary.deployment!.deployedModelId]: 10 });
       await drop('3'); // waits for the endpoint's turn behind v2
       const letter = await until('the dead letter of v2', () =>
-        stack.cloud.pubsub.deadLetters().find((m) => m.sourceSubscription.endsWith('validatePredictions-trigger')),
+        ownPubsub(stack.cloud)
+          .deadLetters()
+          .find((m) => m.sourceSubscription.endsWith('validatePredictions-trigger')),
       );
       expect(JSON.parse(letter.data.toString('utf8'))).toMatchObject({ runId: runId('2') });
     } finally {
       // The outage ends; onDeadLetter, retried through it, can now restore the split.
       stack.cloud.vertex.faults.reset();
     }
-    const letterId = stack.cloud.pubsub.deadLetters()[0].messageId;
+    const letterId = ownPubsub(stack.cloud).deadLetters()[0].messageId;
     const v2 = await waitForRun(storage, stack.buckets.state, runId('2'), 60_000);
     expect(v2).toMatchObject({ state: 'failed', outcome: 'failed', deadLetterId: letterId });
     expect(v2.reason).toContain(`dead letter ${letterId}`);

@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import type { Storage } from '@google-cloud/storage';
 import { waitForRun } from '../../cli/demo/wait-for-run';
 import { startLocalStack, type LocalStack } from '../../emulators/local-stack';
+import { ownPubsub } from '../../emulators/local-cloud';
 import { seededRandom } from '../../emulators/random';
 import { exampleGoldenSet } from '../../functions/artifacts/example-golden-set';
 import { writeExampleSavedModel } from '../../functions/artifacts/savedmodel';
@@ -115,7 +116,7 @@ describe('the pipeline on the local stack', () => {
   it('works once when every stage message is delivered twice at the same moment', async () => {
     const calls = () => ({ ...stack.cloud.vertex.state().calls });
     const before = calls();
-    stack.cloud.pubsub.faults.duplicateNext('push', 1000);
+    ownPubsub(stack.cloud).faults.duplicateNext('push', 1000);
     try {
       for (const [path, bytes] of files(1)) await put(`models/twins/1/${path}`, bytes);
       const run = await runOf('twins');
@@ -133,7 +134,7 @@ describe('the pipeline on the local stack', () => {
         1,
       );
     } finally {
-      stack.cloud.pubsub.faults.reset();
+      ownPubsub(stack.cloud).faults.reset();
     }
   });
 
@@ -228,7 +229,7 @@ describe('the pipeline on the local stack', () => {
 
   it('deploys once when the state write after DeployModel fails (a crash between the call and the write)', async () => {
     const before = stack.cloud.vertex.state().calls.DeployModel ?? 0;
-    const redelivered = stack.cloud.pubsub.counters().redelivered;
+    const redelivered = ownPubsub(stack.cloud).counters().redelivered;
     const deploy = stack.cloud.vertex.faults.hold('DeployModel');
     try {
       for (const [path, bytes] of files(1)) await put(`models/crashdeploy/1/${path}`, bytes);
@@ -245,7 +246,7 @@ describe('the pipeline on the local stack', () => {
     expect(run.state).toBe('promoted');
     // The deploy stage failed after DeployModel and was delivered again; the retry found the
     // deployment by its run-derived id instead of deploying a second copy.
-    expect(stack.cloud.pubsub.counters().redelivered).toBeGreaterThan(redelivered);
+    expect(ownPubsub(stack.cloud).counters().redelivered).toBeGreaterThan(redelivered);
     const endpoint = stack.cloud.vertex.state().endpoints.find((e) => e.displayName === 'crashdeploy');
     expect(endpoint?.deployedModels.map((d) => d.id)).toEqual([run.deployment?.deployedModelId]);
   }, 60_000);

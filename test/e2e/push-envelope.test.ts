@@ -2,6 +2,7 @@ import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { startLocalStack, TRIGGERS, WITHOUT_DEAD_LETTER, type LocalStack } from '../../emulators/local-stack';
+import { ownPubsub } from '../../emulators/local-cloud';
 import type { PushEnvelope } from '../../emulators/pubsub';
 
 /**
@@ -71,7 +72,11 @@ describe('raw Pub/Sub push bodies through the Functions Framework', () => {
         .sort(),
     ).toEqual([...STAGES].sort());
     // Subscribed as terraform/modules/cloud-function does: the function's URL + /projects/P/topics/T.
-    const endpoints = Object.fromEntries(stack.cloud.pubsub.subscriptions().map((s) => [s.name, s.pushEndpoint]));
+    const endpoints = Object.fromEntries(
+      ownPubsub(stack.cloud)
+        .subscriptions()
+        .map((s) => [s.name, s.pushEndpoint]),
+    );
     for (const [topic, fn] of Object.entries(TRIGGERS))
       expect(endpoints[`projects/${stack.cloud.projectId}/subscriptions/${fn}-trigger`]).toBe(
         `${stack.functions[fn]}projects/${stack.cloud.projectId}/topics/${topic}`,

@@ -7,7 +7,7 @@ import {
 import { PubSub } from '@google-cloud/pubsub';
 import { Storage } from '@google-cloud/storage';
 import { getMachineLearning } from 'firebase-admin/machine-learning';
-import { startLocalCloud, type LocalCloud } from '../../../emulators/local-cloud';
+import { ownPubsub, startLocalCloud, type LocalCloud } from '../../../emulators/local-cloud';
 import { firebaseMlEmulatorApp } from '../../../emulators/firebase-ml/sdk-app';
 import { fromValue, toValue } from '../../../functions/adapters/vertex/proto-value';
 import { writeExampleSavedModel } from '../../../functions/artifacts/savedmodel';
@@ -85,10 +85,10 @@ describe('startLocalCloud', () => {
   });
 
   it('carries Pub/Sub messages', async () => {
-    const pubsub = new PubSub({ apiEndpoint: cloud.pubsub.host, projectId: cloud.projectId });
+    const pubsub = new PubSub({ apiEndpoint: cloud.pubsubHost, projectId: cloud.projectId });
     const [topic] = await pubsub.createTopic('local-cloud-test');
     await topic.publishMessage({ json: { hello: 'world' } });
-    expect(cloud.pubsub.counters().published).toBeGreaterThanOrEqual(1);
+    expect(ownPubsub(cloud).counters().published).toBeGreaterThanOrEqual(1);
     await pubsub.close();
   });
 

@@ -3,6 +3,7 @@ import { join, resolve } from 'node:path';
 import { DEFAULT_OUT } from '../../../cli/package/main';
 import { functionNeeds, kebabCase } from '../../../cli/package/function-needs';
 import { DEAD_LETTER_INBOX } from '../../../cli/stack/dead-letters';
+import { RUN_EVENTS_AUDIT } from '../../../emulators/stack-subscriptions';
 import { invokerEmail, triggerPushConfig, TRIGGERS, WITHOUT_DEAD_LETTER } from '../../../emulators/local-stack';
 import { ENV } from '../../../functions/entry/config';
 import { PREDICT_RETRY } from '../../../functions/core/validation/predict-retry';
@@ -184,6 +185,10 @@ describe('Terraform and the code agree', () => {
     );
     expect(findBlock(root, 'resource', 'google_pubsub_subscription', 'dead_letter_inbox').body.name).toBe(
       DEAD_LETTER_INBOX,
+    );
+    // README Deploy step 4 pulls it by name, locally and on a real project.
+    expect(findBlock(root, 'resource', 'google_pubsub_subscription', 'run_events_audit').body.name).toBe(
+      RUN_EVENTS_AUDIT,
     );
   });
 

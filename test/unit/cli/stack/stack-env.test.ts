@@ -33,3 +33,22 @@ describe('useStackFile', () => {
     expect(() => useStackFile(foreign)).toThrow(/foreign\.json: not a ferry stack file/);
   });
 });
+
+describe('useStackFile and FERRY_STACK_FILE', () => {
+  const dir = useTempDir();
+  afterEach(() => {
+    delete process.env.FERRY_STACK_FILE;
+    delete process.env.FERRY_TEST_C;
+  });
+
+  it('reads the file FERRY_STACK_FILE names, from any folder', () => {
+    const path = join(dir(), 'elsewhere.json');
+    writeStackFile(
+      { env: { FERRY_TEST_C: 'named' }, buckets: { artifacts: 'a', state: 's2', mobile: 'm' }, pid: 1 },
+      path,
+    );
+    process.env.FERRY_STACK_FILE = path;
+    expect(useStackFile()?.buckets.state).toBe('s2');
+    expect(process.env.FERRY_TEST_C).toBe('named');
+  });
+});
