@@ -3,6 +3,11 @@ output "artifacts_bucket" {
   value       = google_storage_bucket.artifacts.name
 }
 
+output "region" {
+  description = "Region of the Vertex AI endpoints; `gcloud ai` reads it from CLOUDSDK_AI_REGION (README Deploy step 2)."
+  value       = var.region
+}
+
 output "state_bucket" {
   description = "Run records (FERRY_STATE_BUCKET)."
   value       = google_storage_bucket.state.name

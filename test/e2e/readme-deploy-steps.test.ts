@@ -1,5 +1,5 @@
 import { execFile } from 'node:child_process';
-import { copyFileSync, mkdirSync, mkdtempSync, readFileSync, renameSync, rmSync } from 'node:fs';
+import { copyFileSync, mkdirSync, mkdtempSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
@@ -22,11 +22,11 @@ if (!GCLOUD) console.warn("gcloud is not on PATH: skipping the README's Deploy s
 const LINE_TIMEOUT_MS = 120_000;
 
 /**
- * The README's Deploy steps 3 and 4, read from README.md and run line by line with bash and the
+ * The README's Deploy steps 3 to 5, read from README.md and run line by line with bash and the
  * real gcloud, in a terminal that has only the line `ferry up` prints exported: the runs they start
  * on the local stack must end promoted (SavedModel) and published (TFLite).
  */
-(GCLOUD ? describe : describe.skip)("README's Deploy steps 3 and 4 against the local stack", () => {
+(GCLOUD ? describe : describe.skip)("README's Deploy steps 3 to 5 against the local stack", () => {
   jest.setTimeout(10 * LINE_TIMEOUT_MS);
   let stack: LocalStack;
   let config: StackConfig;
@@ -68,6 +68,8 @@ const LINE_TIMEOUT_MS = 120_000;
     copyFileSync(join(work, 'ex', 'golden.jsonl'), join(work, 'golden.jsonl'));
     copyFileSync(join(work, 'ex', 'golden.jsonl'), join(work, 'mobile-golden.jsonl'));
     copyFileSync(join(work, 'ex', 'model.tflite'), join(work, 'model.tflite'));
+    // Step 5's request.json, in the input of `ferry examples`' model.
+    writeFileSync(join(work, 'request.json'), JSON.stringify({ instances: [{ x: [1] }, { x: [4] }] }));
     for (const line of deployStepCommands(README, 3)) outputs.push(await runLine(line));
   }, 10 * LINE_TIMEOUT_MS);
   afterAll(async () => {
@@ -102,5 +104,17 @@ const LINE_TIMEOUT_MS = 120_000;
     const status = (await Promise.all(rest.map(runLine))).join('\n');
     expect(status).toMatch(new RegExp(`${savedModelRun()} .*✔ promoted`));
     expect(status).toMatch(new RegExp(`${mobileRun()} .*✔ published`));
+  });
+
+  it('step 5 lists the endpoint, describes the promoted model and predicts with gcloud ai', async () => {
+    await stack.settled();
+    const [list, describeModel, predict] = deployStepCommands(README, 5);
+    expect(await runLine(list)).toMatch(/^ferry-flowers +flowers$/m);
+    const model = await runLine(describeModel);
+    expect(model).toMatch(/^displayName: flowers$/m);
+    expect(model).toMatch(/^- default$/m);
+    expect(model).toContain('endpoint: projects/ferry-local/locations/us-central1/endpoints/ferry-flowers');
+    // y = 0.5x + 2, served by the promoted SavedModel.
+    expect(await runLine(predict)).toMatch(/^\[\[2\.5\], \[4(\.0)?\]\]$/m);
   });
 });
