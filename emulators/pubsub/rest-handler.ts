@@ -1,3 +1,4 @@
+import { EventEmitter } from 'node:events';
 import type http from 'node:http';
 import { status, type ServerUnaryCall, type ServiceError, type UntypedServiceImplementation } from '@grpc/grpc-js';
 import { readBodyWithin } from '../http-body';
@@ -83,6 +84,7 @@ function callUnary(
   impl: UntypedServiceImplementation,
   rpc: string,
   request: Record<string, unknown>,
+  res: http.ServerResponse,
 ): Promise<Record<string, unknown>> {
   const handler = impl[rpc] as
     | ((call: ServerUnaryCall<unknown, unknown>, cb: (err: ServiceError | null, value?: unknown) => void) => void)
@@ -95,8 +97,13 @@ function callUnary(
       ),
     );
   }
+  // Like a gRPC call, it is 'cancelled' when the client goes away first (a waiting Pull stops).
+  const call = Object.assign(new EventEmitter(), { request });
+  res.on('close', () => {
+    if (!res.writableEnded) call.emit('cancelled');
+  });
   return new Promise((resolve, reject) => {
-    handler({ request } as ServerUnaryCall<unknown, unknown>, (err, value) => {
+    handler(call as unknown as ServerUnaryCall<unknown, unknown>, (err, value) => {
       if (err) reject(new RpcError(err.code ?? status.UNKNOWN, err.details ?? err.message));
       else resolve((value ?? {}) as Record<string, unknown>);
     });
@@ -123,7 +130,7 @@ export function restHandler(
     buildRequest(route, req, url)
       .then((request) => {
         setPath(request, route.pathField, value);
-        return callUnary(services[route.service], route.rpc, request);
+        return callUnary(services[route.service], route.rpc, request, res);
       })
       .then(
         (result) => send(res, 200, messageToJson(typeOf(route.response), result)),
