@@ -6,7 +6,8 @@ import { parseProject } from './names';
 import { PullWaiters } from './pull-waiters';
 import { invalidArgument } from './rpc-error';
 import { StreamingPullHub } from './streaming-pull';
-import { SubscriptionResource } from './types';
+import { SnapshotResource } from './snapshots';
+import { SubscriptionResource, Timestamp } from './types';
 
 interface SubRequest {
   subscription?: string;
@@ -105,6 +106,51 @@ export function subscriberService(
     }),
     ModifyAckDeadline: unary('ModifyAckDeadline', faults, (req: SubRequest) => {
       broker.modifyAckDeadline(req.subscription, req.ackIds ?? [], Number(req.ackDeadlineSeconds ?? 0));
+      return {};
+    }),
+    // Snapshots and Seek: https://cloud.google.com/pubsub/docs/replay-overview
+    CreateSnapshot: unary(
+      'CreateSnapshot',
+      faults,
+      (req: { name?: string; subscription?: string; labels?: Record<string, string> }) => {
+        const snapshot = broker.createSnapshot(req.name, req.subscription, req.labels);
+        persist();
+        return snapshot;
+      },
+    ),
+    GetSnapshot: unary(
+      'GetSnapshot',
+      faults,
+      (req: { snapshot?: string }) => broker.snapshots.get(req.snapshot).resource,
+    ),
+    ListSnapshots: unary(
+      'ListSnapshots',
+      faults,
+      (req: { project?: string; pageSize?: number; pageToken?: string }) => {
+        const { items, nextPageToken } = page(
+          broker.snapshots.list(parseProject(req.project)),
+          req.pageSize,
+          req.pageToken,
+        );
+        return { snapshots: items, nextPageToken };
+      },
+    ),
+    UpdateSnapshot: unary(
+      'UpdateSnapshot',
+      faults,
+      (req: { snapshot?: Partial<SnapshotResource>; updateMask?: { paths?: string[] } }) => {
+        const snapshot = broker.snapshots.update(req.snapshot, req.updateMask?.paths ?? []);
+        persist();
+        return snapshot;
+      },
+    ),
+    DeleteSnapshot: unary('DeleteSnapshot', faults, (req: { snapshot?: string }) => {
+      broker.snapshots.delete(req.snapshot);
+      persist();
+      return {};
+    }),
+    Seek: unary('Seek', faults, (req: { subscription?: string; snapshot?: string; time?: Timestamp }) => {
+      broker.seek(req.subscription, { snapshot: req.snapshot, time: req.time });
       return {};
     }),
     StreamingPull: hub.handler(),

@@ -155,7 +155,24 @@ describe('pubsub emulator REST surface (raw HTTP on the gRPC port)', () => {
     ],
     ['an unknown subscription', 'GET', '/subscriptions/rest-nowhere', undefined, 404, 'NOT_FOUND', /rest-nowhere/],
     ['an unknown query parameter', 'GET', '/topics?pageSise=1', undefined, 400, 'INVALID_ARGUMENT', /pageSise/],
-    ['an unimplemented RPC (Seek)', 'POST', '/subscriptions/rest-broken-sub:seek', {}, 501, 'UNIMPLEMENTED', /Seek/],
+    [
+      'an unimplemented RPC (DetachSubscription)',
+      'POST',
+      '/subscriptions/rest-broken-sub:detach',
+      {},
+      501,
+      'UNIMPLEMENTED',
+      /DetachSubscription/,
+    ],
+    [
+      'a Seek with no target',
+      'POST',
+      '/subscriptions/rest-broken-sub:seek',
+      {},
+      400,
+      'INVALID_ARGUMENT',
+      /time or a snapshot/,
+    ],
     ['an unknown path', 'GET', '/buckets', undefined, 404, 'NOT_FOUND', /buckets/],
   ])('answers %s in the REST error shape', async (_name, method, path, body, code, status, message) => {
     await call('PUT', '/topics/rest-broken', {});
