@@ -12,6 +12,7 @@ import {
   PROJECT,
   startContractHarness,
   startHarness,
+  describeFerryOnly,
   waitFor,
 } from './pubsub-test-kit';
 
@@ -327,7 +328,7 @@ describe.each(contractTargets())('pubsub emulator through @google-cloud/pubsub (
   });
 });
 
-describe('pubsub emulator lifecycle', () => {
+describeFerryOnly('pubsub emulator lifecycle', () => {
   test('PUBSUB_EMULATOR_HOST is enough for an unmodified client', async () => {
     const emulator = await startPubSubEmulator();
     const saved = process.env.PUBSUB_EMULATOR_HOST;

@@ -96,6 +96,10 @@ export function ferryOf(h: ContractHarness): PubSubEmulator {
 /** `it` on ferry's emulator, `it.skip` on Google's: for tests that read ferry-only hooks or limits. */
 export const itOn = (target: TargetName, only: TargetName): jest.It => (target === only ? it : it.skip);
 
+/** `describe` for blocks that exist on ferry's emulator only (options, dataDir); skipped when only Google's runs. */
+export const describeFerryOnly = (name: string, fn: () => void): void =>
+  (contractTargets().includes('ferry') ? describe : describe.skip)(`[ferry-only] ${name}`, fn);
+
 /** Polls until `check` returns a value (not undefined/false) or fails after `timeoutMs`. */
 export async function waitFor<T>(
   what: string,

@@ -1,7 +1,7 @@
 import { v1 } from '@google-cloud/pubsub';
 import { grpc } from 'google-gax';
 import { startPubSubEmulator } from '../../../../emulators/pubsub';
-import { ContractHarness, contractTargets, PROJECT, startContractHarness } from './pubsub-test-kit';
+import { ContractHarness, contractTargets, describeFerryOnly, PROJECT, startContractHarness } from './pubsub-test-kit';
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
@@ -103,7 +103,7 @@ describe.each(contractTargets())('Pull (%s emulator)', (targetName) => {
   });
 });
 
-describe("Pull's bound and shutdown (ferry's emulator only: Google's waits about 90 s and has no option)", () => {
+describeFerryOnly("Pull's bound and shutdown (Google's waits about 90 s and has no option)", () => {
   /** An emulator with one empty subscription, and a raw subscriber on it. */
   async function idle(pullWaitMs: number) {
     const emulator = await startPubSubEmulator({ pullWaitMs });
@@ -125,7 +125,7 @@ describe("Pull's bound and shutdown (ferry's emulator only: Google's waits about
     return { emulator, pull, close };
   }
 
-  test('[ferry-only] an idle Pull answers empty once pullWaitMs has passed', async () => {
+  test('an idle Pull answers empty once pullWaitMs has passed', async () => {
     const e = await idle(300);
     try {
       const started = Date.now();
@@ -139,7 +139,7 @@ describe("Pull's bound and shutdown (ferry's emulator only: Google's waits about
     }
   });
 
-  test('[ferry-only] stop() releases a waiting Pull instead of waiting for its bound', async () => {
+  test('stop() releases a waiting Pull instead of waiting for its bound', async () => {
     const e = await idle(20_000);
     try {
       const waiting = e.pull().catch((err: unknown) => err);
@@ -153,7 +153,7 @@ describe("Pull's bound and shutdown (ferry's emulator only: Google's waits about
     }
   });
 
-  test('[ferry-only] a bad pullWaitMs is refused', async () => {
+  test('a bad pullWaitMs is refused', async () => {
     await expect(startPubSubEmulator({ pullWaitMs: -1 })).rejects.toThrow('pullWaitMs must be a number >= 0');
   });
 });

@@ -3,7 +3,14 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { v1 } from '@google-cloud/pubsub';
 import { grpc } from 'google-gax';
-import { ContractHarness, contractTargets, PROJECT, startContractHarness, startHarness } from './pubsub-test-kit';
+import {
+  ContractHarness,
+  contractTargets,
+  describeFerryOnly,
+  PROJECT,
+  startContractHarness,
+  startHarness,
+} from './pubsub-test-kit';
 
 const code = (err: unknown): number | undefined => (err as { code?: number }).code;
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
@@ -239,8 +246,8 @@ describe.each(contractTargets())('snapshots and seek (%s emulator)', (targetName
   });
 });
 
-describe('snapshots across a restart (ferry-only: dataDir)', () => {
-  test('[ferry-only] dataDir keeps snapshots (their messages, like all messages, are not kept)', async () => {
+describeFerryOnly('snapshots across a restart (dataDir)', () => {
+  test('dataDir keeps snapshots (their messages, like all messages, are not kept)', async () => {
     const dataDir = mkdtempSync(join(tmpdir(), 'ferry-pubsub-snap-'));
     try {
       const first = await startHarness({ dataDir });
