@@ -3,6 +3,7 @@ import { Catalog } from './catalog';
 import { deadLetterAttributes } from './dead-letter';
 import { DELETED_TOPIC } from './names';
 import { failedPrecondition, invalidArgument } from './rpc-error';
+import { seekPartition } from './seek';
 import { SnapshotResource, SnapshotStore, timestampMs } from './snapshots';
 import { Delivery, SubscriptionQueue } from './subscription-queue';
 import { StoredMessage, Timestamp } from './types';
@@ -179,19 +180,16 @@ export class Broker extends Catalog {
     } else {
       throw invalidArgument('No target was specified in the SeekRequest. Must specify either a time or a snapshot.');
     }
-    const now = this.now();
-    const all = new Map(sub.retained().map((d) => [d.message.messageId, d]));
-    const wasUnacked = new Set(sub.unacked().map((d) => d.message.messageId));
-    for (const m of extra)
-      if (!all.has(m.messageId)) all.set(m.messageId, { message: m, attempts: 0, availableAt: now });
+    const { unacked: toUnacked, acked: toAcked } = seekPartition({
+      retained: sub.retained(),
+      unackedIds: new Set(sub.unacked().map((d) => d.message.messageId)),
+      snapshotMessages: extra,
+      isUnacked: unacked,
+      now: this.now(),
+      retentionMs: sub.rules.retentionMs,
+      retainAcked: sub.resource.retainAckedMessages === true,
+    });
     this.forgetLeases(sub);
-    const live = [...all.values()].filter((d) => now - d.message.publishTimeMs <= sub.rules.retentionMs);
-    const toUnacked = live.filter((d) => unacked(d.message));
-    for (const d of toUnacked) {
-      d.availableAt = now;
-      if (!wasUnacked.has(d.message.messageId)) d.attempts = 0; // replayed: a fresh start
-    }
-    const toAcked = sub.resource.retainAckedMessages ? live.filter((d) => !unacked(d.message)) : [];
     sub.reset(toUnacked, toAcked);
     this.onChange();
   }

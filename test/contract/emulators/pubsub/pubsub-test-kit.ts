@@ -58,7 +58,7 @@ export interface ContractHarness {
   close(): Promise<void>;
 }
 
-/** Starts `target` (Google's takes about 5 s: start it once per file, in beforeAll) and a client on it. */
+/** Starts `target` (Google's takes 2–5 s: start it once per file, in beforeAll) and a client on it. */
 export async function startContractHarness(
   target: TargetName,
   options: PubSubEmulatorOptions = {},
