@@ -1,9 +1,12 @@
 import { retryDelayMs } from './backoff';
 import { Catalog } from './catalog';
 import { deadLetterAttributes } from './dead-letter';
-import { invalidArgument } from './rpc-error';
+import { DELETED_TOPIC } from './names';
+import { failedPrecondition, invalidArgument } from './rpc-error';
+import { seekPartition } from './seek';
+import { SnapshotResource, SnapshotStore, timestampMs } from './snapshots';
 import { Delivery, SubscriptionQueue } from './subscription-queue';
-import { StoredMessage } from './types';
+import { StoredMessage, Timestamp } from './types';
 
 /** A message handed to a subscriber (pull, stream or push) under an ack id. */
 export interface Leased {
@@ -41,6 +44,7 @@ const ACK_ID = /^ack-(\d+)$/;
 export class Broker extends Catalog {
   readonly counters: Counters = { published: 0, delivered: 0, acked: 0, redelivered: 0, deadLettered: 0 };
   readonly deadLetters: DeadLetter[] = [];
+  readonly snapshots: SnapshotStore;
   private readonly owners = new Map<string, { messages: number; bytes: number }>();
   private messageSeq = 0;
   private ackSeq = 0;
@@ -50,6 +54,7 @@ export class Broker extends Catalog {
     private readonly now: () => number = Date.now,
   ) {
     super();
+    this.snapshots = new SnapshotStore(now);
   }
 
   /** Stores messages and fans them out to the topic's subscriptions; returns their ids. */
@@ -90,6 +95,7 @@ export class Broker extends Catalog {
       const d = sub.leaseOf(id);
       if (!d) continue;
       this.unlease(sub, d);
+      if (sub.resource.retainAckedMessages) sub.keepAcked(d);
       this.counters.acked += 1;
     }
     this.onChange();
@@ -135,8 +141,62 @@ export class Broker extends Catalog {
     return this.owners.get(owner) ?? { messages: 0, bytes: 0 };
   }
 
+  /**
+   * CreateSnapshot: the subscription's unacked messages now, and every message published to its
+   * topic from now on, until the snapshot expires.
+   * @see https://cloud.google.com/pubsub/docs/replay-overview
+   */
+  createSnapshot(name: unknown, subscription: unknown, labels?: Record<string, string>): SnapshotResource {
+    const sub = this.state(subscription);
+    if (sub.resource.topic === DELETED_TOPIC) {
+      throw failedPrecondition(`The topic of ${sub.resource.name} was deleted: it cannot be snapshotted.`);
+    }
+    const backlog = sub.unacked().map((d) => d.message);
+    return this.snapshots.add(name, sub.resource.topic, backlog, labels);
+  }
+
+  /**
+   * Seek: to a time, retained messages published before it become acked and the others unacked;
+   * to a snapshot, exactly the snapshot's messages become unacked. Outstanding leases end (their
+   * ack ids stop working); acked messages stay only with `retainAckedMessages`.
+   * @see https://cloud.google.com/pubsub/docs/reference/rpc/google.pubsub.v1#seekrequest
+   */
+  seek(name: unknown, target: { snapshot?: unknown; time?: Timestamp }): void {
+    const sub = this.state(name);
+    let unacked: (m: StoredMessage) => boolean;
+    let extra: StoredMessage[] = [];
+    if (target.snapshot) {
+      const snapshot = this.snapshots.get(target.snapshot);
+      if (snapshot.resource.topic !== sub.resource.topic) {
+        throw failedPrecondition(
+          `The subscription's topic ${sub.resource.topic} is different from that of the snapshot ${snapshot.resource.topic}; they must match.`,
+        );
+      }
+      unacked = (m) => snapshot.messages.has(m.messageId);
+      extra = [...snapshot.messages.values()];
+    } else if (target.time) {
+      const at = timestampMs(target.time, 'time');
+      unacked = (m) => m.publishTimeMs >= at;
+    } else {
+      throw invalidArgument('No target was specified in the SeekRequest. Must specify either a time or a snapshot.');
+    }
+    const { unacked: toUnacked, acked: toAcked } = seekPartition({
+      retained: sub.retained(),
+      unackedIds: new Set(sub.unacked().map((d) => d.message.messageId)),
+      snapshotMessages: extra,
+      isUnacked: unacked,
+      now: this.now(),
+      retentionMs: sub.rules.retentionMs,
+      retainAcked: sub.resource.retainAckedMessages === true,
+    });
+    this.forgetLeases(sub);
+    sub.reset(toUnacked, toAcked);
+    this.onChange();
+  }
+
   private store(topic: string, m: Omit<StoredMessage, 'messageId' | 'topic' | 'publishTimeMs'>): StoredMessage {
     const message: StoredMessage = { ...m, messageId: String(++this.messageSeq), topic, publishTimeMs: this.now() };
+    this.snapshots.record(message);
     for (const sub of this.subs.values()) {
       if (sub.resource.topic === topic) sub.enqueue({ message, attempts: 0, availableAt: message.publishTimeMs });
     }

@@ -1,10 +1,11 @@
 import { Broker } from './broker';
+import { PullWaiters } from './pull-waiters';
 import { PushDelivery } from './push-delivery';
 import { StreamingPullHub } from './streaming-pull';
 
 /**
  * The one place time moves: expires leases, hands ready messages to streams and push
- * endpoints, then sleeps until the next lease expiry or backoff end. Coalesces kicks into one
+ * endpoints, wakes waiting Pull calls, then sleeps until the next lease expiry or backoff end. Coalesces kicks into one
  * pass per event-loop turn so a burst of publishes costs one dispatch.
  */
 export class DeliveryLoop {
@@ -17,6 +18,7 @@ export class DeliveryLoop {
     private readonly broker: Broker,
     private readonly hub: StreamingPullHub,
     private readonly push: PushDelivery,
+    private readonly pulls: PullWaiters,
   ) {}
 
   kick(): void {
@@ -36,6 +38,7 @@ export class DeliveryLoop {
     this.broker.expireLeases();
     for (const name of this.hub.subscriptionsWithStreams()) this.hub.dispatch(name);
     for (const { resource } of this.broker.subscriptionStates()) this.push.dispatch(resource.name);
+    this.pulls.wake((name) => this.broker.hasReady(name));
     const next = this.broker.nextWakeAt();
     if (next === undefined || (this.timerAt !== undefined && this.timerAt <= next && this.timer)) return;
     if (this.timer) clearTimeout(this.timer);

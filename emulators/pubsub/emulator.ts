@@ -9,6 +9,7 @@ import { DeliveryLoop } from './delivery-loop';
 import { loadState, saveState } from './persistence';
 import { loadPubSubServices } from './proto';
 import { publisherService } from './publisher-service';
+import { PullWaiters } from './pull-waiters';
 import { PushDelivery } from './push-delivery';
 import { restHandler } from './rest-handler';
 import { StreamingPullHub } from './streaming-pull';
@@ -19,8 +20,10 @@ export interface PubSubEmulatorOptions {
   port?: number;
   /** Multiplies retry backoff (not ack deadlines), e.g. 0.001 so a 10 s backoff takes 10 ms. */
   timeScale?: number;
-  /** Where topics and subscriptions persist across restarts; messages stay in memory. */
+  /** Where topics, subscriptions and snapshots persist across restarts; messages stay in memory. */
   dataDir?: string;
+  /** How long a Pull without `returnImmediately` waits for a message (default 30 s). */
+  pullWaitMs?: number;
   /**
    * Accepted for symmetry with the other emulators. This one has no randomness of its own
    * (message ids and backoff are deterministic); chaos runs seed `faults.setRandom` instead.
@@ -72,6 +75,8 @@ const SHUTDOWN_GRACE_MS = 500;
 export async function startPubSubEmulator(options: PubSubEmulatorOptions = {}): Promise<PubSubEmulator> {
   const timeScale = options.timeScale ?? 1;
   if (!(timeScale > 0)) throw new Error(`timeScale must be a positive number (got ${timeScale}).`);
+  if (options.pullWaitMs !== undefined && !(options.pullWaitMs >= 0))
+    throw new Error(`pullWaitMs must be a number >= 0 (got ${options.pullWaitMs}).`);
   const faults = new FaultInjector();
   const broker = new Broker(timeScale);
   if (options.dataDir) loadState(options.dataDir, broker);
@@ -81,9 +86,13 @@ export async function startPubSubEmulator(options: PubSubEmulatorOptions = {}): 
 
   const hub = new StreamingPullHub(broker, faults);
   const push = new PushDelivery(broker, faults);
-  const loop = new DeliveryLoop(broker, hub, push);
+  const pulls = new PullWaiters();
+  const loop = new DeliveryLoop(broker, hub, push, pulls);
   broker.onChange = () => loop.kick();
-  broker.onSubscriptionDeleted = (name) => hub.closeSubscription(name);
+  broker.onSubscriptionDeleted = (name) => {
+    hub.closeSubscription(name);
+    pulls.wakeSubscription(name);
+  };
 
   const services = loadPubSubServices();
   const server = new Server({
@@ -91,7 +100,7 @@ export async function startPubSubEmulator(options: PubSubEmulatorOptions = {}): 
     'grpc.max_send_message_length': MAX_GRPC_MESSAGE_BYTES,
   });
   const publisher = publisherService(broker, faults, persist);
-  const subscriber = subscriberService(broker, faults, hub, persist);
+  const subscriber = subscriberService(broker, faults, hub, pulls, persist, options.pullWaitMs);
   server.addService(services.Publisher.service, publisher);
   server.addService(services.Subscriber.service, subscriber);
   // One port for both protocols, like Google's emulator: gRPC clients open with the HTTP/2
@@ -139,6 +148,7 @@ export async function startPubSubEmulator(options: PubSubEmulatorOptions = {}): 
       loop.stop();
       push.stop();
       hub.closeAll();
+      pulls.closeAll();
       rest.closeIdleConnections();
       // Clients may keep channels open; give calls a moment to finish, then cut them.
       await Promise.race([

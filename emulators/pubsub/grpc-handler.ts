@@ -5,12 +5,12 @@ import { PubsubMessageWire, StoredMessage, toTimestamp } from './types';
 
 /**
  * Wraps one unary RPC: consults the fault injector under the RPC's own name (`Publish`,
- * `CreateSubscription`, ...), then maps thrown RpcErrors to the call status.
+ * `CreateSubscription`, ...), then maps thrown (or rejected) RpcErrors to the call status.
  */
 export function unary<Req, Res>(
   method: string,
   faults: FaultInjector,
-  fn: (request: Req) => Res,
+  fn: (request: Req, call: ServerUnaryCall<Req, Res>) => Res | Promise<Res>,
 ): handleUnaryCall<Req, Res> {
   return (call: ServerUnaryCall<Req, Res>, callback: sendUnaryData<Res>) => {
     const decision = faults.take(method);
@@ -24,11 +24,13 @@ export function unary<Req, Res>(
         });
         return;
       }
-      try {
-        callback(null, fn(call.request));
-      } catch (err) {
-        callback({ ...toServiceError(err), name: 'Error' });
-      }
+      // A handler may answer later (Pull waits for messages); thrown or rejected, errors map alike.
+      Promise.resolve()
+        .then(() => fn(call.request, call))
+        .then(
+          (value) => callback(null, value),
+          (err: unknown) => callback({ ...toServiceError(err), name: 'Error' }),
+        );
     };
     if (decision.latencyMs > 0 || decision.held) void delayCall(decision).then(run);
     else run();

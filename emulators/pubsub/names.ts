@@ -1,6 +1,6 @@
 import { invalidArgument } from './rpc-error';
 
-/** A parsed `projects/P/topics/T` or `projects/P/subscriptions/S`. */
+/** A parsed `projects/P/topics/T`, `projects/P/subscriptions/S` or `projects/P/snapshots/N`. */
 export interface ResourceName {
   project: string;
   id: string;
@@ -21,7 +21,7 @@ function invalidName(name: string, kind: string): Error {
   );
 }
 
-function parse(name: unknown, kind: 'topics' | 'subscriptions', field: string): ResourceName {
+function parse(name: unknown, kind: 'topics' | 'subscriptions' | 'snapshots', field: string): ResourceName {
   if (typeof name !== 'string' || name === '')
     throw invalidArgument(`${field} is required (projects/PROJECT/${kind}/ID).`);
   const parts = name.split('/');
@@ -40,6 +40,10 @@ export function parseTopicName(name: unknown, field = 'topic'): ResourceName {
 
 export function parseSubscriptionName(name: unknown, field = 'subscription'): ResourceName {
   return parse(name, 'subscriptions', field);
+}
+
+export function parseSnapshotName(name: unknown, field = 'snapshot'): ResourceName {
+  return parse(name, 'snapshots', field);
 }
 
 /** Validates `projects/P` as used by the List RPCs. */

@@ -2,6 +2,7 @@ import { mkdirSync, readFileSync, renameSync, writeFileSync, existsSync } from '
 import { join } from 'node:path';
 import { Broker } from './broker';
 import { DELETED_TOPIC } from './names';
+import { SnapshotResource } from './snapshots';
 import { SubscriptionResource, TopicResource } from './types';
 
 export const STATE_FILE = 'pubsub-emulator.json';
@@ -10,10 +11,13 @@ interface SavedState {
   version: 1;
   topics: TopicResource[];
   subscriptions: SubscriptionResource[];
+  /** Absent in files written before snapshots existed. */
+  snapshots?: SnapshotResource[];
 }
 
 /**
- * Keeps topics and subscriptions (not messages: those live in memory only) in
+ * Keeps topics, subscriptions and snapshots (not messages: those live in memory only, so a
+ * restored snapshot holds no messages) in
  * `<dataDir>/pubsub-emulator.json`, written whole and renamed into place so a crash never
  * leaves half a file.
  */
@@ -23,6 +27,7 @@ export function saveState(dataDir: string, broker: Broker): void {
     version: 1,
     topics: broker.topicNames().map((t) => broker.getTopic(t)),
     subscriptions: broker.subscriptionStates().map((s) => s.resource),
+    snapshots: broker.snapshots.resources(),
   };
   const file = join(dataDir, STATE_FILE);
   writeFileSync(`${file}.tmp`, JSON.stringify(state, null, 2));
@@ -51,6 +56,7 @@ export function loadState(dataDir: string, broker: Broker): void {
   try {
     for (const topic of state.topics) broker.createTopic(topic);
     for (const sub of state.subscriptions) if (sub.topic !== DELETED_TOPIC) broker.createSubscription(sub);
+    for (const snapshot of state.snapshots ?? []) broker.snapshots.restore(snapshot);
   } catch (err) {
     throw new Error(`${file} holds an invalid resource: ${(err as Error).message} Fix or delete the file.`);
   }

@@ -18,7 +18,7 @@ interface ListRequest {
 }
 
 /**
- * google.pubsub.v1.Publisher over the broker. RPCs outside the brief (UpdateTopic, snapshots,
+ * google.pubsub.v1.Publisher over the broker. RPCs outside the brief (UpdateTopic,
  * DetachSubscription) are left to grpc-js, which answers UNIMPLEMENTED.
  * @see https://cloud.google.com/pubsub/docs/reference/rpc/google.pubsub.v1#publisher
  */
@@ -41,6 +41,10 @@ export function publisherService(
     ListTopicSubscriptions: unary('ListTopicSubscriptions', faults, (req: ListRequest) => {
       const { items, nextPageToken } = page(broker.topicSubscriptions(req.topic), req.pageSize, req.pageToken);
       return { subscriptions: items, nextPageToken };
+    }),
+    ListTopicSnapshots: unary('ListTopicSnapshots', faults, (req: ListRequest) => {
+      const { items, nextPageToken } = page(broker.snapshots.ofTopic(req.topic), req.pageSize, req.pageToken);
+      return { snapshots: items, nextPageToken };
     }),
     DeleteTopic: unary('DeleteTopic', faults, (req: NameRequest) => {
       broker.deleteTopic(req.topic);

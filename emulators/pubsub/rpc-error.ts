@@ -16,6 +16,10 @@ export function invalidArgument(message: string): RpcError {
   return new RpcError(status.INVALID_ARGUMENT, message);
 }
 
+export function failedPrecondition(message: string): RpcError {
+  return new RpcError(status.FAILED_PRECONDITION, message);
+}
+
 /** The `{code, details}` object grpc-js sends as the call status. */
 export function toServiceError(err: unknown): { code: status; details: string; message: string } {
   if (err instanceof RpcError) return { code: err.code, details: err.message, message: err.message };

@@ -12,11 +12,13 @@ export interface Delivery {
 
 /**
  * A subscription's messages: those waiting (possibly backing off until `availableAt`) in
- * publish order, and those leased under an ack id. Bookkeeping only; the broker decides.
+ * publish order, those leased under an ack id, and acked ones kept for Seek when the
+ * subscription has `retainAckedMessages`. Bookkeeping only; the broker decides.
  */
 export class SubscriptionQueue {
   private ready: Delivery[] = [];
   private readonly leased = new Map<string, Delivery>();
+  private acked: Delivery[] = [];
 
   constructor(
     public resource: SubscriptionResource,
@@ -58,6 +60,29 @@ export class SubscriptionQueue {
 
   leases(): Delivery[] {
     return [...this.leased.values()];
+  }
+
+  /** An acked message kept for Seek (retainAckedMessages). */
+  keepAcked(d: Delivery): void {
+    this.acked.push(d);
+  }
+
+  /** The unacked messages: waiting and leased. */
+  unacked(): Delivery[] {
+    return [...this.ready, ...this.leased.values()];
+  }
+
+  /** Unacked and retained acked messages, the set a Seek re-marks. */
+  retained(): Delivery[] {
+    return [...this.unacked(), ...this.acked];
+  }
+
+  /** After a Seek (leases already dropped): `unacked` wait in publish order, `acked` are kept. */
+  reset(unacked: Delivery[], acked: Delivery[]): void {
+    const order = (a: Delivery, b: Delivery): number =>
+      a.message.publishTimeMs - b.message.publishTimeMs || Number(a.message.messageId) - Number(b.message.messageId);
+    this.ready = [...unacked].sort(order);
+    this.acked = acked;
   }
 
   hasReady(now: number): boolean {

@@ -55,7 +55,7 @@ export interface StoredMessage {
 export interface DeliveryRules {
   ackDeadlineMs: number;
   retentionMs: number;
-  /** Absent: a pull subscription redelivers at once; push falls back to the 10 s–600 s default. */
+  /** Absent: redelivery at once, pull or push (no retry policy). */
   retry?: { minMs: number; maxMs: number };
   deadLetter?: { topic: string; maxAttempts: number };
   pushEndpoint?: string;

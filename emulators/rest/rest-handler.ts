@@ -1,3 +1,4 @@
+import { EventEmitter } from 'node:events';
 import type http from 'node:http';
 import { status, type ServerUnaryCall, type ServiceError, type UntypedServiceImplementation } from '@grpc/grpc-js';
 import type { Type } from 'protobufjs';
@@ -143,7 +144,7 @@ async function buildRequest(
 }
 
 /** Runs a gRPC unary handler (faults, validation and all) on a request object; resolves its result. */
-function callUnary(surface: RestSurface, route: RestRoute, request: Obj): Promise<Obj> {
+function callUnary(surface: RestSurface, route: RestRoute, request: Obj, res: http.ServerResponse): Promise<Obj> {
   const handler = surface.services[route.service]?.[route.rpc] as
     | ((call: ServerUnaryCall<unknown, unknown>, cb: (err: ServiceError | null, value?: unknown) => void) => void)
     | undefined;
@@ -155,8 +156,13 @@ function callUnary(surface: RestSurface, route: RestRoute, request: Obj): Promis
       ),
     );
   }
+  // Like a gRPC call, it is 'cancelled' when the client goes away first (a waiting Pull stops).
+  const call = Object.assign(new EventEmitter(), { request });
+  res.on('close', () => {
+    if (!res.writableEnded) call.emit('cancelled');
+  });
   return new Promise((resolve, reject) => {
-    handler({ request } as ServerUnaryCall<unknown, unknown>, (err, value) => {
+    handler(call as unknown as ServerUnaryCall<unknown, unknown>, (err, value) => {
       if (err) reject(new RpcError(err.code ?? status.UNKNOWN, err.details ?? err.message));
       else resolve((value ?? {}) as Obj);
     });
@@ -181,7 +187,7 @@ export function restHandler(surface: RestSurface): http.RequestListener {
     }
     const { route, values } = match;
     buildRequest(surface, route, values, req, url)
-      .then((request) => callUnary(surface, route, request))
+      .then((request) => callUnary(surface, route, request, res))
       .then(
         (result) => send(res, 200, messageToJson(surface.typeOf(route.response), result)),
         (err: unknown) => {

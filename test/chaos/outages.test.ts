@@ -22,10 +22,17 @@ const MAX_DELIVERIES = 10;
  * The virtual time Pub/Sub spends retrying a message before it dead-letters it: the backoffs
  * between its 10 deliveries (10 s doubling to 600 s: about 40 minutes).
  */
+/** The stack's trigger subscriptions: retry policy 10–600 s, as Terraform declares it. */
+const TRIGGER_RULES = {
+  ackDeadlineMs: 600_000,
+  retentionMs: 0,
+  pushEndpoint: 'push',
+  retry: { minMs: 10_000, maxMs: 600_000 },
+};
 /** The longest backoff between deliveries (the retry policy's maximum, 600 s). */
-const MAX_BACKOFF_MS = retryDelayMs(30, { ackDeadlineMs: 600_000, retentionMs: 0, pushEndpoint: 'push' }, 1);
+const MAX_BACKOFF_MS = retryDelayMs(30, TRIGGER_RULES, 1);
 const DEAD_LETTER_WINDOW_MS = Array.from({ length: MAX_DELIVERIES - 1 }, (_, i) =>
-  retryDelayMs(i + 1, { ackDeadlineMs: 600_000, retentionMs: 0, pushEndpoint: 'push' }, 1),
+  retryDelayMs(i + 1, TRIGGER_RULES, 1),
 ).reduce((a, b) => a + b, 0);
 
 const workflow = (name: string, rollout: string) =>

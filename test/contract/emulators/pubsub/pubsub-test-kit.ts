@@ -1,7 +1,9 @@
 import http from 'node:http';
 import { AddressInfo } from 'node:net';
 import { PubSub } from '@google-cloud/pubsub';
+import { grpc } from 'google-gax';
 import { PubSubEmulator, PubSubEmulatorOptions, startPubSubEmulator } from '../../../../emulators/pubsub';
+import { googleEmulatorMissing, startGooglePubSubEmulator } from '../../../helpers/google-pubsub-emulator';
 
 export const PROJECT = 'ferry-test';
 
@@ -25,11 +27,88 @@ export async function startHarness(options: PubSubEmulatorOptions = {}): Promise
   };
 }
 
+/** Which Pub/Sub emulator a contract test talks to: ferry's own, or Google's (Java, from gcloud). */
+export type TargetName = 'ferry' | 'google';
+
+/**
+ * The targets to run on: `PUBSUB_CONTRACT_TARGET=ferry|google|both` (default both, as CI runs it).
+ * Google's is left out, with a warning saying why, where gcloud or java is missing, unless it was
+ * asked for by name (then its tests fail at start with the reason).
+ */
+export function contractTargets(): TargetName[] {
+  const asked = process.env.PUBSUB_CONTRACT_TARGET ?? 'both';
+  if (asked === 'ferry' || asked === 'google') return [asked];
+  if (asked !== 'both') throw new Error(`PUBSUB_CONTRACT_TARGET must be ferry, google or both (got "${asked}").`);
+  const missing = googleEmulatorMissing();
+  if (!missing) return ['ferry', 'google'];
+  console.warn(`${missing}: the Pub/Sub contract tests run against ferry's emulator only.`);
+  return ['ferry'];
+}
+
+/** A contract test's view of either emulator: only what a client can see, plus ferry's hooks when it is ferry's. */
+export interface ContractHarness {
+  target: TargetName;
+  host: string;
+  port: number;
+  pubsub: PubSub;
+  /** ferry's emulator handle, for tests marked [ferry-only]; undefined on Google's. */
+  ferry?: PubSubEmulator;
+  /** Options for a raw `v1.SubscriberClient` / `v1.PublisherClient` on this emulator. */
+  rawOptions: { servicePath: string; port: number; sslCreds: grpc.ChannelCredentials; projectId: string };
+  close(): Promise<void>;
+}
+
+/** Starts `target` (Google's takes 2–5 s: start it once per file, in beforeAll) and a client on it. */
+export async function startContractHarness(
+  target: TargetName,
+  options: PubSubEmulatorOptions = {},
+): Promise<ContractHarness> {
+  const emulator =
+    target === 'ferry'
+      ? await startPubSubEmulator({ timeScale: 0.001, ...options })
+      : await startGooglePubSubEmulator(PROJECT);
+  const pubsub = new PubSub({ apiEndpoint: emulator.host, projectId: PROJECT });
+  return {
+    target,
+    host: emulator.host,
+    port: emulator.port,
+    pubsub,
+    ...(target === 'ferry' ? { ferry: emulator as PubSubEmulator } : {}),
+    rawOptions: {
+      servicePath: '127.0.0.1',
+      port: emulator.port,
+      sslCreds: grpc.credentials.createInsecure(),
+      projectId: PROJECT,
+    },
+    close: async () => {
+      await pubsub.close();
+      await emulator.stop();
+    },
+  };
+}
+
+/** ferry's emulator handle of a harness; throws in a test not marked ferry-only. */
+export function ferryOf(h: ContractHarness): PubSubEmulator {
+  if (!h.ferry) throw new Error(`this check needs ferry's emulator hooks; mark the test [ferry-only]`);
+  return h.ferry;
+}
+
+/** `it` on ferry's emulator, `it.skip` on Google's: for tests that read ferry-only hooks or limits. */
+export const itOn = (target: TargetName, only: TargetName): jest.It => (target === only ? it : it.skip);
+
+/** `describe` for blocks that exist on ferry's emulator only (options, dataDir); skipped when only Google's runs. */
+export const describeFerryOnly = (name: string, fn: () => void): void =>
+  (contractTargets().includes('ferry') ? describe : describe.skip)(`[ferry-only] ${name}`, fn);
+
 /** Polls until `check` returns a value (not undefined/false) or fails after `timeoutMs`. */
-export async function waitFor<T>(what: string, check: () => T | undefined | false, timeoutMs = 10_000): Promise<T> {
+export async function waitFor<T>(
+  what: string,
+  check: () => T | undefined | false | Promise<T | undefined | false>,
+  timeoutMs = 10_000,
+): Promise<T> {
   const end = Date.now() + timeoutMs;
   for (;;) {
-    const value = check();
+    const value = await check();
     if (value !== undefined && value !== false) return value;
     if (Date.now() > end) throw new Error(`timed out waiting for ${what}`);
     await new Promise((r) => setTimeout(r, 10));

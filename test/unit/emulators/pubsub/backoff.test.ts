@@ -8,15 +8,17 @@ const push: DeliveryRules = { ...pull, pushEndpoint: 'http://127.0.0.1/x' };
 describe('retryDelayMs', () => {
   test.each([
     ['pull without policy', pull, [0, 0, 0]],
-    ['push default 10 s doubling', push, [10_000, 20_000, 40_000]],
+    // https://cloud.google.com/pubsub/docs/handling-failures: no retry policy, resent at once.
+    ['push without policy', push, [0, 0, 0]],
     ['explicit policy', { ...pull, retry: { minMs: 1000, maxMs: 3000 } }, [1000, 2000, 3000]],
   ])('%s', (_why, rules, expected) => {
     expect([1, 2, 3].map((n) => retryDelayMs(n, rules, 1))).toEqual(expected);
   });
 
-  test('default push backoff is capped at 600 s and scaled by timeScale', () => {
-    expect(retryDelayMs(100, push, 1)).toBe(600_000);
-    expect(retryDelayMs(1, push, 0.001)).toBeCloseTo(10);
+  test("a policy's backoff is capped at its maximum and scaled by timeScale", () => {
+    const policy = { ...push, retry: { minMs: 10_000, maxMs: 600_000 } };
+    expect(retryDelayMs(100, policy, 1)).toBe(600_000);
+    expect(retryDelayMs(1, policy, 0.001)).toBeCloseTo(10);
   });
 
   test('never decreases with more attempts and stays within [min, max]', () => {
