@@ -6,10 +6,14 @@ import { runDemo, type DemoResult } from '../../cli/demo/run-demo';
 import { runCli } from '../../cli/run-cli';
 import { TRIGGERS } from '../../emulators/local-stack';
 import { captureIo } from '../helpers/capture-io';
-import { externalPubsubMissing, startExternalPubsub, type ExternalPubsub } from '../helpers/external-pubsub';
+import {
+  googleEmulatorMissing,
+  startGooglePubSubEmulator,
+  type GooglePubSubEmulator,
+} from '../helpers/google-pubsub-emulator';
 import { demoOutcomeTests } from './demo-outcomes';
 
-const MISSING = externalPubsubMissing();
+const MISSING = googleEmulatorMissing();
 if (MISSING) console.warn(`skipping the demo on Google's Pub/Sub emulator: ${MISSING}`);
 
 /**
@@ -18,9 +22,9 @@ if (MISSING) console.warn(`skipping the demo on Google's Pub/Sub emulator: ${MIS
  */
 (MISSING ? describe.skip : describe)("the demo on Google's Pub/Sub emulator", () => {
   jest.setTimeout(240_000);
-  let google: ExternalPubsub;
+  let google: GooglePubSubEmulator;
   beforeAll(async () => {
-    google = await startExternalPubsub('ferry-local');
+    google = await startGooglePubSubEmulator('ferry-local');
     process.env.FERRY_LOG_FILE = join(mkdtempSync(join(tmpdir(), 'ferry-e2e-')), 'functions.log');
   }, 120_000);
   afterAll(() => google?.stop());

@@ -6,10 +6,14 @@ import { ownPubsub } from '../../emulators/local-cloud';
 import { startLocalStack, type LocalStack } from '../../emulators/local-stack';
 import { exampleGoldenSet } from '../../functions/artifacts/example-golden-set';
 import { writeExampleSavedModel } from '../../functions/artifacts/savedmodel';
-import { externalPubsubMissing, startExternalPubsub, type ExternalPubsub } from '../helpers/external-pubsub';
+import {
+  googleEmulatorMissing,
+  startGooglePubSubEmulator,
+  type GooglePubSubEmulator,
+} from '../helpers/google-pubsub-emulator';
 import { putArtifact, runIdOf, savedModelWorkflow, stackStorage, writeWorkflows } from '../helpers/stack-io';
 
-const MISSING = externalPubsubMissing();
+const MISSING = googleEmulatorMissing();
 if (MISSING) console.warn(`skipping dead-lettering on Google's Pub/Sub emulator: ${MISSING}`);
 const UNAVAILABLE = 14;
 const WORKFLOW = 'gdl';
@@ -22,11 +26,11 @@ const DEAD_LETTER_WITHIN_MS = 200_000;
  * its recorder subscription, and onDeadLetter ends the run failed with its id.
  */
 (MISSING ? describe.skip : describe)("a dead-lettered stage message on Google's Pub/Sub emulator", () => {
-  let google: ExternalPubsub;
+  let google: GooglePubSubEmulator;
   let stack: LocalStack;
 
   beforeAll(async () => {
-    google = await startExternalPubsub('ferry-gdl');
+    google = await startGooglePubSubEmulator('ferry-gdl');
     process.env.FERRY_LOG_FILE = join(mkdtempSync(join(tmpdir(), 'ferry-e2e-')), 'functions.log');
     stack = await startLocalStack({
       projectId: 'ferry-gdl',

@@ -1,8 +1,9 @@
-import { ChildProcess, execFileSync, spawn } from 'node:child_process';
+import { ChildProcess, spawn, spawnSync } from 'node:child_process';
 import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { createServer, AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { hasGcloud } from './gcloud';
 
 /**
  * Google's own Pub/Sub emulator (the Java one `gcloud beta emulators pubsub start` runs, from the
@@ -22,19 +23,11 @@ export interface GooglePubSubEmulator {
 const START_TIMEOUT_MS = 60_000;
 const STOP_GRACE_MS = 3_000;
 
-function onPath(command: string): boolean {
-  try {
-    execFileSync('sh', ['-c', `command -v ${command}`], { stdio: 'ignore' });
-    return true;
-  } catch {
-    return false;
-  }
-}
-
 /** Why Google's emulator cannot run here (gcloud or java missing), or undefined when it can. */
 export function googleEmulatorMissing(): string | undefined {
-  if (!onPath('gcloud')) return 'gcloud is not on PATH';
-  if (!onPath('java')) return 'java is not on PATH (the emulator needs Java 17)';
+  if (!hasGcloud()) return 'gcloud is not on PATH';
+  if (spawnSync('java', ['-version'], { stdio: 'ignore' }).status !== 0)
+    return 'java is not on PATH (the emulator needs Java 17)';
   return undefined;
 }
 
