@@ -40,6 +40,8 @@ export interface RunEvent {
   outcome?: string;
   detail?: string;
   at: string;
+  /** On the event that ended a run because of a dead letter: that letter's message id. */
+  deadLetterId?: string;
 }
 
 export class MessageError extends Error {
@@ -106,4 +108,24 @@ export function parseOperationMessage(value: unknown): OperationMessage {
       /^projects\/[^/]+\/locations\/[^/]+\/.+\/operations\/[^/]+$/,
     );
   return message;
+}
+
+/** Run states are kebab-case words (`rolling-back`); new ones (`awaiting-approval`) fit the same shape. */
+const STATE = /^[a-z]+(?:-[a-z]+)*$/;
+
+/** A ferry.run.events message, checked at the edge (notifyRunEvent): a broken one names its field. */
+export function parseRunEvent(value: unknown): RunEvent {
+  const what = 'run event';
+  const record = object(value, what);
+  const at = field(record, 'at', what);
+  if (Number.isNaN(Date.parse(at))) throw new MessageError(`${what}: "at" is not a date`);
+  const event: RunEvent = {
+    runId: field(record, 'runId', what, RUN_ID),
+    workflow: field(record, 'workflow', what),
+    state: field(record, 'state', what, STATE),
+    at,
+  };
+  for (const name of ['outcome', 'detail', 'deadLetterId'] as const)
+    if (record[name] !== undefined) event[name] = field(record, name, what);
+  return event;
 }

@@ -223,3 +223,12 @@ export interface MobileChannel {
   /** Idempotent: publishing the same release twice leaves one release. Returns what a person reads. */
   publish(release: MobileRelease): Promise<string>;
 }
+
+/**
+ * A chat room's incoming webhook. `post` resolves once the webhook accepted the message; it throws
+ * a PortError `busy` when trying again later may work (429, 5xx, timeout, connection refused) and
+ * `invalid` when it will not (any other 4xx: a wrong or revoked URL, a payload it refuses).
+ */
+export interface ChatWebhook {
+  post(payload: object): Promise<void>;
+}

@@ -163,10 +163,17 @@ export async function announce(
       at: entry.at,
       ...(entry.detail ? { detail: entry.detail } : {}),
     };
-    if (after.outcome && entry === added[added.length - 1]) event.outcome = after.outcome;
+    const last = entry === added[added.length - 1];
+    if (after.outcome && last) event.outcome = after.outcome;
+    // The entry that ended a run for a dead letter names it, so a notification can say so.
+    if (after.deadLetterId && last && after.deadLetterId !== before?.deadLetterId)
+      event.deadLetterId = after.deadLetterId;
+    // `state` and `outcome` are what terraform/monitoring.tf's log-based metrics count.
     deps.log.info(`run ${after.runId}: ${entry.state}${entry.detail ? ` (${entry.detail})` : ''}`, {
       runId: after.runId,
+      workflow: after.workflow,
       state: entry.state,
+      ...(event.outcome ? { outcome: event.outcome } : {}),
     });
     await deps.publisher.publish(TOPICS.runEvents, event);
   }

@@ -1,0 +1,75 @@
+/**
+ * What a person is told about a run event, decided from the event alone (pure). Only states a
+ * person acts on or waits for are announced; intermediate states (registered, deployed at a
+ * canary step...) would be noise in a chat room.
+ *
+ * `awaiting-approval` and `rolled-back` are not run states yet (the approve/rollback verbs of
+ * issue 14 add them); they are matched by name so those runs are announced from their first day.
+ */
+export interface RunEventFacts {
+  runId: string;
+  workflow: string;
+  state: string;
+  outcome?: string;
+  detail?: string;
+  at: string;
+  /** Set when a dead letter ended the run (onDeadLetter). */
+  deadLetterId?: string;
+}
+
+export type NotificationKind =
+  'awaiting-approval' | 'promoted' | 'published' | 'rejected' | 'failed' | 'rolled-back' | 'dead-letter';
+
+export interface RunNotification {
+  kind: NotificationKind;
+  /** One line: what happened to which run. */
+  title: string;
+  /** Why, in the pipeline's own words (the timeline detail), when it gave one. */
+  detail?: string;
+  /** The command a person runs next. */
+  next: string;
+  runId: string;
+  workflow: string;
+  at: string;
+}
+
+const STATE_KIND: Readonly<Record<string, NotificationKind>> = {
+  'awaiting-approval': 'awaiting-approval',
+  promoted: 'promoted',
+  // The mobile success: its team waits for it as the server team waits for `promoted`.
+  published: 'published',
+  rejected: 'rejected',
+  failed: 'failed',
+  'rolled-back': 'rolled-back',
+};
+
+const HEADLINE: Readonly<Record<NotificationKind, string>> = {
+  'awaiting-approval': 'is waiting for approval',
+  promoted: 'was promoted',
+  published: 'was published to the mobile channels',
+  rejected: 'was rejected',
+  failed: 'failed',
+  'rolled-back': 'was rolled back',
+  'dead-letter': 'failed: a stage message was dead-lettered',
+};
+
+function nextStep(kind: NotificationKind, runId: string): string {
+  if (kind === 'awaiting-approval') return `ferry approve ${runId}  (or: ferry reject ${runId})`;
+  return `ferry status ${runId}`;
+}
+
+/** The notification for one run event, or undefined when the state is not announced. */
+export function runNotification(event: RunEventFacts): RunNotification | undefined {
+  const base = STATE_KIND[event.state];
+  if (!base) return undefined;
+  const kind: NotificationKind = base === 'failed' && event.deadLetterId ? 'dead-letter' : base;
+  return {
+    kind,
+    title: `ferry: run ${event.runId} (${event.workflow}) ${HEADLINE[kind]}`,
+    ...(event.detail ? { detail: event.detail } : {}),
+    next: nextStep(kind, event.runId),
+    runId: event.runId,
+    workflow: event.workflow,
+    at: event.at,
+  };
+}
