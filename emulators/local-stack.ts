@@ -6,7 +6,7 @@ import { startMessageRecorder, type MessageRecorder } from './dead-letter-record
 import { startFunctionProcesses, type FunctionProcesses } from './functions-host/function-processes';
 import { startLocalCloud, type LocalCloud, type LocalCloudOptions } from './local-cloud';
 import { waitUntilSettled } from './settled';
-import { createStackSubscriptions, RETRY } from './stack-subscriptions';
+import { createStackSubscriptions, optionalFunctions, RETRY } from './stack-subscriptions';
 import { TOPICS } from '../functions/pipeline/topics';
 
 export interface LocalStackOptions extends LocalCloudOptions {
@@ -57,7 +57,13 @@ export interface LocalStack {
   stop(): Promise<void>;
 }
 
-export { invokerEmail, triggerPushConfig, TRIGGERS, WITHOUT_DEAD_LETTER } from './stack-subscriptions';
+export {
+  invokerEmail,
+  OPTIONAL_TRIGGERS,
+  triggerPushConfig,
+  TRIGGERS,
+  WITHOUT_DEAD_LETTER,
+} from './stack-subscriptions';
 
 /** Cloud Scheduler's default period for the reconciler (terraform: reconcile_schedule). */
 const RECONCILE_EVERY_MS = 10 * 60_000;
@@ -120,6 +126,7 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
         deadLetterRecorderUrl: recorded.url,
         maxDeliveryAttempts: options.maxDeliveryAttempts ?? 10,
         replaceExisting: !cloud.pubsub,
+        optional: optionalFunctions(process.env),
       });
     } finally {
       await pubsub.close();

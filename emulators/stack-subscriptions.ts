@@ -13,10 +13,24 @@ export const TRIGGERS: Record<string, string> = {
 };
 
 /**
- * Functions whose trigger subscription has no dead-letter policy: onDeadLetter's would forward
- * into its own topic; a reconciler tick that keeps failing is superseded by the next one.
+ * Triggers of functions that exist only when configured (Terraform: local.optional_functions):
+ * notifyRunEvent, when a chat webhook is set (FERRY_NOTIFY_WEBHOOK_URL here, a secret there).
  */
-export const WITHOUT_DEAD_LETTER: ReadonlySet<string> = new Set(['onDeadLetter', 'reconcile']);
+export const OPTIONAL_TRIGGERS: Record<string, string> = {
+  'ferry.run.events': 'notifyRunEvent',
+};
+
+/** Whether the stack subscribes notifyRunEvent: only with a webhook to post to, so the demo is unchanged. */
+export function optionalFunctions(env: NodeJS.ProcessEnv): string[] {
+  return env.FERRY_NOTIFY_WEBHOOK_URL ? ['notifyRunEvent'] : [];
+}
+
+/**
+ * Functions whose trigger subscription has no dead-letter policy: onDeadLetter's would forward
+ * into its own topic; a reconciler tick that keeps failing is superseded by the next one; a run
+ * event names its run, so onDeadLetter would end a run because its notification failed.
+ */
+export const WITHOUT_DEAD_LETTER: ReadonlySet<string> = new Set(['onDeadLetter', 'reconcile', 'notifyRunEvent']);
 
 /** The subscriptions besides the triggers: status reads the inbox, people pull the audit one. */
 export const DEAD_LETTER_INBOX = 'ferry-dead-letter-inbox';
@@ -58,6 +72,8 @@ export interface StackSubscriptionsOptions {
    * run records are gone).
    */
   replaceExisting: boolean;
+  /** Entry points of OPTIONAL_TRIGGERS to subscribe (optionalFunctions). */
+  optional?: readonly string[];
 }
 
 /**
@@ -80,7 +96,8 @@ export async function createStackSubscriptions(client: PubSub, options: StackSub
     await client.topic(topic).createSubscription(name, config);
   };
   const deadLetterTopic = `projects/${options.projectId}/topics/${TOPICS.deadLetter}`;
-  for (const [topic, fn] of Object.entries(TRIGGERS)) {
+  const optional = Object.entries(OPTIONAL_TRIGGERS).filter(([, fn]) => options.optional?.includes(fn));
+  for (const [topic, fn] of [...Object.entries(TRIGGERS), ...optional]) {
     await create(topic, `${fn}-trigger`, {
       pushConfig: triggerPushConfig(options.functions[fn], options.projectId, topic),
       ackDeadlineSeconds: 600,

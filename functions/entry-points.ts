@@ -12,4 +12,5 @@ export const ENTRY_POINTS = [
   'publishMobile',
   'onDeadLetter',
   'reconcile',
+  'notifyRunEvent',
 ] as const;

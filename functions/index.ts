@@ -11,5 +11,6 @@ import './entry/validate-predictions';
 import './entry/publish-mobile';
 import './entry/on-dead-letter';
 import './entry/reconcile';
+import './entry/notify-run-event';
 
 export { ENTRY_POINTS } from './entry-points';

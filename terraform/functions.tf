@@ -85,6 +85,18 @@ locals {
       timeout_s     = 540
       max_instances = 1
     }
+    # Deployed only when var.notify_webhook_secret is set (see local.functions). No dead-letter
+    # policy: a run event names its run, and onDeadLetter would end that run.
+    notifyRunEvent = {
+      name          = "notify-run-event"
+      description   = "ferry.run.events: posts awaiting approval, promoted, published, rejected, failed, rolled back and dead-lettered runs to a chat webhook."
+      trigger_topic = "runEvents"
+      dead_letter   = false
+      publishes     = []
+      memory_mb     = 256
+      timeout_s     = 60
+      max_instances = 5
+    }
   }
 
   functions = {
@@ -92,7 +104,19 @@ locals {
       memory_mb     = coalesce(try(var.functions[entry_point].memory_mb, null), f.memory_mb)
       timeout_s     = coalesce(try(var.functions[entry_point].timeout_s, null), f.timeout_s)
       max_instances = coalesce(try(var.functions[entry_point].max_instances, null), f.max_instances)
-    })
+    }) if !contains(keys(local.optional_functions), entry_point) || local.optional_functions[entry_point]
+  }
+
+  # Functions that exist only when configured: their service account, grants and trigger too.
+  optional_functions = {
+    notifyRunEvent = var.notify_webhook_secret != null
+  }
+
+  # The webhook URL, from Secret Manager into FERRY_NOTIFY_WEBHOOK_URL (functions/entry/notify-config.ts).
+  secret_env = {
+    notifyRunEvent = var.notify_webhook_secret == null ? {} : {
+      FERRY_NOTIFY_WEBHOOK_URL = { secret = var.notify_webhook_secret, version = "latest" }
+    }
   }
 
   # Read by functions/entry/config.ts and functions/adapters/vertex/vertex-config.ts.
@@ -112,6 +136,9 @@ locals {
     }
     publishMobile = {
       FERRY_MOBILE_BUCKET = google_storage_bucket.mobile.name
+    }
+    notifyRunEvent = var.notify_format == null ? {} : {
+      FERRY_NOTIFY_FORMAT = var.notify_format
     }
   }
 }
@@ -136,6 +163,7 @@ module "function" {
   timeout_s             = each.value.timeout_s
   max_instances         = each.value.max_instances
   environment           = merge(local.common_env, { FERRY_CLAIM_MS = tostring(each.value.timeout_s * 1000) }, lookup(local.extra_env, each.key, {}))
+  secret_environment    = lookup(local.secret_env, each.key, {})
   labels                = var.labels
 
   storage_trigger = each.value.trigger_topic == null ? {
@@ -160,5 +188,6 @@ module "function" {
     google_project_iam_member.build_sources_reader,
     google_project_iam_member.invoker_event_receiver,
     google_project_iam_member.gcs_agent_publisher,
+    google_secret_manager_secret_iam_member.notify_webhook,
   ]
 }

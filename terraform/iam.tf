@@ -144,3 +144,12 @@ resource "google_project_iam_member" "build_sources_reader" {
     expression  = "resource.name.startsWith(\"projects/_/buckets/gcf-v2-sources-${data.google_project.this.number}-${var.region}\")"
   }
 }
+
+# notifyRunEvent reads the webhook URL (its key) from Secret Manager at instance start.
+resource "google_secret_manager_secret_iam_member" "notify_webhook" {
+  count     = var.notify_webhook_secret == null ? 0 : 1
+  project   = var.project_id
+  secret_id = var.notify_webhook_secret
+  role      = "roles/secretmanager.secretAccessor"
+  member    = google_service_account.function["notifyRunEvent"].member
+}

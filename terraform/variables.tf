@@ -105,3 +105,26 @@ variable "labels" {
   type        = map(string)
   default     = { app = "ferry" }
 }
+
+variable "notify_webhook_secret" {
+  description = "Secret Manager secret id (in this project) holding a Slack or Google Chat incoming-webhook URL. Set, it deploys notifyRunEvent, which posts run outcomes there; null deploys no notifier."
+  type        = string
+  default     = null
+}
+
+variable "notify_format" {
+  description = "Chat format of the webhook: slack or chat. null infers it from the URL's host (hooks.slack.com, chat.googleapis.com)."
+  type        = string
+  default     = null
+
+  validation {
+    condition     = var.notify_format == null || contains(["slack", "chat"], coalesce(var.notify_format, "slack"))
+    error_message = "notify_format must be slack, chat or null."
+  }
+}
+
+variable "notification_channels" {
+  description = "Cloud Monitoring notification channel ids (projects/P/notificationChannels/N) the alert policies notify; [] keeps the alerts in the console only."
+  type        = list(string)
+  default     = []
+}

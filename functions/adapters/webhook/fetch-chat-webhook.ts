@@ -26,11 +26,7 @@ export class FetchChatWebhook implements ChatWebhook {
       });
     } catch (error) {
       // Timeout, refused or reset connection, DNS: the webhook may answer next time.
-      const why =
-        error instanceof Error && error.name === 'TimeoutError'
-          ? `no answer within ${this.timeoutMs} ms`
-          : String(error);
-      throw new PortError('busy', `chat webhook at ${host}: ${why}`, { cause: error });
+      throw new PortError('busy', `chat webhook at ${host}: ${failure(error, this.timeoutMs)}`, { cause: error });
     }
     if (response.ok) {
       await response.body?.cancel();
@@ -41,4 +37,11 @@ export class FetchChatWebhook implements ChatWebhook {
     const transient = response.status === 429 || response.status === 408 || response.status >= 500;
     throw new PortError(transient ? 'busy' : 'invalid', what);
   }
+}
+
+/** Why fetch failed: undici says `fetch failed` and keeps the reason (ECONNREFUSED...) in `cause`. */
+function failure(error: unknown, timeoutMs: number): string {
+  const { name, message, cause } = (error ?? {}) as { name?: string; message?: string; cause?: { code?: string } };
+  if (name === 'TimeoutError') return `no answer within ${timeoutMs} ms`;
+  return [message ?? String(error), cause?.code].filter(Boolean).join(': ');
 }

@@ -21,6 +21,9 @@ export type RunState =
 
 export type Outcome = 'promoted' | 'published' | 'rejected' | 'failed';
 
+/** Every outcome: terraform/monitoring.tf counts each with a log-based metric (a test checks they agree). */
+export const OUTCOMES: readonly Outcome[] = ['promoted', 'published', 'rejected', 'failed'];
+
 export const TERMINAL_STATES: ReadonlySet<RunState> = new Set(['promoted', 'published', 'rejected', 'failed']);
 
 export interface TimelineEntry {

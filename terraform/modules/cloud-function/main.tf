@@ -40,6 +40,16 @@ resource "google_cloudfunctions2_function" "this" {
     all_traffic_on_latest_revision = true
     service_account_email          = var.service_account_email
     environment_variables          = var.environment
+
+    dynamic "secret_environment_variables" {
+      for_each = var.secret_environment
+      content {
+        key        = secret_environment_variables.key
+        project_id = var.project_id
+        secret     = secret_environment_variables.value.secret
+        version    = secret_environment_variables.value.version
+      }
+    }
   }
 
   # Storage events come through Eventarc; retried with backoff (10-600 s) until the handler returns.

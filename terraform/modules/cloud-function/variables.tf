@@ -73,6 +73,15 @@ variable "environment" {
   type        = map(string)
 }
 
+variable "secret_environment" {
+  description = "Environment variables read from Secret Manager at instance start: name => {secret (id in this project), version}."
+  type = map(object({
+    secret  = string
+    version = string
+  }))
+  default = {}
+}
+
 variable "labels" {
   description = "Labels of the function."
   type        = map(string)

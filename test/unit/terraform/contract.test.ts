@@ -4,7 +4,16 @@ import { DEFAULT_OUT } from '../../../cli/package/main';
 import { functionNeeds, kebabCase } from '../../../cli/package/function-needs';
 import { DEAD_LETTER_INBOX } from '../../../cli/stack/dead-letters';
 import { RUN_EVENTS_AUDIT } from '../../../emulators/stack-subscriptions';
-import { invokerEmail, triggerPushConfig, TRIGGERS, WITHOUT_DEAD_LETTER } from '../../../emulators/local-stack';
+import {
+  invokerEmail,
+  OPTIONAL_TRIGGERS,
+  triggerPushConfig,
+  TRIGGERS,
+  WITHOUT_DEAD_LETTER,
+} from '../../../emulators/local-stack';
+import { ALERT_LOG_FIELD, ALERTS } from '../../../functions/core/notify/alert-log-fields';
+import { OUTCOMES } from '../../../functions/core/run/run-record';
+import { NOTIFY_ENV } from '../../../functions/entry/notify-config';
 import { ENV } from '../../../functions/entry/config';
 import { PREDICT_RETRY } from '../../../functions/core/validation/predict-retry';
 import { VALIDATE_DEFAULTS } from '../../../functions/pipeline/stages/validate-predictions';
@@ -29,6 +38,7 @@ const CONTRACT: Record<string, string> = {
   publishMobile: 'ferry.tflite.ready',
   onDeadLetter: 'ferry.dead-letter',
   reconcile: 'ferry.reconcile',
+  notifyRunEvent: 'ferry.run.events',
 };
 
 const unwrap = (expr: unknown): string =>
@@ -85,10 +95,10 @@ describe('Terraform and the code agree', () => {
       if (entryPoint === 'onArtifact') expect(f.trigger_topic).toBeNull();
       else {
         expect(topicOf(f.trigger_topic)).toBe(CONTRACT[entryPoint]);
-        expect(TRIGGERS[topicOf(f.trigger_topic)!]).toBe(entryPoint);
+        expect({ ...TRIGGERS, ...OPTIONAL_TRIGGERS }[topicOf(f.trigger_topic)!]).toBe(entryPoint);
       }
     }
-    expect(Object.keys(TRIGGERS).sort()).toEqual(
+    expect(Object.keys({ ...TRIGGERS, ...OPTIONAL_TRIGGERS }).sort()).toEqual(
       Object.values(defaults())
         .flatMap((f) => (f.trigger_topic ? [topicOf(f.trigger_topic)] : []))
         .sort(),
@@ -194,13 +204,17 @@ describe('Terraform and the code agree', () => {
 
   it('sets every variable the code needs on the functions that read it, and only names the code reads', () => {
     const common = root.locals.common_env as Record<string, string>;
-    const extra = root.locals.extra_env as Record<string, Record<string, string>>;
+    const extra = root.locals.extra_env as Record<string, Record<string, string> | string>;
     const known = new Set([
       ...Object.values(ENV),
       ...ferryEnvNames(readFileSync(join(ROOT, 'functions/adapters/vertex/vertex-config.ts'), 'utf8')),
+      NOTIFY_ENV.format,
     ]);
     for (const entryPoint of ENTRY_POINTS) {
-      const env = { ...common, [ENV.claimMs]: 'timeout_s * 1000', ...(extra[entryPoint] ?? {}) };
+      // A conditional (`var.x == null ? {} : {...}`) comes back as one expression: the names in it.
+      const own: Record<string, string> | string = extra[entryPoint] ?? {};
+      const ownEnv = typeof own === 'string' ? Object.fromEntries([...ferryEnvNames(own)].map((n) => [n, own])) : own;
+      const env = { ...common, [ENV.claimMs]: 'timeout_s * 1000', ...ownEnv };
       const needs = functionNeeds(ROOT, entryPoint);
       const required = [
         ENV.stateBucket,
@@ -282,6 +296,81 @@ describe('Terraform and the code agree', () => {
         expect([name, typeof v.type, typeof v.description]).toEqual([name, 'string', 'string']);
       for (const [name, o] of module.outputs) expect([name, typeof o.description]).toEqual([name, 'string']);
     }
+  });
+});
+
+describe('notifications and alerts', () => {
+  const expr = (block: { body: Record<string, unknown> }, name: string) => unwrap(block.body[name]);
+
+  it('deploys notifyRunEvent only when notify_webhook_secret is set, with the URL from Secret Manager', () => {
+    expect(root.variables.get('notify_webhook_secret')?.default).toBeNull();
+    const optional = root.locals.optional_functions as Record<string, string>;
+    expect(Object.keys(optional)).toEqual(['notifyRunEvent']);
+    expect(unwrap(optional.notifyRunEvent)).toBe('var.notify_webhook_secret != null');
+    expect(unwrap(root.locals.functions)).toMatch(
+      /if !contains\(keys\(local\.optional_functions\), entry_point\) \|\| local\.optional_functions\[entry_point\]/,
+    );
+    const secretEnv = unwrap((root.locals.secret_env as Record<string, string>).notifyRunEvent);
+    expect(secretEnv).toMatch(/^var\.notify_webhook_secret == null \? \{\} :/);
+    expect(secretEnv).toMatch(
+      new RegExp(`${NOTIFY_ENV.webhookUrl}\\s*=\\s*\\{\\s*secret\\s*=\\s*var\\.notify_webhook_secret`),
+    );
+    expect(expr(functionCall(), 'secret_environment')).toBe('lookup(local.secret_env, each.key, {})');
+    const fn = findBlock(fnModule, 'resource', 'google_cloudfunctions2_function', 'this');
+    const service = nested(fn.body, 'service_config') as { dynamic?: Record<string, Array<Record<string, unknown>>> };
+    const secrets = service.dynamic!.secret_environment_variables[0];
+    expect(secrets.for_each).toBe('${var.secret_environment}');
+    expect(secrets.content).toEqual([
+      {
+        key: '${secret_environment_variables.key}',
+        project_id: '${var.project_id}',
+        secret: '${secret_environment_variables.value.secret}',
+        version: '${secret_environment_variables.value.version}',
+      },
+    ]);
+    const access = findBlock(root, 'resource', 'google_secret_manager_secret_iam_member', 'notify_webhook');
+    expect(expr(access, 'count')).toBe('var.notify_webhook_secret == null ? 0 : 1');
+    expect(access.body.role).toBe('roles/secretmanager.secretAccessor');
+    expect(expr(access, 'member')).toBe('google_service_account.function["notifyRunEvent"].member');
+    expect(defaults().notifyRunEvent.publishes).toEqual([]);
+  });
+
+  it('counts each run outcome with a log-based metric on the fields announce() logs', () => {
+    expect(root.locals.run_outcomes).toBe(`\${toset(${JSON.stringify(OUTCOMES).replace(/,/g, ', ')})}`);
+    const metric = findBlock(root, 'resource', 'google_logging_metric', 'run_outcome');
+    expect(expr(metric, 'for_each')).toBe('local.run_outcomes');
+    expect(metric.body.filter).toBe('${local.function_logs} AND jsonPayload.outcome="${each.key}"');
+    expect(metric.body.label_extractors).toEqual({ workflow: 'EXTRACT(jsonPayload.workflow)' });
+    // The fields are the ones the code logs.
+    const announce = readFileSync(join(ROOT, 'functions/pipeline/run-stage.ts'), 'utf8');
+    expect(announce).toMatch(
+      /workflow: after\.workflow,\s*state: entry\.state,\s*\.\.\.\(event\.outcome \? \{ outcome: event\.outcome \}/,
+    );
+  });
+
+  /** The policy's one threshold condition, after checking it notifies the configured channels. */
+  const alert = (name: string) => {
+    const policy = findBlock(root, 'resource', 'google_monitoring_alert_policy', name);
+    expect(expr(policy, 'notification_channels')).toBe('var.notification_channels');
+    const threshold = nested(nested(policy.body, 'conditions'), 'condition_threshold');
+    expect([name, threshold.comparison, threshold.threshold_value]).toEqual([name, 'COMPARISON_GT', 0]);
+    return String(threshold.filter);
+  };
+
+  it('alerts on a dead-letter backlog above zero, a failed run and an overdue approval', () => {
+    expect(root.variables.get('notification_channels')?.default).toEqual([]);
+    const backlog = alert('dead_letter_backlog');
+    expect(backlog).toContain('pubsub.googleapis.com/subscription/num_undelivered_messages');
+    expect(backlog).toContain('resource.labels.subscription_id="${google_pubsub_subscription.dead_letter_inbox.name}"');
+    const failed = alert('run_failed');
+    expect(failed).toContain('logging.googleapis.com/user/${google_logging_metric.run_outcome["failed"].name}');
+    const overdue = alert('approval_overdue');
+    expect(overdue).toContain('logging.googleapis.com/user/${google_logging_metric.approval_overdue.name}');
+    // The log line the approval work must write (functions/core/notify/alert-log-fields.ts).
+    expect(root.locals.approval_overdue_filter).toBe(`jsonPayload.${ALERT_LOG_FIELD}="${ALERTS.approvalOverdue}"`);
+    expect(findBlock(root, 'resource', 'google_logging_metric', 'approval_overdue').body.filter).toBe(
+      '${local.function_logs} AND ${local.approval_overdue_filter}',
+    );
   });
 });
 

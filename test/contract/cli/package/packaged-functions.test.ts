@@ -154,21 +154,37 @@ describe('every function bundle is free of emulator-only code', () => {
 
   it('packages every entry point, publishMobile with firebase-admin', () => {
     expect(reports.map((r) => r.entryPoint).sort()).toEqual([...ENTRY_POINTS].sort());
-    expect(ENTRY_POINTS).toHaveLength(8);
+    expect(ENTRY_POINTS).toHaveLength(9);
     expect(reports.find((r) => r.entryPoint === 'publishMobile')!.inputs).toEqual(
       expect.arrayContaining([expect.stringMatching(/(^|\/)node_modules\/firebase-admin\//)]),
     );
   });
 
-  it.each(['onArtifact', 'registerModel', 'deployModel', 'awaitOperation', 'validatePredictions', 'publishMobile'])(
-    '%s: no module under emulators/ among its inputs, none of the emulator-only names in the bundle',
-    (entryPoint) => {
-      const report = reports.find((r) => r.entryPoint === entryPoint)!;
-      expect(report.inputs.filter((input) => /(^|\/)emulators\//.test(input))).toEqual([]);
-      const bundle = readFileSync(join(report.dir, report.main), 'utf8');
-      expect(EMULATOR_ONLY.filter((text) => bundle.includes(text))).toEqual([]);
-    },
-  );
+  it('notifyRunEvent: neither the Vertex AI client nor firebase-admin among its inputs', () => {
+    const report = reports.find((r) => r.entryPoint === 'notifyRunEvent')!;
+    expect(
+      report.inputs.filter((input) => /node_modules\/(@google-cloud\/aiplatform|firebase-admin)\//.test(input)),
+    ).toEqual([]);
+    // What it does carry: the Storage client (its notification markers).
+    expect(report.inputs).toEqual(
+      expect.arrayContaining([expect.stringMatching(/node_modules\/@google-cloud\/storage\//)]),
+    );
+  });
+
+  it.each([
+    'onArtifact',
+    'registerModel',
+    'deployModel',
+    'awaitOperation',
+    'validatePredictions',
+    'publishMobile',
+    'notifyRunEvent',
+  ])('%s: no module under emulators/ among its inputs, none of the emulator-only names in the bundle', (entryPoint) => {
+    const report = reports.find((r) => r.entryPoint === entryPoint)!;
+    expect(report.inputs.filter((input) => /(^|\/)emulators\//.test(input))).toEqual([]);
+    const bundle = readFileSync(join(report.dir, report.main), 'utf8');
+    expect(EMULATOR_ONLY.filter((text) => bundle.includes(text))).toEqual([]);
+  });
 });
 
 describe('registerModel bundle under the Functions Framework', () => {

@@ -40,6 +40,7 @@ describe('functionNeeds of the real entry points', () => {
     publishMobile: { vertex: [], firebase: true, tflite: true },
     onDeadLetter: { vertex: [`${V1}.EndpointService`, `${V1}.ModelService`], firebase: false, tflite: false },
     reconcile: { vertex: [`${V1}.EndpointService`, `${V1}.ModelService`], firebase: false, tflite: false },
+    notifyRunEvent: { vertex: [], firebase: false, tflite: false },
   };
 
   it('covers every exported entry point', () => expect(Object.keys(expected).sort()).toEqual([...ENTRY_POINTS].sort()));
@@ -49,7 +50,10 @@ describe('functionNeeds of the real entry points', () => {
     expect(needs.source).toBe(`functions/entry/${kebabCase(entryPoint)}.ts`);
     expect({ vertex: needs.vertexServices, firebase: needs.firebase, tflite: needs.tfliteWasm }).toEqual(want);
     // stage-handler's own wiring imports count for the stage functions.
-    if (entryPoint !== 'onArtifact')
+    if (entryPoint === 'notifyRunEvent')
+      // No stage: it reads no run record, only its notification markers in the state bucket.
+      expect(needs.wiring).toEqual(['clock', 'functionConfig', 'pendingStore']);
+    else if (entryPoint !== 'onArtifact')
       expect(needs.wiring).toEqual(expect.arrayContaining(['functionConfig', 'stageDeps', 'pendingStore']));
   });
 });
