@@ -7,3 +7,10 @@ region     = "us-central1"
 
 # Bigger instances for a heavy golden set:
 # functions = { validatePredictions = { memory_mb = 2048 } }
+
+# Post run outcomes to a chat room: a Secret Manager secret holding a Slack or Google Chat
+# incoming-webhook URL (gcloud secrets create ferry-webhook --data-file=url.txt).
+# notify_webhook_secret = "ferry-webhook"
+
+# Where Cloud Monitoring alerts go (dead letters waiting, a run failed, an approval overdue).
+# notification_channels = ["projects/my-ferry-project/notificationChannels/123"]
