@@ -6,7 +6,7 @@ import { startMessageRecorder, type MessageRecorder } from './dead-letter-record
 import { startFunctionProcesses, type FunctionProcesses } from './functions-host/function-processes';
 import { startLocalCloud, type LocalCloud, type LocalCloudOptions } from './local-cloud';
 import { waitUntilSettled } from './settled';
-import { createStackSubscriptions, optionalFunctions, RETRY } from './stack-subscriptions';
+import { createStackSubscriptions, optionalFunctions, OPTIONAL_TRIGGERS, RETRY } from './stack-subscriptions';
 import { TOPICS } from '../functions/pipeline/topics';
 
 export interface LocalStackOptions extends LocalCloudOptions {
@@ -99,16 +99,21 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
       ...(options.workflowsDir ? { FERRY_WORKFLOWS_DIR: options.workflowsDir } : {}),
     });
     const functions: Record<string, string> = {};
+    // Optional functions are served only when configured, as Terraform deploys them.
+    const optional = optionalFunctions(process.env);
+    const offered = new Set(Object.values(OPTIONAL_TRIGGERS));
+    const served = FUNCTION_NAMES.filter((name) => !offered.has(name) || optional.includes(name));
     if (options.functionProcesses) {
-      processes = await startFunctionProcesses(FUNCTION_NAMES, { ...process.env }, process.env.FERRY_LOG_FILE);
+      processes = await startFunctionProcesses(served, { ...process.env }, process.env.FERRY_LOG_FILE);
       Object.assign(functions, processes.urls);
     } else {
       // The in-process functions' getFirebaseApp() takes the default app: this stack's emulator.
       const { useEmulatorAsDefaultApp } = await import('./firebase-ml/sdk-app');
       releaseFirebase = await useEmulatorAsDefaultApp(cloud.env);
-      const { ENTRY_POINTS } = await import('../functions/index');
+      // Registers every entry point with the Functions Framework.
+      await import('../functions/index');
       const { getTestServer } = await import('@google-cloud/functions-framework/testing');
-      for (const name of ENTRY_POINTS) {
+      for (const name of served) {
         const server = getTestServer(name);
         await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
         servers.push(server);
@@ -126,7 +131,7 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
         deadLetterRecorderUrl: recorded.url,
         maxDeliveryAttempts: options.maxDeliveryAttempts ?? 10,
         replaceExisting: !cloud.pubsub,
-        optional: optionalFunctions(process.env),
+        optional,
       });
     } finally {
       await pubsub.close();

@@ -39,6 +39,17 @@ resource "google_storage_bucket" "state" {
   force_destroy               = var.force_destroy_buckets
   labels                      = var.labels
   depends_on                  = [google_project_service.apis]
+
+  # notifyRunEvent's one-per-event markers: only redeliveries within hours read them.
+  lifecycle_rule {
+    condition {
+      age            = 7
+      matches_prefix = ["notifications/"]
+    }
+    action {
+      type = "Delete"
+    }
+  }
 }
 
 # Function source zips, named by content hash (see modules/cloud-function).

@@ -165,9 +165,9 @@ export async function announce(
     };
     const last = entry === added[added.length - 1];
     if (after.outcome && last) event.outcome = after.outcome;
-    // The entry that ended a run for a dead letter names it, so a notification can say so.
-    if (after.deadLetterId && last && after.deadLetterId !== before?.deadLetterId)
-      event.deadLetterId = after.deadLetterId;
+    // The entry that ends a run a dead letter ended names it, so a notification can say so (also
+    // when the rollback it started finishes later, in awaitOperation).
+    if (after.deadLetterId && last && after.outcome) event.deadLetterId = after.deadLetterId;
     // `state` and `outcome` are what terraform/monitoring.tf's log-based metrics count.
     deps.log.info(`run ${after.runId}: ${entry.state}${entry.detail ? ` (${entry.detail})` : ''}`, {
       runId: after.runId,

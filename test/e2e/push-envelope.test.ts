@@ -81,6 +81,10 @@ describe('raw Pub/Sub push bodies through the Functions Framework', () => {
       expect(endpoints[`projects/${stack.cloud.projectId}/subscriptions/${fn}-trigger`]).toBe(
         `${stack.functions[fn]}projects/${stack.cloud.projectId}/topics/${topic}`,
       );
+    // Without FERRY_NOTIFY_WEBHOOK_URL the optional notifier is neither served nor subscribed.
+    expect(process.env.FERRY_NOTIFY_WEBHOOK_URL).toBeUndefined();
+    expect(stack.functions.notifyRunEvent).toBeUndefined();
+    expect(Object.keys(endpoints).filter((name) => name.includes('notifyRunEvent'))).toEqual([]);
   });
 
   it.each(STAGES)('%s: a valid envelope reaches the stage, which reads the run', async (fn) => {

@@ -1,6 +1,6 @@
 import type { RunRecord } from '../../../../functions/core/run/run-record';
 import { advance } from '../../../../functions/core/run/transitions';
-import { runStage, type Stage } from '../../../../functions/pipeline/run-stage';
+import { announce, runStage, type Stage } from '../../../../functions/pipeline/run-stage';
 import { TOPICS } from '../../../../functions/pipeline/topics';
 import { fixedClock, MemoryPublisher, MemoryRuns, silentLogger } from '../../../helpers/memory-ports';
 import { sampleRun } from '../../../helpers/sample-run';
@@ -201,5 +201,45 @@ describe('runStage', () => {
       expect((await runs.get(base.runId))?.value.claim).toBeUndefined();
       expect(calls()).toBe(1);
     });
+  });
+});
+
+describe('announce', () => {
+  const publisher = new MemoryPublisher();
+  const log = silentLogger();
+  const lines: string[] = [];
+  const logger = {
+    ...log,
+    info: (message: string, fields?: Record<string, unknown>) =>
+      void lines.push(JSON.stringify({ message, ...fields })),
+  };
+
+  beforeEach(() => {
+    publisher.messages.length = 0;
+    lines.length = 0;
+  });
+
+  it('names the dead letter on the event that ends a run it ended, even when a later stage ends it', async () => {
+    const deploying = advance(advance(base, 'registered', clock.now()), 'deploying', clock.now());
+    const rolling = advance({ ...deploying, deadLetterId: '4242' }, 'rolling-back', clock.now(), 'dead-lettered');
+    await announce({ publisher, log: logger }, deploying, rolling);
+    // The rollback's undeploy finished in awaitOperation: the run ends there.
+    const failed = advance(rolling, 'failed', clock.now(), 'dead-lettered (dead letter 4242)');
+    await announce({ publisher, log: logger }, rolling, failed);
+    expect(publisher.on(TOPICS.runEvents)).toEqual([
+      expect.not.objectContaining({ deadLetterId: expect.anything() as unknown }),
+      expect.objectContaining({ state: 'failed', outcome: 'failed', deadLetterId: '4242' }),
+    ]);
+  });
+
+  it('logs workflow, state and outcome: the fields terraform/monitoring.tf counts', async () => {
+    const registered = advance(base, 'registered', clock.now());
+    const failed = advance(registered, 'failed', clock.now(), 'no');
+    await announce({ publisher, log: logger }, base, failed);
+    expect(lines.map((l) => JSON.parse(l) as object)).toEqual([
+      expect.objectContaining({ runId: base.runId, workflow: 'flowers', state: 'registered' }),
+      expect.objectContaining({ runId: base.runId, workflow: 'flowers', state: 'failed', outcome: 'failed' }),
+    ]);
+    expect(JSON.parse(lines[0])).not.toHaveProperty('outcome');
   });
 });

@@ -78,6 +78,8 @@ describe('endRunSafely', () => {
       'rolling-back',
       'failed',
     ]);
+    // The event that ends the run names the dead letter, so a notification can say what ended it.
+    expect(t.publisher.on(TOPICS.runEvents).at(-1)).toMatchObject({ state: 'failed', deadLetterId: '4242' });
     expect(await t.leases.get(leaseKey('flowers'))).toBeUndefined();
   });
 
