@@ -181,6 +181,18 @@ describe('notifyRunEvent against a local chat webhook', () => {
     expect(entry.message).toMatch(reason);
   });
 
+  it('drops an event older than the maximum event age (6 h) with a warning: a stale alert helps nobody', async () => {
+    const event = runEvent({ state: 'rejected', outcome: 'rejected' });
+    const body = envelope(JSON.stringify(event));
+    const old = new Date(Date.now() - 7 * 3600_000).toISOString();
+    Object.assign(body.message, { publishTime: old, publish_time: old });
+    expect(await post(body)).toBe(204);
+    expect(receiver.bodies).toHaveLength(0);
+    expect(logs()).toMatch(
+      new RegExp(`run ${event.runId} rejected: event ${body.message.messageId} is 42\\d min old; not posted`),
+    );
+  });
+
   it('posts nothing for states nobody is told about', async () => {
     expect(await post(envelope(JSON.stringify(runEvent({ state: 'deploying', outcome: undefined }))))).toBe(204);
     expect(receiver.bodies).toHaveLength(0);
