@@ -2,6 +2,7 @@ import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import type { Command } from '../io';
+import { awaitStopSignal } from '../stop-signal';
 import { exportLine } from '../stack/gcloud-config';
 import { externalPubsubHost } from '../stack/pubsub-option';
 import { removeStackConfig, writeStackConfig } from '../stack/write-stack-config';
@@ -49,12 +50,14 @@ export const up: Command = async (args, io) => {
   io.out('For the client libraries:');
   io.out(`  ${exportLine(config.env)}`);
   io.out('Ctrl-C stops it.');
-  await new Promise<void>((resolve) => {
-    process.once('SIGINT', () => resolve());
-    process.once('SIGTERM', () => resolve());
-  });
-  await stack.stop();
-  removeStackConfig(config);
+  const stopSignal = awaitStopSignal();
+  await stopSignal.received;
+  try {
+    await stack.stop();
+    removeStackConfig(config);
+  } finally {
+    stopSignal.release();
+  }
   io.out('stopped.');
   return 0;
 };
