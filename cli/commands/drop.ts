@@ -1,19 +1,13 @@
-import { parseArgs } from 'node:util';
+import { parseCommandArgs } from '../command-spec';
+import { COMMAND_SPECS } from '../command-specs';
 import type { Command } from '../io';
 import { dropArtifact } from '../stack/drop-artifact';
 import { resolveTarget } from '../stack/target';
 
 /** `ferry drop <local artifact> <bucket path>`: uploads it into the artifacts bucket, which starts a run. */
 export const drop: Command = async (args, io) => {
-  const { positionals, values } = parseArgs({
-    args,
-    allowPositionals: true,
-    options: { 'pb-first': { type: 'boolean' } },
-  });
-  if (positionals.length !== 2) {
-    io.err('usage: ferry drop <SavedModel folder | model.tflite> <bucket path, e.g. models/flowers/7/> [--pb-first]');
-    return 2;
-  }
+  const parsed = parseCommandArgs(COMMAND_SPECS.drop, args);
+  const { positionals } = parsed;
   try {
     const target = await resolveTarget();
     const uploaded = await dropArtifact(
@@ -21,7 +15,7 @@ export const drop: Command = async (args, io) => {
       target.artifactsBucket,
       positionals[0],
       positionals[1],
-      values['pb-first'] ? 'pb-first' : 'pb-last',
+      parsed.flag('pb-first') ? 'pb-first' : 'pb-last',
     );
     io.out(
       `uploaded ${uploaded.length} file(s) to gs://${target.artifactsBucket}/${positionals[1]}; follow it with: ferry status`,

@@ -1,9 +1,10 @@
 import { join } from 'node:path';
-import { parseArgs } from 'node:util';
 import { loadWorkflows } from '../../functions/adapters/workflow-files';
 import { runIdFor, versionAlias } from '../../functions/core/run/run-id';
 import { servingImageFor } from '../../functions/core/serving-image';
 import { deploySplit } from '../../functions/core/traffic-split';
+import { parseCommandArgs } from '../command-spec';
+import { COMMAND_SPECS } from '../command-specs';
 import type { Command } from '../io';
 import { errorLine, inspectPath } from '../load-artifact';
 import { useStackFile } from '../stack/stack-env';
@@ -13,12 +14,7 @@ import { useStackFile } from '../stack/stack-env';
  * against the endpoint as it is now. Changes nothing.
  */
 export const plan: Command = async (args, io) => {
-  const { positionals } = parseArgs({ args, allowPositionals: true, options: {} });
-  if (positionals.length !== 2) {
-    io.err('usage: ferry plan <SavedModel folder | model.tflite> <bucket path, e.g. models/flowers/7/>');
-    return 2;
-  }
-  const [path, bucketPath] = positionals;
+  const [path, bucketPath] = parseCommandArgs(COMMAND_SPECS.plan, args).positionals;
   try {
     const stack = useStackFile();
     const workflows = loadWorkflows(process.env.FERRY_WORKFLOWS_DIR ?? join(__dirname, '..', '..', 'workflows'));

@@ -1,14 +1,16 @@
-import { parseArgs } from 'node:util';
 import type { RunRecord } from '../../functions/core/run/run-record';
 import { GcsDocuments } from '../../functions/adapters/gcs/gcs-documents';
 import { formatRun } from '../format-run';
+import { parseCommandArgs } from '../command-spec';
+import { COMMAND_SPECS } from '../command-specs';
 import type { Command } from '../io';
 import { resolveTarget } from '../stack/target';
 import { peekDeadLetters } from '../stack/dead-letters';
 
 /** `ferry status [run] [--json]`: every run's timeline (or one run's), and what sits in the dead-letter topic. */
 export const status: Command = async (args, io) => {
-  const { positionals, values } = parseArgs({ args, allowPositionals: true, options: { json: { type: 'boolean' } } });
+  const parsed = parseCommandArgs(COMMAND_SPECS.status, args);
+  const { positionals } = parsed;
   try {
     const target = await resolveTarget();
     const documents = new GcsDocuments(() => target.storage, target.stateBucket);
@@ -16,7 +18,7 @@ export const status: Command = async (args, io) => {
     if (positionals[0])
       runs = runs.filter((run) => run.runId === positionals[0] || run.runId.startsWith(positionals[0]));
     const deadLetters = await peekDeadLetters();
-    if (values.json) {
+    if (parsed.flag('json')) {
       io.out(JSON.stringify({ runs, deadLetters }, null, 2));
       return 0;
     }

@@ -1,6 +1,7 @@
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
-import { parseArgs } from 'node:util';
+import { parseCommandArgs } from '../command-spec';
+import { COMMAND_SPECS } from '../command-specs';
 import type { Command } from '../io';
 import { awaitStopSignal } from '../stop-signal';
 import { exportLine } from '../stack/gcloud-config';
@@ -18,13 +19,10 @@ const LOCAL_PROJECT = 'ferry-local';
  * Pub/Sub emulator, Google's for instance.
  */
 export const up: Command = async (args, io) => {
-  const { values } = parseArgs({
-    args,
-    options: { 'data-dir': { type: 'string' }, 'deploy-minutes': { type: 'string' }, pubsub: { type: 'string' } },
-  });
+  const parsed = parseCommandArgs(COMMAND_SPECS.up, args);
   let pubsubHost: string | undefined;
   try {
-    pubsubHost = await externalPubsubHost(values.pubsub, process.env, LOCAL_PROJECT);
+    pubsubHost = await externalPubsubHost(parsed.string('pubsub'), process.env, LOCAL_PROJECT);
   } catch (error) {
     io.err((error as Error).message);
     return 2;
@@ -33,8 +31,8 @@ export const up: Command = async (args, io) => {
   process.env.FERRY_LOG_FILE ??= join('.ferry', 'functions.log');
   const { startLocalStack } = await import('../../emulators/local-stack');
   const stack = await startLocalStack({
-    dataDir: values['data-dir'],
-    deployDurationMs: Number(values['deploy-minutes'] ?? 30) * 60_000,
+    dataDir: parsed.string('data-dir'),
+    deployDurationMs: parsed.number('deploy-minutes') * 60_000,
     timeScale: 0.001,
     projectId: LOCAL_PROJECT,
     pubsubHost,

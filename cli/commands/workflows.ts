@@ -1,6 +1,8 @@
 import { join } from 'node:path';
 import { loadWorkflows } from '../../functions/adapters/workflow-files';
 import { formatWarning, workflowWarnings } from '../../functions/core/workflow/workflow-warnings';
+import { parseCommandArgs, UsageError } from '../command-spec';
+import { COMMAND_SPECS } from '../command-specs';
 import type { Command } from '../io';
 
 /**
@@ -8,11 +10,9 @@ import type { Command } from '../io';
  * field (exit 1). Settings that weaken a gate are printed as warnings and still exit 0.
  */
 export const workflows: Command = async (args, io) => {
-  const [sub, dir] = args;
-  if (sub !== 'check') {
-    io.err('usage: ferry workflows check [dir]');
-    return 2;
-  }
+  const [sub, dir] = parseCommandArgs(COMMAND_SPECS.workflows, args).positionals;
+  if (sub !== 'check')
+    throw new UsageError(COMMAND_SPECS.workflows, `unknown subcommand "${sub}"; the one there is: check`);
   try {
     const set = loadWorkflows(dir ?? process.env.FERRY_WORKFLOWS_DIR ?? join(__dirname, '..', '..', 'workflows'));
     const warnings = set.workflows.flatMap(workflowWarnings);
