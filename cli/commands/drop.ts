@@ -26,7 +26,7 @@ export const drop: Command = async (args, io) => {
       io.err(`${unwatchedMessage(bucketPath, where.nearest)}. Drop it there, or add --force to upload anyway.`);
       return 1;
     }
-    if (!force && where.kind === 'artifact') {
+    if (where.kind === 'artifact') {
       const golden = await checkGoldenSet(
         target.storage,
         target.artifactsBucket,
@@ -34,10 +34,11 @@ export const drop: Command = async (args, io) => {
         localPath,
         info.isDirectory(),
       );
-      if (golden.status === 'missing') {
+      if (golden.status === 'missing' && !force) {
         io.err(`${golden.problem}. Nothing uploaded; --force uploads anyway (the run would be rejected).`);
         return 1;
       }
+      if (golden.status === 'missing') io.err(`warning: ${golden.problem}; uploading anyway (--force)`);
     }
     const uploaded = await dropArtifact(
       target.storage,

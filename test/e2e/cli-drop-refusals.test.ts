@@ -78,4 +78,12 @@ describe('ferry drop and plan refuse what would start nothing or burn a version'
     const status = await ferry('status', '--json');
     expect(JSON.parse(status.stdout).runs).toEqual([]);
   });
+
+  it('uploads a model with a missing golden set under --force, warning that its run will be rejected', async () => {
+    const forced = await ferry('drop', model, 'training/flowers-nightly/2/model/', '--force');
+    expect(forced.stderr).toMatch(/^warning: .*golden\.jsonl: golden set not found .*; uploading anyway \(--force\)$/);
+    expect(forced.stdout).toMatch(/workflow flowers-nightly takes it as version 2/);
+    expect(forced.code).toBe(0);
+    expect(await objects('training/flowers-nightly/2/model/saved_model.pb')).toHaveLength(1);
+  });
 });
