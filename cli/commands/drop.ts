@@ -35,10 +35,10 @@ export const drop: Command = async (args, io) => {
         info.isDirectory(),
       );
       if (golden.status === 'missing' && !force) {
-        io.err(`${golden.problem}. Nothing uploaded; --force uploads anyway (the run would be rejected).`);
+        io.err(`${golden.problem}. Nothing uploaded; --force uploads anyway (${golden.then}).`);
         return 1;
       }
-      if (golden.status === 'missing') io.err(`warning: ${golden.problem}; uploading anyway (--force)`);
+      if (golden.status === 'missing') io.err(`warning: ${golden.problem}; uploading anyway (--force): ${golden.then}`);
     }
     const uploaded = await dropArtifact(
       target.storage,

@@ -47,7 +47,7 @@ export const plan: Command = async (args, io) => {
     for (const problem of report.problems) io.err(`would be rejected: ${problem.file}: ${problem.message}`);
     const golden = await goldenSetCheck(match, path, info.isDirectory(), bucket);
     if (golden) io.err(golden.line);
-    const exitCode = report.problems.length === 0 && !golden?.rejects ? 0 : 1;
+    const exitCode = report.problems.length === 0 && !golden?.blocks ? 0 : 1;
     if (report.kind === 'tflite') {
       const mobile = workflow.mobile;
       const channels = Object.entries(mobile?.channels ?? {})
@@ -98,22 +98,22 @@ export const plan: Command = async (args, io) => {
 };
 
 /**
- * A line for stderr when the golden set is missing (the run would be rejected) or could not be
- * looked for; undefined when it is there.
+ * A line for stderr when the golden set is missing (`blocks`: the run would be rejected, or not
+ * start) or could not be looked for; undefined when it is there.
  */
 async function goldenSetCheck(
   match: ArtifactMatch,
   localPath: string,
   isFolder: boolean,
   bucket: string,
-): Promise<{ line: string; rejects: boolean } | undefined> {
+): Promise<{ line: string; blocks: boolean } | undefined> {
   const target = await resolveTarget().catch(() => undefined);
   const check = await checkGoldenSet(target?.storage, bucket, match, localPath, isFolder);
-  if (check.status === 'missing') return { line: `would be rejected: ${check.problem}`, rejects: true };
+  if (check.status === 'missing') return { line: `${check.problem}: ${check.then}`, blocks: true };
   if (check.status === 'unchecked')
     return {
       line: `note: golden set ${check.uri} not checked: no running stack (ferry up) and FERRY_ARTIFACTS_BUCKET not set`,
-      rejects: false,
+      blocks: false,
     };
   return undefined;
 }

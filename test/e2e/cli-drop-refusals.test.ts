@@ -34,18 +34,18 @@ describe('ferry drop and plan refuse what would start nothing or burn a version'
   it('refuses a model whose golden set is missing, uploading nothing, and plan says it would be rejected', async () => {
     const dropped = await ferry('drop', model, 'models/flowers/7/');
     expect(dropped.stderr).toMatch(
-      /^gs:\/\/ferry-artifacts\/golden\/flowers\.jsonl: golden set not found \(.*flowers\.yaml, validation\.goldenSet\).*--force uploads anyway/,
+      /^gs:\/\/ferry-artifacts\/golden\/flowers\.jsonl: golden set not found \(.*flowers\.yaml, validation\.goldenSet\).*--force uploads anyway \(the run would be rejected and its version burnt\)\.$/,
     );
     expect(dropped.code).toBe(1);
     expect(await objects('models/flowers/7/')).toEqual([]);
     const planned = await ferry('plan', model, 'models/flowers/7/');
     expect(planned.stderr).toMatch(
-      /would be rejected: gs:\/\/ferry-artifacts\/golden\/flowers\.jsonl: golden set not found/,
+      /gs:\/\/ferry-artifacts\/golden\/flowers\.jsonl: golden set not found .*: the run would be rejected and its version burnt$/,
     );
     expect(planned.code).toBe(1);
   });
 
-  it('refuses a golden set the nightly workflow expects beside the model when the folder lacks it', async () => {
+  it('refuses a folder without the ./golden.jsonl its workflow (flowers-nightly) expects beside the model', async () => {
     const dropped = await ferry('drop', model, 'training/flowers-nightly/1/model/');
     expect(dropped.stderr).toContain(`${join(model, 'golden.jsonl')}: golden set not found`);
     expect(dropped.code).toBe(1);
@@ -79,11 +79,15 @@ describe('ferry drop and plan refuse what would start nothing or burn a version'
     expect(JSON.parse(status.stdout).runs).toEqual([]);
   });
 
-  it('uploads a model with a missing golden set under --force, warning that its run will be rejected', async () => {
+  it('uploads a folder without its ./golden.jsonl under --force, warning that no run starts until it lands', async () => {
     const forced = await ferry('drop', model, 'training/flowers-nightly/2/model/', '--force');
-    expect(forced.stderr).toMatch(/^warning: .*golden\.jsonl: golden set not found .*; uploading anyway \(--force\)$/);
+    expect(forced.stderr).toMatch(
+      /^warning: .*golden\.jsonl: golden set not found .*; uploading anyway \(--force\): no run starts until it is uploaded beside the model$/,
+    );
     expect(forced.stdout).toMatch(/workflow flowers-nightly takes it as version 2/);
     expect(forced.code).toBe(0);
     expect(await objects('training/flowers-nightly/2/model/saved_model.pb')).toHaveLength(1);
+    await stack.settled();
+    expect(JSON.parse((await ferry('status', '--json')).stdout).runs).toEqual([]);
   });
 });
