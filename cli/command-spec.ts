@@ -71,7 +71,8 @@ export function parseCommandArgs(spec: CommandSpec, args: string[]): ParsedArgs 
       const guess = nearest(token.name, Object.keys(spec.flags), 3);
       throw new UsageError(spec, `unknown flag ${token.rawName}${guess ? ` (did you mean --${guess}?)` : ''}`);
     }
-    if (flag.type !== 'boolean' && token.value === undefined)
+    // Non-strict parseArgs takes the next argument as the value even when it is another flag.
+    if (flag.type !== 'boolean' && (token.value === undefined || (!token.inlineValue && token.value.startsWith('--'))))
       throw new UsageError(spec, `${token.rawName} needs a value: ${token.rawName} ${flag.value ?? 'VALUE'}`);
     if (flag.type === 'boolean' && token.inlineValue)
       throw new UsageError(spec, `${token.rawName} takes no value (got "${token.value}")`);

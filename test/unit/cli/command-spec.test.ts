@@ -49,6 +49,7 @@ describe('parseCommandArgs', () => {
       'unknown flag --deploy-minute (did you mean --deploy-minutes?)',
     ],
     [['p', '--instances'], '--instances needs a value: --instances FILE'],
+    [['p', '--instances', '--json'], '--instances needs a value: --instances FILE'],
     [['p'], 'needs --instances FILE: instances'],
     [['p', '--instances', 'i', '--json=yes'], '--json takes no value (got "yes")'],
     [['p', '--instances', 'i', '--deploy-minutes', 'soon'], '--deploy-minutes must be a number, got "soon"'],
