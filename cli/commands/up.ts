@@ -2,7 +2,7 @@ import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { parseCommandArgs } from '../command-spec';
 import { COMMAND_SPECS } from '../command-specs';
-import type { Command } from '../io';
+import type { CliIo, Command } from '../io';
 import { awaitStopSignal } from '../stop-signal';
 import { exportLine } from '../stack/gcloud-config';
 import { externalPubsubHost } from '../stack/pubsub-option';
@@ -29,10 +29,29 @@ export const up: Command = async (args, io) => {
   }
   mkdirSync('.ferry', { recursive: true });
   process.env.FERRY_LOG_FILE ??= join('.ferry', 'functions.log');
+  // A Ctrl-C while the stack starts stops it as soon as it is up.
+  const stopSignal = awaitStopSignal();
+  try {
+    await serve(io, stopSignal.received, parsed.string('data-dir'), parsed.number('deploy-minutes'), pubsubHost);
+  } finally {
+    stopSignal.stopped();
+  }
+  io.out('stopped.');
+  return 0;
+};
+
+/** Starts the stack, tells other terminals how to reach it, and stops it on the first stop signal. */
+async function serve(
+  io: CliIo,
+  stopRequested: Promise<unknown>,
+  dataDir: string | undefined,
+  deployMinutes: number,
+  pubsubHost: string | undefined,
+): Promise<void> {
   const { startLocalStack } = await import('../../emulators/local-stack');
   const stack = await startLocalStack({
-    dataDir: parsed.string('data-dir'),
-    deployDurationMs: parsed.number('deploy-minutes') * 60_000,
+    dataDir,
+    deployDurationMs: deployMinutes * 60_000,
     timeScale: 0.001,
     projectId: LOCAL_PROJECT,
     pubsubHost,
@@ -48,14 +67,7 @@ export const up: Command = async (args, io) => {
   io.out('For the client libraries:');
   io.out(`  ${exportLine(config.env)}`);
   io.out('Ctrl-C stops it.');
-  const stopSignal = awaitStopSignal();
-  await stopSignal.received;
-  try {
-    await stack.stop();
-    removeStackConfig(config);
-  } finally {
-    stopSignal.release();
-  }
-  io.out('stopped.');
-  return 0;
-};
+  await stopRequested;
+  await stack.stop();
+  removeStackConfig(config);
+}
