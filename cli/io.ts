@@ -4,8 +4,24 @@ export interface CliIo {
   err(text: string): void;
 }
 
+/**
+ * Set once stdout's reader has gone (`ferry status | head`): the rest of the output is dropped
+ * and the command still finishes (ferry up still stops its stack), its exit code standing.
+ */
+let stdoutGone = false;
+
+/** Turns EPIPE on a stream into "stop writing to it" instead of an unhandled 'error' and a stack trace. */
+export function dropOutputOnEpipe(stream: NodeJS.EventEmitter = process.stdout): void {
+  stream.on('error', (error: NodeJS.ErrnoException) => {
+    if (error.code !== 'EPIPE') throw error;
+    stdoutGone = true;
+  });
+}
+
 export const processIo: CliIo = {
-  out: (text) => process.stdout.write(text.endsWith('\n') ? text : `${text}\n`),
+  out: (text) => {
+    if (!stdoutGone) process.stdout.write(text.endsWith('\n') ? text : `${text}\n`);
+  },
   err: (text) => process.stderr.write(text.endsWith('\n') ? text : `${text}\n`),
 };
 

@@ -1,48 +1,23 @@
+import { commandUsage, synopsis, UsageError, wantsHelp } from './command-spec';
+import { COMMAND_SPECS, type CommandName } from './command-specs';
 import { processIo, type CliIo, type Command } from './io';
 
 /** Commands load lazily so `ferry inspect` never pays for the emulators or the runtimes it does not use. */
-const COMMANDS: Record<string, { summary: string; load: () => Promise<Command> }> = {
-  inspect: {
-    summary: 'inspect <path> [--json]           what a SavedModel folder or .tflite file holds',
-    load: async () => (await import('./commands/inspect')).inspect,
-  },
-  predict: {
-    summary: 'predict <path> --instances <file|json> [--signature name]   run it locally',
-    load: async () => (await import('./commands/predict')).predict,
-  },
-  demo: {
-    summary: 'demo [--pubsub HOST:PORT]             the local demo (npm start)',
-    load: async () => (await import('./commands/demo')).demo,
-  },
-  up: {
-    summary: 'up [--data-dir .ferry/data] [--pubsub HOST:PORT]   the local cloud and the functions until Ctrl-C',
-    load: async () => (await import('./commands/up')).up,
-  },
-  drop: {
-    summary: 'drop <artifact> <bucket path>          upload into the artifacts bucket (starts a run)',
-    load: async () => (await import('./commands/drop')).drop,
-  },
-  status: {
-    summary: 'status [run] [--json]                 run timelines and dead letters',
-    load: async () => (await import('./commands/status')).status,
-  },
-  plan: {
-    summary: 'plan <artifact> <bucket path>          what would happen, changing nothing',
-    load: async () => (await import('./commands/plan')).plan,
-  },
-  workflows: {
-    summary: 'workflows check [dir]                 validate workflow files',
-    load: async () => (await import('./commands/workflows')).workflows,
-  },
-  examples: {
-    summary: 'examples <dir> [--a 2 --b 1 --shards 1]   write example artifacts',
-    load: async () => (await import('./commands/examples')).examples,
-  },
+const COMMANDS: Record<CommandName, () => Promise<Command>> = {
+  inspect: async () => (await import('./commands/inspect')).inspect,
+  predict: async () => (await import('./commands/predict')).predict,
+  demo: async () => (await import('./commands/demo')).demo,
+  up: async () => (await import('./commands/up')).up,
+  drop: async () => (await import('./commands/drop')).drop,
+  status: async () => (await import('./commands/status')).status,
+  plan: async () => (await import('./commands/plan')).plan,
+  workflows: async () => (await import('./commands/workflows')).workflows,
+  examples: async () => (await import('./commands/examples')).examples,
 };
 
 function usage(): string {
-  const lines = Object.values(COMMANDS).map((c) => `  ferry ${c.summary}`);
-  return ['usage:', ...lines].join('\n');
+  const lines = Object.values(COMMAND_SPECS).flatMap((spec) => [`  ${synopsis(spec)}`, `      ${spec.summary}`]);
+  return ['usage:', ...lines, '', 'ferry <command> --help: its flags and their defaults'].join('\n');
 }
 
 export async function runCli(argv: string[], io: CliIo = processIo): Promise<number> {
@@ -51,10 +26,22 @@ export async function runCli(argv: string[], io: CliIo = processIo): Promise<num
     io.out(usage());
     return name ? 0 : 2;
   }
-  const command = COMMANDS[name];
-  if (!command) {
+  if (!Object.hasOwn(COMMANDS, name)) {
     io.err(`ferry: unknown command "${name}"\n${usage()}`);
     return 2;
   }
-  return (await command.load())(rest, io);
+  const spec = COMMAND_SPECS[name as CommandName];
+  if (wantsHelp(rest)) {
+    io.out(commandUsage(spec));
+    return 0;
+  }
+  try {
+    return await (
+      await COMMANDS[name as CommandName]()
+    )(rest, io);
+  } catch (error) {
+    if (!(error instanceof UsageError)) throw error;
+    io.err(`${error.message}\n\n${commandUsage(error.command)}`);
+    return 2;
+  }
 }

@@ -1,5 +1,6 @@
-import { parseArgs } from 'node:util';
 import { runDemo } from '../demo/run-demo';
+import { parseCommandArgs } from '../command-spec';
+import { COMMAND_SPECS } from '../command-specs';
 import type { Command } from '../io';
 import { externalPubsubHost } from '../stack/pubsub-option';
 
@@ -13,14 +14,11 @@ const DEMO_PROJECT = 'ferry-local';
  * started. `--pubsub` (or PUBSUB_EMULATOR_HOST already set) uses an external Pub/Sub emulator.
  */
 export const demo: Command = async (args, io) => {
-  const { values } = parseArgs({
-    args,
-    options: { 'deploy-minutes': { type: 'string' }, pubsub: { type: 'string' } },
-  });
-  const minutes = Number(values['deploy-minutes'] ?? 30);
+  const parsed = parseCommandArgs(COMMAND_SPECS.demo, args);
+  const minutes = parsed.number('deploy-minutes');
   let pubsubHost: string | undefined;
   try {
-    pubsubHost = await externalPubsubHost(values.pubsub, process.env, DEMO_PROJECT);
+    pubsubHost = await externalPubsubHost(parsed.string('pubsub'), process.env, DEMO_PROJECT);
   } catch (error) {
     io.err((error as Error).message);
     return 2;

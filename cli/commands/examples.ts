@@ -1,37 +1,21 @@
 import { mkdir, writeFile } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
-import { parseArgs } from 'node:util';
 import { exampleGoldenSet } from '../../functions/artifacts/example-golden-set';
 import { writeExampleSavedModel } from '../../functions/artifacts/savedmodel';
 import { writeExampleTflite } from '../../functions/artifacts/tflite/write-example-tflite';
+import { parseCommandArgs } from '../command-spec';
+import { COMMAND_SPECS } from '../command-specs';
 import type { Command } from '../io';
-
-function number(value: string | undefined, name: string, fallback: number): number {
-  if (value === undefined) return fallback;
-  const parsed = Number(value);
-  if (!Number.isFinite(parsed)) throw new Error(`--${name} must be a number, got "${value}"`);
-  return parsed;
-}
 
 /**
  * `ferry examples <dir> [--a 0.5] [--b 2] [--shards 1]`: writes real-format example artifacts
  * computing y = a*x + b — a SavedModel folder, a TFLite file, and golden sets for both.
  */
 export const examples: Command = async (args, io) => {
-  const { values, positionals } = parseArgs({
-    args,
-    allowPositionals: true,
-    options: { a: { type: 'string' }, b: { type: 'string' }, shards: { type: 'string' } },
-  });
-  if (positionals.length !== 1) {
-    io.err('usage: ferry examples <dir> [--a 0.5] [--b 2] [--shards 1]');
-    return 2;
-  }
+  const parsed = parseCommandArgs(COMMAND_SPECS.examples, args);
+  const [a, b, shards] = [parsed.number('a'), parsed.number('b'), parsed.number('shards')];
+  const [dir] = parsed.positionals;
   try {
-    const a = number(values.a, 'a', 0.5);
-    const b = number(values.b, 'b', 2);
-    const shards = number(values.shards, 'shards', 1);
-    const dir = positionals[0];
     const files: Record<string, Uint8Array | string> = {
       'golden.jsonl': exampleGoldenSet(a, b),
       'model.tflite': writeExampleTflite({ a, b }),

@@ -1,37 +1,42 @@
-import { join } from 'node:path';
-import { parseArgs } from 'node:util';
-import { loadWorkflows } from '../../functions/adapters/workflow-files';
+import { stat } from 'node:fs/promises';
 import { runIdFor, versionAlias } from '../../functions/core/run/run-id';
 import { servingImageFor } from '../../functions/core/serving-image';
 import { deploySplit } from '../../functions/core/traffic-split';
+import type { ArtifactMatch } from '../../functions/core/workflow/workflow-set';
+import { parseCommandArgs } from '../command-spec';
+import { COMMAND_SPECS } from '../command-specs';
+import { classifyDropPath, unwatchedMessage } from '../drop-path';
 import type { Command } from '../io';
 import { errorLine, inspectPath } from '../load-artifact';
+import { checkGoldenSet } from '../stack/missing-golden-set';
 import { useStackFile } from '../stack/stack-env';
+import { resolveTarget } from '../stack/target';
+import { loadCliWorkflows } from '../workflows-dir';
 
 /**
  * `ferry plan <local artifact> <bucket path>`: which workflow takes it and what would happen,
  * against the endpoint as it is now. Changes nothing.
  */
 export const plan: Command = async (args, io) => {
-  const { positionals } = parseArgs({ args, allowPositionals: true, options: {} });
-  if (positionals.length !== 2) {
-    io.err('usage: ferry plan <SavedModel folder | model.tflite> <bucket path, e.g. models/flowers/7/>');
-    return 2;
-  }
-  const [path, bucketPath] = positionals;
+  const [path, bucketPath] = parseCommandArgs(COMMAND_SPECS.plan, args).positionals;
   try {
+    const info = await stat(path).catch(() => undefined);
+    if (!info) throw new Error(`${path}: no such file or folder`);
     const stack = useStackFile();
-    const workflows = loadWorkflows(process.env.FERRY_WORKFLOWS_DIR ?? join(__dirname, '..', '..', 'workflows'));
-    const probe = bucketPath.endsWith('/') ? `${bucketPath}saved_model.pb` : bucketPath;
-    const match = workflows.match(probe);
-    if (!match) {
-      io.err(
-        `${bucketPath}: no workflow watches this path; the watched patterns are ${workflows.workflows.map((w) => w.match).join(', ')}`,
-      );
+    const bucket = process.env.FERRY_ARTIFACTS_BUCKET ?? stack?.buckets.artifacts ?? 'ARTIFACTS';
+    const where = classifyDropPath(loadCliWorkflows(), bucketPath, info.isDirectory(), bucket);
+    if (where.kind === 'unwatched') {
+      io.err(unwatchedMessage(bucketPath, where.nearest));
       return 1;
     }
+    if (where.kind === 'golden') {
+      io.out(
+        `${bucketPath} is the golden set of ${where.workflows.map((w) => w.name).join(', ')}: dropping it starts no run`,
+      );
+      return 0;
+    }
+    const { match } = where;
     const { workflow } = match;
-    const bucket = process.env.FERRY_ARTIFACTS_BUCKET ?? stack?.buckets.artifacts ?? 'ARTIFACTS';
     io.out(`workflow ${workflow.name} (${workflow.file}) takes ${match.root} as version ${match.version}`);
     io.out(`run id ${runIdFor(workflow.name, match.version, bucket, match.root)}`);
     const report = await inspectPath(path, { verifyCrc: true });
@@ -40,6 +45,9 @@ export const plan: Command = async (args, io) => {
       return 1;
     }
     for (const problem of report.problems) io.err(`would be rejected: ${problem.file}: ${problem.message}`);
+    const golden = await goldenSetCheck(match, path, info.isDirectory(), bucket);
+    if (golden) io.err(golden.line);
+    const exitCode = report.problems.length === 0 && !golden?.blocks ? 0 : 1;
     if (report.kind === 'tflite') {
       const mobile = workflow.mobile;
       const channels = Object.entries(mobile?.channels ?? {})
@@ -48,7 +56,7 @@ export const plan: Command = async (args, io) => {
       io.out(
         `TFLite ${report.sizeBytes} bytes (limit ${mobile?.maxSizeBytes}); validated on ${workflow.validation.goldenSet}; then published as "${mobile?.modelName}" on ${channels.join(' and ') || 'no channel'}`,
       );
-      return report.problems.length === 0 ? 0 : 1;
+      return exitCode;
     }
     const graph = report.metaGraphs.find((g) => g.tags.includes('serve'));
     const image = servingImageFor(graph?.tensorflowVersion, workflow.model?.servingImage);
@@ -82,9 +90,30 @@ export const plan: Command = async (args, io) => {
     io.out(
       `on failure: the split goes back to ${JSON.stringify(current)} exactly and the candidate is undeployed; on success: default → the candidate, ${workflow.rollout.keepPrevious} previous deployment(s) kept`,
     );
-    return report.problems.length === 0 ? 0 : 1;
+    return exitCode;
   } catch (error) {
     io.err(errorLine(path, error));
     return 1;
   }
 };
+
+/**
+ * A line for stderr when the golden set is missing (`blocks`: the run would be rejected, or not
+ * start) or could not be looked for; undefined when it is there.
+ */
+async function goldenSetCheck(
+  match: ArtifactMatch,
+  localPath: string,
+  isFolder: boolean,
+  bucket: string,
+): Promise<{ line: string; blocks: boolean } | undefined> {
+  const target = await resolveTarget().catch(() => undefined);
+  const check = await checkGoldenSet(target?.storage, bucket, match, localPath, isFolder);
+  if (check.status === 'missing') return { line: `${check.problem}: ${check.then}`, blocks: true };
+  if (check.status === 'unchecked')
+    return {
+      line: `note: golden set ${check.uri} not checked: no running stack (ferry up) and FERRY_ARTIFACTS_BUCKET not set`,
+      blocks: false,
+    };
+  return undefined;
+}

@@ -1,7 +1,9 @@
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
-import { parseArgs } from 'node:util';
-import type { Command } from '../io';
+import { parseCommandArgs } from '../command-spec';
+import { COMMAND_SPECS } from '../command-specs';
+import type { CliIo, Command } from '../io';
+import { awaitStopSignal } from '../stop-signal';
 import { exportLine } from '../stack/gcloud-config';
 import { externalPubsubHost } from '../stack/pubsub-option';
 import { removeStackConfig, writeStackConfig } from '../stack/write-stack-config';
@@ -17,23 +19,39 @@ const LOCAL_PROJECT = 'ferry-local';
  * Pub/Sub emulator, Google's for instance.
  */
 export const up: Command = async (args, io) => {
-  const { values } = parseArgs({
-    args,
-    options: { 'data-dir': { type: 'string' }, 'deploy-minutes': { type: 'string' }, pubsub: { type: 'string' } },
-  });
+  const parsed = parseCommandArgs(COMMAND_SPECS.up, args);
   let pubsubHost: string | undefined;
   try {
-    pubsubHost = await externalPubsubHost(values.pubsub, process.env, LOCAL_PROJECT);
+    pubsubHost = await externalPubsubHost(parsed.string('pubsub'), process.env, LOCAL_PROJECT);
   } catch (error) {
     io.err((error as Error).message);
     return 2;
   }
   mkdirSync('.ferry', { recursive: true });
   process.env.FERRY_LOG_FILE ??= join('.ferry', 'functions.log');
+  // A Ctrl-C while the stack starts stops it as soon as it is up.
+  const stopSignal = awaitStopSignal();
+  try {
+    await serve(io, stopSignal.received, parsed.string('data-dir'), parsed.number('deploy-minutes'), pubsubHost);
+  } finally {
+    stopSignal.stopped();
+  }
+  io.out('stopped.');
+  return 0;
+};
+
+/** Starts the stack, tells other terminals how to reach it, and stops it on the first stop signal. */
+async function serve(
+  io: CliIo,
+  stopRequested: Promise<unknown>,
+  dataDir: string | undefined,
+  deployMinutes: number,
+  pubsubHost: string | undefined,
+): Promise<void> {
   const { startLocalStack } = await import('../../emulators/local-stack');
   const stack = await startLocalStack({
-    dataDir: values['data-dir'],
-    deployDurationMs: Number(values['deploy-minutes'] ?? 30) * 60_000,
+    dataDir,
+    deployDurationMs: deployMinutes * 60_000,
     timeScale: 0.001,
     projectId: LOCAL_PROJECT,
     pubsubHost,
@@ -49,12 +67,7 @@ export const up: Command = async (args, io) => {
   io.out('For the client libraries:');
   io.out(`  ${exportLine(config.env)}`);
   io.out('Ctrl-C stops it.');
-  await new Promise<void>((resolve) => {
-    process.once('SIGINT', () => resolve());
-    process.once('SIGTERM', () => resolve());
-  });
+  await stopRequested;
   await stack.stop();
   removeStackConfig(config);
-  io.out('stopped.');
-  return 0;
-};
+}

@@ -43,6 +43,24 @@ export function useStackFile(path = process.env.FERRY_STACK_FILE || STACK_FILE):
   ) {
     throw new Error(`${path}: not a ferry stack file (env and buckets missing); delete it, or restart \`ferry up\``);
   }
+  if (typeof file.pid === 'number' && !processAlive(file.pid))
+    throw new Error(
+      `${path}: the local stack is stopped (its process ${file.pid} is gone without removing this file); start it with \`ferry up\`, or delete the file`,
+    );
   for (const [name, value] of Object.entries(file.env)) process.env[name] ??= value;
   return file;
+}
+
+/**
+ * Signal 0 checks that a process exists without touching it: a stack whose process is gone
+ * (killed with -9, a crash) is reported as stopped at once, rather than as a connection error
+ * after the clients' retries. EPERM means it exists under another user.
+ */
+function processAlive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (error) {
+    return (error as NodeJS.ErrnoException).code === 'EPERM';
+  }
 }

@@ -52,6 +52,9 @@ describe('ferry drop, status and plan on the local stack', () => {
     const text = captureIo();
     await runCli(['status', 'flowers-5'], text);
     expect(text.stdout.join('\n')).toMatch(/✔ promoted[\s\S]*registered[\s\S]*decision at 100 %: pass/);
+    const unknown = captureIo();
+    expect(await runCli(['status', 'flowers-99'], unknown)).toBe(1);
+    expect(unknown.stderr).toEqual([expect.stringMatching(/^no run matches flowers-99; latest runs: flowers-5/)]);
     const again = captureIo();
     expect(await runCli(['drop', join(dir, 'ex', 'savedmodel'), 'models/flowers/5/'], again)).toBe(1);
     expect(again.stderr[0]).toMatch(/exists already: artifact versions are immutable/);

@@ -1,4 +1,5 @@
-import { spawnSync } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
+import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { useTempDir } from '../helpers/temp-dir';
 
@@ -30,5 +31,35 @@ describe('bin/ferry.js', () => {
     const result = ferry('inspect', join(dir(), 'nope'));
     expect(result.status).toBe(1);
     expect(result.stderr).toMatch(/nope: no such file or folder/);
+  });
+
+  it('answers ferry up --help with its flags and defaults, starting nothing', () => {
+    const result = ferry('up', '--help');
+    expect(result.stderr).toBe('');
+    expect(result.stdout).toMatch(/^usage: ferry up [\s\S]*--deploy-minutes N .*\(default: 30\)/);
+    expect(result.status).toBe(0);
+  });
+
+  it('names an unknown flag in its own words and exits 2', () => {
+    const result = ferry('status', '--jsno');
+    expect(result.stderr).toMatch(/^ferry status: unknown flag --jsno \(did you mean --json\?\)/);
+    expect(result.stderr).not.toMatch(/ERR_PARSE_ARGS|at .*\.ts:\d+/);
+    expect(result.status).toBe(2);
+  });
+
+  it.each([
+    ['--help', (): string[] => ['--help']],
+    ['examples <dir>', (): string[] => ['examples', join(dir(), 'ex')]],
+  ])('writes into a closed pipe (ferry %s | head) without a stack trace, and finishes', async (_label, args) => {
+    const child = spawn(process.execPath, [join(__dirname, '..', '..', 'bin', 'ferry.js'), ...args()], {
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    child.stdout.destroy(); // the reader is gone before the first line, as after `| head -0`
+    let stderr = '';
+    child.stderr.on('data', (chunk) => (stderr += chunk));
+    const code = await new Promise((resolve) => child.on('exit', resolve));
+    expect(stderr).toBe('');
+    expect(code).toBe(0);
+    if (args()[0] === 'examples') expect(existsSync(join(dir(), 'ex', 'golden.jsonl'))).toBe(true);
   });
 });

@@ -1,3 +1,4 @@
+import { spawnSync } from 'node:child_process';
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { useStackFile, writeStackFile } from '../../../../cli/stack/stack-env';
@@ -31,6 +32,19 @@ describe('useStackFile', () => {
     const foreign = join(dir(), 'foreign.json');
     writeFileSync(foreign, '[1, 2]');
     expect(() => useStackFile(foreign)).toThrow(/foreign\.json: not a ferry stack file/);
+  });
+
+  it('reports a stack whose process is gone as stopped, and applies none of its variables', () => {
+    const gone = spawnSync(process.execPath, ['-e', '']).pid; // exited by the time spawnSync returns
+    const path = join(dir(), 'stack.json');
+    writeStackFile(
+      { env: { FERRY_TEST_D: 'from-stack' }, buckets: { artifacts: 'a', state: 's', mobile: 'm' }, pid: gone },
+      path,
+    );
+    expect(() => useStackFile(path)).toThrow(
+      new RegExp(`stack\\.json: the local stack is stopped \\(its process ${gone} is gone.*start it with \`ferry up\``),
+    );
+    expect(process.env.FERRY_TEST_D).toBeUndefined();
   });
 });
 

@@ -1,0 +1,118 @@
+import type { CommandSpec } from './command-spec';
+
+/**
+ * Every command's arguments and flags with their real defaults: the commands parse with these,
+ * and `ferry --help` / `ferry <command> --help` print them. Data only, so help loads nothing else.
+ */
+const PUBSUB_FLAG = {
+  type: 'string',
+  value: 'HOST:PORT',
+  otherwise: "PUBSUB_EMULATOR_HOST if set, else ferry's own",
+  help: 'run on a Pub/Sub emulator someone else started (Google’s, for instance)',
+} as const;
+
+const DEPLOY_MINUTES_FLAG = {
+  type: 'number',
+  value: 'N',
+  default: '30',
+  help: 'virtual minutes each Vertex deployment takes (replayed in compressed time)',
+} as const;
+
+export const COMMAND_SPECS = {
+  inspect: {
+    name: 'inspect',
+    args: '<SavedModel folder | model.tflite>',
+    positionals: { min: 1, max: 1 },
+    summary: 'what a SavedModel folder or .tflite file holds; one line per problem, non-zero exit',
+    flags: {
+      json: { type: 'boolean', help: 'the report as JSON' },
+      'no-crc': { type: 'boolean', help: 'skip the crc32c check of checkpoint shards' },
+      fast: { type: 'boolean', help: 'read only the signatures of saved_model.pb, not its whole graph' },
+    },
+  },
+  predict: {
+    name: 'predict',
+    args: '<SavedModel folder | model.tflite>',
+    positionals: { min: 1, max: 1 },
+    summary: 'run it locally; a golden set ({"instance","expected"} lines) is checked',
+    flags: {
+      instances: {
+        type: 'string',
+        value: '<json | file.json | file.jsonl>',
+        required: true,
+        help: 'the instances to predict, or a golden set',
+      },
+      signature: { type: 'string', value: 'NAME', default: 'serving_default', help: 'the SavedModel signature' },
+    },
+  },
+  demo: {
+    name: 'demo',
+    args: '',
+    positionals: { min: 0, max: 0 },
+    summary: 'the local demo (npm start): the whole pipeline on the embedded emulators',
+    flags: { 'deploy-minutes': DEPLOY_MINUTES_FLAG, pubsub: PUBSUB_FLAG },
+  },
+  up: {
+    name: 'up',
+    args: '',
+    positionals: { min: 0, max: 0 },
+    summary: 'the local cloud and the functions until Ctrl-C; writes .ferry/stack.json and .ferry/gcloud/',
+    flags: {
+      'data-dir': {
+        type: 'string',
+        value: 'DIR',
+        otherwise: 'none, the state lives in memory and is gone after Ctrl-C',
+        help: "keep the emulators' state here across restarts",
+      },
+      'deploy-minutes': DEPLOY_MINUTES_FLAG,
+      pubsub: PUBSUB_FLAG,
+    },
+  },
+  drop: {
+    name: 'drop',
+    args: '<SavedModel folder | model.tflite | golden.jsonl> <bucket path>',
+    positionals: { min: 2, max: 2 },
+    summary: 'upload into the artifacts bucket (create-only); a path a workflow watches starts a run',
+    flags: {
+      force: {
+        type: 'boolean',
+        help: 'upload even where no workflow watches, or when the golden set is missing',
+      },
+      'pb-first': { type: 'boolean', help: 'upload saved_model.pb first, not last (to test partial uploads)' },
+    },
+  },
+  status: {
+    name: 'status',
+    args: '[run]',
+    positionals: { min: 0, max: 1 },
+    summary: 'run timelines with the numbers behind each decision, and the dead letters',
+    flags: { json: { type: 'boolean', help: 'runs and dead letters as JSON' } },
+  },
+  plan: {
+    name: 'plan',
+    args: '<SavedModel folder | model.tflite> <bucket path>',
+    positionals: { min: 2, max: 2 },
+    summary: 'which workflow, the split it would deploy with, the gates; changes nothing',
+    flags: {},
+  },
+  workflows: {
+    name: 'workflows',
+    args: 'check [dir]',
+    positionals: { min: 1, max: 2 },
+    summary: 'validate workflow files (default dir: FERRY_WORKFLOWS_DIR, else workflows/)',
+    flags: {},
+  },
+  examples: {
+    name: 'examples',
+    args: '<dir>',
+    positionals: { min: 1, max: 1 },
+    summary: 'write example artifacts computing y = a*x + b, and their golden set',
+    flags: {
+      a: { type: 'number', value: 'A', default: '0.5', help: 'the slope' },
+      b: { type: 'number', value: 'B', default: '2', help: 'the intercept' },
+      shards: { type: 'number', value: 'N', default: '1', help: 'checkpoint shards of the SavedModel' },
+    },
+  },
+} satisfies Record<string, CommandSpec>;
+
+export type CommandName = keyof typeof COMMAND_SPECS;
