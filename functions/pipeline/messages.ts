@@ -1,3 +1,4 @@
+import type { RunEventFacts } from '../core/notify/run-notification';
 /**
  * The JSON carried in `message.data` between stages, written down once and checked at the edge.
  * Stages pass only the run id (and, for operations, the operation): the run record is the truth.
@@ -32,17 +33,8 @@ export interface OperationMessage extends StageMessage {
   startedAt: string;
 }
 
-/** Published on ferry.run.events at every state change: notifications and audit. */
-export interface RunEvent {
-  runId: string;
-  workflow: string;
-  state: string;
-  outcome?: string;
-  detail?: string;
-  at: string;
-  /** On the event that ended a run because of a dead letter: that letter's message id. */
-  deadLetterId?: string;
-}
+/** Published on ferry.run.events at every state change: notifications and audit. One shape with what notifyRunEvent reads. */
+export type RunEvent = RunEventFacts;
 
 export class MessageError extends Error {
   constructor(message: string) {

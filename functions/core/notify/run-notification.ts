@@ -6,6 +6,7 @@
  * `awaiting-approval` and `rolled-back` are not run states yet (the approve/rollback verbs of
  * issue 14 add them); they are matched by name so those runs are announced from their first day.
  */
+/** A ferry.run.events message (pipeline/messages.ts publishes it as `RunEvent`). */
 export interface RunEventFacts {
   runId: string;
   workflow: string;
@@ -13,7 +14,7 @@ export interface RunEventFacts {
   outcome?: string;
   detail?: string;
   at: string;
-  /** Set when a dead letter ended the run (onDeadLetter). */
+  /** On the event that ended a run because of a dead letter: that letter's message id. */
   deadLetterId?: string;
 }
 
