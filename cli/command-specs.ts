@@ -86,7 +86,18 @@ export const COMMAND_SPECS = {
     args: '[run]',
     positionals: { min: 0, max: 1 },
     summary: 'run timelines with the numbers behind each decision, and the dead letters',
-    flags: { json: { type: 'boolean', help: 'runs and dead letters as JSON' } },
+    flags: {
+      json: { type: 'boolean', help: 'runs and dead letters as JSON' },
+      watch: { type: 'boolean', help: 'redraw whenever a run changes (read every second), until Ctrl-C' },
+      workflow: { type: 'string', value: 'NAME', otherwise: 'every workflow', help: "only this workflow's runs" },
+      state: { type: 'string', value: 'STATE', otherwise: 'any state', help: 'only runs in this state (failed, …)' },
+      since: {
+        type: 'string',
+        value: 'DURATION|ISO',
+        otherwise: 'all runs',
+        help: 'only runs started since: 30m, 2h, 1d, or an ISO time',
+      },
+    },
   },
   plan: {
     name: 'plan',
