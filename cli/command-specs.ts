@@ -99,6 +99,16 @@ export const COMMAND_SPECS = {
       },
     },
   },
+  replay: {
+    name: 'replay',
+    args: '[<dead letter id>…]',
+    positionals: { min: 0, max: Infinity },
+    summary: 'republish parked dead letters to the topic they came from, then take them off the inbox',
+    flags: {
+      all: { type: 'boolean', help: 'every parked dead letter (lists them; acts only with --yes)' },
+      yes: { type: 'boolean', help: 'republish the --all listing instead of only showing it' },
+    },
+  },
   plan: {
     name: 'plan',
     args: '<SavedModel folder | model.tflite> <bucket path>',
