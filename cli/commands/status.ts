@@ -8,50 +8,55 @@ import { resolveTarget } from '../stack/target';
 import { peekDeadLetters } from '../stack/dead-letters';
 import { filterRuns, parseSince, parseState, type RunFilter } from '../status-filter';
 import { watchStatus } from '../status-watch';
-import { awaitStopSignal } from '../stop-signal';
+import { awaitStopSignal, type SignalSource } from '../stop-signal';
 
 /**
  * `ferry status [run] [--json] [--watch] [--workflow NAME] [--state STATE] [--since DURATION|ISO]`:
  * every run's timeline (or those whose id starts with `run`, exit 1 when none does), and what
- * sits in the dead-letter topic. `--watch` redraws on each change until Ctrl-C.
+ * sits in the dead-letter topic. `--watch` redraws on each change until Ctrl-C (a test passes its
+ * own signal source to end the watch without signalling its process).
  */
-export const status: Command = async (args, io) => {
-  const parsed = parseCommandArgs(COMMAND_SPECS.status, args);
-  const filter = runFilter(parsed);
-  if (parsed.flag('watch') && parsed.flag('json'))
-    throw new UsageError(COMMAND_SPECS.status, '--watch redraws text; drop --json, or poll `ferry status --json`');
-  const wanted = parsed.positionals[0];
-  try {
-    const target = await resolveTarget();
-    const documents = new GcsDocuments(() => target.storage, target.stateBucket);
-    const read = () => readStatus(documents, wanted, filter);
-    if (parsed.flag('watch')) {
-      const signal = awaitStopSignal();
-      try {
-        await watchStatus({
-          render: async () => renderStatus(await read()),
-          io,
-          stop: signal.received,
-          clearScreen: process.stdout.isTTY === true,
-        });
-      } finally {
-        signal.stopped();
+export const statusCommand =
+  (signals: SignalSource = process): Command =>
+  async (args, io) => {
+    const parsed = parseCommandArgs(COMMAND_SPECS.status, args);
+    const filter = runFilter(parsed);
+    if (parsed.flag('watch') && parsed.flag('json'))
+      throw new UsageError(COMMAND_SPECS.status, '--watch redraws text; drop --json, or poll `ferry status --json`');
+    const wanted = parsed.positionals[0];
+    try {
+      const target = await resolveTarget();
+      const documents = new GcsDocuments(() => target.storage, target.stateBucket);
+      const read = () => readStatus(documents, wanted, filter);
+      if (parsed.flag('watch')) {
+        const signal = awaitStopSignal(signals);
+        try {
+          await watchStatus({
+            render: async () => renderStatus(await read()),
+            io,
+            stop: signal.received,
+            clearScreen: process.stdout.isTTY === true,
+          });
+        } finally {
+          signal.stopped();
+        }
+        return 0;
       }
+      const snapshot = await read();
+      if (snapshot.missing) return reportMissing(snapshot, io);
+      if (parsed.flag('json')) {
+        io.out(JSON.stringify({ runs: snapshot.runs, deadLetters: snapshot.deadLetters }, null, 2));
+        return 0;
+      }
+      io.out(renderStatus(snapshot));
       return 0;
+    } catch (error) {
+      io.err(error instanceof Error ? error.message : String(error));
+      return 1;
     }
-    const snapshot = await read();
-    if (snapshot.missing) return reportMissing(snapshot, io);
-    if (parsed.flag('json')) {
-      io.out(JSON.stringify({ runs: snapshot.runs, deadLetters: snapshot.deadLetters }, null, 2));
-      return 0;
-    }
-    io.out(renderStatus(snapshot));
-    return 0;
-  } catch (error) {
-    io.err(error instanceof Error ? error.message : String(error));
-    return 1;
-  }
-};
+  };
+
+export const status = statusCommand();
 
 /** The filter flags, checked before anything is read so a typo costs no round trip. */
 function runFilter(parsed: ParsedArgs): RunFilter {
