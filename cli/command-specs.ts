@@ -103,7 +103,7 @@ export const COMMAND_SPECS = {
     name: 'replay',
     args: '[<dead letter id>…]',
     positionals: { min: 0, max: Infinity },
-    summary: 'republish parked dead letters to the topic they came from, then take them off the inbox',
+    summary: 'list parked dead letters; republish the named ones (or --all --yes) to their source topic',
     flags: {
       all: { type: 'boolean', help: 'every parked dead letter (lists them; acts only with --yes)' },
       yes: { type: 'boolean', help: 'republish the --all listing instead of only showing it' },
