@@ -86,7 +86,28 @@ export const COMMAND_SPECS = {
     args: '[run]',
     positionals: { min: 0, max: 1 },
     summary: 'run timelines with the numbers behind each decision, and the dead letters',
-    flags: { json: { type: 'boolean', help: 'runs and dead letters as JSON' } },
+    flags: {
+      json: { type: 'boolean', help: 'runs and dead letters as JSON' },
+      watch: { type: 'boolean', help: 'redraw whenever a run changes (read every second), until Ctrl-C' },
+      workflow: { type: 'string', value: 'NAME', otherwise: 'every workflow', help: "only this workflow's runs" },
+      state: { type: 'string', value: 'STATE', otherwise: 'any state', help: 'only runs in this state (failed, …)' },
+      since: {
+        type: 'string',
+        value: 'DURATION|ISO',
+        otherwise: 'all runs',
+        help: 'only runs started since: 30m, 2h, 1d, or an ISO time',
+      },
+    },
+  },
+  replay: {
+    name: 'replay',
+    args: '[<dead letter id>…]',
+    positionals: { min: 0, max: Infinity },
+    summary: 'list parked dead letters; republish the named ones (or --all --yes) to their source topic',
+    flags: {
+      all: { type: 'boolean', help: 'every parked dead letter (lists them; acts only with --yes)' },
+      yes: { type: 'boolean', help: 'republish the --all listing instead of only showing it' },
+    },
   },
   plan: {
     name: 'plan',

@@ -10,6 +10,7 @@ const COMMANDS: Record<CommandName, () => Promise<Command>> = {
   up: async () => (await import('./commands/up')).up,
   drop: async () => (await import('./commands/drop')).drop,
   status: async () => (await import('./commands/status')).status,
+  replay: async () => (await import('./commands/replay')).replay,
   plan: async () => (await import('./commands/plan')).plan,
   workflows: async () => (await import('./commands/workflows')).workflows,
   examples: async () => (await import('./commands/examples')).examples,

@@ -1,7 +1,7 @@
 /** The signals that stop `ferry up`: Ctrl-C, `kill <pid>`, the terminal closing. */
 export const STOP_SIGNALS = ['SIGINT', 'SIGTERM', 'SIGHUP'] as const;
 
-type SignalSource = Pick<NodeJS.Process, 'on' | 'off'> & { exit(code: number): void };
+export type SignalSource = Pick<NodeJS.Process, 'on' | 'off'> & { exit(code: number): void };
 
 /**
  * Catches stop signals from the call on (install it before starting anything, so no signal finds

@@ -10,15 +10,9 @@ export { DEAD_LETTER_INBOX };
 export async function peekDeadLetters(
   max = 100,
 ): Promise<Array<{ messageId: string; attributes: Record<string, string>; data: unknown }>> {
-  const project = process.env.FERRY_PROJECT ?? process.env.GOOGLE_CLOUD_PROJECT;
+  const project = stackProject();
   if (!project) return [];
-  const { v1 } = await import('@google-cloud/pubsub');
-  const emulator = process.env.PUBSUB_EMULATOR_HOST;
-  const [host, port] = emulator?.split(':') ?? [];
-  const local = emulator
-    ? { servicePath: host, port: Number(port), sslCreds: (await import('@grpc/grpc-js')).credentials.createInsecure() }
-    : {};
-  const client = new v1.SubscriberClient(local);
+  const client = await subscriberClient();
   const subscription = `projects/${project}/subscriptions/${DEAD_LETTER_INBOX}`;
   try {
     const [response] = await client.pull({ subscription, maxMessages: max, returnImmediately: true });
@@ -45,4 +39,23 @@ export async function peekDeadLetters(
   } finally {
     await client.close();
   }
+}
+
+/** The project the commands work on: the stack's, or a real one's from the environment. */
+export function stackProject(): string | undefined {
+  return process.env.FERRY_PROJECT ?? process.env.GOOGLE_CLOUD_PROJECT;
+}
+
+/**
+ * The low-level subscriber client (pull, ack, modifyAckDeadline one call at a time, no streaming),
+ * pointed at PUBSUB_EMULATOR_HOST when set.
+ */
+export async function subscriberClient() {
+  const { v1 } = await import('@google-cloud/pubsub');
+  const emulator = process.env.PUBSUB_EMULATOR_HOST;
+  const [host, port] = emulator?.split(':') ?? [];
+  const local = emulator
+    ? { servicePath: host, port: Number(port), sslCreds: (await import('@grpc/grpc-js')).credentials.createInsecure() }
+    : {};
+  return new v1.SubscriberClient(local);
 }

@@ -1,5 +1,6 @@
 import { existsSync, readFileSync, rmSync, writeFileSync, mkdirSync } from 'node:fs';
 import { dirname, join } from 'node:path';
+import { findStackFile } from './find-stack-file';
 
 /**
  * `ferry up` leaves the running stack's variables in `.ferry/stack.json`, so `ferry drop`, `status`
@@ -25,10 +26,11 @@ export function removeStackFile(path = STACK_FILE): void {
 
 /**
  * Applies a running local stack's variables to this process (unless they are set already).
- * FERRY_STACK_FILE (in the line `ferry up` prints) names the file from any folder.
+ * FERRY_STACK_FILE (in the line `ferry up` prints) or FERRY_STACK names the file; else the nearest
+ * `.ferry/stack.json` up from the current folder (findStackFile).
  */
-export function useStackFile(path = process.env.FERRY_STACK_FILE || STACK_FILE): StackFile | undefined {
-  if (!existsSync(path)) return undefined;
+export function useStackFile(path = findStackFile()): StackFile | undefined {
+  if (path === undefined || !existsSync(path)) return undefined;
   let file: StackFile;
   try {
     file = JSON.parse(readFileSync(path, 'utf8')) as StackFile;

@@ -1,0 +1,150 @@
+import { EventEmitter } from 'node:events';
+import { mkdtempSync, readFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import type { Storage } from '@google-cloud/storage';
+import { runCli } from '../../cli/run-cli';
+import { statusCommand } from '../../cli/commands/status';
+import type { SignalSource } from '../../cli/stop-signal';
+import { waitForRun } from '../../cli/demo/wait-for-run';
+import { startLocalStack, type LocalStack } from '../../emulators/local-stack';
+import { ownPubsub } from '../../emulators/local-cloud';
+import { DEAD_LETTER_INBOX } from '../../emulators/stack-subscriptions';
+import { exampleGoldenSet } from '../../functions/artifacts/example-golden-set';
+import { writeExampleSavedModel } from '../../functions/artifacts/savedmodel';
+import { captureIo } from '../helpers/capture-io';
+import { putArtifact, readRun, runIdOf, savedModelWorkflow, stackStorage, writeWorkflows } from '../helpers/stack-io';
+
+const UNAVAILABLE = 14;
+const WORKFLOW = 'parked';
+
+/** Polls (never a fixed sleep) until `check` holds; fails with `what` after `timeoutMs`. */
+async function until<T>(what: string, check: () => Promise<T | undefined> | T | undefined, timeoutMs = 60_000) {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const value = await check();
+    if (value !== undefined) return value;
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((resolve) => setTimeout(resolve, 20));
+  }
+}
+
+/**
+ * `ferry status --watch` and its filters, and `ferry replay`, on a local stack whose Vertex
+ * UploadModel is down until registerModel's message is dead-lettered.
+ */
+describe('ferry status --watch and ferry replay on the local stack', () => {
+  let stack: LocalStack;
+  let storage: Storage;
+  const logFile = join(mkdtempSync(join(tmpdir(), 'ferry-e2e-')), 'functions.log');
+
+  beforeAll(async () => {
+    process.env.FERRY_LOG_FILE = logFile;
+    const workflows = writeWorkflows({
+      [WORKFLOW]: savedModelWorkflow(WORKFLOW, `goldenSet: golden/${WORKFLOW}.jsonl, minCandidateAnswers: 10`),
+    });
+    stack = await startLocalStack({ workflowsDir: workflows, timeScale: 0.0005, maxDeliveryAttempts: 5 });
+    process.env.FERRY_ARTIFACTS_BUCKET = stack.buckets.artifacts;
+    storage = stackStorage(stack);
+    await putArtifact(storage, stack, `golden/${WORKFLOW}.jsonl`, exampleGoldenSet(0.5, 2), { createOnly: true });
+  }, 60_000);
+  afterAll(() => stack?.stop());
+
+  const inboxBacklog = () =>
+    ownPubsub(stack.cloud)
+      .subscriptions()
+      .find((s) => s.name.endsWith(`/${DEAD_LETTER_INBOX}`))!.backlog;
+  const runId = () => runIdOf(stack, WORKFLOW, '1');
+  const cli = async (...args: string[]) => {
+    const io = captureIo();
+    const code = await runCli(args, io);
+    return { code, out: io.stdout.join('\n'), err: io.stderr.join('\n') };
+  };
+
+  it('watches a run fail by dead letter, filters it, and replays the letter once', async () => {
+    // The watch starts before the run: its first frame has no run, a later one the failed run.
+    const frames: string[] = [];
+    const watchIo = captureIo();
+    // Ctrl-C ends the watch: sent to a signal source of the test's own, not to the test process.
+    const signals = Object.assign(new EventEmitter(), { exit: () => undefined }) as unknown as EventEmitter &
+      SignalSource;
+    const watching = statusCommand(signals)(['--watch', '--workflow', WORKFLOW], {
+      ...watchIo,
+      out: (text) => {
+        frames.push(text);
+        if (text.includes('! failed')) signals.emit('SIGINT', 'SIGINT');
+      },
+    });
+    await until('the first frame', () => frames[0]);
+    stack.cloud.vertex.faults.failNext('UploadModel', 100_000, UNAVAILABLE, 'The service is currently unavailable.');
+    try {
+      for (const [path, bytes] of Object.entries(writeExampleSavedModel({ a: 0.5, b: 2, numShards: 1 })))
+        await putArtifact(storage, stack, `models/${WORKFLOW}/1/${path}`, bytes, { createOnly: true });
+      expect(await watching).toBe(0);
+    } finally {
+      stack.cloud.vertex.faults.reset();
+    }
+    expect(frames[0]).toContain('no runs (matching) yet');
+    expect(frames.at(-1)).toMatch(new RegExp(`${runId()} .*! failed[\\s\\S]*ended by dead letter`));
+    const failed = (await readRun(storage, stack, runId()))!;
+    const letterId = failed.deadLetterId!;
+    expect(letterId).toBeTruthy();
+
+    // Filters: the failed run by state, workflow and age; none in another state or from the future.
+    const json = await cli('status', '--json', '--state', 'failed', '--workflow', WORKFLOW, '--since', '1h');
+    expect(json.code).toBe(0);
+    expect(JSON.parse(json.out).runs.map((r: { runId: string }) => r.runId)).toEqual([runId()]);
+    const promoted = await cli('status', '--json', '--state', 'promoted');
+    expect(JSON.parse(promoted.out).runs).toEqual([]);
+    const later = await cli('status', '--json', '--since', new Date(Date.now() + 60_000).toISOString());
+    expect(JSON.parse(later.out).runs).toEqual([]);
+    const badState = await cli('status', '--state', 'done');
+    expect(badState.code).toBe(2);
+    expect(badState.err).toMatch(/--state "done": not a run state; use one of checked, .*failed/);
+    const badSince = await cli('status', '--since', 'yesterday');
+    expect(badSince.code).toBe(2);
+    expect(badSince.err).toMatch(/--since "yesterday": not a duration or an ISO time; use e\.g\. --since 30m/);
+
+    // A listing changes nothing: the letter stays parked.
+    await until('the letter in the inbox', async () =>
+      (await cli('replay')).out.includes(letterId) ? true : undefined,
+    );
+    const listing = await cli('replay');
+    expect(listing.code).toBe(0);
+    expect(listing.out).toMatch(
+      new RegExp(`${letterId}  registerModel-trigger \\(5 deliveries\\) → projects/.*/topics/ferry.savedmodel.ready`),
+    );
+    expect(listing.out).toContain('nothing republished: name the ids, or add --all --yes');
+    expect(inboxBacklog()).toBe(1);
+    expect((await cli('replay', '--all')).out).toContain(letterId);
+    const unknown = await cli('replay', 'no-such-letter');
+    expect(unknown.code).toBe(1);
+    expect(unknown.err).toBe(`no parked dead letter no-such-letter (already replayed, or a typo); parked: ${letterId}`);
+
+    // Replay: republished to registerModel's topic and taken off the inbox.
+    const replayed = await cli('replay', letterId);
+    expect(replayed).toMatchObject({ code: 0, err: '' });
+    expect(replayed.out).toMatch(
+      new RegExp(`${letterId}: republished to projects/.*/topics/ferry.savedmodel.ready as \\S+`),
+    );
+    expect(ownPubsub(stack.cloud).deadLetters()).toHaveLength(1);
+    // Acked, not merely leased: the inbox holds nothing, waiting or leased.
+    expect(inboxBacklog()).toBe(0);
+
+    // onDeadLetter ended the run failed first: registerModel takes the republished message as a
+    // duplicate for an ended run, and the run stays failed, unchanged.
+    await until('registerModel to handle the republished message', () =>
+      readFileSync(logFile, 'utf8').includes('registerModel: run is failed; duplicate message ignored')
+        ? true
+        : undefined,
+    );
+    const after = await waitForRun(storage, stack.buckets.state, runId(), 10_000);
+    expect(after).toEqual(failed);
+
+    // A second replay finds nothing parked and changes nothing.
+    const again = await cli('replay', letterId);
+    expect(again.code).toBe(1);
+    expect(again.err).toBe(`no parked dead letter ${letterId} (already replayed, or a typo); none is parked`);
+    expect(JSON.parse((await cli('status', '--json')).out).deadLetters).toEqual([]);
+  }, 180_000);
+});
