@@ -20,7 +20,7 @@ export interface GooglePubSubEmulator {
 }
 
 /** gcloud and the JVM start in about 2.3 s on an idle 2-core machine, 5 s under load; leave room for a busy one. */
-const START_TIMEOUT_MS = 60_000;
+export const START_TIMEOUT_MS = 60_000;
 const STOP_GRACE_MS = 3_000;
 
 /** Why Google's emulator cannot run here (gcloud or java missing), or undefined when it can. */

@@ -6,6 +6,7 @@ import { captureIo } from '../../../helpers/capture-io';
 import {
   contractTargets,
   PROJECT,
+  HARNESS_START_TIMEOUT_MS,
   startContractHarness,
   type ContractHarness,
 } from '../../emulators/pubsub/pubsub-test-kit';
@@ -41,7 +42,7 @@ describe.each(contractTargets())('ferry replay on the %s Pub/Sub emulator', (tar
     ] as const)
       if (value === undefined) delete process.env[name];
       else process.env[name] = value;
-  });
+  }, HARNESS_START_TIMEOUT_MS);
 
   const cli = async (...args: string[]) => {
     const io = captureIo();

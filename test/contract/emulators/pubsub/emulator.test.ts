@@ -10,6 +10,7 @@ import {
   ferryOf,
   itOn,
   PROJECT,
+  HARNESS_START_TIMEOUT_MS,
   startContractHarness,
   startHarness,
   describeFerryOnly,
@@ -49,7 +50,7 @@ describe.each(contractTargets())('pubsub emulator through @google-cloud/pubsub (
     h = await startContractHarness(targetName);
     rawSubscriber = new v1.SubscriberClient(h.rawOptions);
     rawPublisher = new v1.PublisherClient(h.rawOptions);
-  });
+  }, HARNESS_START_TIMEOUT_MS);
   afterAll(async () => {
     await rawSubscriber.close();
     await rawPublisher.close();

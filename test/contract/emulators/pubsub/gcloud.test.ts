@@ -2,7 +2,13 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { gcloud as runGcloud, GCLOUD_TIMEOUT_MS, hasGcloud } from '../../../helpers/gcloud';
-import { ContractHarness, contractTargets, PROJECT, startContractHarness } from './pubsub-test-kit';
+import {
+  ContractHarness,
+  contractTargets,
+  PROJECT,
+  HARNESS_START_TIMEOUT_MS,
+  startContractHarness,
+} from './pubsub-test-kit';
 
 const HAS_GCLOUD = hasGcloud();
 if (!HAS_GCLOUD) console.warn('gcloud is not on PATH: skipping the gcloud pubsub contract test.');
@@ -24,7 +30,7 @@ describeWithGcloud.each(contractTargets())('gcloud pubsub against the %s emulato
   beforeAll(async () => {
     config = mkdtempSync(join(tmpdir(), 'ferry-gcloud-'));
     h = await startContractHarness(targetName);
-  });
+  }, HARNESS_START_TIMEOUT_MS);
   afterAll(async () => {
     await h.close();
     rmSync(config, { recursive: true, force: true });

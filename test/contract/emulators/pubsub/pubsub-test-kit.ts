@@ -3,7 +3,11 @@ import { AddressInfo } from 'node:net';
 import { PubSub } from '@google-cloud/pubsub';
 import { grpc } from 'google-gax';
 import { PubSubEmulator, PubSubEmulatorOptions, startPubSubEmulator } from '../../../../emulators/pubsub';
-import { googleEmulatorMissing, startGooglePubSubEmulator } from '../../../helpers/google-pubsub-emulator';
+import {
+  googleEmulatorMissing,
+  START_TIMEOUT_MS,
+  startGooglePubSubEmulator,
+} from '../../../helpers/google-pubsub-emulator';
 
 export const PROJECT = 'ferry-test';
 
@@ -57,6 +61,12 @@ export interface ContractHarness {
   rawOptions: { servicePath: string; port: number; sslCreds: grpc.ChannelCredentials; projectId: string };
   close(): Promise<void>;
 }
+
+/**
+ * A beforeAll's timeout for starting a harness: Google's emulator may take its whole start budget
+ * on a loaded runner (jest's default 30 s hook timeout failed a CI run while it started).
+ */
+export const HARNESS_START_TIMEOUT_MS = START_TIMEOUT_MS + 30_000;
 
 /** Starts `target` (Google's takes 2–5 s: start it once per file, in beforeAll) and a client on it. */
 export async function startContractHarness(

@@ -1,7 +1,14 @@
 import { v1 } from '@google-cloud/pubsub';
 import { grpc } from 'google-gax';
 import { startPubSubEmulator } from '../../../../emulators/pubsub';
-import { ContractHarness, contractTargets, describeFerryOnly, PROJECT, startContractHarness } from './pubsub-test-kit';
+import {
+  ContractHarness,
+  contractTargets,
+  describeFerryOnly,
+  PROJECT,
+  HARNESS_START_TIMEOUT_MS,
+  startContractHarness,
+} from './pubsub-test-kit';
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
@@ -20,7 +27,7 @@ describe.each(contractTargets())('Pull (%s emulator)', (targetName) => {
   beforeAll(async () => {
     h = await startContractHarness(targetName);
     raw = new v1.SubscriberClient(h.rawOptions);
-  });
+  }, HARNESS_START_TIMEOUT_MS);
   afterAll(async () => {
     await raw.close();
     await h.close();

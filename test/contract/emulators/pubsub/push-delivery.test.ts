@@ -12,6 +12,7 @@ import {
   ferryOf,
   itOn,
   PROJECT,
+  HARNESS_START_TIMEOUT_MS,
   startContractHarness,
   startPushTarget,
   waitFor,
@@ -48,7 +49,7 @@ describe.each(contractTargets())('push delivery (%s emulator)', (targetName) => 
 
   beforeAll(async () => {
     h = await startContractHarness(targetName, { timeScale: 0.001 });
-  });
+  }, HARNESS_START_TIMEOUT_MS);
   afterAll(async () => {
     await h.close();
     await Promise.all(targets.map((t) => t.close()));

@@ -1,5 +1,13 @@
 import { restCaller } from '../../../helpers/rest-call';
-import { ContractHarness, contractTargets, ferryOf, itOn, PROJECT, startContractHarness } from './pubsub-test-kit';
+import {
+  ContractHarness,
+  contractTargets,
+  ferryOf,
+  itOn,
+  PROJECT,
+  HARNESS_START_TIMEOUT_MS,
+  startContractHarness,
+} from './pubsub-test-kit';
 
 /**
  * The REST surface with raw HTTP, the way gcloud and curl call it.
@@ -27,7 +35,7 @@ describe.each(contractTargets())('pubsub emulator REST surface (raw HTTP on the 
   beforeAll(async () => {
     h = await startContractHarness(targetName);
     base = `http://${h.host}/v1/projects/${PROJECT}`;
-  });
+  }, HARNESS_START_TIMEOUT_MS);
   afterAll(() => h.close());
 
   it('creates, gets, lists and deletes topics', async () => {

@@ -1,11 +1,18 @@
-import { ContractHarness, contractTargets, PROJECT, startContractHarness, waitFor } from './pubsub-test-kit';
+import {
+  ContractHarness,
+  contractTargets,
+  PROJECT,
+  HARNESS_START_TIMEOUT_MS,
+  startContractHarness,
+  waitFor,
+} from './pubsub-test-kit';
 
 /** Google's emulator serves gRPC and REST on one port; so does ferry's (PUBSUB_EMULATOR_HOST). */
 describe.each(contractTargets())('pubsub emulator: gRPC and REST on the same port at once (%s)', (targetName) => {
   let h: ContractHarness;
   beforeAll(async () => {
     h = await startContractHarness(targetName);
-  });
+  }, HARNESS_START_TIMEOUT_MS);
   afterAll(() => h.close());
 
   it('sees topics and messages from either protocol', async () => {

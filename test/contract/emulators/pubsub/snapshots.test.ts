@@ -8,6 +8,7 @@ import {
   contractTargets,
   describeFerryOnly,
   PROJECT,
+  HARNESS_START_TIMEOUT_MS,
   startContractHarness,
   startHarness,
 } from './pubsub-test-kit';
@@ -51,7 +52,7 @@ describe.each(contractTargets())('snapshots and seek (%s emulator)', (targetName
     h = await startContractHarness(targetName);
     sub = new v1.SubscriberClient(h.rawOptions);
     pub = new v1.PublisherClient(h.rawOptions);
-  });
+  }, HARNESS_START_TIMEOUT_MS);
   afterAll(async () => {
     await sub.close();
     await pub.close();

@@ -6,6 +6,7 @@ import {
   ferryOf,
   itOn,
   PROJECT,
+  HARNESS_START_TIMEOUT_MS,
   startContractHarness,
   waitFor,
 } from './pubsub-test-kit';
@@ -37,7 +38,7 @@ describe.each(contractTargets())('StreamingPull (%s emulator)', (targetName) => 
   beforeAll(async () => {
     h = await startContractHarness(targetName);
     raw = new v1.SubscriberClient(h.rawOptions);
-  });
+  }, HARNESS_START_TIMEOUT_MS);
   afterAll(async () => {
     await raw.close();
     await h.close();
