@@ -13,21 +13,11 @@ import { DEAD_LETTER_INBOX } from '../../emulators/stack-subscriptions';
 import { exampleGoldenSet } from '../../functions/artifacts/example-golden-set';
 import { writeExampleSavedModel } from '../../functions/artifacts/savedmodel';
 import { captureIo } from '../helpers/capture-io';
+import { until } from '../helpers/until';
 import { putArtifact, readRun, runIdOf, savedModelWorkflow, stackStorage, writeWorkflows } from '../helpers/stack-io';
 
 const UNAVAILABLE = 14;
 const WORKFLOW = 'parked';
-
-/** Polls (never a fixed sleep) until `check` holds; fails with `what` after `timeoutMs`. */
-async function until<T>(what: string, check: () => Promise<T | undefined> | T | undefined, timeoutMs = 60_000) {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const value = await check();
-    if (value !== undefined) return value;
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((resolve) => setTimeout(resolve, 20));
-  }
-}
 
 /**
  * `ferry status --watch` and its filters, and `ferry replay`, on a local stack whose Vertex

@@ -11,6 +11,7 @@ import {
   startGooglePubSubEmulator,
   type GooglePubSubEmulator,
 } from '../helpers/google-pubsub-emulator';
+import { until } from '../helpers/until';
 import { putArtifact, runIdOf, savedModelWorkflow, stackStorage, writeWorkflows } from '../helpers/stack-io';
 
 const MISSING = googleEmulatorMissing();
@@ -19,12 +20,6 @@ const UNAVAILABLE = 14;
 const WORKFLOW = 'gdl';
 /** Google's emulator retries a failing push on its own clock: 5 attempts took 81 s here. */
 const DEAD_LETTER_WITHIN_MS = 200_000;
-
-async function deadLettersWithin(stack: LocalStack, ms: number): Promise<ReturnType<LocalStack['deadLetters']>> {
-  const until = Date.now() + ms;
-  while (stack.deadLetters().length === 0 && Date.now() < until) await new Promise((r) => setTimeout(r, 250));
-  return stack.deadLetters();
-}
 
 /**
  * The stack's dead-letter policy on Google's emulator: a stage that keeps failing (Vertex
@@ -66,7 +61,9 @@ async function deadLettersWithin(stack: LocalStack, ms: number): Promise<ReturnT
       const run = await waitForRun(storage, stack.buckets.state, runIdOf(stack, WORKFLOW, '1'), DEAD_LETTER_WITHIN_MS);
       // onDeadLetter and the stack's recorder are two push subscriptions on ferry.dead-letter, which
       // Google's emulator serves each on its own time: the run can end before the recorder has its copy.
-      const letters = await deadLettersWithin(stack, 60_000);
+      const letters = await until("the recorder's copy of the dead letter", () =>
+        stack.deadLetters().length > 0 ? stack.deadLetters() : undefined,
+      );
       expect(letters).toEqual([
         expect.objectContaining({
           source: 'registerModel-trigger',

@@ -7,7 +7,7 @@ import { PubSub } from '@google-cloud/pubsub';
 import { ownPubsub } from '../../emulators/local-cloud';
 import { startLocalStack, WITHOUT_DEAD_LETTER, type LocalStack } from '../../emulators/local-stack';
 import { optionalFunctions } from '../../emulators/stack-subscriptions';
-import type { PushEnvelope } from '../../emulators/pubsub';
+import { pushEnvelope } from '../helpers/push-body';
 import type { RunEvent } from '../../functions/pipeline/messages';
 import { TOPICS } from '../../functions/pipeline/topics';
 
@@ -43,20 +43,7 @@ async function startReceiver(): Promise<Receiver> {
 }
 
 let sequence = 0;
-function envelope(payload: string | undefined): PushEnvelope {
-  const id = `notify-test-${(sequence += 1)}`;
-  const time = new Date().toISOString();
-  return {
-    message: {
-      ...(payload === undefined ? {} : { data: Buffer.from(payload).toString('base64') }),
-      messageId: id,
-      message_id: id,
-      publishTime: time,
-      publish_time: time,
-    },
-    subscription: 'projects/ferry-local/subscriptions/by-hand',
-  };
-}
+const envelope = (payload: string | undefined) => pushEnvelope('notify-test', payload);
 
 const runEvent = (patch: Partial<RunEvent> = {}): RunEvent => ({
   runId: `flowers-7-n${(sequence += 1)}`,

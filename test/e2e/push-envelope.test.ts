@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import { startLocalStack, TRIGGERS, WITHOUT_DEAD_LETTER, type LocalStack } from '../../emulators/local-stack';
 import { ownPubsub } from '../../emulators/local-cloud';
 import type { PushEnvelope } from '../../emulators/pubsub';
+import { pushEnvelope } from '../helpers/push-body';
 
 /**
  * What production does: Pub/Sub POSTs the push envelope to `<function uri>/projects/P/topics/T`
@@ -22,22 +23,8 @@ const VALID: Record<string, object> = {
 const STAGES = Object.keys(VALID);
 const topicOf = (fn: string) => Object.entries(TRIGGERS).find(([, f]) => f === fn)![0];
 
-let sequence = 0;
-function envelope(payload: string | undefined, patch: Partial<PushEnvelope> = {}): PushEnvelope {
-  const id = `push-test-${(sequence += 1)}`;
-  const time = new Date().toISOString();
-  return {
-    message: {
-      ...(payload === undefined ? {} : { data: Buffer.from(payload).toString('base64') }),
-      messageId: id,
-      message_id: id,
-      publishTime: time,
-      publish_time: time,
-    },
-    subscription: 'projects/ferry-local/subscriptions/by-hand',
-    ...patch,
-  };
-}
+const envelope = (payload: string | undefined, patch: Partial<PushEnvelope> = {}) =>
+  pushEnvelope('push-test', payload, patch);
 
 describe('raw Pub/Sub push bodies through the Functions Framework', () => {
   let stack: LocalStack;

@@ -8,6 +8,7 @@ import {
   START_TIMEOUT_MS,
   startGooglePubSubEmulator,
 } from '../../../helpers/google-pubsub-emulator';
+import { until } from '../../../helpers/until';
 
 export const PROJECT = 'ferry-test';
 
@@ -110,19 +111,13 @@ export const itOn = (target: TargetName, only: TargetName): jest.It => (target =
 export const describeFerryOnly = (name: string, fn: () => void): void =>
   (contractTargets().includes('ferry') ? describe : describe.skip)(`[ferry-only] ${name}`, fn);
 
-/** Polls until `check` returns a value (not undefined/false) or fails after `timeoutMs`. */
-export async function waitFor<T>(
+/** `until` with the 10 ms polls and 10 s budget these contract tests were written with. */
+export function waitFor<T>(
   what: string,
   check: () => T | undefined | false | Promise<T | undefined | false>,
   timeoutMs = 10_000,
 ): Promise<T> {
-  const end = Date.now() + timeoutMs;
-  for (;;) {
-    const value = await check();
-    if (value !== undefined && value !== false) return value;
-    if (Date.now() > end) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 10));
-  }
+  return until(what, check, timeoutMs, 10);
 }
 
 export interface PushCall {
