@@ -18,6 +18,14 @@ const DEPLOY_MINUTES_FLAG = {
   help: 'virtual minutes each Vertex deployment takes (replayed in compressed time)',
 } as const;
 
+/** The operator's verbs act on the local stack unless a real project is named. */
+export const PROJECT_FLAG = {
+  type: 'string',
+  value: 'PROJECT',
+  otherwise: 'the running local stack (.ferry/stack.json), else FERRY_PROJECT',
+  help: 'act on this Google Cloud project (Application Default Credentials; needs FERRY_STATE_BUCKET)',
+} as const;
+
 export const COMMAND_SPECS = {
   inspect: {
     name: 'inspect',

@@ -1,4 +1,5 @@
 import type { RunRecord, RunState } from '../functions/core/run/run-record';
+import { durationMs } from '../functions/core/text/duration';
 
 /** Every run state, for `--state` to check against (the type below fails to compile if one is missing). */
 export const RUN_STATES = [
@@ -6,12 +7,15 @@ export const RUN_STATES = [
   'registered',
   'deploying',
   'deployed',
+  'awaiting-approval',
   'promoting',
   'rolling-back',
   'promoted',
   'published',
   'rejected',
   'failed',
+  'aborted',
+  'rolled-back',
 ] as const satisfies readonly RunState[];
 type Missing = Exclude<RunState, (typeof RUN_STATES)[number]>;
 const allListed: Missing extends never ? true : never = true;
@@ -24,15 +28,13 @@ export interface RunFilter {
   since?: Date;
 }
 
-const UNIT_MS: Record<string, number> = { s: 1000, m: 60_000, h: 3_600_000, d: 86_400_000 };
-
 /**
  * `--since 30m`, `2h`, `1d`, `45s`, or an ISO time (`2026-11-30T07:00:00Z`); `now` is passed in so
  * a test pins it. Throws a message naming the flag and the forms it takes.
  */
 export function parseSince(text: string, now: Date): Date {
-  const relative = /^(\d+)([smhd])$/.exec(text.trim());
-  if (relative) return new Date(now.getTime() - Number(relative[1]) * UNIT_MS[relative[2]]);
+  const relative = durationMs(text);
+  if (relative !== undefined) return new Date(now.getTime() - relative);
   // Date.parse accepts loose forms ("1", "May 5"): only ISO 8601 dates are taken.
   if (/^\d{4}-\d{2}-\d{2}(T[\d:.]+(Z|[+-]\d{2}:?\d{2})?)?$/.test(text.trim())) {
     const at = Date.parse(text.trim());

@@ -3,13 +3,15 @@
 # var.notification_channels ([] keeps them in the console only).
 locals {
   # functions/core/run/run-record.ts OUTCOMES; a test checks they agree.
-  run_outcomes = toset(["promoted", "published", "rejected", "failed"])
+  # A run a person ends from the CLI before it held traffic (aborted in checked/registered) is
+  # logged by the CLI, not by a function: these counters see the outcomes functions write.
+  run_outcomes = toset(["promoted", "published", "rejected", "failed", "aborted", "rolled-back"])
 
   # Gen2 functions log to their Cloud Run service; ferry's services are named "<name_prefix>-...".
   function_logs = "resource.type=\"cloud_run_revision\" AND resource.labels.service_name:\"${var.name_prefix}-\""
 
-  # The line the approval work (issue 14) writes when a run has awaited approval for half its
-  # timeout: {"alert": "approval-overdue", runId, workflow}. functions/core/notify/alert-log-fields.ts.
+  # The line the reconciler writes once when a run has awaited approval for half its timeout:
+  # {"alert": "approval-overdue", runId, workflow}. functions/core/notify/alert-log-fields.ts.
   approval_overdue_filter = "jsonPayload.alert=\"approval-overdue\""
 }
 

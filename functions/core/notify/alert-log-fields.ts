@@ -1,8 +1,7 @@
 /**
  * Log lines Cloud Monitoring alerts on (terraform/monitoring.tf filters on them; a test checks the
- * filter). `approval-overdue` is for the approval work of issue 14, which does not exist yet:
- * whatever finds a run awaiting approval past half its timeout (the reconciler, most likely) logs
- * `{alert: 'approval-overdue', runId, workflow}` once per run. Until then that alert never fires.
+ * filter). The reconciler logs `{alert: 'approval-overdue', runId, workflow}` once per run that has
+ * awaited approval past half its timeout (pipeline/stages/approval-timeout.ts).
  */
 export const ALERT_LOG_FIELD = 'alert';
 

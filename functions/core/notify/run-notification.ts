@@ -2,9 +2,6 @@
  * What a person is told about a run event, decided from the event alone (pure). Only states a
  * person acts on or waits for are announced; intermediate states (registered, deployed at a
  * canary step...) would be noise in a chat room.
- *
- * `awaiting-approval` and `rolled-back` are not run states yet (the approve/rollback verbs of
- * issue 14 add them); they are matched by name so those runs are announced from their first day.
  */
 /** A ferry.run.events message (pipeline/messages.ts publishes it as `RunEvent`). */
 export interface RunEventFacts {
@@ -19,7 +16,14 @@ export interface RunEventFacts {
 }
 
 export type NotificationKind =
-  'awaiting-approval' | 'promoted' | 'published' | 'rejected' | 'failed' | 'rolled-back' | 'dead-letter';
+  | 'awaiting-approval'
+  | 'promoted'
+  | 'published'
+  | 'rejected'
+  | 'failed'
+  | 'aborted'
+  | 'rolled-back'
+  | 'dead-letter';
 
 export interface RunNotification {
   kind: NotificationKind;
@@ -42,6 +46,7 @@ const STATE_KIND: Readonly<Record<string, NotificationKind>> = {
   rejected: 'rejected',
   failed: 'failed',
   'rolled-back': 'rolled-back',
+  aborted: 'aborted',
 };
 
 const HEADLINE: Readonly<Record<NotificationKind, string>> = {
@@ -50,6 +55,7 @@ const HEADLINE: Readonly<Record<NotificationKind, string>> = {
   published: 'was published to the mobile channels',
   rejected: 'was rejected',
   failed: 'failed',
+  aborted: 'was aborted',
   'rolled-back': 'was rolled back',
   'dead-letter': 'failed: a stage message was dead-lettered',
 };

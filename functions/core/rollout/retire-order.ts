@@ -1,3 +1,5 @@
+import type { Outcome } from '../run/run-record';
+
 /**
  * Which deployments a promotion retires from the endpoint, and in which order. Pure: the retire
  * sequence (pipeline/stages/retire-step.ts) gathers the facts and follows the order, one
@@ -12,7 +14,7 @@ export interface Incumbent {
   /** Its share of traffic just before the candidate arrived (the run's `previousSplit`). */
   percentBefore: number;
   /** How the ferry run that deployed it ended, when one did and is still on record. */
-  outcome?: 'promoted' | 'published' | 'rejected' | 'failed';
+  outcome?: Outcome;
 }
 
 export interface RetireDecision {
@@ -34,8 +36,8 @@ const byVersion = (a: Incumbent, b: Incumbent) =>
  * rejected candidate and retire the version a rollback would need.
  */
 export function retireOrder(incumbents: Incumbent[], keepPrevious: number): RetireDecision {
-  const bad = incumbents.filter((d) => d.outcome === 'rejected' || d.outcome === 'failed');
-  const good = incumbents.filter((d) => !bad.includes(d) && (d.outcome === 'promoted' || d.percentBefore > 0));
+  const bad = incumbents.filter((d) => d.outcome === 'rejected' || d.outcome === 'failed' || d.outcome === 'aborted');
+  const good = incumbents.filter((d) => !bad.includes(d) && (d.outcome === 'promoted' || d.outcome === 'rolled-back' || d.percentBefore > 0));
   const leftovers = incumbents.filter((d) => !bad.includes(d) && !good.includes(d));
   const ranked = [...good].sort((a, b) => b.percentBefore - a.percentBefore || byVersion(b, a));
   const [last, ...others] = ranked;

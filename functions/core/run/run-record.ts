@@ -4,27 +4,58 @@ import type { TrafficSplit } from '../traffic-split';
 
 /**
  * Where a run stands. A SavedModel goes checked → registered → deploying → deployed → (validated
- * at each traffic step) → promoting → promoted, or → rolling-back → rejected; a TFLite model goes
- * checked → published or rejected. Any stage may end in failed.
+ * at each traffic step) → promoting → promoted, or → rolling-back → rejected; a workflow with an
+ * `approval` waits in awaiting-approval (canary serving) between a passed validation and the step
+ * a person must approve. A TFLite model goes checked → published or rejected. A run of kind
+ * `rollback` (ferry rollback) goes registered → (deploying →) rolled-back. Any stage may end in
+ * failed; an operator's `ferry abort` ends a run aborted.
  */
 export type RunState =
   | 'checked'
   | 'registered'
   | 'deploying'
   | 'deployed'
+  | 'awaiting-approval'
   | 'promoting'
   | 'rolling-back'
   | 'promoted'
   | 'published'
   | 'rejected'
-  | 'failed';
+  | 'failed'
+  | 'aborted'
+  | 'rolled-back';
 
-export type Outcome = 'promoted' | 'published' | 'rejected' | 'failed';
+export type Outcome = 'promoted' | 'published' | 'rejected' | 'failed' | 'aborted' | 'rolled-back';
 
 /** Every outcome: terraform/monitoring.tf counts each with a log-based metric (a test checks they agree). */
-export const OUTCOMES: readonly Outcome[] = ['promoted', 'published', 'rejected', 'failed'];
+export const OUTCOMES: readonly Outcome[] = ['promoted', 'published', 'rejected', 'failed', 'aborted', 'rolled-back'];
 
-export const TERMINAL_STATES: ReadonlySet<RunState> = new Set(['promoted', 'published', 'rejected', 'failed']);
+export const TERMINAL_STATES: ReadonlySet<RunState> = new Set(OUTCOMES);
+
+/** Who did what to a run by hand (or the reconciler for them, on an approval's timeout). */
+export interface OperatorAction {
+  verb: 'approve' | 'reject' | 'abort' | 'retry' | 'rollback' | 'replay';
+  /** `$FERRY_OPERATOR`, else user@host of the machine the CLI ran on; `ferry reconciler` on a timeout. */
+  by: string;
+  at: string;
+  reason?: string;
+  /** The traffic step the run stood at. */
+  step?: number;
+}
+
+/** A passed validation waiting for a person (workflow `approval`). */
+export interface PendingApproval {
+  /** What approving does: promote (at 100 % or the last step) or step up to the next traffic step. */
+  action: 'promote' | 'step-up';
+  /** The validation summary the approval is about (it becomes the next timeline entry's detail). */
+  summary: string;
+  requestedAt: string;
+  /** After this the reconciler applies `onTimeout`. */
+  deadline: string;
+  onTimeout: 'approve' | 'reject';
+  /** When the reconciler logged the approval-overdue alert (half the timeout), once. */
+  overdueLoggedAt?: string;
+}
 
 export interface TimelineEntry {
   state: RunState;
@@ -37,7 +68,12 @@ export interface TimelineEntry {
 export interface RunRecord {
   runId: string;
   workflow: string;
-  kind: 'savedmodel' | 'tflite';
+  /** `rollback`: a run of `ferry rollback`, putting an earlier promoted version back. */
+  kind: 'savedmodel' | 'tflite' | 'rollback';
+  /** 1 for a drop; `ferry retry` makes attempt 2, 3… of the same artifact version. */
+  attempt?: number;
+  /** The attempt this one retries (`ferry retry`), whose Model Registry version it reuses. */
+  retryOf?: string;
   bucket: string;
   /** `models/flowers/7/` or `mobile/flowers/7/model.tflite`. */
   root: string;
@@ -61,8 +97,12 @@ export interface RunRecord {
     split?: TrafficSplit;
     operation?: string;
   };
-  /** How a rollback ends: `rejected` when validation said no, `failed` when it could not run. */
-  rollbackOutcome?: 'rejected' | 'failed';
+  /** How a rollback ends: `rejected` when validation (or a person) said no, `failed` when it could not run, `aborted` by `ferry abort`. */
+  rollbackOutcome?: 'rejected' | 'failed' | 'aborted';
+  /** Set while the run is `awaiting-approval`. */
+  approval?: PendingApproval;
+  /** approve / reject / abort / retry …: who, when, why, in order. */
+  operatorActions?: OperatorAction[];
   /**
    * An UploadModel (`registering`) or CreateEndpoint (`creating-endpoint`) that outlasted its stage:
    * awaitOperation follows it and a retry of the stage follows it too, never starting another.

@@ -22,10 +22,14 @@ export const STALL_BUDGET_MS: Readonly<Record<RunState, number>> = {
   /** Undeploy operations (retiring old versions, removing a rejected candidate). */
   promoting: 2 * 60 * MINUTE + 15 * MINUTE,
   'rolling-back': 2 * 60 * MINUTE + 15 * MINUTE,
+  /** A person decides; the approval's own deadline (reconcile.ts applies onTimeout) bounds the wait. */
+  'awaiting-approval': Infinity,
   promoted: Infinity,
   published: Infinity,
   rejected: Infinity,
   failed: Infinity,
+  aborted: Infinity,
+  'rolled-back': Infinity,
 };
 
 /**

@@ -1,16 +1,28 @@
 import { TERMINAL_STATES, type Outcome, type RunRecord, type RunState } from './run-record';
 
 const ALLOWED: Record<RunState, RunState[]> = {
-  checked: ['registered', 'published', 'rejected', 'failed'],
-  registered: ['deploying', 'failed'],
-  deploying: ['deployed', 'rolling-back', 'failed'],
-  deployed: ['deployed', 'promoting', 'promoted', 'rolling-back', 'rejected', 'failed'],
+  checked: ['registered', 'published', 'rejected', 'failed', 'aborted'],
+  registered: ['deploying', 'rolled-back', 'failed', 'aborted'],
+  deploying: ['deployed', 'rolling-back', 'rolled-back', 'failed', 'aborted'],
+  deployed: [
+    'deployed',
+    'awaiting-approval',
+    'promoting',
+    'promoted',
+    'rolling-back',
+    'rejected',
+    'failed',
+    'aborted',
+  ],
+  'awaiting-approval': ['deployed', 'promoting', 'rolling-back', 'rejected', 'failed', 'aborted'],
   promoting: ['promoted', 'failed'],
-  'rolling-back': ['rejected', 'failed'],
+  'rolling-back': ['rejected', 'failed', 'aborted'],
   promoted: [],
   published: [],
   rejected: [],
   failed: [],
+  aborted: [],
+  'rolled-back': [],
 };
 
 const OUTCOME: Partial<Record<RunState, Outcome>> = {
@@ -18,6 +30,8 @@ const OUTCOME: Partial<Record<RunState, Outcome>> = {
   published: 'published',
   rejected: 'rejected',
   failed: 'failed',
+  aborted: 'aborted',
+  'rolled-back': 'rolled-back',
 };
 
 export class TransitionError extends Error {}
@@ -57,10 +71,15 @@ export function advance(
  * the failure becomes a warning about what is left to clean up, never a rollback or a `failed`
  * that would hide which version serves.
  */
-export function endRun(run: RunRecord, outcome: 'failed' | 'rejected', reason: string, now: Date): RunRecord {
+export function endRun(
+  run: RunRecord,
+  outcome: 'failed' | 'rejected' | 'aborted',
+  reason: string,
+  now: Date,
+): RunRecord {
   if (TERMINAL_STATES.has(run.state)) return run;
   if (run.state === 'promoting' && run.promotion?.defaultMoved) return endPromoting(run, reason, now);
-  const to: RunState = outcome === 'rejected' && ALLOWED[run.state].includes('rejected') ? 'rejected' : 'failed';
+  const to: RunState = outcome !== 'failed' && ALLOWED[run.state].includes(outcome) ? outcome : 'failed';
   return advance({ ...run }, to, now, reason);
 }
 

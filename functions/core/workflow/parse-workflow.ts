@@ -3,7 +3,8 @@ import { parseDocument } from 'yaml';
 import { displayNameProblem, tagProblem } from '../mobile/firebase-ml-names';
 import schema from './workflow.schema.json';
 import { compilePattern } from './path-pattern';
-import { WORKFLOW_DEFAULTS, type Workflow } from './types';
+import { durationMs } from '../text/duration';
+import { WORKFLOW_DEFAULTS, type Approval, type Workflow } from './types';
 
 /** A workflow file that cannot be used; the message names the file and the field. */
 export class WorkflowError extends Error {
@@ -102,7 +103,8 @@ function schemaError(file: string, errors: ErrorObject[]): WorkflowError {
   return new WorkflowError(file, path || '(top level)', error.message ?? 'is invalid');
 }
 
-type RawWorkflow = Omit<Workflow, 'file' | 'model' | 'endpoint' | 'rollout' | 'validation' | 'mobile'> & {
+type RawWorkflow = Omit<Workflow, 'file' | 'model' | 'endpoint' | 'rollout' | 'validation' | 'mobile' | 'approval'> & {
+  approval?: { before: Approval['before']; timeout?: string; onTimeout?: Approval['onTimeout'] };
   model?: Partial<NonNullable<Workflow['model']>> & { displayName: string };
   endpoint?: Partial<NonNullable<Workflow['endpoint']>> & { displayName: string };
   rollout?: Partial<Workflow['rollout']>;
@@ -171,6 +173,7 @@ function withDefaults(raw: RawWorkflow, file: string): Workflow {
     },
     endpoint,
     rollout: { canaryPercent, steps, keepPrevious: raw.rollout?.keepPrevious ?? WORKFLOW_DEFAULTS.keepPrevious },
+    ...(raw.approval ? { approval: approvalOf(raw, file) } : {}),
     validation: {
       goldenSet: raw.validation.goldenSet,
       minCandidateAnswers: raw.validation.minCandidateAnswers ?? WORKFLOW_DEFAULTS.minCandidateAnswers,
@@ -193,6 +196,22 @@ function withDefaults(raw: RawWorkflow, file: string): Workflow {
       maxSizeBytes: raw.mobile.maxSizeBytes ?? WORKFLOW_DEFAULTS.mobileMaxSizeBytes,
     },
   };
+}
+
+/** `approval` with its defaults; only SavedModel rollouts have a canary to hold while a person decides. */
+function approvalOf(raw: RawWorkflow, file: string): Approval {
+  const approval = raw.approval!;
+  if (raw.artifact !== 'savedmodel')
+    throw new WorkflowError(
+      file,
+      'approval',
+      'applies to SavedModel workflows (a canary serves while a person decides); remove it from this TFLite workflow',
+    );
+  const timeout = approval.timeout ?? WORKFLOW_DEFAULTS.approvalTimeout;
+  const timeoutMs = durationMs(timeout);
+  if (!timeoutMs)
+    throw new WorkflowError(file, 'approval.timeout', `"${timeout}" is not a duration above zero; write e.g. 30m, 24h or 2d`);
+  return { before: approval.before, timeoutMs, onTimeout: approval.onTimeout ?? WORKFLOW_DEFAULTS.approvalOnTimeout };
 }
 
 /** Steps after the canary: strictly ascending, above the canary, ending at 100 (added if absent). */

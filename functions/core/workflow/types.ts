@@ -26,6 +26,8 @@ export interface Workflow {
     /** Previous versions left deployed (with no traffic) after a promotion. */
     keepPrevious: number;
   };
+  /** A person's approval between a passed validation and the next step (absent: ferry decides alone). */
+  approval?: Approval;
   validation: {
     goldenSet: string;
     /** Golden answers the candidate must give before the gates are evaluated. */
@@ -40,6 +42,12 @@ export interface Workflow {
     channels: { firebaseMl: boolean; firebaseStorage: boolean };
     maxSizeBytes: number;
   };
+}
+
+export interface Approval {
+  before: 'promote' | 'each-step';
+  timeoutMs: number;
+  onTimeout: 'reject' | 'approve';
 }
 
 export interface Gates {
@@ -62,4 +70,6 @@ export const WORKFLOW_DEFAULTS = {
   latencySlackMs: 20,
   maxErrorRate: 0,
   mobileMaxSizeBytes: 100 * 1024 * 1024,
+  approvalTimeout: '24h',
+  approvalOnTimeout: 'reject',
 } as const;

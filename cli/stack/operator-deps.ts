@@ -1,0 +1,68 @@
+import { hostname, userInfo } from 'node:os';
+import type { WorkflowSet } from '../../functions/core/workflow/workflow-set';
+import type { DocumentStore, Logger } from '../../functions/pipeline/ports';
+import type { StageDeps } from '../../functions/pipeline/run-stage';
+import type { RolloutDeps } from '../../functions/pipeline/stages/rollout-actions';
+import type { CliIo } from '../io';
+import { loadCliWorkflows } from '../workflows-dir';
+import { useStackFile } from './stack-env';
+
+/**
+ * What the operator's verbs (approve, reject, abort, retry, rollback) act through: the same run
+ * store, publisher and Vertex adapters the functions use (functions/entry/wiring.ts), so a verb is
+ * one more delivery to the run, under the same claim and compare-and-set, whether it targets
+ * `ferry up` or a real project.
+ */
+export interface OperatorDeps extends StageDeps, RolloutDeps {
+  workflows: WorkflowSet;
+  /** The state bucket's documents: endpoint leases. */
+  leases: DocumentStore;
+  /** Who acts, recorded on the run. */
+  by: string;
+  close(): Promise<void>;
+}
+
+/** `$FERRY_OPERATOR`, else user@host: what the run record says did it. */
+export function operatorName(env: NodeJS.ProcessEnv = process.env): string {
+  if (env.FERRY_OPERATOR) return env.FERRY_OPERATOR;
+  let user = 'someone';
+  try {
+    user = userInfo().username;
+  } catch {
+    // No passwd entry (some containers): the host still says where it came from.
+  }
+  return `${user}@${hostname()}`;
+}
+
+/**
+ * The local stack (`.ferry/stack.json`, FERRY_STACK_FILE) unless `--project` names a real one;
+ * a real project needs FERRY_STATE_BUCKET (Terraform output `state_bucket`) and Application
+ * Default Credentials. Throws a message saying what to set.
+ */
+export async function openOperator(io: CliIo, project?: string): Promise<OperatorDeps> {
+  if (project) process.env.FERRY_PROJECT = project;
+  else useStackFile();
+  if (!process.env.FERRY_PROJECT)
+    throw new Error(
+      'no running local stack (.ferry/stack.json) and no project: start one with `ferry up`, or pass --project (or set FERRY_PROJECT) for a real one',
+    );
+  if (!process.env.FERRY_STATE_BUCKET)
+    throw new Error(
+      `FERRY_STATE_BUCKET is not set: for project ${process.env.FERRY_PROJECT}, export FERRY_STATE_BUCKET=$(terraform -chdir=terraform output -raw state_bucket)`,
+    );
+  const wiring = await import('../../functions/entry/wiring');
+  const log: Logger = {
+    info: () => {},
+    warn: (message) => io.err(`warning: ${message}`),
+    error: (message) => io.err(message),
+  };
+  return {
+    ...wiring.stageDeps(log),
+    endpoints: wiring.endpoints,
+    registry: wiring.registry,
+    workflows: loadCliWorkflows(),
+    leases: wiring.pendingStore(),
+    by: operatorName(),
+    close: wiring.closeClients,
+  };
+}
