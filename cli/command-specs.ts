@@ -117,6 +117,36 @@ export const COMMAND_SPECS = {
       yes: { type: 'boolean', help: 'republish the --all listing instead of only showing it' },
     },
   },
+  approve: {
+    name: 'approve',
+    args: '<run>',
+    positionals: { min: 1, max: 1 },
+    summary: 'let a run awaiting approval go on: its next traffic step, or the promotion',
+    flags: {
+      reason: { type: 'string', value: 'TEXT', otherwise: 'none', help: 'why, kept on the run record' },
+      project: PROJECT_FLAG,
+    },
+  },
+  reject: {
+    name: 'reject',
+    args: '<run>',
+    positionals: { min: 1, max: 1 },
+    summary: 'refuse a run awaiting approval: the exact previous split back, the candidate undeployed',
+    flags: {
+      reason: { type: 'string', value: 'TEXT', required: true, help: 'why, kept on the run record' },
+      project: PROJECT_FLAG,
+    },
+  },
+  abort: {
+    name: 'abort',
+    args: '<run>',
+    positionals: { min: 1, max: 1 },
+    summary: 'end a live run aborted: any traffic on its candidate rolled back, the endpoint released',
+    flags: {
+      reason: { type: 'string', value: 'TEXT', otherwise: 'none', help: 'why, kept on the run record' },
+      project: PROJECT_FLAG,
+    },
+  },
   plan: {
     name: 'plan',
     args: '<SavedModel folder | model.tflite> <bucket path>',

@@ -1,6 +1,13 @@
 import type { RunRecord } from '../functions/core/run/run-record';
 
-const ICON: Record<string, string> = { promoted: '✔', published: '✔', rejected: '✘', failed: '!' };
+const ICON: Record<string, string> = {
+  promoted: '✔',
+  published: '✔',
+  'rolled-back': '✔',
+  rejected: '✘',
+  failed: '!',
+  aborted: '■',
+};
 
 /** A run's timeline as a person reads it: one line per state change, with the time since the start. */
 export function formatRun(run: RunRecord): string {
@@ -24,6 +31,12 @@ export function formatRun(run: RunRecord): string {
       `  validating (step ${v.step}) since ${v.startedAt}: ${requests} requests so far, ${v.tally.transportErrors} transport errors; handed on ${v.handOns}× (last: ${v.lastHandOn})`,
     );
   }
+  for (const action of run.operatorActions ?? [])
+    lines.push(`  ${action.verb} by ${action.by} at ${action.at}${action.reason ? `: ${action.reason}` : ''}`);
+  if (run.state === 'awaiting-approval' && run.approval)
+    lines.push(
+      `  awaiting approval since ${run.approval.requestedAt}: ferry approve ${run.runId}  |  ferry reject ${run.runId} --reason …  (${run.approval.onTimeout} at ${run.approval.deadline})`,
+    );
   if (run.deadLetterId)
     lines.push(`  ended by dead letter ${run.deadLetterId} (ferry status lists what sits on ferry.dead-letter)`);
   if (run.nudgedAt && !run.outcome) lines.push(`  stalled: the reconciler republished its message at ${run.nudgedAt}`);

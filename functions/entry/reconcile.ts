@@ -2,7 +2,7 @@ import { cloudEvent, type CloudEvent } from '@google-cloud/functions-framework';
 import { reconcile } from '../pipeline/stages/reconcile';
 import { eventAgeMs } from './events';
 import { jsonLogger } from './logger';
-import { clock, endpoints, functionConfig, pendingStore, registry, stageDeps } from './wiring';
+import { clock, endpoints, functionConfig, pendingStore, registry, stageDeps, workflows } from './wiring';
 
 /**
  * ferry.reconcile (a Cloud Scheduler tick) → one reconciler pass: stalled runs are nudged, then
@@ -19,9 +19,10 @@ export async function reconcileHandler(event: CloudEvent<unknown>): Promise<void
     ...stageDeps(log),
     rollout: { endpoints, registry, clock },
     leases: pendingStore(),
+    workflows: workflows(),
   });
   log.info(
-    `reconciled: ${report.nudged.length} nudged, ${report.ended.length} ended, ${report.released.length} lease(s) released, ${report.errors.length} left for the next pass`,
+    `reconciled: ${report.nudged.length} nudged, ${report.ended.length} ended, ${report.timedOut.length} approval(s) timed out, ${report.released.length} lease(s) released, ${report.errors.length} left for the next pass`,
     { ...report },
   );
 }

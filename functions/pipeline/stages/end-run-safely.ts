@@ -19,8 +19,10 @@ export interface EndRequest {
   reason: string;
   /** Only end the run if it still stands here (the point a dead-lettered message was for). */
   at?: StagePoint;
-  /** Kept on the ended run (the dead letter's id). */
-  patch?: Pick<RunRecord, 'deadLetterId'>;
+  /** Kept on the ended run (the dead letter's id, the operator's action). */
+  patch?: Partial<Pick<RunRecord, 'deadLetterId' | 'operatorActions'>>;
+  /** `aborted` when a person ends it (ferry abort); default `failed`. */
+  outcome?: 'failed' | 'aborted';
 }
 
 export type EndResult = 'ended' | 'not-found' | 'already-ended' | 'moved-on' | 'cannot-roll-back';
@@ -62,12 +64,16 @@ export async function endRunSafely(deps: EndRunDeps, runId: string, request: End
 }
 
 function mayHoldTraffic(run: RunRecord): boolean {
-  return Boolean(run.deployment && run.endpoint) && ['deploying', 'deployed', 'rolling-back'].includes(run.state);
+  return (
+    Boolean(run.deployment && run.endpoint) &&
+    ['deploying', 'deployed', 'awaiting-approval', 'rolling-back'].includes(run.state)
+  );
 }
 
 async function end(deps: EndRunDeps, run: RunRecord, request: EndRequest): Promise<RunRecord> {
   const now = () => deps.clock.now();
   const { reason } = request;
+  const outcome = request.outcome ?? 'failed';
   const patched = { ...run, ...request.patch };
   if (run.state === 'promoting')
     // Validated at 100 % and `default` moved: only retiring old deployments was left unconfirmed.
@@ -77,16 +83,16 @@ async function end(deps: EndRunDeps, run: RunRecord, request: EndRequest): Promi
       now(),
       `promoted at 100 %; retiring old deployments not confirmed (${(run.pendingOperations ?? []).join(', ') || 'none'}): ${reason}`,
     );
-  if (!mayHoldTraffic(run) || !deps.rollout) return endRun(patched, 'failed', reason, now());
+  if (!mayHoldTraffic(run) || !deps.rollout) return endRun(patched, outcome, reason, now());
   if (run.state === 'rolling-back')
     return endRun(
       patched,
-      'failed',
+      outcome,
       `${reason}; the previous split was restored earlier (${run.reason ?? 'rolled back'}); undeploying the candidate not confirmed (${(run.pendingOperations ?? []).join(', ') || 'no operation'})`,
       now(),
     );
   try {
-    return await rollBackAndEnd(deps.rollout, patched, reason);
+    return await rollBackAndEnd(deps.rollout, patched, reason, outcome);
   } catch (error) {
     if (classifyError(error) === 'transient') throw error;
     const split = JSON.stringify(run.deployment?.previousSplit ?? {});
@@ -99,8 +105,13 @@ async function end(deps: EndRunDeps, run: RunRecord, request: EndRequest): Promi
   }
 }
 
-/** Deploying or deployed: take the candidate's traffic away if it has any, then end failed. */
-async function rollBackAndEnd(deps: RolloutDeps, run: RunRecord, reason: string): Promise<RunRecord> {
+/** Deploying, deployed or awaiting approval: take the candidate's traffic away if it has any, then end the run. */
+async function rollBackAndEnd(
+  deps: RolloutDeps,
+  run: RunRecord,
+  reason: string,
+  outcome: 'failed' | 'aborted',
+): Promise<RunRecord> {
   const { endpoint, deployment } = run as Required<Pick<RunRecord, 'endpoint' | 'deployment'>> & RunRecord;
   if (run.state === 'deploying') {
     // The operation first: a deployment finishing between the two reads is then still seen.
@@ -117,16 +128,16 @@ async function rollBackAndEnd(deps: RolloutDeps, run: RunRecord, reason: string)
     if (!present)
       return endRun(
         run,
-        'failed',
+        outcome,
         `${reason}; the candidate was never deployed: the split is unchanged`,
         deps.clock.now(),
       );
   }
-  const rolled = await rollBack(deps, run, reason, 'failed');
+  const rolled = await rollBack(deps, run, reason, outcome);
   if (isTerminal(rolled)) return rolled;
   return advance(
     rolled,
-    'failed',
+    outcome,
     deps.clock.now(),
     `${reason}; undeploying the candidate (${(rolled.pendingOperations ?? []).join(', ')}) is left to finish on its own`,
   );

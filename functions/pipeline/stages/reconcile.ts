@@ -2,6 +2,8 @@ import { errorMessage } from '../../core/errors';
 import { isTerminal, type RunRecord, type RunState } from '../../core/run/run-record';
 import { STALL_BUDGET_MS, stallVerdict } from '../../core/run/stall-budgets';
 import type { DocumentStore } from '../ports';
+import type { WorkflowSet } from '../../core/workflow/workflow-set';
+import { enforceApproval } from './approval-timeout';
 import { awaitedMessages } from './awaited-messages';
 import { leaseKey, type Lease } from './endpoint-lease';
 import { endRunSafely, type EndRunDeps } from './end-run-safely';
@@ -11,6 +13,8 @@ export interface ReconcileDeps extends EndRunDeps {
   leases: DocumentStore;
   /** Per-state budgets (default STALL_BUDGET_MS); tests and local stacks may shorten them. */
   budgets?: Readonly<Record<RunState, number>>;
+  /** For approvals that time out (with `rollout`): approving promotes or steps up per the workflow. */
+  workflows?: WorkflowSet;
 }
 
 export interface ReconcileReport {
@@ -18,6 +22,10 @@ export interface ReconcileReport {
   ended: string[];
   /** Workflows whose lease was held by an ended or missing run. */
   released: string[];
+  /** Runs whose approval timed out: the workflow's onTimeout was applied. */
+  timedOut: string[];
+  /** Runs awaiting approval past half their timeout: the alert line was logged. */
+  overdue: string[];
   /** Runs that could not be looked at this pass (transient errors): the next pass tries again. */
   errors: string[];
 }
@@ -28,10 +36,12 @@ export interface ReconcileReport {
  * published again, once (a lost publish heals); if it still has not moved a budget later, it is
  * ended like a dead-lettered one (endRunSafely: canary rolled back, `failed`). A run waiting for
  * its endpoint's turn behind a live rollout is not stalled. Leases held by ended or missing runs
- * are released. Safe to run concurrently and repeatedly: every write is a compare-and-set.
+ * are released. A run awaiting approval is never stalled: past half its timeout the approval-overdue
+ * alert is logged, past its deadline the workflow's onTimeout decides (approval-timeout.ts).
+ * Safe to run concurrently and repeatedly: every write is a compare-and-set.
  */
 export async function reconcile(deps: ReconcileDeps): Promise<ReconcileReport> {
-  const report: ReconcileReport = { nudged: [], ended: [], released: [], errors: [] };
+  const report: ReconcileReport = { nudged: [], ended: [], released: [], timedOut: [], overdue: [], errors: [] };
   const runs = await deps.runs.list();
   const live = new Set(runs.filter((r) => !isTerminal(r)).map((r) => r.runId));
   const holders = new Map<string, string | undefined>();
@@ -41,6 +51,13 @@ export async function reconcile(deps: ReconcileDeps): Promise<ReconcileReport> {
   };
   for (const listed of runs.filter((r) => !isTerminal(r))) {
     try {
+      if (listed.state === 'awaiting-approval') {
+        const { rollout, workflows } = deps;
+        const done = rollout && workflows ? await enforceApproval({ ...deps, rollout, workflows }, listed) : undefined;
+        if (done === 'timed-out') report.timedOut.push(listed.runId);
+        if (done === 'overdue') report.overdue.push(listed.runId);
+        continue;
+      }
       if (listed.state === 'registered') {
         const holder = await holderOf(listed.workflow);
         if (holder && holder !== listed.runId && live.has(holder)) continue; // waiting for its turn

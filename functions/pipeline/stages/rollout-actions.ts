@@ -58,7 +58,7 @@ export async function rollBack(
   deps: RolloutDeps,
   run: RunRecord,
   reason: string,
-  outcome: 'rejected' | 'failed' = 'rejected',
+  outcome: 'rejected' | 'failed' | 'aborted' = 'rejected',
 ): Promise<RunRecord> {
   const { endpoint, deployment, model } = required(run);
   const first = Object.keys(deployment.previousSplit).length === 0;

@@ -1,4 +1,5 @@
 import { classifyError, errorMessage } from '../../core/errors';
+import { approvalNeeded, requestApproval } from '../../core/run/approval';
 import type { RunRecord } from '../../core/run/run-record';
 import { evaluateGates, type GateDecision } from '../../core/validation/gates';
 import { VALIDATION_PATIENCE_MS } from '../../core/validation/predict-retry';
@@ -43,13 +44,14 @@ export function validatePredictionsStage(deps: ValidateDeps, step: number): Stag
     expects: { state: 'deployed', step },
     produces: [
       { state: 'deployed', step: step + 1 },
+      { state: 'awaiting-approval', step },
       { state: 'promoting' },
       { state: 'promoted' },
       { state: 'rolling-back' },
       { state: 'rejected' },
       { state: 'failed' },
     ],
-    next: nextMessages,
+    next: rolloutMessages,
     async work(run: RunRecord) {
       try {
         return await validate(deps, run);
@@ -94,9 +96,10 @@ async function validate(deps: ValidateDeps, run: RunRecord): Promise<RunRecord> 
   };
   if (!decision.passed) return rollBack(deps, recorded, `rejected at ${percent} %: ${decision.reasons.join('; ')}`);
   const summary = summarise(decision, percent);
-  if (percent >= 100 || run.step + 1 >= workflow.rollout.steps.length)
-    return promote(deps, recorded, workflow, summary);
-  return stepUp(deps, recorded, workflow, summary);
+  const action = percent >= 100 || run.step + 1 >= workflow.rollout.steps.length ? 'promote' : 'step-up';
+  if (approvalNeeded(workflow, action))
+    return requestApproval(recorded, workflow, action, summary, deps.clock.now());
+  return action === 'promote' ? promote(deps, recorded, workflow, summary) : stepUp(deps, recorded, workflow, summary);
 }
 
 function summarise(decision: GateDecision, percent: number): string {
@@ -112,7 +115,8 @@ function gaveUp(saved: NonNullable<RunRecord['validation']>, now: Date): string 
   return `validation could not finish in ${minutes} min: Predict kept failing transiently, ${saved.tally.transportErrors} times${last}; traffic restored. Check the endpoint's Predict quota and health, then drop the artifact again`;
 }
 
-function nextMessages(run: RunRecord): NextMessage[] {
+/** What follows a validation's (or an approval's) decision: the next step's validation, the rollback's or the promotion's operation. */
+export function rolloutMessages(run: RunRecord): NextMessage[] {
   switch (run.state) {
     case 'deployed':
       return [{ topic: TOPICS.modelDeployed, data: { runId: run.runId, step: run.step } }];

@@ -1,0 +1,53 @@
+import type { Workflow } from '../workflow/types';
+import type { OperatorAction, RunRecord } from './run-record';
+import { advance } from './transitions';
+
+/** Whether the workflow wants a person before this step (`step-up`: the next traffic step). */
+export function approvalNeeded(workflow: Workflow, action: 'promote' | 'step-up'): boolean {
+  const before = workflow.approval?.before;
+  return before === 'each-step' || (before === 'promote' && action === 'promote');
+}
+
+/**
+ * Holds a validated run for a person: nothing on the endpoint changes (the candidate keeps its
+ * share), the run records what approving will do and until when, and its timeline entry, announced
+ * on ferry.run.events, says which command to run. Pure.
+ */
+export function requestApproval(
+  run: RunRecord,
+  workflow: Workflow,
+  action: 'promote' | 'step-up',
+  summary: string,
+  now: Date,
+): RunRecord {
+  const approval = workflow.approval;
+  if (!approval) throw new Error(`${workflow.file}: approval: is not set`);
+  const deadline = new Date(now.getTime() + approval.timeoutMs).toISOString();
+  const next = action === 'promote' ? 'promote it' : `step up to ${workflow.rollout.steps[run.step + 1]} %`;
+  return advance(
+    run,
+    'awaiting-approval',
+    now,
+    `${summary}; awaiting approval to ${next}: run \`ferry approve ${run.runId}\` or \`ferry reject ${run.runId} --reason …\`; without a decision by ${deadline} it is ${approval.onTimeout === 'approve' ? 'approved' : 'rejected'}`,
+    { approval: { action, summary, requestedAt: now.toISOString(), deadline, onTimeout: approval.onTimeout } },
+  );
+}
+
+/**
+ * Where an approval stands for the reconciler: `timed-out` past its deadline, `overdue` past half
+ * its timeout and not yet alerted (once per run), else `waiting`. Pure.
+ */
+export function approvalClock(run: RunRecord, now: Date): 'waiting' | 'overdue' | 'timed-out' {
+  const { approval } = run;
+  if (run.state !== 'awaiting-approval' || !approval) return 'waiting';
+  const requested = Date.parse(approval.requestedAt);
+  const deadline = Date.parse(approval.deadline);
+  if (now.getTime() >= deadline) return 'timed-out';
+  if (!approval.overdueLoggedAt && now.getTime() >= requested + (deadline - requested) / 2) return 'overdue';
+  return 'waiting';
+}
+
+/** The run with one more operator action recorded. */
+export function withAction(run: RunRecord, action: OperatorAction): RunRecord {
+  return { ...run, operatorActions: [...(run.operatorActions ?? []), action] };
+}
