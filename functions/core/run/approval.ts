@@ -2,10 +2,18 @@ import type { Workflow } from '../workflow/types';
 import type { OperatorAction, RunRecord } from './run-record';
 import { advance } from './transitions';
 
-/** Whether the workflow wants a person before this step (`step-up`: the next traffic step). */
-export function approvalNeeded(workflow: Workflow, action: 'promote' | 'step-up'): boolean {
+/**
+ * Whether the workflow wants a person before what validation decided: `step-up` to the next
+ * traffic step, or `promote` at 100 %. `before: promote` asks once, before the candidate takes all
+ * the traffic: at the step up to 100 %, or (a first model, whose canary is already 100 %) before
+ * promoting. `each-step` asks before every step up too. A promotion right after an approved step
+ * up to 100 % is not asked again: that approval was for it.
+ */
+export function approvalNeeded(workflow: Workflow, run: RunRecord, action: 'promote' | 'step-up'): boolean {
   const before = workflow.approval?.before;
-  return before === 'each-step' || (before === 'promote' && action === 'promote');
+  if (!before) return false;
+  if (action === 'step-up') return before === 'each-step' || workflow.rollout.steps[run.step + 1] >= 100;
+  return !(run.operatorActions ?? []).some((a) => a.verb === 'approve' && a.step === run.step - 1);
 }
 
 /**
@@ -23,7 +31,8 @@ export function requestApproval(
   const approval = workflow.approval;
   if (!approval) throw new Error(`${workflow.file}: approval: is not set`);
   const deadline = new Date(now.getTime() + approval.timeoutMs).toISOString();
-  const next = action === 'promote' ? 'promote it' : `step up to ${workflow.rollout.steps[run.step + 1]} %`;
+  const next =
+    action === 'promote' ? 'promote it (default moves to it)' : `step up to ${workflow.rollout.steps[run.step + 1]} %`;
   return advance(
     run,
     'awaiting-approval',

@@ -97,7 +97,7 @@ async function validate(deps: ValidateDeps, run: RunRecord): Promise<RunRecord> 
   if (!decision.passed) return rollBack(deps, recorded, `rejected at ${percent} %: ${decision.reasons.join('; ')}`);
   const summary = summarise(decision, percent);
   const action = percent >= 100 || run.step + 1 >= workflow.rollout.steps.length ? 'promote' : 'step-up';
-  if (approvalNeeded(workflow, action))
+  if (approvalNeeded(workflow, recorded, action))
     return requestApproval(recorded, workflow, action, summary, deps.clock.now());
   return action === 'promote' ? promote(deps, recorded, workflow, summary) : stepUp(deps, recorded, workflow, summary);
 }
