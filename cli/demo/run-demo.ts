@@ -6,7 +6,7 @@ import { startLocalStack, type LocalStack } from '../../emulators/local-stack';
 import { exampleGoldenSet } from '../../functions/artifacts/example-golden-set';
 import { writeExampleSavedModel } from '../../functions/artifacts/savedmodel';
 import { writeExampleTflite } from '../../functions/artifacts/tflite/write-example-tflite';
-import type { RunRecord } from '../../functions/core/run/run-record';
+import { isTerminal, type RunRecord } from '../../functions/core/run/run-record';
 import { runIdFor } from '../../functions/core/run/run-id';
 import type { CliIo } from '../io';
 import { formatRun } from '../format-run';
@@ -30,6 +30,8 @@ export interface Scenario {
   workflow: string;
   version: string;
   expect: RunRecord['state'];
+  /** The workflow waits for a person: the demo approves as `ferry approve <run>` would. */
+  approve?: string;
 }
 
 export interface DemoResult {
@@ -63,6 +65,15 @@ function scenarios(dir: string): Scenario[] {
       workflow: 'flowers',
       version: '3',
       expect: 'promoted',
+    },
+    {
+      title: 'flowers-reviewed v1 is validated, then waits for a person (approval: before: promote)',
+      local: join(dir, 'v3'),
+      bucketPath: 'models/flowers-reviewed/1/',
+      workflow: 'flowers-reviewed',
+      version: '1',
+      expect: 'promoted',
+      approve: 'the demo approves, as a person would',
     },
     {
       title: 'a TFLite model is validated with the TFLite runtime, then published on both channels',
@@ -101,6 +112,25 @@ async function writeArtifacts(dir: string): Promise<void> {
   await writeFile(join(dir, 'mobile-2.tflite'), corrupt);
 }
 
+/** Waits for the run to ask for approval, shows what it waits with, and approves through `ferry approve`. */
+async function approveWhenAsked(io: CliIo, storage: Storage, bucket: string, runId: string, reason: string) {
+  const waiting = await waitForRun(
+    storage,
+    bucket,
+    runId,
+    60_000,
+    (r) => r.state === 'awaiting-approval' || isTerminal(r),
+  );
+  if (waiting.state !== 'awaiting-approval') return;
+  const percent = waiting.deployment?.split?.[waiting.deployment.deployedModelId] ?? 0;
+  io.out(`  … awaiting-approval, its canary serving ${percent} %; announced on ferry.run.events`);
+  io.out(`  ferry approve ${runId} --reason "${reason}"`);
+  const { runCli } = await import('../run-cli');
+  const indented = { out: (text: string) => io.out(`  ${text}`), err: (text: string) => io.err(`  ${text}`) };
+  const code = await runCli(['approve', runId, '--reason', reason], indented);
+  if (code !== 0) throw new Error(`ferry approve ${runId} exited ${code}`);
+}
+
 /**
  * The local demo: the whole pipeline on the embedded emulators, with generated artifacts. Each
  * scenario drops an artifact and prints the run's timeline once it ends.
@@ -136,11 +166,9 @@ export async function runDemo(io: CliIo, options: DemoOptions = {}): Promise<Dem
       io.out(`\n▶ ${scenario.title}\n  ferry drop ${scenario.local} ${scenario.bucketPath}`);
       await dropArtifact(storage, stack.buckets.artifacts, scenario.local, scenario.bucketPath);
       const root = scenario.bucketPath;
-      const run = await waitForRun(
-        storage,
-        stack.buckets.state,
-        runIdFor(scenario.workflow, scenario.version, stack.buckets.artifacts, root),
-      );
+      const runId = runIdFor(scenario.workflow, scenario.version, stack.buckets.artifacts, root);
+      if (scenario.approve) await approveWhenAsked(io, storage, stack.buckets.state, runId, scenario.approve);
+      const run = await waitForRun(storage, stack.buckets.state, runId);
       io.out(formatRun(run));
       runs.push({ scenario, run });
     }

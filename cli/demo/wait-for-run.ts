@@ -3,7 +3,8 @@ import { classifyError, errorMessage } from '../../functions/core/errors';
 import { isTerminal, type RunRecord } from '../../functions/core/run/run-record';
 
 /**
- * Polls the run record until the run ends; a run that never ends within `timeoutMs` is an error.
+ * Polls the run record until the run ends (or reaches what `reached` looks for: a state it waits
+ * in); a run that never gets there within `timeoutMs` is an error.
  * A read that fails for a transient cause (a reset connection, 429, 5xx) is just another poll: a
  * keep-alive socket the server closed as the poll reused it must not end the wait.
  */
@@ -12,6 +13,7 @@ export async function waitForRun(
   stateBucket: string,
   runId: string,
   timeoutMs = 60_000,
+  reached: (run: RunRecord) => boolean = isTerminal,
 ): Promise<RunRecord> {
   const deadline = Date.now() + timeoutMs;
   let last: RunRecord | undefined;
@@ -20,7 +22,7 @@ export async function waitForRun(
     try {
       last = (await readRunRecord(storage, stateBucket, runId)) ?? last;
       lastError = undefined;
-      if (last && isTerminal(last)) return last;
+      if (last && reached(last)) return last;
     } catch (error) {
       if (classifyError(error) !== 'transient') throw error;
       lastError = error;
@@ -29,7 +31,7 @@ export async function waitForRun(
   }
   const failing = lastError === undefined ? '' : `; the last read failed: ${errorMessage(lastError)}`;
   throw new Error(
-    `run ${runId} did not end within ${timeoutMs / 1000} s (last state: ${last?.state ?? 'not started'}${failing})`,
+    `run ${runId} did not ${reached === isTerminal ? 'end' : 'get there'} within ${timeoutMs / 1000} s (last state: ${last?.state ?? 'not started'}${failing})`,
   );
 }
 

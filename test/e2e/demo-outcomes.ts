@@ -20,6 +20,7 @@ export function demoOutcomeTests(get: () => { result: DemoResult; stdout: string
       ['models/flowers/1/', 'promoted'],
       ['models/flowers/2/', 'rejected'],
       ['models/flowers/3/', 'promoted'],
+      ['models/flowers-reviewed/1/', 'promoted'],
       ['mobile/flowers/1/model.tflite', 'published'],
       ['mobile/flowers/2/model.tflite', 'rejected'],
     ]);
@@ -51,19 +52,36 @@ export function demoOutcomeTests(get: () => { result: DemoResult; stdout: string
       [100, true],
     ]);
     const state = get().result.stack.cloud.vertex.state();
-    const endpoint = state.endpoints[0];
+    const endpoint = state.endpoints.find((e) => e.displayName === 'flowers')!;
     expect(endpoint.trafficSplit).toEqual({ [v3.deployment?.deployedModelId as string]: 100 });
     const deployed = endpoint.deployedModels.map((d: { id: string }) => d.id).sort();
     const v1 = run('models/flowers/1/');
     // keepPrevious: 1 — v1 stays deployed without traffic; the rejected v2 is gone.
     expect(deployed).toEqual([v1.deployment?.deployedModelId, v3.deployment?.deployedModelId].sort());
-    const versions = state.models.flatMap(
-      (m: { versions?: Array<{ versionId: string; versionAliases: string[] }> }) => m.versions ?? [],
-    );
+    const versions = state.models.flatMap((m) => m.versions).filter((v) => v.labels.ferry_workflow === 'flowers');
     const aliases = Object.fromEntries(
       versions.map((v: { versionId: string; versionAliases: string[] }) => [v.versionId, [...v.versionAliases].sort()]),
     );
     expect(aliases).toEqual({ '1': ['v1'], '2': ['rejected', 'v2'], '3': ['default', 'v3'] });
+  });
+
+  it('holds flowers-reviewed v1 for a person, and promotes it once approved', () => {
+    const reviewed = run('models/flowers-reviewed/1/');
+    const states = reviewed.timeline.map((t) => t.state);
+    expect(states.slice(0, 6)).toEqual([
+      'checked',
+      'registered',
+      'deploying',
+      'deployed',
+      'awaiting-approval',
+      'promoting',
+    ]);
+    expect(states.at(-1)).toBe('promoted');
+    expect(reviewed.operatorActions).toEqual([
+      expect.objectContaining({ verb: 'approve', reason: 'the demo approves, as a person would' }),
+    ]);
+    expect(get().stdout.join('\n')).toContain(`ferry approve ${reviewed.runId} --reason`);
+    expect(get().stdout.join('\n')).toMatch(new RegExp(`run ${reviewed.runId} approved by .*: promoting it`));
   });
 
   it('publishes the validated TFLite model on both channels, and the corrupted one nowhere', async () => {
