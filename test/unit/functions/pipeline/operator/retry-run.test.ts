@@ -58,6 +58,23 @@ describe('retryRun', () => {
     expect(publisher.messages).toHaveLength(before);
   });
 
+  it('starts a TFLite attempt with tflite.ready, for publishMobile', async () => {
+    const { publisher, deps, runs } = await setup();
+    const tflite = sampleRun({
+      runId: 'mobile-run',
+      kind: 'tflite',
+      root: 'mobile/flowers/7/model.tflite',
+      state: 'aborted',
+      outcome: 'aborted',
+    });
+    await runs.create(tflite);
+    const result = await retryRun(deps, 'mobile-run', request);
+    const id = runIdFor('flowers', '7', 'artifacts', 'mobile/flowers/7/model.tflite', 2);
+    expect(result).toMatchObject({ kind: 'started', run: { runId: id, kind: 'tflite', state: 'checked' } });
+    expect(publisher.on(TOPICS.tfliteReady)).toEqual([{ runId: id }]);
+    expect(publisher.on(TOPICS.savedModelReady)).toEqual([]);
+  });
+
   it('refuses with the reason, and names a run it cannot find', async () => {
     const { runs, publisher, deps } = await setup();
     await runs.create(sampleRun({ runId: 'live', state: 'deployed' }));
