@@ -111,10 +111,23 @@ export const COMMAND_SPECS = {
     name: 'replay',
     args: '[<dead letter id>…]',
     positionals: { min: 0, max: Infinity },
-    summary: 'list parked dead letters; republish the named ones (or --all --yes) to their source topic',
+    summary:
+      'list parked dead letters; replay the named ones (or --all --yes): a run a letter ended gets its next attempt, others go back to their source topic',
     flags: {
       all: { type: 'boolean', help: 'every parked dead letter (lists them; acts only with --yes)' },
-      yes: { type: 'boolean', help: 'republish the --all listing instead of only showing it' },
+      yes: { type: 'boolean', help: 'replay the --all listing instead of only showing it' },
+      project: PROJECT_FLAG,
+    },
+  },
+  retry: {
+    name: 'retry',
+    args: '<run>',
+    positionals: { min: 1, max: 1 },
+    summary: 'a new attempt of a failed or aborted run (same version; its Model Registry version reused)',
+    flags: {
+      force: { type: 'boolean', help: 'retry a rejected run too (its gates judged it)' },
+      reason: { type: 'string', value: 'TEXT', otherwise: 'none', help: 'why, recorded on the new attempt' },
+      project: PROJECT_FLAG,
     },
   },
   approve: {

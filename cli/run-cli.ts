@@ -14,6 +14,7 @@ const COMMANDS: Record<CommandName, () => Promise<Command>> = {
   approve: async () => (await import('./commands/approve')).approve,
   reject: async () => (await import('./commands/approve')).reject,
   abort: async () => (await import('./commands/abort')).abort,
+  retry: async () => (await import('./commands/retry')).retry,
   plan: async () => (await import('./commands/plan')).plan,
   workflows: async () => (await import('./commands/workflows')).workflows,
   examples: async () => (await import('./commands/examples')).examples,

@@ -14,6 +14,8 @@ export interface DeadLetterInbox {
   topicOf(letter: ParkedLetter): Promise<string | undefined>;
   /** Publishes the letter's data and own attributes to `topic`, and acks it only once published. */
   republish(letter: ParkedLetter, topic: string): Promise<string>;
+  /** Takes the letter off the inbox: what it was parked for has been dealt with another way. */
+  ack(letter: ParkedLetter): Promise<void>;
   /** Hands back every lease not acked (ack deadline 0): those letters stay parked. */
   close(): Promise<void>;
 }
@@ -35,6 +37,10 @@ export async function openDeadLetterInbox(): Promise<DeadLetterInbox> {
   const ackIds = new Map<ParkedLetter, string>();
   const acked = new Set<ParkedLetter>();
   const topics = new Map<string, Promise<string | undefined>>();
+  const ack = async (letter: ParkedLetter) => {
+    await client.acknowledge({ subscription, ackIds: [ackIds.get(letter)!] });
+    acked.add(letter);
+  };
   const parked: ParkedLetter[] = [];
   try {
     for (;;) {
@@ -82,10 +88,10 @@ export async function openDeadLetterInbox(): Promise<DeadLetterInbox> {
       const id = await pubsub
         .topic(topic)
         .publishMessage({ data: letter.data, attributes: originalAttributes(letter.attributes) });
-      await client.acknowledge({ subscription, ackIds: [ackIds.get(letter)!] });
-      acked.add(letter);
+      await ack(letter);
       return id;
     },
+    ack,
     close: async () => {
       const rest = parked.filter((letter) => !acked.has(letter)).map((letter) => ackIds.get(letter)!);
       try {

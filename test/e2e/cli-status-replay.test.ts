@@ -1,5 +1,5 @@
 import { EventEmitter } from 'node:events';
-import { mkdtempSync, readFileSync } from 'node:fs';
+import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Storage } from '@google-cloud/storage';
@@ -12,6 +12,7 @@ import { ownPubsub } from '../../emulators/local-cloud';
 import { DEAD_LETTER_INBOX } from '../../emulators/stack-subscriptions';
 import { exampleGoldenSet } from '../../functions/artifacts/example-golden-set';
 import { writeExampleSavedModel } from '../../functions/artifacts/savedmodel';
+import { runIdFor } from '../../functions/core/run/run-id';
 import { captureIo } from '../helpers/capture-io';
 import { until } from '../helpers/until';
 import { putArtifact, readRun, runIdOf, savedModelWorkflow, stackStorage, writeWorkflows } from '../helpers/stack-io';
@@ -21,7 +22,8 @@ const WORKFLOW = 'parked';
 
 /**
  * `ferry status --watch` and its filters, and `ferry replay`, on a local stack whose Vertex
- * UploadModel is down until registerModel's message is dead-lettered.
+ * UploadModel is down until registerModel's message is dead-lettered. The functions run in their
+ * own processes, as in Cloud Functions: the CLI closes the adapters' clients it used.
  */
 describe('ferry status --watch and ferry replay on the local stack', () => {
   let stack: LocalStack;
@@ -33,11 +35,16 @@ describe('ferry status --watch and ferry replay on the local stack', () => {
     const workflows = writeWorkflows({
       [WORKFLOW]: savedModelWorkflow(WORKFLOW, `goldenSet: golden/${WORKFLOW}.jsonl, minCandidateAnswers: 10`),
     });
-    stack = await startLocalStack({ workflowsDir: workflows, timeScale: 0.0005, maxDeliveryAttempts: 5 });
+    stack = await startLocalStack({
+      workflowsDir: workflows,
+      timeScale: 0.0005,
+      maxDeliveryAttempts: 5,
+      functionProcesses: true,
+    });
     process.env.FERRY_ARTIFACTS_BUCKET = stack.buckets.artifacts;
     storage = stackStorage(stack);
     await putArtifact(storage, stack, `golden/${WORKFLOW}.jsonl`, exampleGoldenSet(0.5, 2), { createOnly: true });
-  }, 60_000);
+  }, 120_000);
   afterAll(() => stack?.stop());
 
   const inboxBacklog = () =>
@@ -45,13 +52,15 @@ describe('ferry status --watch and ferry replay on the local stack', () => {
       .subscriptions()
       .find((s) => s.name.endsWith(`/${DEAD_LETTER_INBOX}`))!.backlog;
   const runId = () => runIdOf(stack, WORKFLOW, '1');
+  const attempt = (n: number) => runIdFor(WORKFLOW, '1', stack.buckets.artifacts, `models/${WORKFLOW}/1/`, n);
+  const runCount = async () => (await storage.bucket(stack.buckets.state).getFiles({ prefix: 'runs/' }))[0].length;
   const cli = async (...args: string[]) => {
     const io = captureIo();
     const code = await runCli(args, io);
     return { code, out: io.stdout.join('\n'), err: io.stderr.join('\n') };
   };
 
-  it('watches a run fail by dead letter, filters it, and replays the letter once', async () => {
+  it("watches a run fail by dead letter, filters it, and replays the letter once: the run's next attempt promotes", async () => {
     // The watch starts before the run: its first frame has no run, a later one the failed run.
     const frames: string[] = [];
     const watchIo = captureIo();
@@ -101,40 +110,43 @@ describe('ferry status --watch and ferry replay on the local stack', () => {
     );
     const listing = await cli('replay');
     expect(listing.code).toBe(0);
-    expect(listing.out).toMatch(
-      new RegExp(`${letterId}  registerModel-trigger \\(5 deliveries\\) → projects/.*/topics/ferry.savedmodel.ready`),
+    // The letter ended its run: replaying it starts the run's next attempt, not a republish.
+    expect(listing.out).toContain(
+      `${letterId}  registerModel-trigger (5 deliveries) → retry: it ended run ${runId()} (failed), so its next attempt ${attempt(2)} starts`,
     );
-    expect(listing.out).toContain('nothing republished: name the ids, or add --all --yes');
+    expect(listing.out).toContain('nothing replayed: name the ids, or add --all --yes');
     expect(inboxBacklog()).toBe(1);
     expect((await cli('replay', '--all')).out).toContain(letterId);
     const unknown = await cli('replay', 'no-such-letter');
     expect(unknown.code).toBe(1);
     expect(unknown.err).toBe(`no parked dead letter no-such-letter (already replayed, or a typo); parked: ${letterId}`);
 
-    // Replay: republished to registerModel's topic and taken off the inbox.
+    // Replay: attempt 2 of the run starts, and only then is the letter taken off the inbox.
     const replayed = await cli('replay', letterId);
     expect(replayed).toMatchObject({ code: 0, err: '' });
-    expect(replayed.out).toMatch(
-      new RegExp(`${letterId}: republished to projects/.*/topics/ferry.savedmodel.ready as \\S+`),
+    expect(replayed.out).toContain(
+      `${letterId}: attempt 2 of ${runId()} started: ${attempt(2)}; taken off the inbox\n  follow it with: ferry status ${attempt(2)}`,
     );
     expect(ownPubsub(stack.cloud).deadLetters()).toHaveLength(1);
     // Acked, not merely leased: the inbox holds nothing, waiting or leased.
     expect(inboxBacklog()).toBe(0);
+    const completed = await waitForRun(storage, stack.buckets.state, attempt(2), 90_000);
+    expect(completed).toMatchObject({
+      state: 'promoted',
+      attempt: 2,
+      retryOf: runId(),
+      operatorActions: [{ verb: 'replay', reason: `replaying dead letter ${letterId}` }],
+    });
+    // The attempt the letter ended stays as it ended.
+    expect(await readRun(storage, stack, runId())).toEqual(failed);
 
-    // onDeadLetter ended the run failed first: registerModel takes the republished message as a
-    // duplicate for an ended run, and the run stays failed, unchanged.
-    await until('registerModel to handle the republished message', () =>
-      readFileSync(logFile, 'utf8').includes('registerModel: run is failed; duplicate message ignored')
-        ? true
-        : undefined,
-    );
-    const after = await waitForRun(storage, stack.buckets.state, runId(), 10_000);
-    expect(after).toEqual(failed);
-
-    // A second replay finds nothing parked and changes nothing.
+    // A second replay finds nothing parked and changes nothing: no attempt 3.
+    const runs = await runCount();
     const again = await cli('replay', letterId);
     expect(again.code).toBe(1);
     expect(again.err).toBe(`no parked dead letter ${letterId} (already replayed, or a typo); none is parked`);
     expect(JSON.parse((await cli('status', '--json')).out).deadLetters).toEqual([]);
+    expect(await runCount()).toBe(runs);
+    expect(await readRun(storage, stack, attempt(3))).toBeUndefined();
   }, 180_000);
 });

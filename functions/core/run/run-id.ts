@@ -1,19 +1,26 @@
 import { createHash } from 'node:crypto';
 
+/** The longest Vertex label value: a run id must fit one. */
+const LABEL_MAX = 63;
+const HASH_LENGTH = 10;
+
 /**
  * One run per artifact version, whatever number of events announce it: the id is derived from
  * the workflow, the bucket and the artifact's root, never from the event. It is also a valid
  * Vertex label value (lowercase `[a-z0-9_-]`, at most 63 characters), so a retried step can find
- * what its first attempt created by label.
+ * what its first attempt created by label. Attempt 1 (a drop) has no suffix; `ferry retry` makes
+ * attempt 2, 3… of the same version (`-a2`, `-a3`), shortening the readable part, never the hash.
  * @see https://cloud.google.com/vertex-ai/docs/reference/rest/v1/projects.locations.models#Model.FIELDS.labels
  */
-export function runIdFor(workflow: string, version: string, bucket: string, root: string): string {
-  const hash = createHash('sha256').update(`${bucket}/${root}`).digest('hex').slice(0, 10);
+export function runIdFor(workflow: string, version: string, bucket: string, root: string, attempt = 1): string {
+  if (!Number.isInteger(attempt) || attempt < 1) throw new Error(`attempt ${attempt}: must be a whole number ≥ 1`);
+  const hash = createHash('sha256').update(`${bucket}/${root}`).digest('hex').slice(0, HASH_LENGTH);
+  const suffix = attempt === 1 ? '' : `-a${attempt}`;
   const readable = `${workflow}-${version}`
     .toLowerCase()
     .replace(/[^a-z0-9_-]/g, '_')
-    .slice(0, 52);
-  return `${readable}-${hash}`;
+    .slice(0, LABEL_MAX - HASH_LENGTH - 1 - suffix.length);
+  return `${readable}-${hash}${suffix}`;
 }
 
 /** True when version `a` is newer than `b` (numeric where the versions are numbers: 10 > 9). */

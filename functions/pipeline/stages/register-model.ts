@@ -4,7 +4,7 @@ import { versionAlias } from '../../core/run/run-id';
 import type { RunRecord } from '../../core/run/run-record';
 import { servingImageFor } from '../../core/serving-image';
 import type { WorkflowSet } from '../../core/workflow/workflow-set';
-import { isPending, type Clock, type ModelRegistry } from '../ports';
+import { isPending, type Clock, type ModelRegistry, type ModelVersionRef } from '../ports';
 import type { Stage } from '../run-stage';
 import { TOPICS } from '../topics';
 import { checkRecorded, followMessages, recordPending } from './pending-operation';
@@ -19,7 +19,8 @@ export interface RegisterDeps {
 /**
  * Registers the candidate as a new version under the workflow's model (or as its first version),
  * with the version alias, then moves `candidate` to it. A retry after a crash finds the version
- * by its run label instead of uploading twice.
+ * by its run label instead of uploading twice; so does a `ferry retry` attempt, by the label of the
+ * attempt it retries, and one that carries the version an earlier attempt registered reuses it.
  * @see https://cloud.google.com/vertex-ai/docs/model-registry/versioning
  */
 export function registerModelStage(deps: RegisterDeps): Stage {
@@ -38,8 +39,9 @@ export function registerModelStage(deps: RegisterDeps): Stage {
       // A recorded upload is followed, never started again: its version shows once it is done.
       if ((await checkRecorded(run, 'registering', (name) => deps.registry.operation(name))) === 'running')
         return { ...run };
+      if (run.model) return reuseVersion(deps, run, run.model);
       const parentModel = await deps.registry.findModel(model.displayName, workflow.name);
-      const found = parentModel ? await deps.registry.findVersionByRun(parentModel, run.runId) : undefined;
+      const found = parentModel ? await findEarlierUpload(deps.registry, parentModel, run) : undefined;
       const version =
         found ??
         (await deps.registry.upload({
@@ -64,4 +66,31 @@ export function registerModelStage(deps: RegisterDeps): Stage {
       });
     },
   };
+}
+
+/** The version this run uploaded (a retried delivery), else the one the attempt it retries uploaded late. */
+async function findEarlierUpload(
+  registry: ModelRegistry,
+  parentModel: string,
+  run: RunRecord,
+): Promise<ModelVersionRef | undefined> {
+  const own = await registry.findVersionByRun(parentModel, run.runId);
+  if (own || !run.retryOf) return own;
+  return registry.findVersionByRun(parentModel, run.retryOf);
+}
+
+/**
+ * A `ferry retry` attempt of a run that had registered: the same version becomes the candidate
+ * again, never a second upload. `-rejected` undoes what a rejected attempt's rollback marked (only
+ * a --force retry reuses one); removing an alias the version lacks changes nothing.
+ * @see https://cloud.google.com/vertex-ai/docs/reference/rest/v1/projects.locations.models/mergeVersionAliases
+ */
+async function reuseVersion(
+  deps: RegisterDeps,
+  run: RunRecord,
+  model: NonNullable<RunRecord['model']>,
+): Promise<RunRecord> {
+  await deps.registry.mergeAliases(model.versionName, ['candidate', '-rejected']);
+  const detail = `${model.versionName} (${versionAlias(run.version)}, candidate), reused from ${run.retryOf ?? 'an earlier attempt'}: nothing uploaded`;
+  return advance({ ...run, pendingOperation: undefined }, 'registered', deps.clock.now(), detail);
 }

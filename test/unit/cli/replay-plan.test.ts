@@ -1,4 +1,13 @@
-import { describeLetter, originalAttributes, selectLetters, type ParkedLetter } from '../../../cli/replay-plan';
+import {
+  describeLetter,
+  letterAction,
+  letterRunId,
+  originalAttributes,
+  selectLetters,
+  type ParkedLetter,
+} from '../../../cli/replay-plan';
+import { runIdFor } from '../../../functions/core/run/run-id';
+import { sampleRun } from '../../helpers/sample-run';
 
 const letter = (messageId: string, attributes: Record<string, string> = {}): ParkedLetter => ({
   messageId,
@@ -45,4 +54,33 @@ describe('describeLetter', () => {
     ));
   it('says a letter with no known source stays parked', () =>
     expect(describeLetter(letter('12'), undefined)).toContain('no source subscription → nowhere'));
+});
+
+describe('letterAction', () => {
+  const runId = runIdFor('flowers', '7', 'artifacts', 'models/flowers/7/');
+  const parkedFor = (id: string) => ({ ...letter(id), data: Buffer.from(JSON.stringify({ runId })) });
+  const ended = sampleRun({ runId, state: 'failed', outcome: 'failed', deadLetterId: '11' });
+
+  it('reads the run a letter names, and none from a letter that is not a stage message', () => {
+    expect(letterRunId(parkedFor('11'))).toBe(runId);
+    expect(letterRunId({ ...letter('12'), data: Buffer.from('not json') })).toBeUndefined();
+    expect(letterRunId({ ...letter('13'), data: Buffer.from('{"bucket":"b"}') })).toBeUndefined();
+  });
+
+  it('retries the failed run the very letter ended, naming its next attempt', () => {
+    const action = letterAction(parkedFor('11'), ended);
+    expect(action).toEqual({ kind: 'retry', run: ended, attemptId: `${runId}-a2` });
+    expect(describeLetter(parkedFor('11'), 'projects/p/topics/ferry.savedmodel.ready', action)).toBe(
+      `  11  no source subscription → retry: it ended run ${runId} (failed), so its next attempt ${runId}-a2 starts  {"runId":"${runId}"}`,
+    );
+  });
+
+  it.each([
+    ['no run', undefined],
+    ['a run another letter ended', { ...ended, deadLetterId: '99' }],
+    ['a run that moved on and ended otherwise', { ...ended, state: 'promoted' as const, outcome: 'promoted' as const }],
+    ['a rollback run', { ...ended, kind: 'rollback' as const }],
+  ])('republishes a letter with %s', (_, run) => {
+    expect(letterAction(parkedFor('11'), run)).toEqual({ kind: 'republish' });
+  });
 });

@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import {
   deployedModelIdFor,
   newerVersion,
@@ -17,6 +18,36 @@ describe('runIdFor', () => {
   it.each([['7'], ['2026.11.23-RC1'], ['x'.repeat(63)]])('is a valid Vertex label value for version %s', (version) => {
     const id = runIdFor('a-very-long-workflow-name-of-forty-chars', version, 'b', `m/${version}/`);
     expect(id).toMatch(/^[a-z0-9_-]{1,63}$/);
+  });
+});
+
+describe('runIdFor with an attempt', () => {
+  const args = ['flowers', '7', 'artifacts', 'models/flowers/7/'] as const;
+
+  it("keeps the first attempt's id exactly as before attempts existed", () => {
+    expect(runIdFor(...args, 1)).toBe(runIdFor(...args));
+    const hash = createHash('sha256').update('artifacts/models/flowers/7/').digest('hex').slice(0, 10);
+    expect(runIdFor(...args)).toBe(`flowers-7-${hash}`);
+  });
+
+  it('gives later attempts the same id with -a<n>, distinct for each attempt', () => {
+    const first = runIdFor(...args);
+    expect(runIdFor(...args, 2)).toBe(`${first}-a2`);
+    expect(runIdFor(...args, 12)).toBe(`${first}-a12`);
+  });
+
+  it.each([2, 9, 10, 100, 12345])('shortens the readable part, never the hash, at attempt %d', (attempt) => {
+    const workflow = 'a-very-long-workflow-name-of-forty-chars';
+    const version = 'x'.repeat(40);
+    const first = runIdFor(workflow, version, 'b', 'm/x/');
+    const id = runIdFor(workflow, version, 'b', 'm/x/', attempt);
+    expect(id).toMatch(/^[a-z0-9_-]{1,63}$/);
+    expect(id.endsWith(`-${first.slice(-10)}-a${attempt}`)).toBe(true);
+    expect(id).not.toBe(first);
+  });
+
+  it.each([0, -1, 1.5])('refuses attempt %d', (attempt) => {
+    expect(() => runIdFor(...args, attempt)).toThrow(`attempt ${attempt}: must be a whole number ≥ 1`);
   });
 });
 

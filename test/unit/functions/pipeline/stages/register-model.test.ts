@@ -72,3 +72,53 @@ describe('registerModel with an upload that outlasts the function', () => {
     expect(registry.uploads).toBe(0);
   });
 });
+
+describe('registerModel for a ferry retry attempt', () => {
+  const setup = async () => {
+    const clock = fixedClock();
+    const runs = new MemoryRuns();
+    const publisher = new MemoryPublisher();
+    const registry = new MemoryRegistry();
+    const deps = { runs, publisher, clock, log: silentLogger() };
+    return { clock, runs, publisher, registry, deps, register: registerModelStage({ registry, workflows, clock }) };
+  };
+
+  it('reuses the version an earlier attempt registered: no upload, candidate again, rejected dropped', async () => {
+    const { runs, publisher, registry, deps, register } = await setup();
+    // Attempt 1 registered version 1, then its validation rejected it.
+    await runs.create(sampleRun());
+    await runStage(deps, 'flowers-7-abc', register);
+    const first = (await runs.get('flowers-7-abc'))!.value.model!;
+    await registry.mergeAliases(first.versionName, ['rejected', '-candidate']);
+    await runs.create(sampleRun({ runId: 'flowers-7-abc-a2', attempt: 2, retryOf: 'flowers-7-abc', model: first }));
+
+    await runStage(deps, 'flowers-7-abc-a2', register);
+    const run = (await runs.get('flowers-7-abc-a2'))!.value;
+    expect(run).toMatchObject({ state: 'registered', model: first });
+    expect(run.timeline.at(-1)?.detail).toBe(
+      `${first.versionName} (v7, candidate), reused from flowers-7-abc: nothing uploaded`,
+    );
+    expect(registry.uploads).toBe(1);
+    expect(registry.versions).toHaveLength(1);
+    expect(registry.aliases.get(first.versionName)).toEqual(['v7', 'candidate']);
+    expect(publisher.on(TOPICS.modelRegistered)).toContainEqual({ runId: 'flowers-7-abc-a2' });
+  });
+
+  it('finds a version the retried attempt uploaded after it had failed, instead of uploading another', async () => {
+    const { runs, registry, deps, register } = await setup();
+    await registry.upload({
+      displayName: 'flowers',
+      artifactUri: 'gs://artifacts/models/flowers/7/',
+      servingImage: 'img',
+      labels: { ferry_run: 'flowers-7-abc' },
+      aliases: ['v7'],
+    });
+    await runs.create(sampleRun({ runId: 'flowers-7-abc-a2', attempt: 2, retryOf: 'flowers-7-abc' }));
+    await runStage(deps, 'flowers-7-abc-a2', register);
+    expect((await runs.get('flowers-7-abc-a2'))!.value).toMatchObject({
+      state: 'registered',
+      model: { versionId: '1' },
+    });
+    expect(registry.uploads).toBe(1);
+  });
+});
