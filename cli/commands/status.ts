@@ -6,6 +6,7 @@ import { COMMAND_SPECS } from '../command-specs';
 import type { CliIo, Command } from '../io';
 import { resolveTarget } from '../stack/target';
 import { peekDeadLetters } from '../stack/dead-letters';
+import { formatPending, readPendingArtifacts, type PendingArtifact } from '../stack/pending-artifacts';
 import { filterRuns, parseSince, parseState, type RunFilter } from '../status-filter';
 import { watchStatus } from '../status-watch';
 import { awaitStopSignal, type SignalSource } from '../stop-signal';
@@ -27,7 +28,8 @@ export const statusCommand =
     try {
       const target = await resolveTarget();
       const documents = new GcsDocuments(() => target.storage, target.stateBucket);
-      const read = () => readStatus(documents, wanted, filter);
+      const read = () =>
+        readStatus(documents, wanted, filter, () => readPendingArtifacts(target.storage, target.stateBucket));
       if (parsed.flag('watch')) {
         const signal = awaitStopSignal(signals);
         try {
@@ -45,7 +47,13 @@ export const statusCommand =
       const snapshot = await read();
       if (snapshot.missing) return reportMissing(snapshot, io);
       if (parsed.flag('json')) {
-        io.out(JSON.stringify({ runs: snapshot.runs, deadLetters: snapshot.deadLetters }, null, 2));
+        io.out(
+          JSON.stringify(
+            { runs: snapshot.runs, waitingForFiles: snapshot.waitingForFiles, deadLetters: snapshot.deadLetters },
+            null,
+            2,
+          ),
+        );
         return 0;
       }
       io.out(renderStatus(snapshot));
@@ -77,16 +85,36 @@ function runFilter(parsed: ParsedArgs): RunFilter {
 interface StatusSnapshot {
   runs: RunRecord[];
   deadLetters: Awaited<ReturnType<typeof peekDeadLetters>>;
+  /** SavedModels still waiting for files: no run yet. */
+  waitingForFiles: PendingArtifact[];
   /** Set when a run was asked for by name and none matches: the latest ids, to suggest. */
   missing?: { wanted: string; latest: string[] };
 }
 
-async function readStatus(documents: GcsDocuments, wanted: string | undefined, filter: RunFilter) {
+async function readStatus(
+  documents: GcsDocuments,
+  wanted: string | undefined,
+  filter: RunFilter,
+  readPending: () => Promise<PendingArtifact[]>,
+) {
   const all = (await documents.list<RunRecord>('runs/')).sort((a, b) => a.createdAt.localeCompare(b.createdAt));
-  const named = wanted ? all.filter((run) => run.runId === wanted || run.runId.startsWith(wanted)) : all;
-  const snapshot: StatusSnapshot = { runs: filterRuns(named, filter), deadLetters: await peekDeadLetters() };
+  const matches = (runId: string) => !wanted || runId === wanted || runId.startsWith(wanted);
+  const named = all.filter((run) => matches(run.runId));
+  // No state of their own: shown unless a state is asked for; a workflow's show by their id's prefix.
+  const waitingForFiles =
+    filter.state === undefined
+      ? (await readPending()).filter(
+          (p) => matches(p.runId) && (filter.workflow === undefined || p.runId.startsWith(`${filter.workflow}-`)),
+        )
+      : [];
+  const snapshot: StatusSnapshot = {
+    runs: filterRuns(named, filter),
+    waitingForFiles,
+    deadLetters: await peekDeadLetters(),
+  };
   // A run asked for by name that does not exist is an error, so a script does not read "nothing" as success.
-  if (wanted && named.length === 0) snapshot.missing = { wanted, latest: all.slice(-5).map((run) => run.runId) };
+  if (wanted && named.length === 0 && waitingForFiles.length === 0)
+    snapshot.missing = { wanted, latest: all.slice(-5).map((run) => run.runId) };
   return snapshot;
 }
 
@@ -96,11 +124,16 @@ function reportMissing({ missing }: StatusSnapshot, io: CliIo): number {
   return 1;
 }
 
-function renderStatus({ runs, deadLetters, missing }: StatusSnapshot): string {
+function renderStatus({ runs, waitingForFiles, deadLetters, missing }: StatusSnapshot): string {
   const lines: string[] = [];
   if (missing) lines.push(`no run matches ${missing.wanted} yet`);
-  else if (runs.length === 0) lines.push('no runs (matching) yet: drop an artifact with `ferry drop`');
+  else if (runs.length === 0 && waitingForFiles.length === 0)
+    lines.push('no runs (matching) yet: drop an artifact with `ferry drop`');
   for (const run of runs) lines.push(`${formatRun(run)}\n`);
+  if (waitingForFiles.length > 0) {
+    lines.push(`SavedModels waiting for files: ${waitingForFiles.length}`);
+    for (const artifact of waitingForFiles) lines.push(formatPending(artifact));
+  }
   lines.push(`dead letters: ${deadLetters.length}`);
   for (const letter of deadLetters) lines.push(`  ${JSON.stringify(letter).slice(0, 300)}`);
   return lines.join('\n');

@@ -40,11 +40,13 @@ describe('ferry approve, reject and abort on the local stack', () => {
       ].join('\n'),
     });
     stack = await startLocalStack({ workflowsDir: workflows, timeScale: 0.0005 });
+    process.env.FERRY_ARTIFACTS_BUCKET = stack.buckets.artifacts;
     storage = stackStorage(stack);
     await putArtifact(storage, stack, `golden/${WORKFLOW}.jsonl`, exampleGoldenSet(0.5, 2), { createOnly: true });
   }, 60_000);
   afterAll(async () => {
     delete process.env.FERRY_OPERATOR;
+    delete process.env.FERRY_ARTIFACTS_BUCKET;
     await stack?.stop();
   });
 
@@ -151,5 +153,29 @@ describe('ferry approve, reject and abort on the local stack', () => {
     expect(promoted.out).toContain('has already ended promoted; nothing changed');
     const usage = await cli('approve');
     expect(usage.code).toBe(2);
+  });
+
+  it('ferry status shows a SavedModel still waiting for a shard, with what it waits for', async () => {
+    const files = writeExampleSavedModel({ a: 0.5, b: 2, numShards: 2 });
+    const lacking = Object.keys(files).find((path) => path.includes('data-00001-of-00002'))!;
+    for (const [path, bytes] of Object.entries(files))
+      if (path !== lacking)
+        await putArtifact(storage, stack, `models/${WORKFLOW}/9/${path}`, bytes, { createOnly: true });
+    const v9 = runIdOf(stack, WORKFLOW, '9');
+    // Each file's event ticks itself off the record: wait until only the missing shard is left.
+    await until('the pending record down to the missing shard', async () => {
+      const shown = await cli('status', '--json', v9);
+      return shown.code === 0 && JSON.parse(shown.out).waitingForFiles[0]?.missing.length === 1;
+    });
+    const status = await cli('status', v9);
+    expect(status.code).toBe(0);
+    expect(status.out).toContain('SavedModels waiting for files: 1');
+    expect(status.out).toMatch(
+      new RegExp(`${v9}: waiting since \\S+ for 1 file\\(s\\): ${lacking.replace(/[.]/g, '\\.')}`),
+    );
+    const json = JSON.parse((await cli('status', '--json', '--workflow', WORKFLOW)).out);
+    expect(json.waitingForFiles).toEqual([expect.objectContaining({ runId: v9, missing: [lacking] })]);
+    expect(JSON.parse((await cli('status', '--json', '--state', 'failed')).out).waitingForFiles).toEqual([]);
+    expect(await readRun(storage, stack, v9)).toBeUndefined();
   });
 });
