@@ -11,6 +11,7 @@ const COMMANDS: Record<CommandName, () => Promise<Command>> = {
   drop: async () => (await import('./commands/drop')).drop,
   status: async () => (await import('./commands/status')).status,
   replay: async () => (await import('./commands/replay')).replay,
+  rollback: async () => (await import('./commands/rollback')).rollback,
   plan: async () => (await import('./commands/plan')).plan,
   workflows: async () => (await import('./commands/workflows')).workflows,
   examples: async () => (await import('./commands/examples')).examples,
