@@ -95,6 +95,19 @@ describe('ferry rollback', () => {
     expect((await t.runs.list()).filter((run) => run.kind === 'rollback')).toHaveLength(1);
   });
 
+  it('run twice at the same moment, makes one run: the create-only write lets one through', async () => {
+    const t = await operator();
+    const results = await Promise.all([t.cli('flowers'), t.cli('flowers')]);
+    const created = (await t.runs.list()).filter((run) => run.kind === 'rollback');
+    expect(created).toHaveLength(1);
+    expect(results.map((r) => r.code)).toEqual([0, 0]);
+    expect(results.map((r) => r.out.split('\n')[0]).sort()).toEqual([
+      `a rollback of flowers to v1 is under way (registered): run ${created[0].runId}`,
+      `rolling flowers back to v1 (${MODEL}@1) from v2`,
+    ]);
+    expect((t.deps.publisher as MemoryPublisher).on(TOPICS.modelRegistered)).toHaveLength(1);
+  });
+
   it('has nothing to do when the rollback is done and the version serves 100 %', async () => {
     const t = await operator();
     await t.cli('flowers');
