@@ -60,10 +60,10 @@ async function rollBack(
   }
   if (choice.action === 'under-way') return underWay(io, choice.run);
   const { target, serving, versions } = choice;
-  if (target.version === serving.version && (await servesAll(deps, workflow, target))) {
+  if (target.version === serving.version && (await alreadyBack(deps, workflow, target))) {
     const others = versions.filter((version) => version !== target.version).map((version) => `v${version}`);
     io.out(
-      `nothing to do: v${target.version} of ${workflow.name} already serves 100 % (${serving.kind === 'rollback' ? 'rolled back' : 'promoted'} by run ${serving.runId})`,
+      `nothing to do: v${target.version} of ${workflow.name} already serves 100 % and holds default (${serving.kind === 'rollback' ? 'rolled back' : 'promoted'} by run ${serving.runId})`,
     );
     if (others.length) io.out(`to roll back further: ferry rollback ${workflow.name} --to one of ${others.join(', ')}`);
     return 0;
@@ -98,17 +98,21 @@ function endpointWorkflow(deps: OperatorDeps, name: string): Workflow {
   return workflow;
 }
 
-/** True when the endpoint gives all its traffic to a deployment of the target's version. */
-async function servesAll(deps: OperatorDeps, workflow: Workflow, target: RunRecord): Promise<boolean> {
+/**
+ * True when the endpoint gives all its traffic to a deployment of the target's version and the
+ * version holds `default`: anything else (a split or an alias changed by hand) is put right by a run.
+ */
+async function alreadyBack(deps: OperatorDeps, workflow: Workflow, target: RunRecord): Promise<boolean> {
   const endpoint = await deps.endpoints.find(workflow.endpoint!.displayName, workflow.name);
   const model = target.model;
   if (!endpoint || !model) return false;
-  return endpoint.deployedModels.some(
+  const serves = endpoint.deployedModels.some(
     (d) =>
       d.model.split('@')[0] === model.name &&
       d.modelVersionId === model.versionId &&
       endpoint.trafficSplit[d.id] === 100,
   );
+  return serves && (await deps.registry.aliasesOf(model.versionName)).includes('default');
 }
 
 function underWay(io: CliIo, run: RunRecord): number {

@@ -120,7 +120,9 @@ describe('ferry rollback on the local stack', () => {
     const before = await runs();
     const again = await cli('rollback', 'keep');
     expect(again).toMatchObject({ code: 0, err: '' });
-    expect(again.out).toContain(`nothing to do: v1 of keep already serves 100 % (rolled back by run ${ended.runId})`);
+    expect(again.out).toContain(
+      `nothing to do: v1 of keep already serves 100 % and holds default (rolled back by run ${ended.runId})`,
+    );
     expect(await runs()).toEqual(before);
 
     const status = await cli('status', ended.runId);
@@ -146,7 +148,7 @@ describe('ferry rollback on the local stack', () => {
 
     const before = await runs();
     const again = await cli('rollback', 'again');
-    expect(again.out).toContain(`nothing to do: v1 of again already serves 100 %`);
+    expect(again.out).toContain(`nothing to do: v1 of again already serves 100 % and holds default`);
     expect(await runs()).toEqual(before);
   });
 

@@ -108,7 +108,7 @@ describe('ferry rollback', () => {
     expect((t.deps.publisher as MemoryPublisher).on(TOPICS.modelRegistered)).toHaveLength(1);
   });
 
-  it('has nothing to do when the rollback is done and the version serves 100 %', async () => {
+  it('has nothing to do once the version serves 100 % and holds default, and puts either right', async () => {
     const t = await operator();
     await t.cli('flowers');
     const [created] = (await t.runs.list()).filter((run) => run.kind === 'rollback');
@@ -118,15 +118,24 @@ describe('ferry rollback', () => {
       stored.generation,
     );
     await t.endpoints.setSplit(ENDPOINT, { '111': 100, '222': 0 });
+    // Split back, but `default` still on v2 (moved by hand, say): a run puts it right.
+    expect((await t.cli('flowers')).out).toContain('rolling flowers back to v1');
+    await t.deps.registry.mergeAliases(`${MODEL}@1`, ['default']);
+    const latest = (await t.runs.list()).filter((run) => run.kind === 'rollback').at(-1)!;
+    const latestStored = (await t.runs.get(latest.runId))!;
+    await t.runs.update(
+      { ...latest, state: 'rolled-back', outcome: 'rolled-back', updatedAt: '2026-11-23T11:02:00.000Z' },
+      latestStored.generation,
+    );
     const again = await t.cli('flowers');
     expect(again).toMatchObject({ code: 0, err: '' });
     expect(again.out).toBe(
       [
-        `nothing to do: v1 of flowers already serves 100 % (rolled back by run ${created.runId})`,
+        `nothing to do: v1 of flowers already serves 100 % and holds default (rolled back by run ${latest.runId})`,
         'to roll back further: ferry rollback flowers --to one of v2',
       ].join('\n'),
     );
-    expect((await t.runs.list()).filter((run) => run.kind === 'rollback')).toHaveLength(1);
+    expect((await t.runs.list()).filter((run) => run.kind === 'rollback')).toHaveLength(2);
   });
 
   it('refuses a version never promoted, an unknown workflow and one without an endpoint (exit 1)', async () => {
