@@ -17,11 +17,12 @@ const label = (version: string) => `v${version}`;
 
 /**
  * The version serving now is that of the newest run that ended promoted or rolled-back (a
- * rollback's target becomes current). Without `to`, the target is the newest version promoted
- * before the serving one; when the serving run is itself a rollback, the target is its own
- * version, so the same command twice changes nothing the second time (going further back takes
- * `--to`). With `to`, it must be a version whose run ended promoted: only a version that passed
- * validation is put back without validating it again.
+ * rollback's target becomes current). Without `to`, the target is the version that served before
+ * it (so after v1, v2, a rollback to v1 and v3, it is v1 again, not the v2 rolled back from); when
+ * the serving run is itself a rollback, the target is its own version, so the same command twice
+ * changes nothing the second time (going further back takes `--to`). With `to`, it must be a
+ * version whose run ended promoted: only a version that passed validation is put back without
+ * validating it again.
  */
 export function chooseRollback(all: RunRecord[], workflow: string, to?: string): RollbackChoice {
   const runs = all.filter((run) => run.workflow === workflow);
@@ -41,25 +42,26 @@ export function chooseRollback(all: RunRecord[], workflow: string, to?: string):
       `run ${first.runId} of ${workflow} is still ${first.state}: one rollout per endpoint at a time; wait for it to end, or stop it with \`ferry abort ${first.runId}\``,
     );
   }
-  const serving = runs.filter(served).sort(byNewest)[0];
+  // What served, newest first: promotions and rollbacks alike.
+  const history = runs.filter(served).sort(byNewest);
+  const [serving] = history;
   if (!serving) return refuse(`no version of ${workflow} was ever promoted: there is nothing to roll back to`);
   const newestOf = (version: string) => promoted.find((run) => run.version === version);
+  let target: RunRecord | undefined;
   if (wanted !== undefined) {
-    const target = newestOf(wanted);
+    target = newestOf(wanted);
     if (!target)
       return refuse(
         `${label(wanted)} of ${workflow} never ended promoted, so it cannot be rolled back to; promoted versions: ${versions.length ? versions.map(label).join(', ') : 'none'}`,
       );
-    return { action: 'rollback', target, serving, versions };
+  } else if (serving.kind === 'rollback') target = newestOf(serving.version);
+  else {
+    const before = history.find((run) => run.version !== serving.version);
+    target = before && newestOf(before.version);
   }
-  if (serving.kind === 'rollback') {
-    const target = newestOf(serving.version);
-    if (target) return { action: 'rollback', target, serving, versions };
-  }
-  const target = promoted.find((run) => run.version !== serving.version && run.updatedAt < serving.updatedAt);
   if (!target)
     return refuse(
-      `no version of ${workflow} was promoted before ${label(serving.version)}, which serves now: there is nothing to roll back to`,
+      `no version of ${workflow} served before ${label(serving.version)}, which serves now: there is nothing to roll back to`,
     );
   return { action: 'rollback', target, serving, versions };
 }

@@ -38,14 +38,17 @@ describe('chooseRollback', () => {
     expect(choice).toMatchObject({ serving: { kind: 'rollback', version: '1' } });
   });
 
-  it('a promotion after a rollback serves again, and is what the next rollback leaves', () => {
+  it('after a rollback and a later promotion, goes back to what served before, not to the version rolled back from', () => {
     const runs = [
       run('1', 'promoted', 1),
       run('2', 'promoted', 2),
       rollback('1', 'rolled-back', 3),
       run('3', 'promoted', 4),
     ];
-    expect(chooseRollback(runs, 'flowers')).toMatchObject({ target: { version: '2' }, serving: { version: '3' } });
+    expect(chooseRollback(runs, 'flowers')).toMatchObject({
+      target: { version: '1', kind: 'savedmodel' },
+      serving: { version: '3' },
+    });
   });
 
   it('--to names any promoted version, with or without its v', () => {
@@ -68,7 +71,7 @@ describe('chooseRollback', () => {
   it('refuses when nothing was promoted before the serving version', () => {
     expect(chooseRollback([run('1', 'promoted', 1), run('2', 'failed', 2)], 'flowers')).toEqual({
       action: 'refuse',
-      message: 'no version of flowers was promoted before v1, which serves now: there is nothing to roll back to',
+      message: 'no version of flowers served before v1, which serves now: there is nothing to roll back to',
     });
     expect(chooseRollback([run('1', 'rejected', 1)], 'flowers')).toEqual({
       action: 'refuse',
