@@ -126,7 +126,7 @@ export const COMMAND_SPECS = {
       to: {
         type: 'string',
         value: 'VERSION',
-        otherwise: 'the version promoted before the one serving now',
+        otherwise: 'the version that served before the one serving now',
         help: 'the promoted version to go back to',
       },
       reason: { type: 'string', value: 'TEXT', help: 'why, recorded on the run' },
