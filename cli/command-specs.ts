@@ -160,6 +160,22 @@ export const COMMAND_SPECS = {
       project: PROJECT_FLAG,
     },
   },
+  rollback: {
+    name: 'rollback',
+    args: '<workflow>',
+    positionals: { min: 1, max: 1 },
+    summary: 'put an earlier promoted version back at 100 % with `default` on it (deploying it again if need be)',
+    flags: {
+      to: {
+        type: 'string',
+        value: 'VERSION',
+        otherwise: 'the version that served before the one serving now',
+        help: 'the promoted version to go back to',
+      },
+      reason: { type: 'string', value: 'TEXT', help: 'why, recorded on the run' },
+      project: PROJECT_FLAG,
+    },
+  },
   plan: {
     name: 'plan',
     args: '<SavedModel folder | model.tflite> <bucket path>',

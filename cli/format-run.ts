@@ -3,17 +3,19 @@ import type { RunRecord } from '../functions/core/run/run-record';
 const ICON: Record<string, string> = {
   promoted: '✔',
   published: '✔',
-  'rolled-back': '✔',
   rejected: '✘',
   failed: '!',
   aborted: '■',
+  'rolled-back': '↩',
 };
 
 /** A run's timeline as a person reads it: one line per state change, with the time since the start. */
 export function formatRun(run: RunRecord): string {
   const start = Date.parse(run.createdAt);
   const outcome = run.outcome ? `${ICON[run.outcome] ?? ''} ${run.outcome}` : `… ${run.state}`;
-  const lines = [`${run.runId}  ${run.kind} ${run.root} (workflow ${run.workflow})  ${outcome}`];
+  // A `ferry rollback` run names the version it puts back; its root is that version's artifact.
+  const what = run.kind === 'rollback' ? `rollback to v${run.version} (${run.root})` : `${run.kind} ${run.root}`;
+  const lines = [`${run.runId}  ${what} (workflow ${run.workflow})  ${outcome}`];
   for (const entry of run.timeline) {
     const seconds = ((Date.parse(entry.at) - start) / 1000).toFixed(2).padStart(7);
     lines.push(`  +${seconds}s  ${entry.state.padEnd(12)} ${entry.detail ?? ''}`);

@@ -15,6 +15,7 @@ const COMMANDS: Record<CommandName, () => Promise<Command>> = {
   reject: async () => (await import('./commands/approve')).reject,
   abort: async () => (await import('./commands/abort')).abort,
   retry: async () => (await import('./commands/retry')).retry,
+  rollback: async () => (await import('./commands/rollback')).rollback,
   plan: async () => (await import('./commands/plan')).plan,
   workflows: async () => (await import('./commands/workflows')).workflows,
   examples: async () => (await import('./commands/examples')).examples,

@@ -4,9 +4,12 @@ import { runStage } from '../pipeline/run-stage';
 import { deployModelStage } from '../pipeline/stages/deploy-model';
 import { awaitEndpointTurn } from '../pipeline/stages/endpoint-turn';
 import { stageHandler } from './stage-handler';
-import { clock, endpoints, functionConfig, pendingStore, publisher, stageDeps, workflows } from './wiring';
+import { clock, endpoints, functionConfig, pendingStore, publisher, registry, stageDeps, workflows } from './wiring';
 
-/** ferry.model.registered → (its turn on the endpoint) → DeployModel at the canary percent (not waited on). */
+/**
+ * ferry.model.registered → (its turn on the endpoint) → DeployModel at the canary percent (not waited
+ * on); for a `ferry rollback` run, the target version back at 100 %.
+ */
 export const deployModelHandler = stageHandler('deployModel', parseStageMessage, async (message, log) => {
   const deps = stageDeps(log);
   const { runs } = deps;
@@ -24,7 +27,7 @@ export const deployModelHandler = stageHandler('deployModel', parseStageMessage,
     };
     if (!(await awaitEndpointTurn(turn, message.runId, run.value.workflow, message.since))) return;
   }
-  await runStage(deps, message.runId, deployModelStage({ endpoints, workflows: workflows(), clock }));
+  await runStage(deps, message.runId, deployModelStage({ endpoints, registry, workflows: workflows(), clock }));
 });
 
 cloudEvent('deployModel', deployModelHandler);

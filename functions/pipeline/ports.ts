@@ -100,6 +100,8 @@ export interface ModelRegistry {
   operation(name: string, withinMs?: number): Promise<OperationStatus>;
   /** Adds aliases (moving them from other versions); `-alias` removes. */
   mergeAliases(versionName: string, aliases: string[]): Promise<void>;
+  /** The aliases a version holds now (`default`, `v7`…): `ferry rollback` checks where `default` is. */
+  aliasesOf(versionName: string): Promise<string[]>;
 }
 
 export interface DeployedModelInfo {

@@ -56,6 +56,7 @@ export class MemoryRegistry implements ModelRegistry {
   readonly merged: Array<{ versionName: string; aliases: string[] }> = [];
   findModel = unused;
   findVersionByRun = unused;
+  aliasesOf = unused;
   upload = unused;
   operation = unused;
   async mergeAliases(versionName: string, aliases: string[]): Promise<void> {

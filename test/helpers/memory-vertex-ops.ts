@@ -210,6 +210,10 @@ export class MemoryRegistry implements ModelRegistry {
     }
   }
 
+  async aliasesOf(versionName: string): Promise<string[]> {
+    return [...(this.aliases.get(versionName) ?? [])];
+  }
+
   /** The version holding `alias`, if any. */
   holder(alias: string): string | undefined {
     return [...this.aliases].find(([, list]) => list.includes(alias))?.[0];

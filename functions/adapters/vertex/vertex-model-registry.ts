@@ -91,6 +91,12 @@ export class VertexModelRegistry implements ModelRegistry {
     return operationStatus(operation);
   }
 
+  /** GetModel on `model@version`: the version, with its `versionAliases`. */
+  async aliasesOf(versionName: string): Promise<string[]> {
+    const [model] = await translated(versionName, () => this.client().getModel({ name: versionName }));
+    return model.versionAliases ?? [];
+  }
+
   async mergeAliases(versionName: string, aliases: string[]): Promise<void> {
     await translated(versionName, () =>
       this.client().mergeVersionAliases({ name: versionName, versionAliases: aliases }),

@@ -7,6 +7,7 @@ import type { Endpoints, ModelRegistry, OperationStatus } from '../ports';
 import { runStage, type Stage, type StageDeps } from '../run-stage';
 import { TOPICS } from '../topics';
 import { resumeStage } from './resume-stage';
+import { finishRollback } from './rollback-to-version';
 import { retireStage } from './retire-step';
 
 export interface AwaitDeps extends StageDeps {
@@ -92,8 +93,11 @@ function completionStage(deps: AwaitDeps, message: OperationMessage, status: Ope
         name: 'awaitOperation(deploy)',
         expects: { state: 'deploying' },
         produces: [{ state: 'deployed', step: -1 }],
+        // A rollback run ends rolled-back (terminal): nothing follows it.
         next: (run) => [{ topic: TOPICS.modelDeployed, data: { runId: run.runId, step: run.step } }],
         work: async (run: RunRecord) => {
+          // A `ferry rollback` run ends here, rolled-back, with no validation (rollback-to-version.ts).
+          if (run.kind === 'rollback') return finishRollback(deps, run, failure, now());
           if (failure)
             return endRun(
               run,

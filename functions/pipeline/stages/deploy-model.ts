@@ -5,14 +5,17 @@ import { advance } from '../../core/run/transitions';
 import { deploySplit, withoutModel, type TrafficSplit } from '../../core/traffic-split';
 import type { WorkflowSet } from '../../core/workflow/workflow-set';
 import type { OperationMessage } from '../messages';
-import { isPending, type Clock, type Endpoints } from '../ports';
+import { isPending, type Clock, type Endpoints, type ModelRegistry } from '../ports';
 import type { Stage } from '../run-stage';
 import { TOPICS } from '../topics';
 import { checkRecorded, followMessages, recordPending } from './pending-operation';
+import { startRollback } from './rollback-to-version';
 import { workflowOf } from './workflow-of';
 
 export interface DeployDeps {
   endpoints: Endpoints;
+  /** A rollback run moves `default` (rollback-to-version.ts). */
+  registry: ModelRegistry;
   workflows: WorkflowSet;
   clock: Clock;
 }
@@ -37,6 +40,7 @@ export function deployModelStage(deps: DeployDeps): Stage {
         : [{ topic: TOPICS.operationPending, data: operationMessage(run, 'deploy', run.deployment?.operation) }],
     async work(run: RunRecord) {
       const workflow = workflowOf(deps.workflows, run);
+      if (run.kind === 'rollback') return startRollback(deps, run, workflow);
       const endpointConfig = workflow.endpoint;
       if (!endpointConfig || !run.model)
         throw new Error(`${workflow.file}: endpoint: is required for SavedModel workflows`);

@@ -12,4 +12,18 @@ describe('formatRun', () => {
     expect(formatRun(run)).toContain('the reconciler republished its message at 2026-11-23T11:00:00.000Z');
     expect(formatRun({ ...run, state: 'failed', outcome: 'failed' })).not.toContain('reconciler');
   });
+
+  it('names the version a rollback run puts back, and its outcome', () => {
+    const run = sampleRun({
+      runId: 'flowers-rollback1-to-v1-abc',
+      kind: 'rollback',
+      version: '1',
+      root: 'models/flowers/1/',
+      state: 'rolled-back',
+      outcome: 'rolled-back',
+    });
+    expect(formatRun(run).split('\n')[0]).toBe(
+      'flowers-rollback1-to-v1-abc  rollback to v1 (models/flowers/1/) (workflow flowers)  ↩ rolled-back',
+    );
+  });
 });

@@ -29,7 +29,8 @@ describe('functionNeeds of the real entry points', () => {
   const expected: Record<string, { vertex: string[]; firebase: boolean; tflite: boolean }> = {
     onArtifact: { vertex: [], firebase: false, tflite: false },
     registerModel: { vertex: [`${V1}.ModelService`], firebase: false, tflite: false },
-    deployModel: { vertex: [`${V1}.EndpointService`], firebase: false, tflite: false },
+    // ModelService: a rollback run (ferry rollback) moves `default` (its client is built only then).
+    deployModel: { vertex: [`${V1}.EndpointService`, `${V1}.ModelService`], firebase: false, tflite: false },
     // ModelService: a promotion moves `default`, uploads are followed, and giving up rolls a canary back.
     awaitOperation: { vertex: [`${V1}.EndpointService`, `${V1}.ModelService`], firebase: false, tflite: false },
     validatePredictions: {

@@ -57,6 +57,9 @@ describe('Vertex adapters', () => {
     await registry.mergeAliases(v2.versionName, ['candidate']);
     const [current] = await modelClient().getModel({ name: `${v1.name}@candidate` });
     expect(current.versionId).toBe('2');
+    expect(await registry.aliasesOf(v2.versionName)).toEqual(expect.arrayContaining(['candidate', 'v2']));
+    // The first version of a model holds `default` from its upload on, as on Vertex.
+    expect((await registry.aliasesOf(v1.versionName)).sort()).toEqual(['default', 'v1']);
   });
 
   it('creates one endpoint per workflow even when two first runs race', async () => {

@@ -6,6 +6,7 @@ import { deployModelStage } from '../../../../../functions/pipeline/stages/deplo
 import { TOPICS } from '../../../../../functions/pipeline/topics';
 import { fixedClock } from '../../../../helpers/memory-ports';
 import { sampleRun } from '../../../../helpers/sample-run';
+import { MemoryRegistry } from '../../../../helpers/memory-vertex-ops';
 
 const ENDPOINT = 'projects/p/locations/l/endpoints/1';
 const workflows = new WorkflowSet([
@@ -14,6 +15,8 @@ const workflows = new WorkflowSet([
     'flowers.yaml',
   ),
 ]);
+/** Not called by a SavedModel run's deploy: only a rollback run moves aliases here. */
+const registry = new MemoryRegistry();
 const registered = sampleRun({
   state: 'registered',
   model: {
@@ -50,6 +53,7 @@ describe('deployModelStage', () => {
     const requests: DeployRequest[] = [];
     const stage = deployModelStage({
       endpoints: endpoints(async (r) => (requests.push(r), 'op/1')),
+      registry,
       workflows,
       clock: fixedClock(),
     });
@@ -61,6 +65,7 @@ describe('deployModelStage', () => {
   it('follows the endpoint when an earlier attempt deployed the same id (already-exists)', async () => {
     const stage = deployModelStage({
       endpoints: endpoints(async () => Promise.reject(new PortError('already-exists', `${ENDPOINT}: exists`))),
+      registry,
       workflows,
       clock: fixedClock(),
     });
@@ -79,6 +84,7 @@ describe('deployModelStage', () => {
     );
     const stage = deployModelStage({
       endpoints: endpoints(async () => Promise.reject(busy)),
+      registry,
       workflows,
       clock: fixedClock(),
     });
@@ -94,6 +100,7 @@ describe('deployModelStage', () => {
   ])('lets a permanent error through: %s', async (_name, refusal) => {
     const stage = deployModelStage({
       endpoints: endpoints(async () => Promise.reject(refusal)),
+      registry,
       workflows,
       clock: fixedClock(),
     });
@@ -114,7 +121,7 @@ describe('deployModelStage', () => {
       },
       operation: async () => ({ done }),
     };
-    const stage = deployModelStage({ endpoints: creating, workflows, clock: fixedClock() });
+    const stage = deployModelStage({ endpoints: creating, registry, workflows, clock: fixedClock() });
     const recorded = await stage.work(registered);
     expect(recorded).toMatchObject({
       state: 'registered',
