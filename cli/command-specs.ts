@@ -105,6 +105,7 @@ export const COMMAND_SPECS = {
         otherwise: 'all runs',
         help: 'only runs started since: 30m, 2h, 1d, or an ISO time',
       },
+      project: PROJECT_FLAG,
     },
   },
   replay: {

@@ -26,7 +26,7 @@ export const statusCommand =
       throw new UsageError(COMMAND_SPECS.status, '--watch redraws text; drop --json, or poll `ferry status --json`');
     const wanted = parsed.positionals[0];
     try {
-      const target = await resolveTarget();
+      const target = await resolveTarget(parsed.string('project'));
       const documents = new GcsDocuments(() => target.storage, target.stateBucket);
       const read = () =>
         readStatus(documents, wanted, filter, () => readPendingArtifacts(target.storage, target.stateBucket));

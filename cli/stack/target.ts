@@ -9,8 +9,10 @@ export interface Target {
   local: boolean;
 }
 
-export async function resolveTarget(): Promise<Target> {
-  const stack = useStackFile();
+/** `project`: a real project named on the command line (`--project`): the stack file is not read. */
+export async function resolveTarget(project?: string): Promise<Target> {
+  if (project) process.env.FERRY_PROJECT = project;
+  const stack = project ? undefined : useStackFile();
   const artifactsBucket = process.env.FERRY_ARTIFACTS_BUCKET ?? stack?.buckets.artifacts;
   const stateBucket = process.env.FERRY_STATE_BUCKET ?? stack?.buckets.state;
   if (!artifactsBucket || !stateBucket) {
