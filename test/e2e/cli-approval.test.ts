@@ -2,13 +2,12 @@ import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Storage } from '@google-cloud/storage';
-import { runCli } from '../../cli/run-cli';
 import { startLocalStack, type LocalStack } from '../../emulators/local-stack';
 import { exampleGoldenSet } from '../../functions/artifacts/example-golden-set';
 import { writeExampleSavedModel } from '../../functions/artifacts/savedmodel';
 import { deployedModelIdFor } from '../../functions/core/run/run-id';
 import type { RunState } from '../../functions/core/run/run-record';
-import { captureIo } from '../helpers/capture-io';
+import { ferryCli } from '../helpers/ferry-cli';
 import { until } from '../helpers/until';
 import { putArtifact, readRun, runIdOf, stackStorage, writeWorkflows } from '../helpers/stack-io';
 
@@ -50,11 +49,7 @@ describe('ferry approve, reject and abort on the local stack', () => {
     await stack?.stop();
   });
 
-  const cli = async (...args: string[]) => {
-    const io = captureIo();
-    const code = await runCli(args, io);
-    return { code, out: io.stdout.join('\n'), err: io.stderr.join('\n') };
-  };
+  const cli = ferryCli;
   const drop = async (version: string) => {
     for (const [path, bytes] of Object.entries(writeExampleSavedModel({ a: 0.5, b: 2, numShards: 1 })))
       await putArtifact(storage, stack, `models/${WORKFLOW}/${version}/${path}`, bytes, { createOnly: true });

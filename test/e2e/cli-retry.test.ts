@@ -2,13 +2,12 @@ import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Storage } from '@google-cloud/storage';
-import { runCli } from '../../cli/run-cli';
 import { waitForRun } from '../../cli/demo/wait-for-run';
 import { startLocalStack, type LocalStack } from '../../emulators/local-stack';
 import { exampleGoldenSet } from '../../functions/artifacts/example-golden-set';
 import { writeExampleSavedModel } from '../../functions/artifacts/savedmodel';
 import { runIdFor } from '../../functions/core/run/run-id';
-import { captureIo } from '../helpers/capture-io';
+import { ferryCli } from '../helpers/ferry-cli';
 import { putArtifact, runIdOf, savedModelWorkflow, stackStorage, writeWorkflows } from '../helpers/stack-io';
 
 const INVALID_ARGUMENT = 3;
@@ -35,11 +34,7 @@ describe('ferry retry on the local stack', () => {
   }, 120_000);
   afterAll(() => stack?.stop());
 
-  const cli = async (...args: string[]) => {
-    const io = captureIo();
-    const code = await runCli(args, io);
-    return { code, out: io.stdout.join('\n'), err: io.stderr.join('\n') };
-  };
+  const cli = ferryCli;
   /** y = a*x + 2: the golden set expects a = 0.5, so any other slope is rejected. */
   const drop = async (version: string, a = 0.5) => {
     for (const [path, bytes] of Object.entries(writeExampleSavedModel({ a, b: 2, numShards: 1 })))

@@ -3,7 +3,6 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Storage } from '@google-cloud/storage';
 import { EndpointServiceClient, ModelServiceClient } from '@google-cloud/aiplatform/build/src/v1';
-import { runCli } from '../../cli/run-cli';
 import { waitForRun } from '../../cli/demo/wait-for-run';
 import { startLocalStack, type LocalStack } from '../../emulators/local-stack';
 import { vertexConfig } from '../../functions/adapters/vertex/vertex-config';
@@ -11,7 +10,7 @@ import { exampleGoldenSet } from '../../functions/artifacts/example-golden-set';
 import { writeExampleSavedModel } from '../../functions/artifacts/savedmodel';
 import type { RunRecord } from '../../functions/core/run/run-record';
 import { GcsDocuments } from '../../functions/adapters/gcs/gcs-documents';
-import { captureIo } from '../helpers/capture-io';
+import { ferryCli } from '../helpers/ferry-cli';
 import { putArtifact, runIdOf, savedModelWorkflow, stackStorage, writeWorkflows } from '../helpers/stack-io';
 
 /** `keep` keeps the previous good version deployed at 0 %; `again` keeps none, so v1 is undeployed. */
@@ -71,11 +70,7 @@ describe('ferry rollback on the local stack', () => {
     await stack?.stop();
   });
 
-  const cli = async (...args: string[]) => {
-    const io = captureIo();
-    const code = await runCli(args, io);
-    return { code, out: io.stdout.join('\n'), err: io.stderr.join('\n') };
-  };
+  const cli = ferryCli;
   const runs = () => new GcsDocuments(() => storage, stack.buckets.state).list<RunRecord>('runs/');
   const run = (name: string, version: string) =>
     waitForRun(storage, stack.buckets.state, runIdOf(stack, name, version));

@@ -3,7 +3,6 @@ import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Storage } from '@google-cloud/storage';
-import { runCli } from '../../cli/run-cli';
 import { statusCommand } from '../../cli/commands/status';
 import type { SignalSource } from '../../cli/stop-signal';
 import { waitForRun } from '../../cli/demo/wait-for-run';
@@ -14,6 +13,7 @@ import { exampleGoldenSet } from '../../functions/artifacts/example-golden-set';
 import { writeExampleSavedModel } from '../../functions/artifacts/savedmodel';
 import { runIdFor } from '../../functions/core/run/run-id';
 import { captureIo } from '../helpers/capture-io';
+import { ferryCli } from '../helpers/ferry-cli';
 import { until } from '../helpers/until';
 import { putArtifact, readRun, runIdOf, savedModelWorkflow, stackStorage, writeWorkflows } from '../helpers/stack-io';
 
@@ -54,11 +54,7 @@ describe('ferry status --watch and ferry replay on the local stack', () => {
   const runId = () => runIdOf(stack, WORKFLOW, '1');
   const attempt = (n: number) => runIdFor(WORKFLOW, '1', stack.buckets.artifacts, `models/${WORKFLOW}/1/`, n);
   const runCount = async () => (await storage.bucket(stack.buckets.state).getFiles({ prefix: 'runs/' }))[0].length;
-  const cli = async (...args: string[]) => {
-    const io = captureIo();
-    const code = await runCli(args, io);
-    return { code, out: io.stdout.join('\n'), err: io.stderr.join('\n') };
-  };
+  const cli = ferryCli;
 
   it("watches a run fail by dead letter, filters it, and replays the letter once: the run's next attempt promotes", async () => {
     // The watch starts before the run: its first frame has no run, a later one the failed run.
