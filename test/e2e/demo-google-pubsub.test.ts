@@ -69,6 +69,7 @@ if (MISSING) console.warn(`skipping the demo on Google's Pub/Sub emulator: ${MIS
         '✔ models/flowers/1/ promoted (expected promoted)',
         '✔ models/flowers/2/ rejected (expected rejected)',
         '✔ models/flowers/3/ promoted (expected promoted)',
+        '✔ models/flowers-reviewed/1/ promoted (expected promoted)',
         '✔ mobile/flowers/1/model.tflite published (expected published)',
         '✔ mobile/flowers/2/model.tflite rejected (expected rejected)',
       ]);
