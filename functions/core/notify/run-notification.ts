@@ -16,14 +16,7 @@ export interface RunEventFacts {
 }
 
 export type NotificationKind =
-  | 'awaiting-approval'
-  | 'promoted'
-  | 'published'
-  | 'rejected'
-  | 'failed'
-  | 'aborted'
-  | 'rolled-back'
-  | 'dead-letter';
+  'awaiting-approval' | 'promoted' | 'published' | 'rejected' | 'failed' | 'aborted' | 'rolled-back' | 'dead-letter';
 
 export interface RunNotification {
   kind: NotificationKind;

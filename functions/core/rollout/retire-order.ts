@@ -37,7 +37,9 @@ const byVersion = (a: Incumbent, b: Incumbent) =>
  */
 export function retireOrder(incumbents: Incumbent[], keepPrevious: number): RetireDecision {
   const bad = incumbents.filter((d) => d.outcome === 'rejected' || d.outcome === 'failed' || d.outcome === 'aborted');
-  const good = incumbents.filter((d) => !bad.includes(d) && (d.outcome === 'promoted' || d.outcome === 'rolled-back' || d.percentBefore > 0));
+  const good = incumbents.filter(
+    (d) => !bad.includes(d) && (d.outcome === 'promoted' || d.outcome === 'rolled-back' || d.percentBefore > 0),
+  );
   const leftovers = incumbents.filter((d) => !bad.includes(d) && !good.includes(d));
   const ranked = [...good].sort((a, b) => b.percentBefore - a.percentBefore || byVersion(b, a));
   const [last, ...others] = ranked;

@@ -210,7 +210,11 @@ function approvalOf(raw: RawWorkflow, file: string): Approval {
   const timeout = approval.timeout ?? WORKFLOW_DEFAULTS.approvalTimeout;
   const timeoutMs = durationMs(timeout);
   if (!timeoutMs)
-    throw new WorkflowError(file, 'approval.timeout', `"${timeout}" is not a duration above zero; write e.g. 30m, 24h or 2d`);
+    throw new WorkflowError(
+      file,
+      'approval.timeout',
+      `"${timeout}" is not a duration above zero; write e.g. 30m, 24h or 2d`,
+    );
   return { before: approval.before, timeoutMs, onTimeout: approval.onTimeout ?? WORKFLOW_DEFAULTS.approvalOnTimeout };
 }
 

@@ -52,7 +52,14 @@ describe('reconcile', () => {
     const t = setUp();
     await t.runs.create(canaryRun('fresh'));
     t.clock.advance(STALL_BUDGET_MS.deployed - 1);
-    expect(await reconcile(t.deps)).toEqual({ nudged: [], ended: [], released: [], timedOut: [], overdue: [], errors: [] });
+    expect(await reconcile(t.deps)).toEqual({
+      nudged: [],
+      ended: [],
+      released: [],
+      timedOut: [],
+      overdue: [],
+      errors: [],
+    });
     expect(t.publisher.messages).toEqual([]);
     expect(await t.state('fresh')).toEqual(canaryRun('fresh'));
   });
@@ -66,7 +73,14 @@ describe('reconcile', () => {
     expect(await t.state('stuck')).toMatchObject({ state: 'deployed', nudgedAt: t.clock.now().toISOString() });
     // A second pass within the next budget republishes nothing more.
     t.clock.advance(STALL_BUDGET_MS.deployed - 1);
-    expect(await reconcile(t.deps)).toEqual({ nudged: [], ended: [], released: [], timedOut: [], overdue: [], errors: [] });
+    expect(await reconcile(t.deps)).toEqual({
+      nudged: [],
+      ended: [],
+      released: [],
+      timedOut: [],
+      overdue: [],
+      errors: [],
+    });
     expect(t.publisher.messages).toHaveLength(1);
     t.clock.advance(2);
     expect((await reconcile(t.deps)).ended).toEqual(['stuck']);
@@ -87,7 +101,14 @@ describe('reconcile', () => {
     const stored = await t.runs.get('healed');
     await t.runs.update({ ...stored!.value, step: 0, updatedAt: t.clock.now().toISOString() }, stored!.generation);
     t.clock.advance(STALL_BUDGET_MS.deployed);
-    expect(await reconcile(t.deps)).toEqual({ nudged: [], ended: [], released: [], timedOut: [], overdue: [], errors: [] });
+    expect(await reconcile(t.deps)).toEqual({
+      nudged: [],
+      ended: [],
+      released: [],
+      timedOut: [],
+      overdue: [],
+      errors: [],
+    });
     expect((await t.state('healed'))?.state).toBe('deployed');
   });
 
