@@ -177,6 +177,16 @@ export const COMMAND_SPECS = {
       project: PROJECT_FLAG,
     },
   },
+  ui: {
+    name: 'ui',
+    args: '',
+    positionals: { min: 0, max: 0 },
+    summary: 'every rollout in a browser, with the operator verbs as buttons (loopback only, until Ctrl-C)',
+    flags: {
+      port: { type: 'number', value: 'N', default: '8740', help: 'the port on 127.0.0.1 to serve on' },
+      project: PROJECT_FLAG,
+    },
+  },
   plan: {
     name: 'plan',
     args: '<SavedModel folder | model.tflite> <bucket path>',

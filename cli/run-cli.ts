@@ -16,6 +16,7 @@ const COMMANDS: Record<CommandName, () => Promise<Command>> = {
   abort: async () => (await import('./commands/abort')).abort,
   retry: async () => (await import('./commands/retry')).retry,
   rollback: async () => (await import('./commands/rollback')).rollback,
+  ui: async () => (await import('./commands/ui')).ui,
   plan: async () => (await import('./commands/plan')).plan,
   workflows: async () => (await import('./commands/workflows')).workflows,
   examples: async () => (await import('./commands/examples')).examples,

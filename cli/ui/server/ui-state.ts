@@ -1,0 +1,112 @@
+import type { RunRecord } from '../../../functions/core/run/run-record';
+import type { EndpointInfo, ModelRegistry } from '../../../functions/pipeline/ports';
+import { peekDeadLetters } from '../../stack/dead-letters';
+import { readPendingArtifacts } from '../../stack/pending-artifacts';
+import { resolveTarget } from '../../stack/target';
+import { loadCliWorkflows } from '../../workflows-dir';
+import type { Overview } from './api-types';
+import { buildOverview, defaultCandidates, type WorkflowInfo } from './overview';
+
+/** What the UI's routes read: the same state `ferry status` reads, plus the endpoints' live splits. */
+export interface UiState {
+  /** `local`, or `project:<id>` for a real project (`--project`). */
+  source: Overview['source'];
+  /** The real project's id (console links); undefined on the local stack. */
+  project?: string;
+  runs(): Promise<RunRecord[]>;
+  run(runId: string): Promise<RunRecord | undefined>;
+  /** The workflow's endpoint as Vertex has it now; undefined when it has none (yet). */
+  endpoint(workflow: string): Promise<EndpointInfo | undefined>;
+  overview(): Promise<Overview>;
+  close(): Promise<void>;
+}
+
+/** At most this many GetModel calls per workflow to find the version holding `default`. */
+const DEFAULT_LOOKUPS = 5;
+
+/**
+ * Opens the local stack (`.ferry/stack.json`, FERRY_STACK_FILE) or a real project (`project`:
+ * Application Default Credentials, FERRY_STATE_BUCKET), with Vertex clients of its own (as
+ * cli/stack/operator-deps.ts does: a test may run the stack's functions in this process).
+ */
+export async function openUiState(project?: string): Promise<UiState> {
+  const target = await resolveTarget(project);
+  const [{ EndpointServiceClient }, { ModelServiceClient }, { vertexConfig }] = await Promise.all([
+    import('@google-cloud/aiplatform/build/src/v1/endpoint_service_client'),
+    import('@google-cloud/aiplatform/build/src/v1/model_service_client'),
+    import('../../../functions/adapters/vertex/vertex-config'),
+  ]);
+  const { GcsDocuments } = await import('../../../functions/adapters/gcs/gcs-documents');
+  const { VertexEndpoints } = await import('../../../functions/adapters/vertex/vertex-endpoints');
+  const { VertexModelRegistry } = await import('../../../functions/adapters/vertex/vertex-model-registry');
+  const vertex = vertexConfig();
+  const endpointClient = new EndpointServiceClient(vertex.clientOptions);
+  const modelClient = new ModelServiceClient(vertex.clientOptions);
+  const documents = new GcsDocuments(() => target.storage, target.stateBucket);
+  const endpoints = new VertexEndpoints(
+    () => endpointClient,
+    () => vertex.parent,
+  );
+  const registry = new VertexModelRegistry(
+    () => modelClient,
+    () => vertex.parent,
+  );
+  const workflows = () => loadCliWorkflows().workflows;
+  const runs = () => documents.list<RunRecord>('runs/');
+  const endpoint = async (workflow: string) => {
+    const known = workflows().find((w) => w.name === workflow);
+    if (known && known.artifact !== 'savedmodel') return undefined;
+    return endpoints.find(known?.endpoint?.displayName ?? workflow, workflow);
+  };
+  return {
+    source: project ? `project:${project}` : 'local',
+    ...(project ? { project } : {}),
+    runs,
+    run: async (runId) => (await documents.get<RunRecord>(`runs/${runId}.json`))?.value,
+    endpoint,
+    overview: async () => {
+      const [all, deadLetters, waitingForFiles] = await Promise.all([
+        runs(),
+        peekDeadLetters(),
+        readPendingArtifacts(target.storage, target.stateBucket),
+      ]);
+      const infos: WorkflowInfo[] = workflows().map((w) => ({
+        name: w.name,
+        artifact: w.artifact,
+        ...(w.endpoint ? { endpoint: { displayName: w.endpoint.displayName } } : {}),
+      }));
+      const savedModels = infos.filter((w) => w.artifact === 'savedmodel').map((w) => w.name);
+      const found = await Promise.all(
+        savedModels.map(async (name) => {
+          const own = all.filter((run) => run.workflow === name);
+          return [name, await endpoint(name), await defaultHolder(registry, own)] as const;
+        }),
+      );
+      return buildOverview({
+        source: project ? `project:${project}` : 'local',
+        now: new Date(),
+        workflows: infos,
+        runs: all,
+        endpoints: Object.fromEntries(found.map(([name, info]) => [name, info])),
+        defaultHolders: Object.fromEntries(found.map(([name, , holder]) => [name, holder])),
+        deadLetters: deadLetters.length,
+        waitingForFiles,
+      });
+    },
+    close: async () => {
+      await Promise.all([endpointClient.close(), modelClient.close()]);
+    },
+  };
+}
+
+/** The Model Registry version holding `default`, asking about the likeliest first. */
+async function defaultHolder(registry: Pick<ModelRegistry, 'aliasesOf'>, runs: RunRecord[]) {
+  for (const versionName of defaultCandidates(runs).slice(0, DEFAULT_LOOKUPS)) {
+    try {
+      if ((await registry.aliasesOf(versionName)).includes('default')) return versionName;
+    } catch {
+      // A version deleted by hand: the next candidate may still hold it.
+    }
+  }
+  return undefined;
+}
