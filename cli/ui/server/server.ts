@@ -51,8 +51,8 @@ export async function startUiServer(options: UiServerOptions = {}): Promise<UiSe
   async function handle(request: IncomingMessage, response: ServerResponse): Promise<void> {
     // A page on another site that rebinds its name to 127.0.0.1 arrives with its own Host: refused.
     if (!isOwnHost(request.headers.host, port)) return json(response, 403, { error: 'unknown Host' });
-    const url = new URL(request.url ?? '/', `http://${UI_HOST}:${port}`);
-    const path = url.pathname;
+    // The path exactly as sent: a URL parser would resolve `..` and `%2e%2e` into another path.
+    const path = (request.url ?? '/').split('?')[0];
     if (request.method === 'POST' && path === '/api/actions') {
       if (!isOwnOrigin(request.headers.origin, port))
         return json(response, 403, { error: 'actions are accepted only from the ferry ui page itself' });
