@@ -1,10 +1,14 @@
-import { request, type IncomingMessage } from 'node:http';
+import { EventEmitter } from 'node:events';
+import { createServer, request, type IncomingMessage } from 'node:http';
 import { mkdtempSync } from 'node:fs';
 import { connect } from 'node:net';
 import { networkInterfaces, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Storage } from '@google-cloud/storage';
+import { uiCommand } from '../../cli/commands/ui';
+import type { SignalSource } from '../../cli/stop-signal';
 import { startUiServer, type UiServer } from '../../cli/ui/server/server';
+import { captureIo } from '../helpers/capture-io';
 import type { MobileReleaseView, Overview } from '../../cli/ui/server/api-types';
 import { startLocalStack, type LocalStack } from '../../emulators/local-stack';
 import { exampleGoldenSet } from '../../functions/artifacts/example-golden-set';
@@ -232,6 +236,30 @@ describe('ferry ui: the API on the local stack', () => {
     for (const address of ['::1', ...elsewhere])
       expect([address, await reachable(address, Number(port))]).toEqual([address, false]);
     expect(await reachable('127.0.0.1', Number(port))).toBe(true);
+  });
+
+  it('`ferry ui` prints its address and serves until Ctrl-C; a port in use is a clear error', async () => {
+    const busy = createServer();
+    await new Promise<void>((resolve) => busy.listen(0, '127.0.0.1', resolve));
+    const port = (busy.address() as { port: number }).port;
+    const signals = Object.assign(new EventEmitter(), { exit: () => undefined }) as unknown as EventEmitter &
+      SignalSource;
+    try {
+      const refused = captureIo();
+      expect(await uiCommand(signals)(['--port', String(port)], refused)).toBe(1);
+      expect(refused.stderr).toEqual([
+        `port ${port} on 127.0.0.1 is in use (another ferry ui?): stop it, or pass --port`,
+      ]);
+    } finally {
+      await new Promise((resolve) => busy.close(resolve));
+    }
+    const io = captureIo();
+    const serving = uiCommand(signals)(['--port', String(port)], io);
+    await until('ferry ui to print its address', () => io.stdout.includes(`ferry ui: http://127.0.0.1:${port}/`));
+    expect((await fetch(`http://127.0.0.1:${port}/api/mobile`)).status).toBe(200);
+    signals.emit('SIGINT', 'SIGINT');
+    expect(await serving).toBe(0);
+    expect(await reachable('127.0.0.1', port)).toBe(false);
   });
 
   function phoneRunId() {
