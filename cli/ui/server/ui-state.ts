@@ -53,8 +53,8 @@ export async function openUiState(project?: string): Promise<UiState> {
   );
   const workflows = () => loadCliWorkflows().workflows;
   const runs = () => documents.list<RunRecord>('runs/');
-  const endpoint = async (workflow: string) => {
-    const known = workflows().find((w) => w.name === workflow);
+  const endpoint = async (workflow: string, loaded = workflows()) => {
+    const known = loaded.find((w) => w.name === workflow);
     if (known && known.artifact !== 'savedmodel') return undefined;
     return endpoints.find(known?.endpoint?.displayName ?? workflow, workflow);
   };
@@ -63,14 +63,15 @@ export async function openUiState(project?: string): Promise<UiState> {
     ...(project ? { project } : {}),
     runs,
     run: async (runId) => (await documents.get<RunRecord>(`runs/${runId}.json`))?.value,
-    endpoint,
+    endpoint: (workflow) => endpoint(workflow),
     overview: async () => {
+      const loaded = workflows();
       const [all, deadLetters, waitingForFiles] = await Promise.all([
         runs(),
         peekDeadLetters(),
         readPendingArtifacts(target.storage, target.stateBucket),
       ]);
-      const infos: WorkflowInfo[] = workflows().map((w) => ({
+      const infos: WorkflowInfo[] = loaded.map((w) => ({
         name: w.name,
         artifact: w.artifact,
         ...(w.endpoint ? { endpoint: { displayName: w.endpoint.displayName } } : {}),
@@ -79,7 +80,7 @@ export async function openUiState(project?: string): Promise<UiState> {
       const found = await Promise.all(
         savedModels.map(async (name) => {
           const own = all.filter((run) => run.workflow === name);
-          return [name, await endpoint(name), await defaultHolder(registry, own)] as const;
+          return [name, await endpoint(name, loaded), await defaultHolder(registry, own)] as const;
         }),
       );
       return buildOverview({
