@@ -47,14 +47,14 @@ export function buildOverview(input: OverviewInput): Overview {
   };
 }
 
-/** The loaded workflows, then any that only runs still name (a workflow file since removed). */
+/** The loaded workflows and any that only runs still name (a workflow file since removed), by name. */
 function workflowNames(workflows: WorkflowInfo[], runs: RunRecord[]): WorkflowInfo[] {
   const known = new Set(workflows.map((w) => w.name));
   const extra = new Map<string, WorkflowInfo>();
   for (const run of runs)
     if (!known.has(run.workflow) && !extra.has(run.workflow))
       extra.set(run.workflow, { name: run.workflow, artifact: run.kind === 'tflite' ? 'tflite' : 'savedmodel' });
-  return [...workflows, ...extra.values()];
+  return [...workflows, ...extra.values()].sort((a, b) => a.name.localeCompare(b.name));
 }
 
 function workflowRow(info: WorkflowInfo, own: RunRecord[], all: RunRecord[], input: OverviewInput): WorkflowRow {

@@ -94,9 +94,11 @@ describe('the overview', () => {
     expect(mobile).toEqual({ name: 'flowers-mobile', artifact: 'tflite', endpoint: null, pendingApprovals: [] });
   });
 
-  it('keeps a row for a workflow only its runs still name, and none of its endpoint when it has none', () => {
+  it('orders rows by name, keeps one for a workflow only its runs still name, and no endpoint when it has none', () => {
     const gone = run('1', { workflow: 'retired', runId: 'retired-1-h', state: 'promoted', outcome: 'promoted' }, 'x');
-    const overview = buildOverview(input({ runs: [gone], endpoints: {}, defaultHolders: {} }));
+    const overview = buildOverview(
+      input({ runs: [gone], endpoints: {}, defaultHolders: {}, workflows: [...input().workflows].reverse() }),
+    );
     expect(overview.workflows.map((w) => [w.name, w.endpoint])).toEqual([
       ['flowers', null],
       ['flowers-mobile', null],
