@@ -83,10 +83,35 @@ const layering = [
   })),
 ];
 
+/** What `ferry ui`'s page (cli/ui/public, plain browser modules) uses of the browser. */
+const BROWSER_GLOBALS = Object.fromEntries(
+  [
+    'window',
+    'document',
+    'location',
+    'fetch',
+    'EventSource',
+    'crypto',
+    'TextEncoder',
+    'DataView',
+    'Node',
+    'getComputedStyle',
+    'requestAnimationFrame',
+    'setInterval',
+    'console',
+  ].map((name) => [name, 'readonly']),
+);
+
 export default tseslint.config(
-  { ignores: ['node_modules/**', 'dist/**', 'build/**', 'coverage/**', '**/*.js', '**/*.mjs'] },
+  {
+    ignores: ['node_modules/**', 'dist/**', 'build/**', 'coverage/**', '**/*.js', '**/*.mjs', '!cli/ui/public/*.js'],
+  },
   js.configs.recommended,
   ...tseslint.configs.recommended,
+  {
+    files: ['cli/ui/public/*.js'],
+    languageOptions: { sourceType: 'module', globals: BROWSER_GLOBALS },
+  },
   {
     rules: {
       '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_', varsIgnorePattern: '^_' }],
