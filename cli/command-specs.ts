@@ -58,7 +58,14 @@ export const COMMAND_SPECS = {
     args: '',
     positionals: { min: 0, max: 0 },
     summary: 'the local demo (npm start): the whole pipeline on the embedded emulators',
-    flags: { 'deploy-minutes': DEPLOY_MINUTES_FLAG, pubsub: PUBSUB_FLAG },
+    flags: {
+      'deploy-minutes': DEPLOY_MINUTES_FLAG,
+      pubsub: PUBSUB_FLAG,
+      keep: {
+        type: 'boolean',
+        help: 'keep the stack serving afterwards (as ferry up) for ferry ui or ferry status, until Ctrl-C',
+      },
+    },
   },
   up: {
     name: 'up',
