@@ -97,6 +97,7 @@ const BROWSER_GLOBALS = Object.fromEntries(
     'Node',
     'getComputedStyle',
     'requestAnimationFrame',
+    'performance',
     'setInterval',
     'console',
   ].map((name) => [name, 'readonly']),
