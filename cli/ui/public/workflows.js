@@ -34,12 +34,22 @@ function workflowRow(wf) {
           ),
         );
   const name = wf.endpoint ? h('a', { href: `#/endpoint/${encodeURIComponent(wf.name)}` }, wf.name) : wf.name;
+  // `ferry rollback <workflow>`: while nothing runs, the version that served before the one serving now.
+  const rollback =
+    wf.defaultVersion &&
+    !wf.current &&
+    actionButton('Roll back', {
+      title: `Roll ${wf.name} back`,
+      what: `Put the version that served before v${wf.defaultVersion} back at 100 % of ${wf.name}'s endpoint with \`default\` on it (refused, with the reason, if there is none).`,
+      args: ['rollback', wf.name],
+      danger: true,
+    });
   return h(
     'tr',
     { 'data-testid': `workflow-${wf.name}` },
     h('th', { scope: 'row' }, name, h('div', { class: 'muted small' }, wf.artifact)),
     h('td', { class: 'split-cell', 'data-label': 'Traffic split' }, splitCell(wf)),
-    h('td', { 'data-label': 'default' }, wf.defaultVersion ? `v${wf.defaultVersion}` : none()),
+    h('td', { 'data-label': 'default' }, wf.defaultVersion ? [`v${wf.defaultVersion} `, rollback] : none()),
     h('td', { 'data-label': 'In progress' }, runCell(wf.current)),
     h('td', { 'data-label': 'Last' }, runCell(wf.last)),
     h('td', { 'data-label': 'Approvals' }, approvals),
