@@ -134,9 +134,11 @@ describe('ferry ui: the API on the local stack', () => {
 
   it('a run by id, with its record; an unknown run is 404', async () => {
     const plainId = runIdOf(stack, 'plain', '1');
-    const found = await get<{ run: RunRecord; console?: unknown }>(`/api/runs/${plainId}`);
+    const found = await get<{ run: RunRecord; gates?: unknown; console?: unknown }>(`/api/runs/${plainId}`);
     expect(found.status).toBe(200);
     expect(found.body.run).toEqual(await readRun(storage, stack, plainId));
+    // The workflow's thresholds, which the run page draws beside the numbers (defaults here).
+    expect(found.body.gates).toEqual({ minMatchRate: 1, maxErrorRate: 0, latencySlackMs: 20 });
     expect(found.body).not.toHaveProperty('console');
     for (const missing of ['plain-9-0000000000', '..%2Fpending', 'PLAIN'])
       expect(await get(`/api/runs/${missing}`)).toMatchObject({ status: 404, body: { error: expect.any(String) } });

@@ -85,7 +85,8 @@ export async function startUiServer(options: UiServerOptions = {}): Promise<UiSe
     const run = /^[a-z0-9_-]+$/.test(runId) ? await state.run(runId) : undefined;
     if (!run) return json(response, 404, { error: `no run ${runId}` });
     const links = state.project ? consoleLinks(run, state.project) : undefined;
-    return json(response, 200, links ? { run, console: links } : { run });
+    const gates = state.gates?.(run.workflow);
+    return json(response, 200, { run, ...(gates ? { gates } : {}), ...(links ? { console: links } : {}) });
   }
 
   async function historyRoute(response: ServerResponse, workflow: string): Promise<void> {

@@ -3,6 +3,7 @@ import type { EndpointInfo, ModelRegistry } from '../../../functions/pipeline/po
 import { peekDeadLetters } from '../../stack/dead-letters';
 import { readPendingArtifacts } from '../../stack/pending-artifacts';
 import { resolveTarget } from '../../stack/target';
+import type { Gates } from '../../../functions/core/workflow/types';
 import { loadCliWorkflows } from '../../workflows-dir';
 import type { Overview } from './api-types';
 import { buildOverview, defaultCandidates, type WorkflowInfo } from './overview';
@@ -17,6 +18,8 @@ export interface UiState {
   run(runId: string): Promise<RunRecord | undefined>;
   /** The workflow's endpoint as Vertex has it now; undefined when it has none (yet). */
   endpoint(workflow: string): Promise<EndpointInfo | undefined>;
+  /** The thresholds a workflow's gates judge with (the run page draws them); undefined if unknown. */
+  gates?(workflow: string): Gates | undefined;
   overview(): Promise<Overview>;
   close(): Promise<void>;
 }
@@ -94,6 +97,7 @@ export async function openUiState(project?: string): Promise<UiState> {
         waitingForFiles,
       });
     },
+    gates: (workflow) => workflows().find((w) => w.name === workflow)?.validation.gates,
     close: async () => {
       await Promise.all([endpointClient.close(), modelClient.close()]);
     },
