@@ -138,7 +138,7 @@ describe('ferry ui in chromium', () => {
     expect(await style(failed.locator('.verdict'), 'color')).toBe('rgb(198, 40, 40)');
     expect(await style(page.locator('.gate.passed').first(), 'borderTopColor')).not.toBe('rgb(198, 40, 40)');
     expect(await page.getByTestId('mismatches').innerText()).toMatch(
-      /golden line \d+: prediction\[0\]: expected [\d.]+ ± [\d.]+, got [\d.]+/,
+      /golden line \d+: prediction\[0\]: expected [\d.]+ ± [\d.]+, got [\d.]+ for instance \{"x":\[[\d.]+\]\}/,
     );
   });
 

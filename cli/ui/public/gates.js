@@ -123,9 +123,16 @@ export function decisionView(d, gates) {
 
 /** The golden-set mismatches the record keeps: the first of each failed decision and of a TFLite check. */
 export function mismatchesOf(run) {
-  const found = (run.decisions ?? []).flatMap((d) =>
-    d.reasons.map((r) => /first mismatch: (.*)\)$/.exec(r)?.[1]).filter(Boolean),
-  );
-  if (run.mobile?.validation?.firstMismatch) found.push(run.mobile.validation.firstMismatch);
-  return [...new Set(found)];
+  const found = new Map();
+  for (const d of run.decisions ?? []) {
+    // Decisions record their first few mismatches with the instance; older records only the first, in the reason.
+    for (const m of d.mismatches ?? []) if (!found.has(m.detail)) found.set(m.detail, m.instance);
+    for (const r of d.reasons) {
+      const first = /first mismatch: (.*)\)$/.exec(r)?.[1];
+      if (first && !found.has(first)) found.set(first, undefined);
+    }
+  }
+  const mobile = run.mobile?.validation?.firstMismatch;
+  if (mobile && !found.has(mobile)) found.set(mobile, undefined);
+  return [...found].map(([detail, instance]) => ({ detail, instance }));
 }

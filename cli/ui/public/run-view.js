@@ -69,9 +69,17 @@ export function runView(body, labels) {
         h(
           'ul',
           { class: 'mismatches', 'data-testid': 'mismatches' },
-          mismatches.map((m) => h('li', {}, h('code', {}, m))),
+          mismatches.map((m) =>
+            h(
+              'li',
+              {},
+              h('code', {}, m.detail),
+              m.instance !== undefined && h('span', { class: 'muted small' }, ' for instance '),
+              m.instance !== undefined && h('code', { class: 'instance' }, m.instance),
+            ),
+          ),
         ),
-        h('p', { class: 'muted small' }, 'The record keeps the first mismatch of each validation.'),
+        h('p', { class: 'muted small' }, 'The record keeps the first five mismatches of each validation.'),
       ),
     run.deployment &&
       section(

@@ -1,5 +1,12 @@
 import type { Gates } from '../workflow/types';
-import { candidateAnswers, percentile, totalRequests, type ModelTally, type ValidationTally } from './tally';
+import {
+  candidateAnswers,
+  percentile,
+  totalRequests,
+  type Mismatch,
+  type ModelTally,
+  type ValidationTally,
+} from './tally';
 
 /** Incumbent requests needed before its p95 is compared with the candidate's. */
 export const MIN_LATENCY_SAMPLES = 10;
@@ -24,6 +31,8 @@ export interface GateDecision {
   errorRate: number;
   /** Transient failures (429, 503, ...) retried on the way: reported, never counted against the candidate. */
   transportErrors: number;
+  /** The candidate's first few mismatches, with their instances (absent when it had none). */
+  mismatches?: Mismatch[];
 }
 
 function summarise(deployedModelId: string, tally: ModelTally | undefined): ModelSummary {
@@ -87,6 +96,7 @@ export function evaluateGates(gates: Gates, tally: ValidationTally, minCandidate
       );
     }
   }
+  const mismatches = tally.byModel[tally.candidateId]?.mismatches;
   return {
     passed: reasons.length === 0,
     reasons,
@@ -96,5 +106,6 @@ export function evaluateGates(gates: Gates, tally: ValidationTally, minCandidate
     failedRequests: tally.failedRequests,
     errorRate,
     transportErrors: tally.transportErrors ?? 0,
+    ...(mismatches?.length ? { mismatches } : {}),
   };
 }

@@ -7,7 +7,20 @@ export interface ModelTally {
   matches: number;
   latenciesMs: number[];
   firstMismatch?: string;
+  /** The first few mismatches with the instance that drew them (for a person: ferry ui's run page). */
+  mismatches?: Mismatch[];
 }
+
+/** One wrong answer: what was wrong (expected, got) and the instance, its JSON cut short. */
+export interface Mismatch {
+  detail: string;
+  instance: string;
+}
+
+/** Mismatches kept per model: enough to see a pattern, few enough to keep the run record small. */
+export const KEPT_MISMATCHES = 5;
+/** An instance can be an image's worth of numbers: only its beginning is kept. */
+const INSTANCE_CHARS = 200;
 
 /**
  * Everything a validation saw. Failed requests carry no deployedModelId, so they are counted apart:
@@ -33,15 +46,28 @@ export function recordResponse(
   deployedModelId: string,
   latencyMs: number,
   mismatches: Array<string | undefined>,
+  /** The instances the answers were for, in the same order. */
+  instances: unknown[] = [],
 ): void {
   const model = (tally.byModel[deployedModelId] ??= { requests: 0, answers: 0, matches: 0, latenciesMs: [] });
   model.requests += 1;
   model.latenciesMs.push(latencyMs);
-  for (const found of mismatches) {
+  mismatches.forEach((found, k) => {
     model.answers += 1;
-    if (found === undefined) model.matches += 1;
-    else model.firstMismatch ??= found;
-  }
+    if (found === undefined) {
+      model.matches += 1;
+      return;
+    }
+    model.firstMismatch ??= found;
+    const kept = (model.mismatches ??= []);
+    if (kept.length < KEPT_MISMATCHES && !kept.some((m) => m.detail === found))
+      kept.push({ detail: found, instance: shortJson(instances[k]) });
+  });
+}
+
+function shortJson(value: unknown): string {
+  const text = JSON.stringify(value) ?? 'undefined';
+  return text.length > INSTANCE_CHARS ? `${text.slice(0, INSTANCE_CHARS)}…` : text;
 }
 
 export function recordFailure(tally: ValidationTally, message: string): void {

@@ -52,11 +52,10 @@ export async function sampleEndpoint(
     const batch = batches[totalRequests(tally) % batches.length];
     const started = deps.elapsedMs();
     try {
-      const result = await deps.predictor.predict(
-        endpoint,
-        batch.map((example) => example.instance),
-      );
-      recordResponse(tally, result.deployedModelId, deps.elapsedMs() - started, judge(batch, result.predictions));
+      const instances = batch.map((example) => example.instance);
+      const result = await deps.predictor.predict(endpoint, instances);
+      const latencyMs = deps.elapsedMs() - started;
+      recordResponse(tally, result.deployedModelId, latencyMs, judge(batch, result.predictions), instances);
       inARow = 0;
     } catch (error) {
       if (isPortError(error, 'invalid')) {

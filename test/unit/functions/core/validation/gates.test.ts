@@ -97,3 +97,34 @@ describe('percentile', () => {
     ).toBe(95);
   });
 });
+
+describe('mismatches kept for a person', () => {
+  it('keeps the first five distinct ones with their instance, cut short, and the decision carries them', () => {
+    const tally = newTally('222');
+    const big = { x: Array.from({ length: 500 }, (_, i) => i) };
+    recordResponse(
+      tally,
+      '222',
+      5,
+      ['line 1: expected 1, got 2', undefined, 'line 3: expected 3, got 4', 'line 1: expected 1, got 2'],
+      [{ x: [1] }, { x: [2] }, big, { x: [1] }],
+    );
+    for (let line = 4; line <= 9; line += 1)
+      recordResponse(tally, '222', 5, [`line ${line}: expected 0, got 1`], [{ x: [line] }]);
+    const kept = tally.byModel['222'].mismatches!;
+    expect(kept.map((m) => m.detail)).toEqual([
+      'line 1: expected 1, got 2',
+      'line 3: expected 3, got 4',
+      'line 4: expected 0, got 1',
+      'line 5: expected 0, got 1',
+      'line 6: expected 0, got 1',
+    ]);
+    expect(kept[0].instance).toBe('{"x":[1]}');
+    expect(kept[1].instance).toHaveLength(201);
+    expect(kept[1].instance.endsWith('…')).toBe(true);
+    expect(tally.byModel['222'].firstMismatch).toBe('line 1: expected 1, got 2');
+    const decision = evaluateGates({ minMatchRate: 1, maxErrorRate: 0 }, tally, 1);
+    expect(decision.mismatches).toBe(kept);
+    expect(evaluateGates(gates, tallyOf({ answers: 30 }), 20)).not.toHaveProperty('mismatches');
+  });
+});
