@@ -57,14 +57,32 @@ async function killGroup(child: ChildProcess): Promise<void> {
   signal('SIGKILL'); // java may outlive gcloud's python for a moment
 }
 
+/** The JVM could not bind its port: another socket took it after `freePort` let it go. */
+class PortTakenError extends Error {}
+
+/** Ports tried before giving up: the free port is only free when it is picked. */
+const PORT_ATTEMPTS = 3;
+
 /**
  * Starts Google's emulator on a free 127.0.0.1 port in its own process group, with an isolated
- * gcloud configuration and data dir, and resolves once its log says "Server started".
+ * gcloud configuration and data dir, and resolves once its log says "Server started". The port
+ * is free when picked, but gcloud takes seconds to start the JVM, and meanwhile a client socket
+ * of the test run can be given the same ephemeral port (seen in CI: BindException, and gcloud
+ * never exits): on that, another port is tried.
  */
 export async function startGooglePubSubEmulator(project: string): Promise<GooglePubSubEmulator> {
   const missing = googleEmulatorMissing();
   if (missing) throw new Error(`Google's Pub/Sub emulator cannot start: ${missing}.`);
-  const port = await freePort();
+  for (let attempt = 1; ; attempt += 1) {
+    try {
+      return await startOn(await freePort(), project);
+    } catch (error) {
+      if (!(error instanceof PortTakenError) || attempt >= PORT_ATTEMPTS) throw error;
+    }
+  }
+}
+
+async function startOn(port: number, project: string): Promise<GooglePubSubEmulator> {
   const work = mkdtempSync(join(tmpdir(), 'ferry-google-pubsub-'));
   mkdirSync(join(work, 'data')); // gcloud writes env.yaml there and does not create it
   const started = Date.now();
@@ -112,6 +130,9 @@ export async function startGooglePubSubEmulator(project: string): Promise<Google
         if (/Server started/.test(log)) {
           clearTimeout(timer);
           resolve();
+        } else if (/BindException: Address already in use/.test(log)) {
+          clearTimeout(timer);
+          reject(new PortTakenError(`port ${port} was taken before the emulator bound it:\n${log}`));
         }
       };
       child.stdout?.on('data', read);
