@@ -6,6 +6,7 @@ import type { RolloutDeps } from '../../functions/pipeline/stages/rollout-action
 import type { CliIo } from '../io';
 import { loadCliWorkflows } from '../workflows-dir';
 import { useStackFile } from './stack-env';
+import { openVertexPorts } from './vertex-ports';
 
 /**
  * What the operator's verbs (approve, reject, abort, retry, rollback) act through: the same run
@@ -50,26 +51,17 @@ export async function openOperator(io: CliIo, project?: string): Promise<Operato
     throw new Error(
       `FERRY_STATE_BUCKET is not set: for project ${process.env.FERRY_PROJECT}, export FERRY_STATE_BUCKET=$(terraform -chdir=terraform output -raw state_bucket)`,
     );
-  // Clients of its own, not the functions' shared ones: a test runs the stack in this process,
-  // and closing a client its functions are using would fail their calls.
-  const [{ Storage }, { PubSub }, { EndpointServiceClient }, { ModelServiceClient }, { vertexConfig }] =
-    await Promise.all([
-      import('@google-cloud/storage'),
-      import('@google-cloud/pubsub'),
-      import('@google-cloud/aiplatform/build/src/v1/endpoint_service_client'),
-      import('@google-cloud/aiplatform/build/src/v1/model_service_client'),
-      import('../../functions/adapters/vertex/vertex-config'),
-    ]);
+  const [{ Storage }, { PubSub }, vertex] = await Promise.all([
+    import('@google-cloud/storage'),
+    import('@google-cloud/pubsub'),
+    openVertexPorts(),
+  ]);
   const { GcsDocuments } = await import('../../functions/adapters/gcs/gcs-documents');
   const { GcsRunStore } = await import('../../functions/adapters/gcs/gcs-run-store');
   const { PubSubPublisher } = await import('../../functions/adapters/pubsub/pubsub-publisher');
-  const { VertexEndpoints } = await import('../../functions/adapters/vertex/vertex-endpoints');
-  const { VertexModelRegistry } = await import('../../functions/adapters/vertex/vertex-model-registry');
-  const vertex = vertexConfig();
+  // Clients of its own (as openVertexPorts' are), not the functions' shared ones.
   const storage = new Storage();
   const pubsub = new PubSub();
-  const endpointClient = new EndpointServiceClient(vertex.clientOptions);
-  const modelClient = new ModelServiceClient(vertex.clientOptions);
   const documents = new GcsDocuments(() => storage, process.env.FERRY_STATE_BUCKET);
   const clock = { now: () => new Date(), sleep: (ms: number) => new Promise<void>((r) => setTimeout(r, ms)) };
   const log: Logger = {
@@ -82,19 +74,13 @@ export async function openOperator(io: CliIo, project?: string): Promise<Operato
     publisher: new PubSubPublisher(() => pubsub),
     clock,
     log,
-    endpoints: new VertexEndpoints(
-      () => endpointClient,
-      () => vertex.parent,
-    ),
-    registry: new VertexModelRegistry(
-      () => modelClient,
-      () => vertex.parent,
-    ),
+    endpoints: vertex.endpoints,
+    registry: vertex.registry,
     workflows: loadCliWorkflows(),
     leases: documents,
     by: operatorName(),
     close: async () => {
-      await Promise.all([pubsub.close(), endpointClient.close(), modelClient.close()]);
+      await Promise.all([pubsub.close(), vertex.close()]);
     },
   };
 }

@@ -3,6 +3,7 @@ import type { EndpointInfo, ModelRegistry } from '../../../functions/pipeline/po
 import { peekDeadLetters } from '../../stack/dead-letters';
 import { readPendingArtifacts } from '../../stack/pending-artifacts';
 import { resolveTarget } from '../../stack/target';
+import { openVertexPorts } from '../../stack/vertex-ports';
 import type { Gates } from '../../../functions/core/workflow/types';
 import { loadCliWorkflows } from '../../workflows-dir';
 import type { Overview } from './api-types';
@@ -29,31 +30,15 @@ const DEFAULT_LOOKUPS = 5;
 
 /**
  * Opens the local stack (`.ferry/stack.json`, FERRY_STACK_FILE) or a real project (`project`:
- * Application Default Credentials, FERRY_STATE_BUCKET), with Vertex clients of its own (as
- * cli/stack/operator-deps.ts does: a test may run the stack's functions in this process).
+ * Application Default Credentials, FERRY_STATE_BUCKET), with Vertex clients of its own
+ * (cli/stack/vertex-ports.ts).
  */
 export async function openUiState(project?: string): Promise<UiState> {
   const target = await resolveTarget(project);
-  const [{ EndpointServiceClient }, { ModelServiceClient }, { vertexConfig }] = await Promise.all([
-    import('@google-cloud/aiplatform/build/src/v1/endpoint_service_client'),
-    import('@google-cloud/aiplatform/build/src/v1/model_service_client'),
-    import('../../../functions/adapters/vertex/vertex-config'),
-  ]);
   const { GcsDocuments } = await import('../../../functions/adapters/gcs/gcs-documents');
-  const { VertexEndpoints } = await import('../../../functions/adapters/vertex/vertex-endpoints');
-  const { VertexModelRegistry } = await import('../../../functions/adapters/vertex/vertex-model-registry');
-  const vertex = vertexConfig();
-  const endpointClient = new EndpointServiceClient(vertex.clientOptions);
-  const modelClient = new ModelServiceClient(vertex.clientOptions);
+  const vertex = await openVertexPorts();
+  const { endpoints, registry } = vertex;
   const documents = new GcsDocuments(() => target.storage, target.stateBucket);
-  const endpoints = new VertexEndpoints(
-    () => endpointClient,
-    () => vertex.parent,
-  );
-  const registry = new VertexModelRegistry(
-    () => modelClient,
-    () => vertex.parent,
-  );
   const workflows = () => loadCliWorkflows().workflows;
   const runs = () => documents.list<RunRecord>('runs/');
   const endpoint = async (workflow: string, loaded = workflows()) => {
@@ -98,9 +83,7 @@ export async function openUiState(project?: string): Promise<UiState> {
       });
     },
     gates: (workflow) => workflows().find((w) => w.name === workflow)?.validation.gates,
-    close: async () => {
-      await Promise.all([endpointClient.close(), modelClient.close()]);
-    },
+    close: () => vertex.close(),
   };
 }
 
