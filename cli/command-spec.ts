@@ -135,3 +135,13 @@ export function synopsis(spec: CommandSpec): string {
   });
   return ['ferry', spec.name, spec.args, ...flags].filter(Boolean).join(' ');
 }
+
+/**
+ * A text flag (`--reason`) that, when given, must say something: `--reason ""` would record an
+ * empty why on the run. Undefined when absent.
+ */
+export function textFlag(spec: CommandSpec, parsed: ParsedArgs, name: string): string | undefined {
+  const value = parsed.string(name);
+  if (value !== undefined && value.trim() === '') throw new UsageError(spec, `--${name} needs some text`);
+  return value;
+}

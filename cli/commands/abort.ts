@@ -1,5 +1,5 @@
 import { abortRun } from '../../functions/pipeline/operator/abort-run';
-import { parseCommandArgs } from '../command-spec';
+import { parseCommandArgs, textFlag } from '../command-spec';
 import { COMMAND_SPECS } from '../command-specs';
 import type { Command } from '../io';
 import { withOperator } from '../operator-command';
@@ -12,7 +12,7 @@ import { withOperator } from '../operator-command';
 export const abort: Command = async (args, io) => {
   const parsed = parseCommandArgs(COMMAND_SPECS.abort, args);
   const runId = parsed.positionals[0];
-  const reason = parsed.string('reason');
+  const reason = textFlag(COMMAND_SPECS.abort, parsed, 'reason');
   return withOperator(io, parsed.string('project'), async (deps) => {
     const result = await abortRun({ ...deps, rollout: deps }, runId, { by: deps.by, ...(reason ? { reason } : {}) });
     switch (result.result) {

@@ -1,6 +1,6 @@
 import type { RunRecord } from '../../functions/core/run/run-record';
 import { decideApproval, type Decision } from '../../functions/pipeline/operator/decide-approval';
-import { parseCommandArgs } from '../command-spec';
+import { parseCommandArgs, textFlag } from '../command-spec';
 import { COMMAND_SPECS } from '../command-specs';
 import type { Command } from '../io';
 import { withOperator } from '../operator-command';
@@ -15,7 +15,7 @@ const decide =
   async (args, io) => {
     const parsed = parseCommandArgs(COMMAND_SPECS[verb], args);
     const runId = parsed.positionals[0];
-    const reason = parsed.string('reason');
+    const reason = textFlag(COMMAND_SPECS[verb], parsed, 'reason');
     return withOperator(io, parsed.string('project'), async (deps) => {
       const result = await decideApproval({ ...deps, rollout: deps }, runId, {
         verb,

@@ -1,6 +1,6 @@
 import { retryRun, type RetryResult } from '../../functions/pipeline/operator/retry-run';
 import type { RunRecord } from '../../functions/core/run/run-record';
-import { parseCommandArgs } from '../command-spec';
+import { parseCommandArgs, textFlag } from '../command-spec';
 import { COMMAND_SPECS } from '../command-specs';
 import type { CliIo, Command } from '../io';
 import { openOperator } from '../stack/operator-deps';
@@ -13,6 +13,7 @@ import { openOperator } from '../stack/operator-deps';
  */
 export const retry: Command = async (args, io) => {
   const parsed = parseCommandArgs(COMMAND_SPECS.retry, args);
+  const reason = textFlag(COMMAND_SPECS.retry, parsed, 'reason');
   const runId = parsed.positionals[0];
   try {
     const deps = await openOperator(io, parsed.string('project'));
@@ -22,7 +23,7 @@ export const retry: Command = async (args, io) => {
         by: deps.by,
         at: deps.clock.now(),
         force: parsed.flag('force'),
-        reason: parsed.string('reason'),
+        reason,
       });
       return report(result, runId, io);
     } finally {

@@ -5,7 +5,7 @@ import type { Workflow } from '../../functions/core/workflow/types';
 import { announce } from '../../functions/pipeline/run-stage';
 import type { StageMessage } from '../../functions/pipeline/messages';
 import { TOPICS } from '../../functions/pipeline/topics';
-import { parseCommandArgs, UsageError } from '../command-spec';
+import { parseCommandArgs, textFlag, UsageError } from '../command-spec';
 import { COMMAND_SPECS } from '../command-specs';
 import type { CliIo, Command } from '../io';
 import { openOperator, type OperatorDeps } from '../stack/operator-deps';
@@ -26,9 +26,8 @@ export const rollbackCommand =
     const parsed = parseCommandArgs(SPEC, args);
     const [name] = parsed.positionals;
     const to = parsed.string('to');
-    const reason = parsed.string('reason');
+    const reason = textFlag(SPEC, parsed, 'reason');
     if (to !== undefined && to.trim() === '') throw new UsageError(SPEC, '--to needs a version, e.g. --to 1');
-    if (reason !== undefined && reason.trim() === '') throw new UsageError(SPEC, '--reason needs some text');
     try {
       const deps = await open(io, parsed.string('project'));
       try {
