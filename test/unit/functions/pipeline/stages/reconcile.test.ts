@@ -47,19 +47,15 @@ function setUp() {
   return { deps, clock, runs, publisher, leases, endpoints, state };
 }
 
+/** A pass that found nothing to do. */
+const NOTHING_DONE = { nudged: [], ended: [], released: [], timedOut: [], overdue: [], errors: [] };
+
 describe('reconcile', () => {
   it('leaves a run within its budget alone', async () => {
     const t = setUp();
     await t.runs.create(canaryRun('fresh'));
     t.clock.advance(STALL_BUDGET_MS.deployed - 1);
-    expect(await reconcile(t.deps)).toEqual({
-      nudged: [],
-      ended: [],
-      released: [],
-      timedOut: [],
-      overdue: [],
-      errors: [],
-    });
+    expect(await reconcile(t.deps)).toEqual(NOTHING_DONE);
     expect(t.publisher.messages).toEqual([]);
     expect(await t.state('fresh')).toEqual(canaryRun('fresh'));
   });
@@ -73,14 +69,7 @@ describe('reconcile', () => {
     expect(await t.state('stuck')).toMatchObject({ state: 'deployed', nudgedAt: t.clock.now().toISOString() });
     // A second pass within the next budget republishes nothing more.
     t.clock.advance(STALL_BUDGET_MS.deployed - 1);
-    expect(await reconcile(t.deps)).toEqual({
-      nudged: [],
-      ended: [],
-      released: [],
-      timedOut: [],
-      overdue: [],
-      errors: [],
-    });
+    expect(await reconcile(t.deps)).toEqual(NOTHING_DONE);
     expect(t.publisher.messages).toHaveLength(1);
     t.clock.advance(2);
     expect((await reconcile(t.deps)).ended).toEqual(['stuck']);
@@ -101,14 +90,7 @@ describe('reconcile', () => {
     const stored = await t.runs.get('healed');
     await t.runs.update({ ...stored!.value, step: 0, updatedAt: t.clock.now().toISOString() }, stored!.generation);
     t.clock.advance(STALL_BUDGET_MS.deployed);
-    expect(await reconcile(t.deps)).toEqual({
-      nudged: [],
-      ended: [],
-      released: [],
-      timedOut: [],
-      overdue: [],
-      errors: [],
-    });
+    expect(await reconcile(t.deps)).toEqual(NOTHING_DONE);
     expect((await t.state('healed'))?.state).toBe('deployed');
   });
 
