@@ -3,7 +3,7 @@ import type { OperatorAction, RunRecord } from '../../core/run/run-record';
 import type { WorkflowSet } from '../../core/workflow/workflow-set';
 import { runStage, type Stage, type StageDeps } from '../run-stage';
 import { promote, rollBack, stepUp, type RolloutDeps } from '../stages/rollout-actions';
-import { awaitedMessages } from '../stages/awaited-messages';
+import { rolloutMessages } from '../stages/validate-predictions';
 import { workflowOf } from '../stages/workflow-of';
 
 export interface DecideDeps extends StageDeps {
@@ -55,7 +55,7 @@ function decisionStage(deps: DecideDeps, decision: Decision, step: number): Stag
     name: decision.verb,
     expects: { state: 'awaiting-approval', step },
     produces: [],
-    next: awaitedMessages,
+    next: rolloutMessages,
     async work(run: RunRecord) {
       const now = deps.clock.now();
       const { approval } = run;

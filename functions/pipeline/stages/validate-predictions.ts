@@ -6,8 +6,9 @@ import { VALIDATION_PATIENCE_MS } from '../../core/validation/predict-retry';
 import { progressAt, resumeTally } from '../../core/validation/progress';
 import type { WorkflowSet } from '../../core/workflow/workflow-set';
 import type { ObjectReader, Predictor } from '../ports';
-import type { Stage } from '../run-stage';
-import { awaitedMessages } from './awaited-messages';
+import type { NextMessage, Stage } from '../run-stage';
+import { TOPICS } from '../topics';
+import { operationMessage } from './deploy-model';
 import { promote, rollBack, stepUp, type RolloutDeps } from './rollout-actions';
 import { sampleEndpoint } from './sample-endpoint';
 import { loadGoldenSet } from './sample-golden-set';
@@ -50,9 +51,7 @@ export function validatePredictionsStage(deps: ValidateDeps, step: number): Stag
       { state: 'rejected' },
       { state: 'failed' },
     ],
-    // What follows its decision is what the run then waits for: the next step's validation, the
-    // rollback's undeploy, the promotion's first step (nothing once it has ended).
-    next: awaitedMessages,
+    next: rolloutMessages,
     async work(run: RunRecord) {
       try {
         return await validate(deps, run);
@@ -114,4 +113,22 @@ function gaveUp(saved: NonNullable<RunRecord['validation']>, now: Date): string 
   const minutes = Math.round((now.getTime() - Date.parse(saved.startedAt)) / 60_000);
   const last = saved.tally.lastTransportError ? ` (last: ${saved.tally.lastTransportError})` : '';
   return `validation could not finish in ${minutes} min: Predict kept failing transiently, ${saved.tally.transportErrors} times${last}; traffic restored. Check the endpoint's Predict quota and health, then drop the artifact again`;
+}
+
+/** What follows a validation's (or an approval's) decision: the next step's validation, the rollback's or the promotion's operation. */
+export function rolloutMessages(run: RunRecord): NextMessage[] {
+  switch (run.state) {
+    case 'deployed':
+      return [{ topic: TOPICS.modelDeployed, data: { runId: run.runId, step: run.step } }];
+    case 'rolling-back':
+      return (run.pendingOperations ?? []).map((op) => ({
+        topic: TOPICS.operationPending,
+        data: operationMessage(run, 'rollback', op),
+      }));
+    case 'promoting':
+      // The promotion's first step (retire-step.ts) waits for no operation.
+      return [{ topic: TOPICS.operationPending, data: operationMessage(run, 'retire', run.pendingOperations?.[0]) }];
+    default:
+      return [];
+  }
 }
