@@ -50,10 +50,12 @@ export type ErrorClass = 'transient' | 'permanent';
  * What a port (pipeline/ports.ts) reports in its own terms, so stages never read a client's
  * status codes: `busy` (the resource runs another operation; try again later), `not-found`,
  * `already-exists` (an earlier attempt made it), `invalid` (the request was refused as malformed),
- * `not-runnable` (a well-formed model the runtime cannot execute, e.g. a custom op it lacks).
+ * `not-runnable` (a well-formed model the runtime cannot execute, e.g. a custom op it lacks),
+ * `conflict` (a compare-and-set write lost: someone changed the resource since it was read, e.g. a
+ * Remote Config template's ETag; re-read and decide again).
  * Adapters translate their clients' errors into these; anything else passes through untranslated.
  */
-export type PortErrorKind = 'busy' | 'not-found' | 'already-exists' | 'invalid' | 'not-runnable';
+export type PortErrorKind = 'busy' | 'not-found' | 'already-exists' | 'invalid' | 'not-runnable' | 'conflict';
 
 export class PortError extends Error {
   override readonly name = 'PortError';

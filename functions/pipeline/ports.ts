@@ -74,6 +74,22 @@ export interface UploadRequest {
   aliases: string[];
   /** Present when the model already exists: the new version goes under it. */
   parentModel?: string;
+  /** `projects/P/locations/L` of a workflow environment elsewhere; absent: the functions' own. */
+  parent?: string;
+}
+
+/**
+ * Vertex CopyModel: the same Model Registry version copied into another region (same project;
+ * Vertex refuses a source in another project).
+ * @see https://cloud.google.com/vertex-ai/docs/reference/rest/v1/projects.locations.models/copy
+ */
+export interface CopyRequest {
+  /** `projects/P/locations/SOURCE/models/M@V` */
+  sourceVersionName: string;
+  /** `projects/P/locations/DESTINATION` */
+  parent: string;
+  /** Present when the destination already holds the model: the copy becomes a new version of it. */
+  parentModel?: string;
 }
 
 /**
@@ -91,11 +107,13 @@ export function isPending(value: object): value is PendingOperation {
 /** Vertex AI Model Registry. Refused requests arrive as PortErrors `invalid` / `not-found` (core/errors.ts). */
 export interface ModelRegistry {
   /** The parent model for a display name (the one ferry labelled as its workflow's), if any. */
-  findModel(displayName: string, workflow: string): Promise<string | undefined>;
+  findModel(displayName: string, workflow: string, parent?: string): Promise<string | undefined>;
   /** A version already uploaded by this run (a retry after a crash finds it here). */
   findVersionByRun(parentModel: string, runId: string): Promise<ModelVersionRef | undefined>;
   /** Starts UploadModel: the version when done at once, else the operation (the version is invisible until it is done). */
   upload(request: UploadRequest): Promise<ModelVersionRef | PendingOperation>;
+  /** Starts CopyModel: the copied version when done at once, else the operation. */
+  copy(request: CopyRequest): Promise<ModelVersionRef | PendingOperation>;
   /** Status of an operation the registry started; a failing poll is retried for at most `withinMs`. */
   operation(name: string, withinMs?: number): Promise<OperationStatus>;
   /** Adds aliases (moving them from other versions); `-alias` removes. */
@@ -142,9 +160,13 @@ export interface OperationStatus {
  */
 export interface Endpoints {
   /** The workflow's endpoint if it exists, without creating it. */
-  find(displayName: string, workflow: string): Promise<EndpointInfo | undefined>;
-  /** The endpoint, or the CreateEndpoint operation when it was not done at once. */
-  getOrCreate(displayName: string, workflow: string): Promise<EndpointInfo | PendingOperation>;
+  find(displayName: string, workflow: string, parent?: string): Promise<EndpointInfo | undefined>;
+  /**
+   * The endpoint, or the CreateEndpoint operation when it was not done at once. `parent`
+   * (`projects/P/locations/L`) places it in a workflow environment elsewhere; every other method
+   * takes full resource names, whose location picks the regional client.
+   */
+  getOrCreate(displayName: string, workflow: string, parent?: string): Promise<EndpointInfo | PendingOperation>;
   get(endpoint: string): Promise<EndpointInfo>;
   /** Starts DeployModel; returns the operation name without waiting. */
   deploy(request: DeployRequest): Promise<string>;
@@ -233,4 +255,42 @@ export interface MobileChannel {
  */
 export interface ChatWebhook {
   post(payload: object): Promise<void>;
+}
+
+/** One Remote Config value: a string, or "use the app's in-app default". */
+export interface RemoteConfigValue {
+  value?: string;
+  useInAppDefault?: boolean;
+}
+
+/** A Remote Config template as firebase-admin's `RemoteConfigTemplate` holds it (JSON-safe). */
+export interface RemoteConfigTemplate {
+  /** In priority order (the first matching condition wins). */
+  conditions: Array<{ name: string; expression: string; tagColor?: string }>;
+  parameters: Record<
+    string,
+    {
+      defaultValue?: RemoteConfigValue;
+      conditionalValues?: Record<string, RemoteConfigValue>;
+      description?: string;
+      valueType?: string;
+    }
+  >;
+  parameterGroups: Record<string, unknown>;
+  /** What `publish` sends as If-Match. */
+  etag: string;
+  version?: { versionNumber?: string; updateTime?: string; description?: string; updateUser?: { email?: string } };
+}
+
+/**
+ * The project's Remote Config template, changed only through firebase-admin's `remoteConfig()`.
+ * `publish` validates first (`validateTemplate`) then publishes with the template's ETag as If-Match,
+ * never `force`: a template changed since it was read (a console edit) is a PortError `conflict`
+ * (re-read, reapply or stop); a template the service refuses is `invalid` with its message; quota
+ * and 5xx are `busy`.
+ */
+export interface RemoteConfigTemplates {
+  get(): Promise<RemoteConfigTemplate>;
+  /** The published template (new ETag and version number). */
+  publish(template: RemoteConfigTemplate, description?: string): Promise<RemoteConfigTemplate>;
 }

@@ -58,6 +58,7 @@ export class MemoryRegistry implements ModelRegistry {
   findVersionByRun = unused;
   aliasesOf = unused;
   upload = unused;
+  copy = unused;
   operation = unused;
   async mergeAliases(versionName: string, aliases: string[]): Promise<void> {
     this.merged.push({ versionName, aliases });

@@ -18,6 +18,7 @@ import type {
   OperationStatus,
   PendingOperation,
   UploadRequest,
+  CopyRequest,
 } from '../../functions/pipeline/ports';
 
 interface MemoryOperation {
@@ -180,6 +181,17 @@ export class MemoryRegistry implements ModelRegistry {
     const operation = `${name}/operations/${this.uploads}`;
     this.operations.set(operation, { polls: this.uploadPolls, commit, done: false });
     return { operation };
+  }
+
+  /** CopyModel: a new version under `parentModel`, or a new model in the destination; done at once. */
+  async copy(request: CopyRequest): Promise<ModelVersionRef> {
+    const source = this.versions.find((v) => v.versionName === request.sourceVersionName);
+    if (!source) throw new PortError('not-found', `${request.sourceVersionName}: no such model version`);
+    const name = request.parentModel ?? `${request.parent}/models/${this.versions.length + 1}`;
+    const versionId = String(this.versions.filter((v) => v.name === name).length + 1);
+    const version = { name, versionId, versionName: `${name}@${versionId}`, aliases: [], labels: { ...source.labels } };
+    this.versions.push(version);
+    return version;
   }
 
   async operation(name: string): Promise<OperationStatus> {

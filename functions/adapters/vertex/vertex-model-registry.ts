@@ -6,6 +6,7 @@ import {
   type OperationStatus,
   type PendingOperation,
   type UploadRequest,
+  type CopyRequest,
 } from '../../pipeline/ports';
 import { RUN_LABEL, WORKFLOW_LABEL } from '../../core/labels';
 import { operationPollOptions } from './operation-poll';
@@ -80,6 +81,33 @@ export class VertexModelRegistry implements ModelRegistry {
       versionId: response.modelVersionId ?? '',
       versionName: `${name}@${response.modelVersionId}`,
       aliases: request.aliases,
+    };
+  }
+
+  /**
+   * Starts CopyModel into `request.parent`, as a new version of `parentModel` when given; waits only
+   * if it is already done, as `upload` does.
+   * @see https://cloud.google.com/vertex-ai/docs/reference/rpc/google.cloud.aiplatform.v1#google.cloud.aiplatform.v1.ModelService.CopyModel
+   */
+  async copy(request: CopyRequest): Promise<ModelVersionRef | PendingOperation> {
+    const copy = async () => {
+      const [operation] = await this.client().copyModel({
+        parent: request.parent,
+        sourceModel: request.sourceVersionName,
+        ...(request.parentModel ? { parentModel: request.parentModel } : {}),
+      });
+      if (!operation.done) return { operation: operation.name ?? '' };
+      const [response] = await operation.promise();
+      return response;
+    };
+    const response = await translated(request.sourceVersionName, copy);
+    if (isPending(response)) return response;
+    const name = response.model ?? '';
+    return {
+      name,
+      versionId: response.modelVersionId ?? '',
+      versionName: `${name}@${response.modelVersionId}`,
+      aliases: [],
     };
   }
 
