@@ -56,9 +56,9 @@ export class VertexModelRegistry implements ModelRegistry {
    * @see https://cloud.google.com/vertex-ai/docs/reference/rpc/google.cloud.aiplatform.v1#google.cloud.aiplatform.v1.ModelService.UploadModel
    */
   async upload(request: UploadRequest): Promise<ModelVersionRef | PendingOperation> {
-    const upload = async () => {
-      const [operation] = await this.client().uploadModel({
-        parent: this.parent(),
+    return startedVersion(request.parentModel ?? `${this.parent()} (${request.displayName})`, request.aliases, () =>
+      this.client().uploadModel({
+        parent: request.parent ?? this.parent(),
         ...(request.parentModel ? { parentModel: request.parentModel } : {}),
         model: {
           displayName: request.displayName,
@@ -68,20 +68,8 @@ export class VertexModelRegistry implements ModelRegistry {
           labels: request.labels,
           versionAliases: request.aliases,
         },
-      });
-      if (!operation.done) return { operation: operation.name ?? '' };
-      const [response] = await operation.promise();
-      return response;
-    };
-    const response = await translated(request.parentModel ?? `${this.parent()} (${request.displayName})`, upload);
-    if (isPending(response)) return response;
-    const name = response.model ?? '';
-    return {
-      name,
-      versionId: response.modelVersionId ?? '',
-      versionName: `${name}@${response.modelVersionId}`,
-      aliases: request.aliases,
-    };
+      }),
+    );
   }
 
   /**
@@ -90,25 +78,13 @@ export class VertexModelRegistry implements ModelRegistry {
    * @see https://cloud.google.com/vertex-ai/docs/reference/rpc/google.cloud.aiplatform.v1#google.cloud.aiplatform.v1.ModelService.CopyModel
    */
   async copy(request: CopyRequest): Promise<ModelVersionRef | PendingOperation> {
-    const copy = async () => {
-      const [operation] = await this.client().copyModel({
+    return startedVersion(request.sourceVersionName, [], () =>
+      this.client().copyModel({
         parent: request.parent,
         sourceModel: request.sourceVersionName,
         ...(request.parentModel ? { parentModel: request.parentModel } : {}),
-      });
-      if (!operation.done) return { operation: operation.name ?? '' };
-      const [response] = await operation.promise();
-      return response;
-    };
-    const response = await translated(request.sourceVersionName, copy);
-    if (isPending(response)) return response;
-    const name = response.model ?? '';
-    return {
-      name,
-      versionId: response.modelVersionId ?? '',
-      versionName: `${name}@${response.modelVersionId}`,
-      aliases: [],
-    };
+      }),
+    );
   }
 
   async operation(name: string, withinMs?: number): Promise<OperationStatus> {
@@ -130,4 +106,36 @@ export class VertexModelRegistry implements ModelRegistry {
       this.client().mergeVersionAliases({ name: versionName, versionAliases: aliases }),
     );
   }
+}
+
+/** What UploadModel and CopyModel both answer: the new version's model and id. */
+interface VersionResponse {
+  model?: string | null;
+  modelVersionId?: string | null;
+}
+
+interface StartedOperation {
+  done?: boolean | null;
+  name?: string | null;
+  promise(): Promise<[VersionResponse, ...unknown[]]>;
+}
+
+/**
+ * Starts an operation that makes a model version and waits only if it is already done: it can
+ * outlast the function, so a running one is handed on (the version is invisible until it is done).
+ */
+async function startedVersion(
+  what: string,
+  aliases: string[],
+  start: () => Promise<[StartedOperation, ...unknown[]]>,
+): Promise<ModelVersionRef | PendingOperation> {
+  const response = await translated(what, async (): Promise<VersionResponse | PendingOperation> => {
+    const [operation] = await start();
+    if (!operation.done) return { operation: operation.name ?? '' };
+    const [done] = await operation.promise();
+    return done;
+  });
+  if (isPending(response)) return response;
+  const name = response.model ?? '';
+  return { name, versionId: response.modelVersionId ?? '', versionName: `${name}@${response.modelVersionId}`, aliases };
 }
