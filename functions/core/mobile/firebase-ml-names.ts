@@ -43,3 +43,37 @@ export function versionTagProblem(version: string): string | undefined {
     `which is not a valid tag (1 to 32 ASCII letters, digits, "_" or "-"); name the version folder with at most 31 characters`
   );
 }
+
+/**
+ * The Firebase ML model a staged rollout publishes a candidate under, so the model every app
+ * downloads today stays untouched until the rollout reaches 100 %: `<modelName>_v<version>`.
+ */
+export function candidateModelName(modelName: string, version: string): string {
+  return `${modelName}_v${version}`;
+}
+
+/** Why the candidate's model name would be refused (too long, a character Firebase ML refuses), or undefined. */
+export function candidateModelNameProblem(modelName: string, version: string): string | undefined {
+  const name = candidateModelName(modelName, version);
+  if (FIREBASE_ML_DISPLAY_NAME.test(name)) return undefined;
+  return (
+    `a staged rollout publishes version "${version.slice(0, 64)}" as the Firebase ML model "${name.slice(0, 64)}", ` +
+    `which is not a Firebase ML model name (at most 32 ASCII letters, digits and "_"); ` +
+    `shorten mobile.modelName (at most ${Math.max(0, 30 - version.length)} characters for this version) or the version folder name`
+  );
+}
+
+/**
+ * Why Firebase ML could not carry this version of a workflow's model (its version tag, or with a
+ * staged rollout the candidate's own model name), or undefined. onArtifact refuses such a version
+ * before anything runs; publishMobile checks again for runs started before the check existed.
+ */
+export function releaseNameProblem(
+  mobile: { modelName: string; channels: { firebaseMl: boolean }; rollout?: object },
+  version: string,
+): string | undefined {
+  if (!mobile.channels.firebaseMl) return undefined;
+  return (
+    versionTagProblem(version) ?? (mobile.rollout ? candidateModelNameProblem(mobile.modelName, version) : undefined)
+  );
+}

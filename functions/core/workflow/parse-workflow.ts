@@ -1,8 +1,10 @@
 import Ajv, { type ErrorObject, type ValidateFunction } from 'ajv';
 import { parseDocument } from 'yaml';
 import { displayNameProblem, tagProblem } from '../mobile/firebase-ml-names';
+import { parameterKeyProblem } from '../mobile/remote-config-names';
 import schema from './workflow.schema.json';
 import { compilePattern } from './path-pattern';
+import { mobileRolloutOf, type RawMobileRollout } from './mobile-rollout';
 import { durationMs } from '../text/duration';
 import { WORKFLOW_DEFAULTS, type Approval, type Workflow } from './types';
 
@@ -98,7 +100,9 @@ function schemaError(file: string, errors: ErrorObject[]): WorkflowError {
         ? displayNameProblem(value)
         : /^mobile\.tags\.\d+$/.test(path)
           ? tagProblem(value)
-          : undefined;
+          : path === 'mobile.rollout.parameter'
+            ? parameterKeyProblem(value)
+            : undefined;
   if (firebaseMl) return new WorkflowError(file, path.replace(/\.(\d+)$/, '[$1]'), firebaseMl);
   return new WorkflowError(file, path || '(top level)', error.message ?? 'is invalid');
 }
@@ -112,9 +116,10 @@ type RawWorkflow = Omit<Workflow, 'file' | 'model' | 'endpoint' | 'rollout' | 'v
     goldenSet: string;
     gates?: Partial<Workflow['validation']['gates']>;
   };
-  mobile?: Partial<NonNullable<Workflow['mobile']>> & {
+  mobile?: Partial<Omit<NonNullable<Workflow['mobile']>, 'rollout'>> & {
     modelName: string;
     channels?: Partial<NonNullable<Workflow['mobile']>['channels']>;
+    rollout?: RawMobileRollout;
   };
 };
 
@@ -186,15 +191,24 @@ function withDefaults(raw: RawWorkflow, file: string): Workflow {
         latencySlackMs: raw.validation.gates?.latencySlackMs ?? WORKFLOW_DEFAULTS.latencySlackMs,
       },
     },
-    mobile: raw.mobile && {
-      modelName: raw.mobile.modelName,
-      tags: raw.mobile.tags ?? [],
-      channels: {
-        firebaseMl: raw.mobile.channels?.firebaseMl ?? true,
-        firebaseStorage: raw.mobile.channels?.firebaseStorage ?? true,
-      },
-      maxSizeBytes: raw.mobile.maxSizeBytes ?? WORKFLOW_DEFAULTS.mobileMaxSizeBytes,
-    },
+    mobile: raw.mobile && mobileOf(raw.mobile, file),
+  };
+}
+
+function mobileOf(mobile: NonNullable<RawWorkflow['mobile']>, file: string): NonNullable<Workflow['mobile']> {
+  const channels = {
+    firebaseMl: mobile.channels?.firebaseMl ?? true,
+    firebaseStorage: mobile.channels?.firebaseStorage ?? true,
+  };
+  const problem = (field: string, text: string) => new WorkflowError(file, field, text);
+  return {
+    modelName: mobile.modelName,
+    tags: mobile.tags ?? [],
+    channels,
+    maxSizeBytes: mobile.maxSizeBytes ?? WORKFLOW_DEFAULTS.mobileMaxSizeBytes,
+    ...(mobile.rollout
+      ? { rollout: mobileRolloutOf(mobile.rollout, { modelName: mobile.modelName, channels }, problem) }
+      : {}),
   };
 }
 

@@ -41,7 +41,19 @@ export interface Workflow {
     tags: string[];
     channels: { firebaseMl: boolean; firebaseStorage: boolean };
     maxSizeBytes: number;
+    /** A staged rollout through a Remote Config percent condition (absent: every app gets it at once). */
+    rollout?: MobileRollout;
   };
+}
+
+/** `mobile.rollout`: the share of app instances a candidate reaches, widened step by step. */
+export interface MobileRollout {
+  /** The Remote Config parameter apps read to pick their model. */
+  parameter: string;
+  /** Percent of app instances per step, strictly ascending, ending at 100. */
+  steps: number[];
+  /** Time between steps. */
+  everyMs: number;
 }
 
 export interface Approval {

@@ -1,4 +1,4 @@
-import { versionTagProblem } from '../../core/mobile/firebase-ml-names';
+import { releaseNameProblem } from '../../core/mobile/firebase-ml-names';
 import { runIdFor } from '../../core/run/run-id';
 import type { RunRecord } from '../../core/run/run-record';
 import type { ArtifactMatch, WorkflowSet } from '../../core/workflow/workflow-set';
@@ -105,7 +105,7 @@ async function startRun(deps: OnArtifactDeps, bucket: string, match: ArtifactMat
   if (passed) await deps.publisher.publish(ready, { runId });
 }
 
-/** A version the mobile release could not carry (its Firebase ML version tag would be refused). */
+/** A version the mobile release could not carry (a Firebase ML tag or candidate model name it would refuse). */
 function releaseProblem(match: ArtifactMatch): string | undefined {
-  return match.workflow.mobile?.channels.firebaseMl ? versionTagProblem(match.version) : undefined;
+  return match.workflow.mobile ? releaseNameProblem(match.workflow.mobile, match.version) : undefined;
 }

@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 import { errorMessage, isPortError } from '../../core/errors';
-import { versionTagProblem } from '../../core/mobile/firebase-ml-names';
+import { releaseNameProblem } from '../../core/mobile/firebase-ml-names';
 import { versionAlias } from '../../core/run/run-id';
 import type { RunRecord } from '../../core/run/run-record';
 import { advance } from '../../core/run/transitions';
@@ -50,7 +50,7 @@ export function publishMobileStage(deps: PublishMobileDeps): Stage {
           reason,
         );
       // onArtifact refuses these already; a run started before that check existed still stops here.
-      const badTag = mobile.channels.firebaseMl ? versionTagProblem(run.version) : undefined;
+      const badTag = releaseNameProblem(mobile, run.version);
       if (badTag) return reject(badTag);
       if (bytes.byteLength > mobile.maxSizeBytes)
         return reject(`the model is ${bytes.byteLength} bytes, above mobile.maxSizeBytes ${mobile.maxSizeBytes}`);

@@ -1,7 +1,10 @@
 import {
+  candidateModelName,
+  candidateModelNameProblem,
   displayNameProblem,
   FIREBASE_ML_DISPLAY_NAME,
   FIREBASE_ML_TAG,
+  releaseNameProblem,
   tagProblem,
   versionTagProblem,
 } from '../../../../../functions/core/mobile/firebase-ml-names';
@@ -55,5 +58,25 @@ describe('Firebase ML names and tags', () => {
     const mobile = schema.properties.mobile.properties;
     expect(mobile.modelName.pattern).toBe(FIREBASE_ML_DISPLAY_NAME.source);
     expect(mobile.tags.items.pattern).toBe(FIREBASE_ML_TAG.source);
+  });
+
+  it('names a staged candidate <modelName>_v<version> and refuses one that cannot fit 32 characters', () => {
+    expect(candidateModelName('flowers', '7')).toBe('flowers_v7');
+    expect(candidateModelNameProblem('flowers', '7')).toBeUndefined();
+    expect(candidateModelNameProblem('m'.repeat(28), '12')).toBeUndefined();
+    expect(candidateModelNameProblem('m'.repeat(28), '123')).toMatch(
+      /"m{28}_v123".*at most 27 characters for this version/,
+    );
+    // A version with "-" gives a tag Firebase ML takes but a model name it refuses.
+    expect(candidateModelNameProblem('flowers', '2026-11-30')).toMatch(/is not a Firebase ML model name/);
+  });
+
+  it('checks the candidate name only for staged Firebase ML releases', () => {
+    const mobile = { modelName: 'flowers', channels: { firebaseMl: true } };
+    const rollout = { parameter: 'p', steps: [100], everyMs: 1000 };
+    expect(releaseNameProblem(mobile, '2026-11-30')).toBeUndefined();
+    expect(releaseNameProblem({ ...mobile, rollout }, '2026-11-30')).toMatch(/staged rollout/);
+    expect(releaseNameProblem({ ...mobile, rollout, channels: { firebaseMl: false } }, '2026-11-30')).toBeUndefined();
+    expect(releaseNameProblem({ ...mobile, rollout }, '1'.repeat(32))).toMatch(/version tag/);
   });
 });
