@@ -1,4 +1,4 @@
-import type { RunRecord } from '../functions/core/run/run-record';
+import type { MobileRolloutRecord, RunRecord } from '../functions/core/run/run-record';
 
 const ICON: Record<string, string> = {
   promoted: '✔',
@@ -44,5 +44,16 @@ export function formatRun(run: RunRecord): string {
   if (run.nudgedAt && !run.outcome) lines.push(`  stalled: the reconciler republished its message at ${run.nudgedAt}`);
   for (const [channel, result] of Object.entries(run.mobile?.channels ?? {}))
     lines.push(`  ${channel}: ${result.detail}`);
+  const rollout = run.mobile?.rollout;
+  if (rollout) lines.push(`  ${describeMobileRollout(run.state, rollout)}`);
   return lines.join('\n');
+}
+
+/** One line on a mobile rollout: where it stands in Remote Config and what comes next. */
+export function describeMobileRollout(state: RunRecord['state'], rollout: MobileRolloutRecord): string {
+  const where = `Remote Config "${rollout.parameter}": ${rollout.candidateValue} for ${rollout.percent} % of app instances (seed ${rollout.seed})`;
+  const versions = rollout.templateVersions.length ? `; template versions ${rollout.templateVersions.join(', ')}` : '';
+  if (state === 'rolling-out')
+    return `rolling out: ${where}; next step ${rollout.nextStepAt ? `due ${rollout.nextStepAt}` : 'pending'}${versions}  (ferry abort restores the parameter)`;
+  return `rollout: ${where}${versions}`;
 }

@@ -10,6 +10,7 @@ export const RUN_STATES = [
   'awaiting-approval',
   'promoting',
   'rolling-back',
+  'rolling-out',
   'promoted',
   'published',
   'rejected',

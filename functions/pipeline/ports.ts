@@ -249,6 +249,41 @@ export interface MobileChannel {
 }
 
 /**
+ * The manifest's `rollout` entry: the candidate of a staged rollout and the share of app instances
+ * it reaches, so apps reading the manifest choose with the same rule as Remote Config's percent
+ * condition (core/mobile/in-rollout.ts).
+ */
+export interface ManifestRollout {
+  runId: string;
+  parameter: string;
+  seed: string;
+  percent: number;
+  candidate: {
+    version: string;
+    object: string;
+    sha256: string;
+    sizeBytes: number;
+    tags: string[];
+    firebaseMlModel?: string;
+  };
+}
+
+/**
+ * Cloud Storage for Firebase's side of a staged rollout. Every method is idempotent and acts only
+ * on the rollout entry of `runId`: a manifest another run has taken over is left alone.
+ */
+export interface RolloutManifest {
+  /** Writes the candidate's versioned object (create-only) and the manifest's rollout entry; the current version stays. */
+  stage(release: MobileRelease, rollout: ManifestRollout): Promise<string>;
+  /** The entry's new percent. */
+  widen(modelName: string, runId: string, percent: number): Promise<void>;
+  /** At 100 %: the candidate becomes the manifest's current version and the entry goes. */
+  complete(modelName: string, runId: string): Promise<void>;
+  /** Abort or rollback: the entry goes, the current version stays. */
+  clear(modelName: string, runId: string): Promise<void>;
+}
+
+/**
  * A chat room's incoming webhook. `post` resolves once the webhook accepted the message; it throws
  * a PortError `busy` when trying again later may work (429, 5xx, timeout, connection refused) and
  * `invalid` when it will not (any other 4xx: a wrong or revoked URL, a payload it refuses).

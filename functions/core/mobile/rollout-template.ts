@@ -66,6 +66,29 @@ export function rolloutBaseline(template: RcTemplateBody, parameter: string): Rc
 }
 
 /**
+ * The baseline when the first step may already be in the template: a first attempt that published
+ * it and died before the run recorded anything. The rollout's own first step (same seed, same
+ * candidate) is taken out again; anything else of the rollout's name is refused as rolloutBaseline does.
+ */
+export function firstStepBaseline(
+  template: RcTemplateBody,
+  rollout: Omit<TemplateRollout, 'before'>,
+  firstPercent: number,
+): RcParameter {
+  const name = rolloutConditionName(rollout.parameter);
+  const condition = template.conditions.find((c) => c.name === name);
+  const parameter = template.parameters[rollout.parameter];
+  const ours =
+    condition?.expression === percentExpression(rollout.seed, firstPercent) &&
+    sameJson(parameter?.conditionalValues?.[name], { value: rollout.candidateValue });
+  if (!ours || !parameter) return rolloutBaseline(template, rollout.parameter);
+  const { [name]: _first, ...others } = parameter.conditionalValues ?? {};
+  const before: RcParameter = structuredClone({ ...parameter, conditionalValues: others });
+  if (Object.keys(others).length === 0) delete before.conditionalValues;
+  return before;
+}
+
+/**
  * The template with the rollout at `to` percent, from a template where ferry last set `from`
  * (undefined before the first step). Applying the same step twice gives the same template. Throws
  * RolloutTemplateError `conflict` when ferry's own part was changed by hand since (the parameter's
@@ -147,7 +170,7 @@ function topLevelParameter(template: RcTemplateBody, parameter: string): RcParam
 function conflict(what: string): RolloutTemplateError {
   return new RolloutTemplateError(
     'conflict',
-    `${what}; ferry stops rather than overwrite it: settle the template by hand, then abort (ferry abort) or retry`,
+    `${what}; ferry stops rather than overwrite it: put the template right by hand (ferry status shows what ferry set and the parameter as it was before)`,
   );
 }
 

@@ -1,3 +1,4 @@
+import type { RcParameter } from '../mobile/remote-config-template';
 import type { GateDecision } from '../validation/gates';
 import type { ValidationProgress } from '../validation/progress';
 import type { TrafficSplit } from '../traffic-split';
@@ -6,7 +7,9 @@ import type { TrafficSplit } from '../traffic-split';
  * Where a run stands. A SavedModel goes checked → registered → deploying → deployed → (validated
  * at each traffic step) → promoting → promoted, or → rolling-back → rejected; a workflow with an
  * `approval` waits in awaiting-approval (canary serving) between a passed validation and the step
- * a person must approve. A TFLite model goes checked → published or rejected. A run of kind
+ * a person must approve. A TFLite model goes checked → published or rejected; with
+ * `mobile.rollout` it goes checked → rolling-out (one step per `every`, through Remote Config) →
+ * published, or → aborted / failed with ferry's part of the template restored. A run of kind
  * `rollback` (ferry rollback) goes registered → (deploying →) rolled-back. Any stage may end in
  * failed; an operator's `ferry abort` ends a run aborted.
  */
@@ -18,6 +21,7 @@ export type RunState =
   | 'awaiting-approval'
   | 'promoting'
   | 'rolling-back'
+  | 'rolling-out'
   | 'promoted'
   | 'published'
   | 'rejected'
@@ -140,7 +144,35 @@ export interface RunRecord {
     sizeBytes: number;
     validation?: { examples: number; matches: number; firstMismatch?: string };
     channels: Record<string, { status: 'published' | 'skipped'; detail: string }>;
+    /** A staged rollout through Remote Config (workflow `mobile.rollout`), while and after it runs. */
+    rollout?: MobileRolloutRecord;
   };
+}
+
+/**
+ * A mobile rollout as the run records it. `run.step` is the index into the workflow's
+ * `mobile.rollout.steps` ferry last set in Remote Config.
+ */
+export interface MobileRolloutRecord {
+  /** The workflow's `mobile.modelName`: the manifest's name. */
+  modelName: string;
+  parameter: string;
+  /** The percent condition's seed (from the run id): apps applying the manifest rule use it too. */
+  seed: string;
+  candidate: { version: string; sha256: string; object?: string; firebaseMlModel?: string };
+  /** The parameter value that selects the candidate. */
+  candidateValue: string;
+  /** The parameter exactly as it was before the first step: what abort and rollback restore. */
+  before: RcParameter;
+  /** The workflow's steps and interval when the rollout started (a workflow edited meanwhile does not change it). */
+  steps: number[];
+  everyMs: number;
+  /** The percent ferry last set. */
+  percent: number;
+  /** When the next step is due (absent at 100 %). */
+  nextStepAt?: string;
+  /** Remote Config template versions ferry published, in order (what to look for in the history). */
+  templateVersions: string[];
 }
 
 export function isTerminal(run: RunRecord): boolean {

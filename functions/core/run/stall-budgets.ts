@@ -22,6 +22,11 @@ export const STALL_BUDGET_MS: Readonly<Record<RunState, number>> = {
   /** Undeploy operations (retiring old versions, removing a rejected candidate). */
   promoting: 2 * 60 * MINUTE + 15 * MINUTE,
   'rolling-back': 2 * 60 * MINUTE + 15 * MINUTE,
+  /**
+   * A mobile rollout waits `every` between steps by design; the reconciler drives its steps
+   * (mobile-rollout-step.ts), so it is never nudged as stalled.
+   */
+  'rolling-out': Infinity,
   /** A person decides; the approval's own deadline (reconcile.ts applies onTimeout) bounds the wait. */
   'awaiting-approval': Infinity,
   promoted: Infinity,

@@ -1,13 +1,14 @@
 import { TERMINAL_STATES, type Outcome, type RunRecord, type RunState } from './run-record';
 
 const ALLOWED: Record<RunState, RunState[]> = {
-  checked: ['registered', 'published', 'rejected', 'failed', 'aborted'],
+  checked: ['registered', 'published', 'rolling-out', 'rejected', 'failed', 'aborted'],
   registered: ['deploying', 'rolled-back', 'failed', 'aborted'],
   deploying: ['deployed', 'rolling-back', 'rolled-back', 'failed', 'aborted'],
   deployed: ['deployed', 'awaiting-approval', 'promoting', 'promoted', 'rolling-back', 'rejected', 'failed', 'aborted'],
   'awaiting-approval': ['deployed', 'promoting', 'rolling-back', 'rejected', 'failed', 'aborted'],
   promoting: ['promoted', 'failed'],
   'rolling-back': ['rejected', 'failed', 'aborted'],
+  'rolling-out': ['rolling-out', 'published', 'failed', 'aborted'],
   promoted: [],
   published: [],
   rejected: [],
@@ -45,7 +46,7 @@ export function advance(
       state: to,
       at,
       ...(detail ? { detail } : {}),
-      ...(to === 'deployed' || to === 'deploying' ? { step: next.step } : {}),
+      ...(to === 'deployed' || to === 'deploying' || to === 'rolling-out' ? { step: next.step } : {}),
     },
   ];
   const outcome = OUTCOME[to];

@@ -70,7 +70,14 @@ async function abortOnce(deps: EndRunDeps, runId: string, request: AbortRequest)
   if (ended === 'ended')
     return after.state === 'aborted' ? { result: 'aborted', run: after } : { result: 'already-ended', run: after };
   if (ended === 'cannot-roll-back')
-    return { result: 'refused', run: after, why: 'its candidate may hold traffic and no Vertex access was given' };
+    return {
+      result: 'refused',
+      run: after,
+      why:
+        run.state === 'rolling-out'
+          ? 'it is rolling out through Remote Config and no Remote Config access was given'
+          : 'its candidate may hold traffic and no Vertex access was given',
+    };
   if (ended === 'already-ended') return { result: 'already-ended', run: after };
   return { result: 'moved-on', run: after };
 }

@@ -5,6 +5,7 @@ import { advance, endRun, type StagePoint } from '../../core/run/transitions';
 import type { DocumentStore } from '../ports';
 import { runStage, type StageDeps } from '../run-stage';
 import { releaseEndedLease } from './lease-release';
+import { restoreMobileRollout, type MobileRolloutDeps } from './mobile-rollout';
 import { rollBack, type RolloutDeps } from './rollout-actions';
 
 export interface EndRunDeps extends StageDeps {
@@ -12,6 +13,8 @@ export interface EndRunDeps extends StageDeps {
   rollout?: RolloutDeps;
   /** Endpoint leases: the ended run's lease is released at once (it would pass on anyway). */
   leases?: DocumentStore;
+  /** Remote Config and the manifest: a rolling-out mobile run gets ferry's part of the template restored. */
+  mobileRollout?: MobileRolloutDeps;
 }
 
 export interface EndRequest {
@@ -46,6 +49,7 @@ export async function endRunSafely(deps: EndRunDeps, runId: string, request: End
     const point = request.at ?? { state: run.state, step: run.step };
     if (run.state !== point.state || (point.step !== undefined && run.step !== point.step)) return 'moved-on';
     if (mayHoldTraffic(run) && !deps.rollout) return 'cannot-roll-back';
+    if (run.state === 'rolling-out' && !deps.mobileRollout) return 'cannot-roll-back';
     await runStage(deps, runId, {
       name: 'endRunSafely',
       expects: point,
@@ -83,6 +87,8 @@ async function end(deps: EndRunDeps, run: RunRecord, request: EndRequest): Promi
       now(),
       `promoted at 100 %; retiring old deployments not confirmed (${(run.pendingOperations ?? []).join(', ') || 'none'}): ${reason}`,
     );
+  if (run.state === 'rolling-out' && deps.mobileRollout)
+    return restoreAndEnd(deps.mobileRollout, patched, reason, outcome);
   if (!mayHoldTraffic(run) || !deps.rollout) return endRun(patched, outcome, reason, now());
   if (run.state === 'rolling-back')
     return endRun(
@@ -141,4 +147,25 @@ async function rollBackAndEnd(
     deps.clock.now(),
     `${reason}; undeploying the candidate (${(rolled.pendingOperations ?? []).join(', ')}) is left to finish on its own`,
   );
+}
+
+/** A rolling-out mobile run: Remote Config and the manifest as before the rollout, then the end. */
+async function restoreAndEnd(
+  deps: MobileRolloutDeps,
+  run: RunRecord,
+  reason: string,
+  outcome: 'failed' | 'aborted',
+): Promise<RunRecord> {
+  try {
+    return endRun(run, outcome, `${reason}; ${await restoreMobileRollout(deps, run, reason)}`, deps.clock.now());
+  } catch (error) {
+    if (classifyError(error) === 'transient') throw error;
+    const rollout = run.mobile?.rollout;
+    return endRun(
+      run,
+      'failed',
+      `${reason}; restoring Remote Config failed: ${errorMessage(error)}; set "${rollout?.parameter}" back to ${JSON.stringify(rollout?.before ?? {})} and delete the condition ferry_${rollout?.parameter}_rollout by hand`,
+      deps.clock.now(),
+    );
+  }
 }

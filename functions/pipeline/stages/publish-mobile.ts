@@ -12,6 +12,7 @@ import type { WorkflowSet } from '../../core/workflow/workflow-set';
 import type { Clock, MobileChannel, ObjectReader, TfliteRunner } from '../ports';
 import type { Stage } from '../run-stage';
 import { loadGoldenSet } from './sample-golden-set';
+import { startMobileRollout, type MobileRolloutDeps } from './mobile-rollout';
 import { workflowOf } from './workflow-of';
 
 export interface PublishMobileDeps {
@@ -21,6 +22,8 @@ export interface PublishMobileDeps {
   workflows: WorkflowSet;
   clock: Clock;
   elapsedMs: () => number;
+  /** Remote Config and the manifest, for workflows with `mobile.rollout`. */
+  mobileRollout?: MobileRolloutDeps;
 }
 
 /** The candidate's own id in the tally: there is no endpoint, the runtime answers for it. */
@@ -34,7 +37,7 @@ export function publishMobileStage(deps: PublishMobileDeps): Stage {
   return {
     name: 'publishMobile',
     expects: { state: 'checked' },
-    produces: [{ state: 'published' }, { state: 'rejected' }],
+    produces: [{ state: 'published' }, { state: 'rejected' }, { state: 'rolling-out' }],
     next: () => [],
     async work(run: RunRecord) {
       const workflow = workflowOf(deps.workflows, run);
@@ -79,6 +82,15 @@ export function publishMobileStage(deps: PublishMobileDeps): Stage {
         sha256,
         gcsUri: `gs://${run.bucket}/${run.root}`,
       };
+      if (mobile.rollout) {
+        if (!deps.mobileRollout)
+          throw new Error(
+            `${workflow.file}: mobile.rollout needs Remote Config, which this function was not given (see the README's mobile rollout section)`,
+          );
+        const validated = { sha256, sizeBytes: bytes.byteLength, validation };
+        const rollout = { ...mobile, rollout: mobile.rollout };
+        return startMobileRollout({ ...deps.mobileRollout, channels: deps.channels }, run, rollout, release, validated);
+      }
       const channels: Record<string, { status: 'published' | 'skipped'; detail: string }> = {};
       for (const channel of enabledChannels(deps.channels, workflow))
         channels[channel.name] = { status: 'published', detail: await channel.publish(release) };

@@ -8,6 +8,8 @@ import { awaitedMessages } from './awaited-messages';
 import { leaseKey, type Lease } from './endpoint-lease';
 import { endRunSafely, type EndRunDeps } from './end-run-safely';
 import { releaseEndedLease } from './lease-release';
+import { isStepDue, mobileRolloutStepStage, type MobileRolloutDeps } from './mobile-rollout';
+import { runStage } from '../run-stage';
 
 export interface ReconcileDeps extends EndRunDeps {
   leases: DocumentStore;
@@ -15,6 +17,8 @@ export interface ReconcileDeps extends EndRunDeps {
   budgets?: Readonly<Record<RunState, number>>;
   /** For approvals that time out (with `rollout`): approving promotes or steps up per the workflow. */
   workflows?: WorkflowSet;
+  /** Remote Config and the manifest: rolling-out mobile runs are widened when their step is due. */
+  mobileRollout?: MobileRolloutDeps;
 }
 
 export interface ReconcileReport {
@@ -26,6 +30,8 @@ export interface ReconcileReport {
   timedOut: string[];
   /** Runs awaiting approval past half their timeout: the alert line was logged. */
   overdue: string[];
+  /** Mobile rollouts widened to their next step (or finished at 100 %). */
+  widened: string[];
   /** Runs that could not be looked at this pass (transient errors): the next pass tries again. */
   errors: string[];
 }
@@ -41,7 +47,15 @@ export interface ReconcileReport {
  * Safe to run concurrently and repeatedly: every write is a compare-and-set.
  */
 export async function reconcile(deps: ReconcileDeps): Promise<ReconcileReport> {
-  const report: ReconcileReport = { nudged: [], ended: [], released: [], timedOut: [], overdue: [], errors: [] };
+  const report: ReconcileReport = {
+    nudged: [],
+    ended: [],
+    released: [],
+    timedOut: [],
+    overdue: [],
+    widened: [],
+    errors: [],
+  };
   const runs = await deps.runs.list();
   const live = new Set(runs.filter((r) => !isTerminal(r)).map((r) => r.runId));
   const holders = new Map<string, string | undefined>();
@@ -56,6 +70,16 @@ export async function reconcile(deps: ReconcileDeps): Promise<ReconcileReport> {
         const done = rollout && workflows ? await enforceApproval({ ...deps, rollout, workflows }, listed) : undefined;
         if (done === 'timed-out') report.timedOut.push(listed.runId);
         if (done === 'overdue') report.overdue.push(listed.runId);
+        continue;
+      }
+      if (listed.state === 'rolling-out') {
+        // Waiting `every` between steps is the plan, not a stall: widen when due, through runStage
+        // (claim and compare-and-set), so concurrent passes and late calls change nothing twice.
+        if (deps.mobileRollout && isStepDue(listed, deps.clock.now())) {
+          await runStage(deps, listed.runId, mobileRolloutStepStage(deps.mobileRollout, listed.step));
+          const after = (await deps.runs.get(listed.runId))?.value;
+          if (after && after.step !== listed.step) report.widened.push(listed.runId);
+        }
         continue;
       }
       if (listed.state === 'registered') {

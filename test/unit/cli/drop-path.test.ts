@@ -18,7 +18,7 @@ describe('classifyDropPath', () => {
 
   it.each([
     ['golden/flowers.jsonl', ['flowers-reviewed', 'flowers']],
-    ['golden/flowers-mobile.jsonl', ['flowers-mobile']],
+    ['golden/flowers-mobile.jsonl', ['flowers-mobile-staged', 'flowers-mobile']],
   ])('%s is the golden set of %j', (path, names) => {
     const where = classify(path, false);
     expect(where.kind === 'golden' && where.workflows.map((w) => w.name)).toEqual(names);

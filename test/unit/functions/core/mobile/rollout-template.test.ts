@@ -1,5 +1,6 @@
 import {
   applyRolloutStep,
+  firstStepBaseline,
   percentExpression,
   restoreRollout,
   rolloutBaseline,
@@ -222,5 +223,23 @@ describe('rollout template arithmetic', () => {
       const other = applyRolloutStep(base, { ...rolloutOf(base), seed: rolloutSeed('another-run') }, undefined, 5);
       expect(() => applyRolloutStep(other, rolloutOf(base), undefined, 5)).toThrow(/was changed by hand/);
     });
+  });
+});
+
+describe('firstStepBaseline (a start retried after its first publish)', () => {
+  it('gives the parameter as before when the first step is already in the template', () => {
+    const base = template();
+    const rollout = rolloutOf(base);
+    const at5 = applyRolloutStep(base, rollout, undefined, 5);
+    const { before: _before, ...rest } = rollout;
+    expect(firstStepBaseline(at5, rest, 5)).toEqual(base.parameters.flowers_model);
+    expect(firstStepBaseline(base, rest, 5)).toEqual(base.parameters.flowers_model);
+  });
+
+  it('still refuses another rollout’s condition', () => {
+    const base = template();
+    const other = applyRolloutStep(base, { ...rolloutOf(base), seed: rolloutSeed('another-run') }, undefined, 5);
+    const { before: _before, ...rest } = rolloutOf(base);
+    expect(() => firstStepBaseline(other, rest, 5)).toThrow(/already has a condition/);
   });
 });

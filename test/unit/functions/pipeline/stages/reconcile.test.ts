@@ -48,7 +48,7 @@ function setUp() {
 }
 
 /** A pass that found nothing to do. */
-const NOTHING_DONE = { nudged: [], ended: [], released: [], timedOut: [], overdue: [], errors: [] };
+const NOTHING_DONE = { nudged: [], ended: [], released: [], timedOut: [], overdue: [], widened: [], errors: [] };
 
 describe('reconcile', () => {
   it('leaves a run within its budget alone', async () => {

@@ -1,0 +1,235 @@
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { percentExpression, rolloutSeed } from '../../../../../functions/core/mobile/rollout-template';
+import type { RunRecord } from '../../../../../functions/core/run/run-record';
+import { parseWorkflow } from '../../../../../functions/core/workflow/parse-workflow';
+import { WorkflowSet } from '../../../../../functions/core/workflow/workflow-set';
+import { abortRun } from '../../../../../functions/pipeline/operator/abort-run';
+import type { MobileChannel, MobileRelease } from '../../../../../functions/pipeline/ports';
+import { runStage } from '../../../../../functions/pipeline/run-stage';
+import { publishMobileStage } from '../../../../../functions/pipeline/stages/publish-mobile';
+import { reconcile, type ReconcileDeps } from '../../../../../functions/pipeline/stages/reconcile';
+import {
+  fixedClock,
+  MemoryDocuments,
+  MemoryObjects,
+  MemoryPublisher,
+  MemoryRuns,
+  silentLogger,
+} from '../../../../helpers/memory-ports';
+import { MemoryRemoteConfig, MemoryRolloutManifest } from '../../../../helpers/memory-remote-config';
+import { sampleRun } from '../../../../helpers/sample-run';
+
+const file = join(__dirname, '..', '..', '..', '..', '..', 'workflows', 'flowers-mobile-staged.yaml');
+const workflows = new WorkflowSet([parseWorkflow(readFileSync(file, 'utf8'), 'flowers-mobile-staged.yaml')]);
+const DAY = 86_400_000;
+const CONDITION = 'ferry_flowers_model_rollout';
+
+function initialTemplate() {
+  return {
+    conditions: [{ name: 'android', expression: "device.os == 'android'" }],
+    parameters: {
+      flowers_model: { defaultValue: { value: 'flowers_staged_v7' } },
+      welcome_text: { defaultValue: { value: 'hello' } },
+    },
+    parameterGroups: {},
+  };
+}
+
+function setUp() {
+  const clock = fixedClock('2026-11-30T10:00:00Z');
+  const runs = new MemoryRuns();
+  const templates = new MemoryRemoteConfig(initialTemplate());
+  const manifest = new MemoryRolloutManifest();
+  const mlReleases: MobileRelease[] = [];
+  const ml: MobileChannel = {
+    name: 'firebaseMl',
+    publish: async (release) => (mlReleases.push(release), `Firebase ML model "${release.modelName}" published`),
+  };
+  const objects = new MemoryObjects({
+    'mobile/flowers-staged/8/model.tflite': 'tflite bytes',
+    'golden/flowers-mobile.jsonl': '{"instance": [1], "expected": [2.5]}\n',
+  });
+  const mobileRollout = { templates, manifest, clock };
+  const deps: ReconcileDeps = {
+    runs,
+    publisher: new MemoryPublisher(),
+    clock,
+    log: silentLogger(),
+    leases: new MemoryDocuments(),
+    workflows,
+    mobileRollout,
+  };
+  const publish = publishMobileStage({
+    objects,
+    runner: { predict: async () => [[2.5]] },
+    channels: [ml],
+    workflows,
+    clock,
+    elapsedMs: () => 0,
+    mobileRollout,
+  });
+  const run: RunRecord = sampleRun({
+    runId: 'flowers-mobile-staged.8.1',
+    workflow: 'flowers-mobile-staged',
+    kind: 'tflite',
+    root: 'mobile/flowers-staged/8/model.tflite',
+    version: '8',
+    state: 'checked',
+  });
+  const state = async () => (await runs.get(run.runId))!.value;
+  const start = async () => {
+    await runs.create(run);
+    await runStage(deps, run.runId, publish);
+  };
+  return { clock, runs, templates, manifest, mlReleases, deps, run, state, start, publish };
+}
+
+describe('staged mobile rollout through Remote Config', () => {
+  it('starts at 5 %: candidate under its own Firebase ML name, manifest entry, condition first', async () => {
+    const t = setUp();
+    await t.start();
+    const run = await t.state();
+    expect(run.state).toBe('rolling-out');
+    expect(run.step).toBe(0);
+    expect(t.mlReleases.map((r) => r.modelName)).toEqual(['flowers_staged_v8']);
+    const seed = rolloutSeed(run.runId);
+    const template = t.templates.peek();
+    expect(template.conditions).toEqual([
+      { name: CONDITION, expression: percentExpression(seed, 5) },
+      { name: 'android', expression: "device.os == 'android'" },
+    ]);
+    expect(template.parameters.flowers_model).toEqual({
+      defaultValue: { value: 'flowers_staged_v7' },
+      conditionalValues: { [CONDITION]: { value: 'flowers_staged_v8' } },
+    });
+    expect(t.manifest.manifests.get('flowers_staged')?.rollout).toMatchObject({
+      percent: 5,
+      seed,
+      parameter: 'flowers_model',
+      candidate: { version: '8', object: 'models/flowers_staged/8/model.tflite', firebaseMlModel: 'flowers_staged_v8' },
+    });
+    expect(run.mobile?.rollout).toMatchObject({
+      percent: 5,
+      seed,
+      before: { defaultValue: { value: 'flowers_staged_v7' } },
+      nextStepAt:
+        '2026-11-30T11:00:00.000Z'.replace('11:00', '10:00').replace('30T', '30T') &&
+        new Date(Date.parse('2026-11-30T10:00:00Z') + DAY).toISOString(),
+      templateVersions: ['2'],
+    });
+  });
+
+  it('widens 5 → 25 → 100 one `every` apart, keeping a console edit, and ends published', async () => {
+    const t = setUp();
+    await t.start();
+    expect((await reconcile(t.deps)).widened).toEqual([]); // not due yet
+    t.templates.consoleEdit((template) => {
+      template.parameters.welcome_text = { defaultValue: { value: 'hi from the console' } };
+    });
+    t.clock.advance(DAY);
+    expect((await reconcile(t.deps)).widened).toEqual([t.run.runId]);
+    expect((await t.state()).mobile?.rollout?.percent).toBe(25);
+    expect(t.templates.peek().conditions[0].expression).toBe(percentExpression(rolloutSeed(t.run.runId), 25));
+    expect(t.manifest.manifests.get('flowers_staged')?.rollout?.percent).toBe(25);
+    t.clock.advance(DAY);
+    await reconcile(t.deps);
+    const done = await t.state();
+    expect(done.state).toBe('published');
+    expect(done.mobile?.rollout?.templateVersions).toEqual(['2', '4', '5']);
+    const template = t.templates.peek();
+    expect(template.conditions).toEqual([{ name: 'android', expression: "device.os == 'android'" }]);
+    expect(template.parameters.flowers_model).toEqual({ defaultValue: { value: 'flowers_staged_v8' } });
+    expect(template.parameters.welcome_text).toEqual({ defaultValue: { value: 'hi from the console' } });
+    expect(t.manifest.manifests.get('flowers_staged')).toEqual({ current: '8' });
+    expect((await reconcile(t.deps)).widened).toEqual([]); // nothing left to do
+  });
+
+  it('changes nothing on duplicate and late step calls', async () => {
+    const t = setUp();
+    await t.start();
+    t.clock.advance(DAY);
+    await Promise.all([reconcile(t.deps), reconcile(t.deps)]);
+    expect((await t.state()).step).toBe(1);
+    const versions = t.templates.history.length;
+    await reconcile(t.deps); // the same step again: not due for another day
+    await runStage(t.deps, t.run.runId, t.publish); // a late publishMobile delivery
+    expect(t.templates.history.length).toBe(versions);
+    expect((await t.state()).mobile?.rollout?.percent).toBe(25);
+    expect(t.mlReleases).toHaveLength(1);
+  });
+
+  it('re-reads and reapplies when a console edit races the publish (ETag conflict)', async () => {
+    const t = setUp();
+    t.templates.editAfterNextGet((template) => {
+      template.conditions.push({ name: 'beta', expression: "app.userProperty['beta'] == 'yes'" });
+    });
+    await t.start();
+    const template = t.templates.peek();
+    expect(template.conditions.map((c) => c.name)).toEqual([CONDITION, 'android', 'beta']);
+    expect((await t.state()).state).toBe('rolling-out');
+  });
+
+  it('hands the delivery back when Remote Config is busy, and stops with the reason on a hand edit of its condition', async () => {
+    const t = setUp();
+    await t.runs.create(t.run);
+    t.templates.failNext('busy');
+    await expect(runStage(t.deps, t.run.runId, t.publish)).rejects.toThrow(/injected busy/);
+    expect((await t.state()).state).toBe('checked');
+    await runStage(t.deps, t.run.runId, t.publish);
+    expect((await t.state()).state).toBe('rolling-out');
+    t.templates.consoleEdit((template) => {
+      template.conditions[0].expression = percentExpression(rolloutSeed(t.run.runId), 50);
+    });
+    t.clock.advance(DAY);
+    await reconcile(t.deps);
+    const stopped = await t.state();
+    expect(stopped.state).toBe('failed');
+    expect(stopped.reason).toMatch(
+      /condition "ferry_flowers_model_rollout" was changed by hand to "percent\('ferry-[0-9a-f]+'\) between 0 and 50" \(ferry set .* between 0 and 5"\); ferry stops rather than overwrite it/,
+    );
+    expect(t.templates.peek().conditions[0].expression).toMatch(/between 0 and 50$/);
+  });
+
+  it('ferry abort restores the parameter exactly, keeps concurrent edits, and clears the manifest entry', async () => {
+    const t = setUp();
+    await t.start();
+    t.clock.advance(DAY);
+    await reconcile(t.deps);
+    t.templates.consoleEdit((template) => {
+      template.parameters.new_flag = { defaultValue: { value: 'on' } };
+    });
+    const result = await abortRun(t.deps, t.run.runId, { by: 'ana', reason: 'crash reports' });
+    expect(result.result).toBe('aborted');
+    const ended = await t.state();
+    expect(ended.reason).toMatch(
+      /aborted by ana \(crash reports\); Remote Config "flowers_model" restored as before the rollout \(template version \d+\)/,
+    );
+    const template = t.templates.peek();
+    const expected = initialTemplate();
+    expect(template.conditions).toEqual(expected.conditions);
+    expect(template.parameters.flowers_model).toEqual(expected.parameters.flowers_model);
+    expect(template.parameters.new_flag).toEqual({ defaultValue: { value: 'on' } });
+    expect(t.manifest.manifests.get('flowers_staged')?.rollout).toBeUndefined();
+    expect((await abortRun(t.deps, t.run.runId, { by: 'ana' })).result).toBe('already-ended');
+  });
+
+  it('refuses to abort a rolling-out run without Remote Config access', async () => {
+    const t = setUp();
+    await t.start();
+    const { mobileRollout: _m, ...noRemoteConfig } = t.deps;
+    const result = await abortRun(noRemoteConfig, t.run.runId, { by: 'ana' });
+    expect(result).toMatchObject({ result: 'refused', why: expect.stringMatching(/no Remote Config access/) });
+  });
+
+  it('stops with a clear reason when the parameter does not exist', async () => {
+    const t = setUp();
+    t.templates.consoleEdit((template) => {
+      delete template.parameters.flowers_model;
+    });
+    await t.start();
+    const run = await t.state();
+    expect(run.state).toBe('failed');
+    expect(run.reason).toMatch(/no parameter "flowers_model": create it/);
+  });
+});
