@@ -61,4 +61,72 @@ describe('FirebaseStorageChannel', () => {
       /already holds a different model for version 1/,
     );
   });
+
+  describe('staged rollout entry (RolloutManifest)', () => {
+    const staged = (version: string, runId: string, percent: number) => {
+      const r = { ...release(version), runId };
+      return {
+        release: r,
+        rollout: {
+          runId,
+          parameter: 'flowers_model',
+          seed: `seed-${runId}`,
+          percent,
+          candidate: {
+            version,
+            object: `models/flowers/${version}/model.tflite`,
+            sha256: r.sha256,
+            sizeBytes: r.bytes.byteLength,
+            tags: r.tags,
+            firebaseMlModel: `flowers_v${version}`,
+          },
+        },
+      };
+    };
+
+    it('stages a candidate without moving the current version, widens, then completes', async () => {
+      const before = await manifest();
+      const { release: r, rollout } = staged('10', 'run-10', 5);
+      expect(await channel.stage(r, rollout)).toMatch(/rollout entry offers it to 5 %/);
+      await channel.stage(r, rollout); // a retry changes nothing
+      expect(await manifest()).toEqual({ ...before, rollout });
+      const [stored] = await storage.bucket('mobile').file('models/flowers/10/model.tflite').download();
+      expect(stored.toString()).toBe('model 10');
+      await channel.widen('flowers', 'run-10', 25);
+      await channel.widen('flowers', 'other-run', 50); // another run's call is ignored
+      expect((await manifest()).rollout.percent).toBe(25);
+      await channel.complete('flowers', 'run-10');
+      await channel.complete('flowers', 'run-10');
+      const after = await manifest();
+      expect(after).toMatchObject({
+        version: '10',
+        sha256: r.sha256,
+        object: 'models/flowers/10/model.tflite',
+        runId: 'run-10',
+      });
+      expect(after.rollout).toBeUndefined();
+    });
+
+    it('clear takes only its own rollout entry away and keeps the current version', async () => {
+      const before = await manifest();
+      const { release: r, rollout } = staged('11', 'run-11', 5);
+      await channel.stage(r, rollout);
+      await channel.clear('flowers', 'another-run');
+      expect((await manifest()).rollout).toEqual(rollout);
+      await channel.clear('flowers', 'run-11');
+      expect(await manifest()).toEqual(before);
+    });
+
+    it('stages the first release of a model as a manifest with the rollout entry only', async () => {
+      const r = { ...release('1'), modelName: 'fresh', runId: 'run-fresh' };
+      const rollout = { ...staged('1', 'run-fresh', 5).rollout };
+      rollout.candidate = { ...rollout.candidate, object: 'models/fresh/1/model.tflite' };
+      await channel.stage(r, rollout);
+      const [read] = await storage.bucket('mobile').file('models/fresh/manifest.json').download();
+      expect(JSON.parse(read.toString())).toEqual({ modelName: 'fresh', rollout });
+      await channel.complete('fresh', 'run-fresh');
+      const [done] = await storage.bucket('mobile').file('models/fresh/manifest.json').download();
+      expect(JSON.parse(done.toString())).toMatchObject({ modelName: 'fresh', version: '1' });
+    });
+  });
 });
