@@ -162,7 +162,8 @@ export const COMMAND_SPECS = {
     name: 'abort',
     args: '<run>',
     positionals: { min: 1, max: 1 },
-    summary: 'end a live run aborted: any traffic on its candidate rolled back, the endpoint released',
+    summary:
+      'end a live run aborted: any traffic on its candidate rolled back, the endpoint released; a mobile rollout gets its Remote Config parameter and condition restored as before the rollout (other template edits kept)',
     flags: {
       reason: { type: 'string', value: 'TEXT', otherwise: 'none', help: 'why, kept on the run record' },
       project: PROJECT_FLAG,
