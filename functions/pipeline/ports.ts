@@ -277,8 +277,10 @@ export interface RolloutManifest {
   stage(release: MobileRelease, rollout: ManifestRollout): Promise<string>;
   /** The entry's new percent. */
   widen(modelName: string, runId: string, percent: number): Promise<void>;
-  /** At 100 %: the candidate becomes the manifest's current version and the entry goes. */
+  /** At 100 %: the candidate becomes the manifest's current version and the entry goes (the version it replaced is kept as `previous`). */
   complete(modelName: string, runId: string): Promise<void>;
+  /** ferry rollback of a completed rollout: the manifest's `previous` becomes current again, if the run's version is still current. */
+  revert(modelName: string, runId: string): Promise<string>;
   /** Abort or rollback: the entry goes, the current version stays. */
   clear(modelName: string, runId: string): Promise<void>;
 }

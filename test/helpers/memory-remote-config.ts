@@ -92,7 +92,10 @@ export class MemoryRemoteConfig implements RemoteConfigTemplates {
 
 /** The manifest's rollout entries as a RolloutManifest keeps them, in memory (calls recorded). */
 export class MemoryRolloutManifest implements RolloutManifest {
-  readonly manifests = new Map<string, { current?: string; rollout?: ManifestRollout }>();
+  readonly manifests = new Map<
+    string,
+    { current?: string; previous?: string; runId?: string; rollout?: ManifestRollout }
+  >();
   readonly calls: string[] = [];
 
   async stage(release: MobileRelease, rollout: ManifestRollout): Promise<string> {
@@ -113,8 +116,20 @@ export class MemoryRolloutManifest implements RolloutManifest {
     this.calls.push('complete');
     const manifest = this.manifests.get(modelName);
     if (manifest?.rollout?.runId !== runId) return;
+    if (manifest.current) manifest.previous = manifest.current;
     manifest.current = manifest.rollout.candidate.version;
+    manifest.runId = runId;
     delete manifest.rollout;
+  }
+
+  async revert(modelName: string, runId: string): Promise<string> {
+    this.calls.push('revert');
+    const manifest = this.manifests.get(modelName);
+    if (manifest?.runId !== runId || !manifest.previous) return 'nothing to revert';
+    manifest.current = manifest.previous;
+    delete manifest.previous;
+    delete manifest.runId;
+    return `manifest back at ${manifest.current}`;
   }
 
   async clear(modelName: string, runId: string): Promise<void> {

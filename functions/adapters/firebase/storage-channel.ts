@@ -19,6 +19,8 @@ export interface MobileManifest {
   runId: string;
   /** A staged rollout under way: its candidate, and the share of app instances that should take it. */
   rollout?: ManifestRollout;
+  /** The version a completed staged rollout replaced: what `ferry rollback` makes current again. */
+  previous?: Omit<MobileManifest, 'rollout' | 'previous'>;
 }
 
 /** Before a model's first full release, a staged rollout's manifest has the rollout entry only. */
@@ -104,7 +106,9 @@ export class FirebaseStorageChannel implements MobileChannel, RolloutManifest {
       const rollout = manifest?.rollout;
       if (!manifest || rollout?.runId !== runId) return undefined;
       const { candidate } = rollout;
+      const previous = hasCurrent(manifest) ? withoutRollout(manifest) : undefined;
       return {
+        ...(previous ? { previous } : {}),
         modelName,
         version: candidate.version,
         sha256: candidate.sha256,
@@ -115,6 +119,16 @@ export class FirebaseStorageChannel implements MobileChannel, RolloutManifest {
         runId,
       };
     });
+  }
+
+  async revert(modelName: string, runId: string): Promise<string> {
+    let outcome = `the manifest of ${modelName} was not changed by run ${runId}'s rollout, or was reverted already`;
+    await this.editManifest(modelName, (manifest) => {
+      if (!manifest || !hasCurrent(manifest) || manifest.runId !== runId || !manifest.previous) return undefined;
+      outcome = `the manifest of ${modelName} points at version ${manifest.previous.version} again`;
+      return { ...manifest.previous, ...(manifest.rollout ? { rollout: manifest.rollout } : {}) };
+    });
+    return outcome;
   }
 
   async clear(modelName: string, runId: string): Promise<void> {
@@ -150,4 +164,9 @@ export class FirebaseStorageChannel implements MobileChannel, RolloutManifest {
       `gs://${this.bucket}/${object} already holds a different model for version ${release.version}; versions are immutable, publish a new version`,
     );
   }
+}
+
+function withoutRollout(manifest: MobileManifest): Omit<MobileManifest, 'rollout' | 'previous'> {
+  const { rollout: _rollout, previous: _previous, ...current } = manifest;
+  return current;
 }

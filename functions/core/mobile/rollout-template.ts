@@ -179,3 +179,21 @@ function describe(value: RcValue | undefined): string {
   if (value.useInAppDefault) return 'the in-app default';
   return JSON.stringify(value.value ?? '');
 }
+
+/**
+ * `ferry rollback` after a rollout reached 100 %: the template with ferry's part as before the
+ * rollout, provided the parameter's default still names the candidate ferry set (else someone
+ * changed it since, and a rollback would overwrite their change). Already restored: unchanged.
+ */
+export function rollBackCompletedRollout<T extends RcTemplateBody>(template: T, rollout: TemplateRollout): T {
+  const parameter = topLevelParameter(template, rollout.parameter);
+  const name = rolloutConditionName(rollout.parameter);
+  const hasCondition = template.conditions.some((c) => c.name === name);
+  if (!hasCondition && sameJson(parameter, rollout.before)) return template;
+  if (!sameJson(parameter.defaultValue, { value: rollout.candidateValue }) || hasCondition)
+    throw new RolloutTemplateError(
+      'conflict',
+      `the default value of "${rollout.parameter}" is ${describe(parameter.defaultValue)}${hasCondition ? ` and a condition "${name}" exists` : ''}, not what the rollout left (${JSON.stringify(rollout.candidateValue)}): it was changed since; ferry rollback would overwrite that, so it stops: put the template right by hand`,
+    );
+  return restoreRollout(template, rollout);
+}

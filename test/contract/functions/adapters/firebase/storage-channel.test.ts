@@ -105,6 +105,16 @@ describe('FirebaseStorageChannel', () => {
         runId: 'run-10',
       });
       expect(after.rollout).toBeUndefined();
+      const { rollout: _none, ...beforeWithoutRollout } = before;
+      expect(after.previous).toEqual(beforeWithoutRollout);
+      // ferry rollback: the version the rollout replaced is current again; twice changes nothing.
+      expect(await channel.revert('flowers', 'other-run')).toMatch(/was not changed by run other-run/);
+      expect(await channel.revert('flowers', 'run-10')).toMatch(
+        new RegExp(`points at version ${before.version} again`),
+      );
+      expect(await manifest()).toEqual(beforeWithoutRollout);
+      await channel.revert('flowers', 'run-10');
+      expect(await manifest()).toEqual(beforeWithoutRollout);
     });
 
     it('clear takes only its own rollout entry away and keeps the current version', async () => {

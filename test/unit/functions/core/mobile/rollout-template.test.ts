@@ -3,6 +3,7 @@ import {
   firstStepBaseline,
   percentExpression,
   restoreRollout,
+  rollBackCompletedRollout,
   rolloutBaseline,
   rolloutConditionName,
   rolloutSeed,
@@ -241,5 +242,35 @@ describe('firstStepBaseline (a start retried after its first publish)', () => {
     const other = applyRolloutStep(base, { ...rolloutOf(base), seed: rolloutSeed('another-run') }, undefined, 5);
     const { before: _before, ...rest } = rolloutOf(base);
     expect(() => firstStepBaseline(other, rest, 5)).toThrow(/already has a condition/);
+  });
+});
+
+describe('rollBackCompletedRollout (ferry rollback after 100 %)', () => {
+  const done = () => {
+    const base = template();
+    const rollout = rolloutOf(base);
+    const at100 = applyRolloutStep(applyRolloutStep(base, rollout, undefined, 5), rollout, 5, 100);
+    return { base, rollout, at100 };
+  };
+
+  it('puts the parameter back as before the rollout, keeping other edits, and is idempotent', () => {
+    const { base, rollout, at100 } = done();
+    const edited: RcTemplateBody = {
+      ...at100,
+      parameters: { ...at100.parameters, extra: { defaultValue: { value: 'x' } } },
+    };
+    const back = rollBackCompletedRollout(edited, rollout);
+    expect(back.parameters.flowers_model).toEqual(base.parameters.flowers_model);
+    expect(back.parameters.extra).toEqual({ defaultValue: { value: 'x' } });
+    expect(rollBackCompletedRollout(back, rollout)).toBe(back);
+  });
+
+  it('refuses when the default was changed since the rollout finished', () => {
+    const { rollout, at100 } = done();
+    const changed = structuredClone(at100);
+    changed.parameters.flowers_model.defaultValue = { value: 'flowers_v9' };
+    expect(() => rollBackCompletedRollout(changed, rollout)).toThrow(
+      /default value of "flowers_model" is "flowers_v9", not what the rollout left \("flowers_v8"\)/,
+    );
   });
 });

@@ -5,6 +5,7 @@ import type { RunRecord } from '../../../../../functions/core/run/run-record';
 import { parseWorkflow } from '../../../../../functions/core/workflow/parse-workflow';
 import { WorkflowSet } from '../../../../../functions/core/workflow/workflow-set';
 import { abortRun } from '../../../../../functions/pipeline/operator/abort-run';
+import { rollbackMobileRollout } from '../../../../../functions/pipeline/operator/rollback-mobile';
 import type { MobileChannel, MobileRelease } from '../../../../../functions/pipeline/ports';
 import { runStage } from '../../../../../functions/pipeline/run-stage';
 import { publishMobileStage } from '../../../../../functions/pipeline/stages/publish-mobile';
@@ -141,7 +142,7 @@ describe('staged mobile rollout through Remote Config', () => {
     expect(template.conditions).toEqual([{ name: 'android', expression: "device.os == 'android'" }]);
     expect(template.parameters.flowers_model).toEqual({ defaultValue: { value: 'flowers_staged_v8' } });
     expect(template.parameters.welcome_text).toEqual({ defaultValue: { value: 'hi from the console' } });
-    expect(t.manifest.manifests.get('flowers_staged')).toEqual({ current: '8' });
+    expect(t.manifest.manifests.get('flowers_staged')).toEqual({ current: '8', runId: t.run.runId });
     expect((await reconcile(t.deps)).widened).toEqual([]); // nothing left to do
   });
 
@@ -231,5 +232,74 @@ describe('staged mobile rollout through Remote Config', () => {
     const run = await t.state();
     expect(run.state).toBe('failed');
     expect(run.reason).toMatch(/no parameter "flowers_model": create it/);
+  });
+
+  describe('ferry rollback (after 100 %)', () => {
+    const completed = async () => {
+      const t = setUp();
+      t.manifest.manifests.set('flowers_staged', { current: '7' });
+      await t.start();
+      t.clock.advance(DAY);
+      await reconcile(t.deps);
+      t.clock.advance(DAY);
+      await reconcile(t.deps);
+      expect((await t.state()).state).toBe('published');
+      const rollback = () =>
+        rollbackMobileRollout({ ...t.deps, mobileRollout: t.deps.mobileRollout! }, 'flowers-mobile-staged', {
+          by: 'ana',
+          reason: 'battery drain',
+        });
+      return { t, rollback };
+    };
+
+    it('restores the parameter from before the rollout, reverts the manifest, records a rolled-back run once', async () => {
+      const { t, rollback } = await completed();
+      t.templates.consoleEdit((template) => {
+        template.parameters.new_flag = { defaultValue: { value: 'on' } };
+      });
+      const result = await rollback();
+      expect(result.result).toBe('rolled-back');
+      const run = result.result === 'rolled-back' ? result.run : undefined;
+      expect(run).toMatchObject({ kind: 'rollback', state: 'rolled-back', outcome: 'rolled-back' });
+      expect(run?.reason).toMatch(
+        /Remote Config "flowers_model" as before v8 \(template version \d+\); manifest back at 7/,
+      );
+      const template = t.templates.peek();
+      expect(template.parameters.flowers_model).toEqual(initialTemplate().parameters.flowers_model);
+      expect(template.parameters.new_flag).toEqual({ defaultValue: { value: 'on' } });
+      expect(t.manifest.manifests.get('flowers_staged')?.current).toBe('7');
+      const versions = t.templates.history.length;
+      expect((await rollback()).result).toBe('already-rolled-back');
+      expect(t.templates.history.length).toBe(versions);
+    });
+
+    it('refuses when the parameter was changed since the rollout finished', async () => {
+      const { t, rollback } = await completed();
+      t.templates.consoleEdit((template) => {
+        template.parameters.flowers_model.defaultValue = { value: 'flowers_hotfix' };
+      });
+      const result = await rollback();
+      expect(result).toEqual({
+        result: 'refused',
+        why: expect.stringMatching(/"flowers_hotfix", not what the rollout left/),
+      });
+      expect(t.templates.peek().parameters.flowers_model.defaultValue).toEqual({ value: 'flowers_hotfix' });
+    });
+
+    it('refuses a rollout still under way, pointing at ferry abort', async () => {
+      const t = setUp();
+      await t.start();
+      const result = await rollbackMobileRollout(
+        { ...t.deps, mobileRollout: t.deps.mobileRollout! },
+        'flowers-mobile-staged',
+        {
+          by: 'ana',
+        },
+      );
+      expect(result).toEqual({
+        result: 'refused',
+        why: expect.stringMatching(/still rolling out \(5 %\): ferry abort/),
+      });
+    });
   });
 });
