@@ -173,7 +173,8 @@ export const COMMAND_SPECS = {
     name: 'rollback',
     args: '<workflow>',
     positionals: { min: 1, max: 1 },
-    summary: 'put an earlier promoted version back at 100 % with `default` on it (deploying it again if need be)',
+    summary:
+      'put an earlier promoted version back at 100 % with `default` on it (deploying it again if need be); for a mobile workflow with mobile.rollout: undo its latest completed rollout (the Remote Config parameter as before it, the manifest at the version it replaced; refused if the parameter was changed since)',
     flags: {
       to: {
         type: 'string',

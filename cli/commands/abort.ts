@@ -14,7 +14,10 @@ export const abort: Command = async (args, io) => {
   const runId = parsed.positionals[0];
   const reason = textFlag(COMMAND_SPECS.abort, parsed, 'reason');
   return withOperator(io, parsed.string('project'), async (deps) => {
-    const result = await abortRun({ ...deps, rollout: deps }, runId, { by: deps.by, ...(reason ? { reason } : {}) });
+    const result = await abortRun({ ...deps, rollout: deps, mobileRollout: deps.mobileRollout }, runId, {
+      by: deps.by,
+      ...(reason ? { reason } : {}),
+    });
     switch (result.result) {
       case 'not-found':
         io.err(`no run ${runId}: \`ferry status\` lists the runs`);
@@ -22,7 +25,9 @@ export const abort: Command = async (args, io) => {
       case 'aborted': {
         const restored = result.run.deployment
           ? `; split restored to ${JSON.stringify(result.run.deployment.previousSplit)}`
-          : '';
+          : result.run.mobile?.rollout
+            ? ` (${result.run.reason?.split('; ').slice(1).join('; ')})`
+            : '';
         io.out(
           `run ${runId} aborted by ${deps.by}${restored}; the ${result.run.workflow} endpoint is free for the next version`,
         );

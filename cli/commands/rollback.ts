@@ -2,6 +2,7 @@ import { chooseRollback } from '../../functions/core/rollout/rollback-target';
 import { rollbackRun } from '../../functions/core/rollout/rollback-run';
 import type { RunRecord } from '../../functions/core/run/run-record';
 import type { Workflow } from '../../functions/core/workflow/types';
+import { rollbackMobileRollout } from '../../functions/pipeline/operator/rollback-mobile';
 import { announce } from '../../functions/pipeline/run-stage';
 import type { StageMessage } from '../../functions/pipeline/messages';
 import { TOPICS } from '../../functions/pipeline/topics';
@@ -50,6 +51,8 @@ async function rollBack(
   to: string | undefined,
   reason: string | undefined,
 ): Promise<number> {
+  const staged = deps.workflows.workflows.find((w) => w.name === name && w.mobile?.rollout);
+  if (staged) return rollBackMobile(deps, io, name, to, reason);
   const workflow = endpointWorkflow(deps, name);
   const runs = await deps.runs.list();
   const choice = chooseRollback(runs, workflow.name, to);
@@ -80,6 +83,36 @@ async function rollBack(
   io.out(`rolling ${workflow.name} back to v${target.version} (${target.model?.versionName}) ${from}`);
   io.out(`run ${run.runId}`);
   io.out(`follow it with: ferry status ${run.runId}`);
+  return 0;
+}
+
+/** A TFLite workflow with `mobile.rollout`: undo its latest completed rollout (rollback-mobile.ts). */
+async function rollBackMobile(
+  deps: OperatorDeps,
+  io: CliIo,
+  name: string,
+  to: string | undefined,
+  reason: string | undefined,
+): Promise<number> {
+  if (to !== undefined)
+    throw new UsageError(
+      SPEC,
+      `${name} rolls out through Remote Config: ferry rollback undoes its latest rollout; drop --to`,
+    );
+  if (!deps.mobileRollout)
+    throw new Error(`${name} rolls out through Remote Config, and this ferry was given no Remote Config access`);
+  const result = await rollbackMobileRollout({ ...deps, mobileRollout: deps.mobileRollout }, name, {
+    by: deps.by,
+    ...(reason ? { reason } : {}),
+  });
+  if (result.result === 'refused') {
+    io.err(`nothing rolled back: ${result.why}`);
+    return 1;
+  }
+  io.out(
+    result.result === 'rolled-back' ? (result.run.reason ?? '') : `already rolled back by run ${result.run.runId}`,
+  );
+  io.out(`run ${result.run.runId}`);
   return 0;
 }
 

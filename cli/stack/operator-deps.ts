@@ -2,6 +2,7 @@ import { hostname, userInfo } from 'node:os';
 import type { WorkflowSet } from '../../functions/core/workflow/workflow-set';
 import type { DocumentStore, Logger } from '../../functions/pipeline/ports';
 import type { StageDeps } from '../../functions/pipeline/run-stage';
+import type { MobileRolloutDeps } from '../../functions/pipeline/stages/mobile-rollout';
 import type { RolloutDeps } from '../../functions/pipeline/stages/rollout-actions';
 import type { CliIo } from '../io';
 import { loadCliWorkflows } from '../workflows-dir';
@@ -20,6 +21,8 @@ export interface OperatorDeps extends StageDeps, RolloutDeps {
   leases: DocumentStore;
   /** Who acts, recorded on the run. */
   by: string;
+  /** Remote Config and the Firebase manifest: abort and rollback of staged mobile rollouts. */
+  mobileRollout?: MobileRolloutDeps;
   close(): Promise<void>;
 }
 

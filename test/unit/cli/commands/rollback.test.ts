@@ -8,6 +8,7 @@ import { TOPICS } from '../../../../functions/pipeline/topics';
 import { captureIo } from '../../../helpers/capture-io';
 import { fixedClock, MemoryDocuments, MemoryPublisher, MemoryRuns, silentLogger } from '../../../helpers/memory-ports';
 import { MemoryEndpoints, MemoryRegistry } from '../../../helpers/memory-vertex-ops';
+import { MemoryRemoteConfig } from '../../../helpers/memory-remote-config';
 import { sampleRun } from '../../../helpers/sample-run';
 
 const MODEL = 'projects/p/locations/l/models/9';
@@ -163,5 +164,86 @@ describe('ferry rollback', () => {
         'usage: ferry rollback <workflow> [--to VERSION] [--reason TEXT] [--project PROJECT]',
       );
     }
+  });
+});
+
+describe('ferry rollback of a staged mobile rollout', () => {
+  const staged = parseWorkflow(
+    'name: staged\nmatch: mobile/s/{version}/m.tflite\nartifact: tflite\nvalidation: {goldenSet: g.jsonl}\nmobile: {modelName: staged, rollout: {parameter: staged_model, steps: [10, 100], every: 1h}}\n',
+    'staged.yaml',
+  );
+  const before = { defaultValue: { value: 'staged_v1' } };
+  const rolledOut = sampleRun({
+    runId: 'staged-2-abc',
+    workflow: 'staged',
+    kind: 'tflite',
+    version: '2',
+    root: 'mobile/s/2/m.tflite',
+    state: 'published',
+    outcome: 'published',
+    mobile: {
+      sha256: 'h',
+      sizeBytes: 1,
+      channels: {},
+      rollout: {
+        modelName: 'staged',
+        parameter: 'staged_model',
+        seed: 'ferry-1',
+        candidate: { version: '2', sha256: 'h', firebaseMlModel: 'staged_v2' },
+        candidateValue: 'staged_v2',
+        before,
+        steps: [10, 100],
+        everyMs: 3_600_000,
+        percent: 100,
+        templateVersions: ['2', '3'],
+      },
+    },
+  });
+
+  async function cli(withRemoteConfig: boolean, ...args: string[]) {
+    const runs = new MemoryRuns();
+    await runs.create(rolledOut);
+    const clock = fixedClock('2026-11-30T11:00:00Z');
+    const templates = new MemoryRemoteConfig({
+      conditions: [],
+      parameters: { staged_model: { defaultValue: { value: 'staged_v2' } } },
+      parameterGroups: {},
+    });
+    const deps: OperatorDeps = {
+      runs,
+      publisher: new MemoryPublisher(),
+      clock,
+      log: silentLogger(),
+      endpoints: new MemoryEndpoints(),
+      registry: new MemoryRegistry(),
+      workflows: new WorkflowSet([staged]),
+      leases: new MemoryDocuments(),
+      by: 'ana@host',
+      close: async () => {},
+      ...(withRemoteConfig ? { mobileRollout: { templates, clock } } : {}),
+    };
+    const io = captureIo();
+    const code = await rollbackCommand(async () => deps)(args, io);
+    return { code, out: io.stdout.join('\n'), err: io.stderr.join('\n'), templates };
+  }
+
+  it('puts the parameter back as before the rollout and records a rolled-back run', async () => {
+    const result = await cli(true, 'staged', '--reason', 'crashes');
+    expect(result.code).toBe(0);
+    expect(result.out).toMatch(
+      /rollback of staged's rollout of v2 .* by ana@host: crashes; Remote Config "staged_model" as before v2/,
+    );
+    expect(result.templates.peek().parameters.staged_model).toEqual(before);
+  });
+
+  it('refuses --to (a rollout is undone as a whole) and says when Remote Config access is missing', async () => {
+    expect(await cli(true, 'staged', '--to', '1')).toMatchObject({
+      code: 1,
+      err: expect.stringMatching(/undoes its latest rollout; drop --to/),
+    });
+    expect(await cli(false, 'staged')).toMatchObject({
+      code: 1,
+      err: expect.stringMatching(/no Remote Config access/),
+    });
   });
 });
