@@ -26,4 +26,30 @@ describe('formatRun', () => {
       'flowers-rollback1-to-v1-abc  rollback to v1 (models/flowers/1/) (workflow flowers)  ↩ rolled-back',
     );
   });
+
+  it('shows a mobile rollout: parameter, candidate, percent, seed, next step and template versions', () => {
+    const rollout = {
+      modelName: 'flowers_staged',
+      parameter: 'flowers_model',
+      seed: 'ferry-0123',
+      candidate: { version: '8', sha256: 'h', firebaseMlModel: 'flowers_staged_v8' },
+      candidateValue: 'flowers_staged_v8',
+      before: { defaultValue: { value: 'flowers_staged_v7' } },
+      steps: [5, 25, 100],
+      everyMs: 86_400_000,
+      percent: 25,
+      nextStepAt: '2026-12-01T10:00:00.000Z',
+      templateVersions: ['12', '14'],
+    };
+    const run = sampleRun({
+      kind: 'tflite',
+      state: 'rolling-out',
+      mobile: { sha256: 'h', sizeBytes: 1, channels: {}, rollout },
+    });
+    expect(formatRun(run)).toContain(
+      'rolling out: Remote Config "flowers_model": flowers_staged_v8 for 25 % of app instances (seed ferry-0123); next step due 2026-12-01T10:00:00.000Z; template versions 12, 14  (ferry abort restores the parameter)',
+    );
+    const done = { ...run, state: 'published' as const, outcome: 'published' as const };
+    expect(formatRun(done)).not.toContain('rolling out');
+  });
 });

@@ -302,4 +302,60 @@ describe('staged mobile rollout through Remote Config', () => {
       });
     });
   });
+
+  it.each([1, 2, 3, 4, 5, 6, 7, 8])(
+    'reaches 100 %% exactly once under Remote Config 429/503, racing console edits and duplicate passes (seed %i)',
+    async (seed) => {
+      const random = mulberry32(seed);
+      const t = setUp();
+      await t.runs.create(t.run);
+      const edits: string[] = [];
+      const chaos = () => {
+        if (random() < 0.4) t.templates.failNext('busy', 1 + Math.floor(random() * 2));
+        if (random() < 0.4) {
+          const name = `console_${edits.length}`;
+          edits.push(name);
+          t.templates.editAfterNextGet((template) => {
+            template.parameters[name] = { defaultValue: { value: String(seed) } };
+          });
+        }
+      };
+      // publishMobile: redelivered until it goes through (Pub/Sub retries a thrown delivery).
+      for (let delivery = 0; (await t.state()).state === 'checked'; delivery += 1) {
+        expect(delivery).toBeLessThan(50);
+        chaos();
+        await runStage(t.deps, t.run.runId, t.publish).catch(() => undefined);
+      }
+      for (let tick = 0; (await t.state()).state === 'rolling-out'; tick += 1) {
+        expect(tick).toBeLessThan(200);
+        t.clock.advance(DAY / 4);
+        chaos();
+        const passes = random() < 0.5 ? 2 : 1;
+        await Promise.all(Array.from({ length: passes }, () => reconcile(t.deps)));
+        if (random() < 0.2) await runStage(t.deps, t.run.runId, t.publish); // a late duplicate
+      }
+      const done = await t.state();
+      expect(done.state).toBe('published');
+      const template = t.templates.peek();
+      expect(template.conditions).toEqual(initialTemplate().conditions);
+      expect(template.parameters.flowers_model).toEqual({ defaultValue: { value: 'flowers_staged_v8' } });
+      for (const name of edits) expect(template.parameters[name]).toEqual({ defaultValue: { value: String(seed) } });
+      // One template version per step, no more: retries and duplicates published nothing twice.
+      const ferryVersions = t.templates.published.filter((p) => p.description?.startsWith('ferry '));
+      expect(ferryVersions.map((p) => p.versionNumber)).toEqual(done.mobile?.rollout?.templateVersions);
+      expect(ferryVersions).toHaveLength(3);
+      expect(t.mlReleases.every((r) => r.modelName === 'flowers_staged_v8')).toBe(true);
+    },
+  );
 });
+
+/** A small seeded generator, so a failing seed can be run again. */
+function mulberry32(seed: number): () => number {
+  let a = seed;
+  return () => {
+    a = (a + 0x6d2b79f5) | 0;
+    let r = Math.imul(a ^ (a >>> 15), 1 | a);
+    r = (r + Math.imul(r ^ (r >>> 7), 61 | r)) ^ r;
+    return ((r ^ (r >>> 14)) >>> 0) / 4294967296;
+  };
+}
