@@ -89,6 +89,21 @@ resource "google_storage_bucket_iam_member" "mobile_writer" {
   member = google_service_account.function["publishMobile"].member
 }
 
+# Staged mobile rollouts (workflow mobile.rollout): publishMobile publishes the first step of the
+# Remote Config template, the reconciler widens it and moves the Firebase manifest's rollout entry.
+resource "google_project_iam_member" "remote_config_admin" {
+  for_each = toset(["publishMobile", "reconcile"])
+  project  = var.project_id
+  role     = "roles/cloudconfig.admin"
+  member   = google_service_account.function[each.key].member
+}
+
+resource "google_storage_bucket_iam_member" "mobile_manifest_reconcile" {
+  bucket = google_storage_bucket.mobile.name
+  role   = "roles/storage.objectUser"
+  member = google_service_account.function["reconcile"].member
+}
+
 # firebase-admin signs the read URL Firebase ML fetches the model from (iam.serviceAccounts.signBlob on itself).
 resource "google_service_account_iam_member" "publish_mobile_signs_as_itself" {
   service_account_id = google_service_account.function["publishMobile"].name
