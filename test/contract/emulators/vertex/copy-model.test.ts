@@ -3,6 +3,7 @@ import { timesBackend } from './fake-backend';
 import {
   clientsFor,
   closeClients,
+  DEDICATED,
   refusal,
   SERVING_IMAGE,
   startVertexEmulator,
@@ -30,7 +31,7 @@ describe.each(TRANSPORTS)('CopyModel over %s', (transport) => {
 
   beforeAll(async () => {
     emulator = await startVertexEmulator({ backend: timesBackend() });
-    clients = clientsFor(emulator, ['models'], transport);
+    clients = clientsFor(emulator, ['models', 'endpoints'], transport);
     ({ model: source } = await upload(clients, emulator, 'gs://a/models/1/times-2/', {
       versionAliases: ['stable'],
       labels: { ferry_workflow: 'flowers', ferry_run: '1' },
@@ -106,6 +107,28 @@ describe.each(TRANSPORTS)('CopyModel over %s', (transport) => {
     const [op] = await clients.models.copyModel({ parent: here, sourceModel: source, modelId: 'same_region' });
     const [response] = await op.promise();
     expect(response.model).toBe(`${here}/models/same_region`);
+  });
+
+  it('deploys the copy on an endpoint of its location, and refuses the source there (Vertex is regional)', async () => {
+    const [created] = await clients.endpoints.createEndpoint({
+      parent: europe(emulator),
+      endpoint: { displayName: 'eu' },
+    });
+    const [endpoint] = await created.promise();
+    const deployTo = (model: string) =>
+      clients.endpoints.deployModel({
+        endpoint: endpoint.name,
+        deployedModel: { model, dedicatedResources: DEDICATED },
+      });
+    const err = await refusal(deployTo(source));
+    expect(err.code).toBe(status.INVALID_ARGUMENT);
+    expect(err.message).toMatch(
+      /Field: deployed_model\.model; Message: is in us-central1, the endpoint in europe-west4/,
+    );
+    const { response } = await copy({ sourceModel: source, modelId: 'to_deploy' });
+    const [deploying] = await deployTo(response.model as string);
+    const [deployed] = await deploying.promise();
+    expect(deployed.deployedModel?.model).toBe(response.model);
   });
 
   it('hands back a running operation; the version appears only when it is done', async () => {
