@@ -115,6 +115,9 @@ describe.each(TRANSPORTS)('CopyModel over %s', (transport) => {
       endpoint: { displayName: 'eu' },
     });
     const [endpoint] = await created.promise();
+    const listed = async (parent: string) => (await clients.endpoints.listEndpoints({ parent }))[0].map((e) => e.name);
+    expect(await listed(europe(emulator))).toEqual([endpoint.name]);
+    expect(await listed(`projects/${emulator.project}/locations/${emulator.location}`)).toEqual([]);
     const deployTo = (model: string) =>
       clients.endpoints.deployModel({
         endpoint: endpoint.name,
