@@ -59,4 +59,6 @@ export interface MobileReleaseView {
   sha256?: string;
   channels: Record<string, { status: string; detail: string }>;
   live: boolean;
+  /** A staged rollout through Remote Config: the share of app instances it reaches, the next step. */
+  rollout?: { parameter: string; percent: number; nextStepAt?: string };
 }

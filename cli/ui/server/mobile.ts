@@ -31,6 +31,13 @@ export function mobileReleases(runs: RunRecord[]): MobileReleaseView[] {
         release.sizeBytes = run.mobile.sizeBytes;
         release.sha256 = run.mobile.sha256;
       }
+      const rollout = run.mobile?.rollout;
+      if (rollout)
+        release.rollout = {
+          parameter: rollout.parameter,
+          percent: rollout.percent,
+          ...(run.state === 'rolling-out' && rollout.nextStepAt ? { nextStepAt: rollout.nextStepAt } : {}),
+        };
       return release;
     });
 }

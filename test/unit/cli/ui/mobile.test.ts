@@ -50,4 +50,39 @@ describe('mobileReleases', () => {
     expect(releases[0]).toEqual(expect.objectContaining({ channels: {}, state: 'rejected' }));
     expect(releases[0]).not.toHaveProperty('sizeBytes');
   });
+
+  it('shows where a staged rollout stands, and when its next step is due while it rolls out', () => {
+    const rollout = {
+      modelName: 'm',
+      parameter: 'phone_model',
+      seed: 's',
+      candidate: { version: '4', sha256: 'h' },
+      candidateValue: 'm_v4',
+      before: {},
+      steps: [5, 100],
+      everyMs: 1000,
+      percent: 5,
+      nextStepAt: '2026-11-24T10:00:00.000Z',
+      templateVersions: ['2'],
+    };
+    const rolling = sampleRun({
+      runId: 'phone-4',
+      workflow: 'phone',
+      kind: 'tflite',
+      version: '4',
+      state: 'rolling-out',
+      mobile: { sha256: 'h', sizeBytes: 1, channels: {}, rollout },
+    });
+    expect(mobileReleases([rolling])[0].rollout).toEqual({
+      parameter: 'phone_model',
+      percent: 5,
+      nextStepAt: '2026-11-24T10:00:00.000Z',
+    });
+    const done = {
+      ...rolling,
+      state: 'published' as const,
+      mobile: { ...rolling.mobile!, rollout: { ...rollout, percent: 100 } },
+    };
+    expect(mobileReleases([done])[0].rollout).toEqual({ parameter: 'phone_model', percent: 100 });
+  });
 });
