@@ -1,0 +1,112 @@
+import { classifyError, isPortError, PortError } from '../../../../../functions/core/errors';
+import { FirebaseRemoteConfigTemplates } from '../../../../../functions/adapters/firebase/remote-config-templates';
+import type { RemoteConfigTemplate } from '../../../../../functions/pipeline/ports';
+import { startRemoteConfig, type RemoteConfigFixture } from '../../../../helpers/remote-config-emulator';
+
+/** ferry's 5 % step: a seeded percent condition pointing flowers_model at the candidate. */
+function withRollout(template: RemoteConfigTemplate, percent = 5): RemoteConfigTemplate {
+  return {
+    ...template,
+    conditions: [
+      ...template.conditions,
+      { name: 'ferry_rollout', expression: `percent('run-1') between 0 and ${percent}` },
+    ],
+    parameters: {
+      ...template.parameters,
+      flowers_model: {
+        defaultValue: { value: 'flowers_v1' },
+        conditionalValues: { ferry_rollout: { value: 'flowers_v2' } },
+      },
+    },
+  };
+}
+
+async function portError(promise: Promise<unknown>): Promise<PortError> {
+  const error = await promise.catch((e: unknown) => e);
+  if (!isPortError(error)) throw new Error(`expected a PortError, got ${String(error)}`);
+  return error;
+}
+
+describe('FirebaseRemoteConfigTemplates (firebase-admin against the Remote Config emulator)', () => {
+  let fx: RemoteConfigFixture;
+  let templates: FirebaseRemoteConfigTemplates;
+  beforeEach(async () => {
+    fx = await startRemoteConfig();
+    templates = new FirebaseRemoteConfigTemplates(() => fx.app);
+  });
+  afterEach(() => fx.stop());
+
+  test('get: a JSON-safe template with its ETag (empty lists and maps for a project that never published)', async () => {
+    const template = await templates.get();
+    expect(template).toEqual({
+      conditions: [],
+      parameters: {},
+      parameterGroups: {},
+      etag: `etag-${fx.remoteConfig.projectNumber}-0`,
+    });
+    expect(JSON.parse(JSON.stringify(template))).toEqual(template);
+  });
+
+  test('publish validates, then publishes with the read ETag as If-Match (never *), with the description', async () => {
+    const read = await templates.get();
+    const published = await templates.publish(withRollout(read), 'ferry run-1: flowers 5%');
+    expect(published.etag).toBe(`etag-${fx.remoteConfig.projectNumber}-1`);
+    expect(published.version).toMatchObject({ versionNumber: '1', description: 'ferry run-1: flowers 5%' });
+    expect(published.parameters.flowers_model.conditionalValues).toEqual({ ferry_rollout: { value: 'flowers_v2' } });
+    const updates = fx.remoteConfig.calls().filter((c) => c.method === 'remoteConfig.update');
+    expect(updates.map((c) => [c.path.includes('validate_only=true'), c.ifMatch])).toEqual([
+      [true, read.etag],
+      [false, read.etag],
+    ]);
+    const widened = await templates.publish({ ...published, conditions: withRollout(read, 25).conditions });
+    expect(widened.conditions[0].expression).toBe("percent('run-1') between 0 and 25");
+  });
+
+  test('a console edit since the read: PortError conflict (permanent), and the edit is not overwritten', async () => {
+    const read = await templates.get();
+    fx.remoteConfig.editAsConsole((content) => ({
+      ...content,
+      parameters: { welcome: { defaultValue: { value: 'hello' } } },
+    }));
+    const error = await portError(templates.publish(withRollout(read)));
+    expect(error.kind).toBe('conflict');
+    expect(error.message).toMatch(/VERSION_MISMATCH.*read it again and reapply/);
+    expect(classifyError(error)).toBe('permanent');
+    const now = await templates.get();
+    expect(Object.keys(now.parameters)).toEqual(['welcome']);
+    // Re-read and reapply keeps the console's parameter and adds ferry's.
+    const reapplied = await templates.publish(withRollout(now));
+    expect(Object.keys(reapplied.parameters).sort()).toEqual(['flowers_model', 'welcome']);
+  });
+
+  test("a template the service refuses: PortError invalid with the service's message; nothing published", async () => {
+    const read = await templates.get();
+    const broken = withRollout(read);
+    broken.conditions = [];
+    const error = await portError(templates.publish(broken));
+    expect(error.kind).toBe('invalid');
+    expect(error.message).toMatch(
+      /\[VALIDATION_ERROR\]: parameter 'flowers_model' has a conditional value for condition 'ferry_rollout'/,
+    );
+    expect(fx.remoteConfig.versions()).toEqual([]);
+  });
+
+  test('429 and 5xx: PortError busy (transient); 503s firebase-admin retries itself first', async () => {
+    fx.remoteConfig.faults.failNext('remoteConfig.get', 1, 429);
+    const quota = await portError(templates.get());
+    expect(quota.kind).toBe('busy');
+    expect(classifyError(quota)).toBe('transient');
+    const read = await templates.get();
+    fx.remoteConfig.faults.failNext('remoteConfig.update', 1, 500);
+    expect((await portError(templates.publish(withRollout(read)))).kind).toBe('busy');
+    fx.remoteConfig.faults.failNext('remoteConfig.update', 1, 503);
+    await expect(templates.publish(withRollout(read))).resolves.toMatchObject({ version: { versionNumber: '1' } });
+  });
+
+  test('the service unreachable: PortError busy', async () => {
+    await templates.get();
+    await fx.emulator.stop();
+    const error = await portError(templates.get());
+    expect(error.kind).toBe('busy');
+  });
+});
