@@ -1,10 +1,14 @@
 /**
- * Checks the syntax of a Remote Config condition expression as far as ferry relies on it:
- * balanced parentheses, brackets and quotes, `&&`/`||` between rules, and the percent rules
- * (`percent <= 5`, `percent('seed') between 0 and 5`) with bounds in [0, 100]
- * (https://firebase.google.com/docs/remote-config/condition-reference#user_in_random_percentile).
+ * Checks the syntax of a Remote Config condition expression as far as ferry relies on it
+ * (https://firebase.google.com/docs/remote-config/condition-reference): balanced parentheses,
+ * brackets and quotes; rules joined by `&&` with a space on each side (the only connective the
+ * reference lists); and the percent rules with the operators firebase-admin's PercentCondition
+ * knows (LESS_OR_EQUAL, GREATER_THAN, BETWEEN): `percent <= 5`, `percent > 5`,
+ * `percent('seed') between 0 and 5`, bounds in [0, 100] with at most 6 decimals (micro-percents),
+ * a seed of at most 32 characters of [-_.0-9a-zA-Z]
+ * (https://firebase.google.com/docs/reference/admin/node/firebase-admin.remote-config.percentcondition).
  * Other rules (`device.os == 'ios'`, `app.userProperty['x'] > 1`, …) are checked for shape only:
- * the emulator does not know every attribute name the service accepts.
+ * the emulator does not know every attribute and operator the service accepts.
  * Returns why the expression is malformed, or undefined when it is well formed.
  */
 export function expressionProblem(expression: string): string | undefined {
@@ -20,8 +24,10 @@ export function expressionProblem(expression: string): string | undefined {
     }
   }
   if (depth.length > 0) return `unclosed '${depth[depth.length - 1]}'`;
-  if (/^(?:&&|\|\|)$/.test(tokens[0]) || /^(?:&&|\|\|)$/.test(tokens[tokens.length - 1]))
-    return 'a rule is missing around && or ||';
+  if (tokens.includes('||')) return "rules are joined with && only; '||' is not part of the condition syntax";
+  if (tokens[0] === '&&' || tokens[tokens.length - 1] === '&&') return 'a rule is missing around &&';
+  if (/\S&&|&&\S/.test(expression.replace(/'(?:[^'\\]|\\.)*'|"(?:[^"\\]|\\.)*"/g, "''")))
+    return '&& needs a space on each side: rule1 && rule2';
   for (let i = 0; i < tokens.length; i++) {
     if (tokens[i] !== 'percent') continue;
     const problem = percentProblem(tokens, i);
@@ -30,15 +36,17 @@ export function expressionProblem(expression: string): string | undefined {
   return undefined;
 }
 
-const OPERATOR = /^(?:<=|>=|==|!=|<|>)$/;
-const NUMBER = /^\d+(?:\.\d+)?$/;
+const PERCENT_OPERATOR = /^(?:<=|>)$/;
+/** Percent bounds are micro-percents on the wire: at most 6 decimals. */
+const NUMBER = /^\d+(?:\.\d{1,6})?$/;
+const SEED = /^(['"])[-_.0-9a-zA-Z]{0,32}\1$/;
 
 /** `percent [('seed')] OP N` or `percent [('seed')] between N and M`, 0 ≤ N (< M) ≤ 100. */
 function percentProblem(tokens: string[], at: number): string | undefined {
   let i = at + 1;
   if (tokens[i] === '(') {
-    if (!/^'.*'$|^".*"$/.test(tokens[i + 1] ?? '') || tokens[i + 2] !== ')')
-      return "percent takes one quoted seed: percent('seed')";
+    if (!SEED.test(tokens[i + 1] ?? '') || tokens[i + 2] !== ')')
+      return "percent takes one quoted seed of at most 32 characters of [-_.0-9a-zA-Z]: percent('seed')";
     i += 3;
   }
   const inRange = (token: string | undefined): boolean =>
@@ -51,8 +59,8 @@ function percentProblem(tokens: string[], at: number): string | undefined {
       return `percent between ${low} and ${high}: the lower bound must be below the upper`;
     return undefined;
   }
-  if (!OPERATOR.test(tokens[i] ?? '') || !inRange(tokens[i + 1]))
-    return 'percent is compared with a number in [0, 100]: percent <= 5';
+  if (!PERCENT_OPERATOR.test(tokens[i] ?? '') || !inRange(tokens[i + 1]))
+    return 'percent is compared by <= or > with a number in [0, 100] (at most 6 decimals): percent <= 5';
   return undefined;
 }
 

@@ -183,115 +183,12 @@ describe('Remote Config emulator, driven by firebase-admin over TLS', () => {
     });
   });
 
-  describe("validation errors: HTTP 400 INVALID_ARGUMENT, [VALIDATION_ERROR]: … (texts after the prefix are the emulator's)", () => {
-    const manyConditions = Array.from({ length: 501 }, (_, i) => ({ name: `c${i}`, expression: 'true' }));
-    const manyParameters = Object.fromEntries(
-      Array.from({ length: 2001 }, (_, i) => [`p${i}`, { defaultValue: { value: 'x' } }]),
-    );
-    const cases: Array<[string, Partial<RemoteConfigTemplate>, RegExp]> = [
-      [
-        'a conditional value naming an unknown condition',
-        { parameters: { m: { conditionalValues: { nowhere: { value: 'x' } } } } },
-        /parameter 'm' has a conditional value for condition 'nowhere'/,
-      ],
-      [
-        'duplicate condition names',
-        { conditions: [PERCENT, { ...PERCENT, expression: 'percent <= 5' }] },
-        /condition names must be unique: 'ferry_rollout'/,
-      ],
-      [
-        'a parameter key starting with a digit',
-        { parameters: { '1model': { defaultValue: { value: 'x' } } } },
-        /parameter key '1model' is invalid/,
-      ],
-      [
-        'a parameter key with a dash',
-        { parameters: { 'flowers-model': { defaultValue: { value: 'x' } } } },
-        /'flowers-model' is invalid/,
-      ],
-      [
-        'a parameter key of 257 characters',
-        { parameters: { ['k'.repeat(257)]: { defaultValue: { value: 'x' } } } },
-        /is invalid: keys have up to 256/,
-      ],
-      ['501 conditions', { conditions: manyConditions }, /501 conditions; at most 500/],
-      ['2001 parameters', { parameters: manyParameters }, /2001 parameters; at most 2000/],
-      [
-        'a value with both value and useInAppDefault',
-        { parameters: { m: { defaultValue: { value: 'x', useInAppDefault: true } } } },
-        /exactly one of value and useInAppDefault/,
-      ],
-      [
-        'an unbalanced parenthesis',
-        { conditions: [{ name: 'c', expression: "(device.os == 'ios'" }] },
-        /condition 'c' has a malformed expression \(unclosed '\('\)/,
-      ],
-      [
-        'an unterminated string',
-        { conditions: [{ name: 'c', expression: "device.os == 'ios" }] },
-        /unterminated string/,
-      ],
-      ['percent above 100', { conditions: [{ name: 'c', expression: 'percent <= 101' }] }, /number in \[0, 100\]/],
-      [
-        'percent between with its bounds reversed',
-        { conditions: [{ name: 'c', expression: "percent('s') between 5 and 1" }] },
-        /lower bound must be below/,
-      ],
-      [
-        'percent between missing its upper bound',
-        { conditions: [{ name: 'c', expression: "percent('s') between 0 and" }] },
-        /percent between takes two numbers/,
-      ],
-      [
-        'percent with an unquoted seed',
-        { conditions: [{ name: 'c', expression: 'percent(seed) <= 5' }] },
-        /one quoted seed/,
-      ],
-      ['a dangling &&', { conditions: [{ name: 'c', expression: 'percent <= 5 &&' }] }, /missing around && or \|\|/],
-      ['an empty expression', { conditions: [{ name: 'c', expression: ' ' }] }, /the expression is empty/],
-    ];
-    test.each(cases)('%s', async (_name, change, message) => {
-      const base = await rc.getTemplate();
-      const template = {
-        etag: base.etag,
-        conditions: [],
-        parameters: {},
-        parameterGroups: {},
-        ...change,
-      } as RemoteConfigTemplate;
-      for (const call of [() => rc.validateTemplate(template), () => rc.publishTemplate(template)]) {
-        const error = await call().catch((e: unknown) => e);
-        expect(error).toMatchObject({ code: 'remote-config/invalid-argument' });
-        expect((error as Error).message).toMatch(/^\[VALIDATION_ERROR\]: /);
-        expect((error as Error).message).toMatch(message);
-      }
-      expect(fx.remoteConfig.versions()).toEqual([]);
-    });
-
-    test.each([
-      "percent('seed-1') between 0 and 5",
-      'percent <= 5',
-      'percent between 25 and 100',
-      "device.os == 'ios' && percent('x') <= 20.5",
-      "app.userProperty['tier'] > 1 || (device.country in ['us', 'ca'])",
-    ])('accepts the well-formed expression %s', async (expression) => {
-      const base = await rc.getTemplate();
-      const template = {
-        etag: base.etag,
-        conditions: [{ name: 'c', expression }],
-        parameters: {},
-        parameterGroups: {},
-      };
-      await expect(rc.validateTemplate(template)).resolves.toBeDefined();
-    });
-
-    test('malformed JSON: 400 INVALID_ARGUMENT', async () => {
-      const answer = await raw('PUT', '/v1/projects/ferry-rc/remoteConfig', { body: '{"conditions": [', ifMatch: '*' });
-      expect(answer.status).toBe(400);
-      expect(answer.json.error).toMatchObject({
-        status: 'INVALID_ARGUMENT',
-        message: expect.stringMatching(/invalid JSON/i),
-      });
+  test('malformed JSON: 400 INVALID_ARGUMENT', async () => {
+    const answer = await raw('PUT', '/v1/projects/ferry-rc/remoteConfig', { body: '{"conditions": [', ifMatch: '*' });
+    expect(answer.status).toBe(400);
+    expect(answer.json.error).toMatchObject({
+      status: 'INVALID_ARGUMENT',
+      message: expect.stringMatching(/invalid JSON/i),
     });
   });
 
@@ -321,6 +218,133 @@ describe('Remote Config emulator, driven by firebase-admin over TLS', () => {
       fx.remoteConfig.faults.failNext('remoteConfig.listVersions', 1, 500);
       await expect(rc.listVersions()).rejects.toMatchObject({ code: 'remote-config/internal-error' });
     });
+  });
+});
+
+describe("Remote Config emulator validation errors: HTTP 400 INVALID_ARGUMENT, [VALIDATION_ERROR]: … (texts after the prefix are the emulator's)", () => {
+  // Refused templates change nothing, so one emulator serves every case.
+  let fx: RemoteConfigFixture;
+  let rc: RemoteConfig;
+  beforeAll(async () => {
+    fx = await startRemoteConfig();
+    rc = getRemoteConfig(fx.app);
+  });
+  afterAll(() => fx.stop());
+
+  const manyConditions = Array.from({ length: 501 }, (_, i) => ({ name: `c${i}`, expression: 'true' }));
+  const manyParameters = Object.fromEntries(
+    Array.from({ length: 2001 }, (_, i) => [`p${i}`, { defaultValue: { value: 'x' } }]),
+  );
+  const cases: Array<[string, Partial<RemoteConfigTemplate>, RegExp]> = [
+    [
+      'a conditional value naming an unknown condition',
+      { parameters: { m: { conditionalValues: { nowhere: { value: 'x' } } } } },
+      /parameter 'm' has a conditional value for condition 'nowhere'/,
+    ],
+    [
+      'duplicate condition names',
+      { conditions: [PERCENT, { ...PERCENT, expression: 'percent <= 5' }] },
+      /condition names must be unique: 'ferry_rollout'/,
+    ],
+    [
+      'a parameter key starting with a digit',
+      { parameters: { '1model': { defaultValue: { value: 'x' } } } },
+      /parameter key '1model' is invalid/,
+    ],
+    [
+      'a parameter key with a dash',
+      { parameters: { 'flowers-model': { defaultValue: { value: 'x' } } } },
+      /'flowers-model' is invalid/,
+    ],
+    [
+      'a parameter key of 257 characters',
+      { parameters: { ['k'.repeat(257)]: { defaultValue: { value: 'x' } } } },
+      /is invalid: keys have up to 256/,
+    ],
+    ['501 conditions', { conditions: manyConditions }, /501 conditions; at most 500/],
+    ['2001 parameters', { parameters: manyParameters }, /2001 parameters; at most 2000/],
+    [
+      'a value with both value and useInAppDefault',
+      { parameters: { m: { defaultValue: { value: 'x', useInAppDefault: true } } } },
+      /exactly one of value and useInAppDefault/,
+    ],
+    [
+      'an unbalanced parenthesis',
+      { conditions: [{ name: 'c', expression: "(device.os == 'ios'" }] },
+      /condition 'c' has a malformed expression \(unclosed '\('\)/,
+    ],
+    ['an unterminated string', { conditions: [{ name: 'c', expression: "device.os == 'ios" }] }, /unterminated string/],
+    ['percent above 100', { conditions: [{ name: 'c', expression: 'percent <= 101' }] }, /number in \[0, 100\]/],
+    [
+      'percent between with its bounds reversed',
+      { conditions: [{ name: 'c', expression: "percent('s') between 5 and 1" }] },
+      /lower bound must be below/,
+    ],
+    [
+      'percent between missing its upper bound',
+      { conditions: [{ name: 'c', expression: "percent('s') between 0 and" }] },
+      /percent between takes two numbers/,
+    ],
+    [
+      'percent with an unquoted seed',
+      { conditions: [{ name: 'c', expression: 'percent(seed) <= 5' }] },
+      /one quoted seed/,
+    ],
+    ['a dangling &&', { conditions: [{ name: 'c', expression: 'percent <= 5 &&' }] }, /missing around &&/],
+    [
+      '&& without spaces',
+      { conditions: [{ name: 'c', expression: "percent <= 5&&device.os == 'ios'" }] },
+      /space on each side/,
+    ],
+    ['||', { conditions: [{ name: 'c', expression: "percent <= 5 || device.os == 'ios'" }] }, /with && only/],
+    ['percent compared by <', { conditions: [{ name: 'c', expression: 'percent < 5' }] }, /compared by <= or >/],
+    [
+      'percent with 7 decimals',
+      { conditions: [{ name: 'c', expression: 'percent <= 5.1234567' }] },
+      /at most 6 decimals/,
+    ],
+    [
+      'a seed of 33 characters',
+      { conditions: [{ name: 'c', expression: `percent('${'s'.repeat(33)}') <= 5` }] },
+      /at most 32 characters/,
+    ],
+    ['a seed with a space', { conditions: [{ name: 'c', expression: "percent('a b') <= 5" }] }, /quoted seed/],
+    ['an empty expression', { conditions: [{ name: 'c', expression: ' ' }] }, /the expression is empty/],
+  ];
+  test.each(cases)('%s', async (_name, change, message) => {
+    const base = await rc.getTemplate();
+    const template = {
+      etag: base.etag,
+      conditions: [],
+      parameters: {},
+      parameterGroups: {},
+      ...change,
+    } as RemoteConfigTemplate;
+    for (const call of [() => rc.validateTemplate(template), () => rc.publishTemplate(template)]) {
+      const error = await call().catch((e: unknown) => e);
+      expect(error).toMatchObject({ code: 'remote-config/invalid-argument' });
+      expect((error as Error).message).toMatch(/^\[VALIDATION_ERROR\]: /);
+      expect((error as Error).message).toMatch(message);
+    }
+    expect(fx.remoteConfig.versions()).toEqual([]);
+  });
+
+  test.each([
+    "percent('seed-1') between 0 and 5",
+    'percent <= 5',
+    'percent between 25 and 100',
+    "device.os == 'ios' && percent('x') > 20.5",
+    "app.userProperty['tier'] > 1 && device.country in ['us', 'ca']",
+    "device.language in ['en-US'] && app.id == '1:123:android:abc&&def'",
+  ])('accepts the well-formed expression %s', async (expression) => {
+    const base = await rc.getTemplate();
+    const template = {
+      etag: base.etag,
+      conditions: [{ name: 'c', expression }],
+      parameters: {},
+      parameterGroups: {},
+    };
+    await expect(rc.validateTemplate(template)).resolves.toBeDefined();
   });
 });
 
