@@ -12,8 +12,16 @@ import type { RemoteConfigJson, TemplateContent, UpdateOrigin, VersionJson } fro
 
 export const REMOTE_CONFIG_HOST = 'firebaseremoteconfig.googleapis.com';
 
+/**
+ * The emulator's names for calls (faults and `calls()`); `remoteConfig.validate` is an update with
+ * validate_only=true, named apart so a test can fail the publish and not its validation.
+ */
 export type RemoteConfigMethod =
-  'remoteConfig.get' | 'remoteConfig.update' | 'remoteConfig.listVersions' | 'remoteConfig.rollback';
+  | 'remoteConfig.get'
+  | 'remoteConfig.validate'
+  | 'remoteConfig.update'
+  | 'remoteConfig.listVersions'
+  | 'remoteConfig.rollback';
 
 export interface RemoteConfigApiOptions {
   projectId: string;
@@ -75,7 +83,7 @@ export function createRemoteConfigApi(options: RemoteConfigApiOptions): RemoteCo
   const handle = async (req: IncomingMessage, res: ServerResponse, caller: { email: string }): Promise<void> => {
     const url = new URL(req.url ?? '/', `https://${REMOTE_CONFIG_HOST}`);
     const match = PATH.exec(url.pathname);
-    const method = match ? methodOf(req.method ?? 'GET', match[2]) : undefined;
+    const method = match ? methodOf(req.method ?? 'GET', match[2], url.searchParams) : undefined;
     if (!match || !method)
       throw new RestError('NOT_FOUND', `${req.method} ${url.pathname}: no such Remote Config v1 method`);
     const body = await readBody(req);
@@ -117,17 +125,19 @@ export function createRemoteConfigApi(options: RemoteConfigApiOptions): RemoteCo
         const version = url.searchParams.get('versionNumber');
         return version === null ? history.current() : history.at(versionNumberOf(version));
       }
+      case 'remoteConfig.validate': {
+        const request = parseJsonObject(body, method);
+        const content = checkTemplate(request);
+        history.checkEtag(ifMatch);
+        return {
+          body: { ...content, ...(request.version ? { version: request.version } : {}) },
+          etag: history.validatedEtag(),
+        };
+      }
       case 'remoteConfig.update': {
-        const request = parseJsonObject(body, 'remoteConfig.update');
+        const request = parseJsonObject(body, method);
         const content = checkTemplate(request);
         const description = (request.version as { description?: unknown } | undefined)?.description;
-        if (url.searchParams.get('validate_only') === 'true' || url.searchParams.get('validateOnly') === 'true') {
-          history.checkEtag(ifMatch);
-          return {
-            body: { ...content, ...(request.version ? { version: request.version } : {}) },
-            etag: history.validatedEtag(),
-          };
-        }
         return history.publish({
           content,
           ifMatch,
@@ -176,11 +186,18 @@ function sendTemplate(res: ServerResponse, body: unknown, etag: string | undefin
   res.end(text);
 }
 
-function methodOf(httpMethod: string, custom: string | undefined): RemoteConfigMethod | undefined {
+function methodOf(
+  httpMethod: string,
+  custom: string | undefined,
+  query: URLSearchParams,
+): RemoteConfigMethod | undefined {
   if (custom === 'listVersions') return httpMethod === 'GET' ? 'remoteConfig.listVersions' : undefined;
   if (custom === 'rollback') return httpMethod === 'POST' ? 'remoteConfig.rollback' : undefined;
   if (httpMethod === 'GET') return 'remoteConfig.get';
-  return httpMethod === 'PUT' ? 'remoteConfig.update' : undefined;
+  if (httpMethod !== 'PUT') return undefined;
+  // The REST reference names the parameter validateOnly; firebase-admin sends validate_only (both are accepted by Google's front end).
+  const validateOnly = (query.get('validateOnly') ?? query.get('validate_only')) === 'true';
+  return validateOnly ? 'remoteConfig.validate' : 'remoteConfig.update';
 }
 
 function versionNumberOf(value: unknown): number {

@@ -53,10 +53,10 @@ describe('FirebaseRemoteConfigTemplates (firebase-admin against the Remote Confi
     expect(published.etag).toBe(`etag-${fx.remoteConfig.projectNumber}-1`);
     expect(published.version).toMatchObject({ versionNumber: '1', description: 'ferry run-1: flowers 5%' });
     expect(published.parameters.flowers_model.conditionalValues).toEqual({ ferry_rollout: { value: 'flowers_v2' } });
-    const updates = fx.remoteConfig.calls().filter((c) => c.method === 'remoteConfig.update');
-    expect(updates.map((c) => [c.path.includes('validate_only=true'), c.ifMatch])).toEqual([
-      [true, read.etag],
-      [false, read.etag],
+    const writes = fx.remoteConfig.calls().filter((c) => c.method !== 'remoteConfig.get');
+    expect(writes.map((c) => [c.method, c.ifMatch])).toEqual([
+      ['remoteConfig.validate', read.etag],
+      ['remoteConfig.update', read.etag],
     ]);
     const widened = await templates.publish({ ...published, conditions: withRollout(read, 25).conditions });
     expect(widened.conditions[0].expression).toBe("percent('run-1') between 0 and 25");
@@ -101,6 +101,17 @@ describe('FirebaseRemoteConfigTemplates (firebase-admin against the Remote Confi
     expect((await portError(templates.publish(withRollout(read)))).kind).toBe('busy');
     fx.remoteConfig.faults.failNext('remoteConfig.update', 1, 503);
     await expect(templates.publish(withRollout(read))).resolves.toMatchObject({ version: { versionNumber: '1' } });
+  });
+
+  test("a publish whose response was lost: firebase-admin's own retry meets the new ETag, so conflict; the template holds ferry's change", async () => {
+    // The caller re-reads on conflict and finds its change already there: nothing is applied twice.
+    const read = await templates.get();
+    fx.remoteConfig.faults.duplicateNext('remoteConfig.update', 1);
+    const error = await portError(templates.publish(withRollout(read)));
+    expect(error.kind).toBe('conflict');
+    const now = await templates.get();
+    expect(now.version?.versionNumber).toBe('1');
+    expect(now.parameters.flowers_model.conditionalValues).toEqual({ ferry_rollout: { value: 'flowers_v2' } });
   });
 
   test('the service unreachable: PortError busy', async () => {
