@@ -173,6 +173,32 @@ describe('Remote Config emulator, driven by firebase-admin over TLS', () => {
       expect(upTo2.versions.map((v) => v.versionNumber)).toEqual(['2', '1']);
     });
 
+    test('listVersions: startTime keeps versions updated at or after it, endTime those before it', async () => {
+      let clock = Date.parse('2026-11-01T00:00:00Z');
+      const timed = await startRemoteConfig({ now: () => clock });
+      try {
+        const trc = getRemoteConfig(timed.app);
+        for (const day of [1, 2, 3]) {
+          clock = Date.parse(`2026-11-0${day}T12:00:00Z`);
+          await trc.publishTemplate(rolloutTemplate(await trc.getTemplate(), `day${day}`));
+        }
+        // firebase-admin takes Dates (or UTC strings) and sends RFC 3339.
+        const numbers = async (range: { startTime?: string; endTime?: string }) => {
+          const options = {
+            ...(range.startTime ? { startTime: new Date(range.startTime) } : {}),
+            ...(range.endTime ? { endTime: new Date(range.endTime) } : {}),
+          };
+          return (await trc.listVersions(options)).versions?.map((v) => v.versionNumber) ?? [];
+        };
+        expect(await numbers({ startTime: '2026-11-02T12:00:00Z' })).toEqual(['3', '2']);
+        expect(await numbers({ endTime: '2026-11-02T12:00:00Z' })).toEqual(['1']);
+        expect(await numbers({ startTime: '2026-11-02T00:00:00Z', endTime: '2026-11-03T00:00:00Z' })).toEqual(['2']);
+        expect(await numbers({ startTime: '2026-12-01T00:00:00Z' })).toEqual([]);
+      } finally {
+        await timed.stop();
+      }
+    });
+
     test('rollback makes a new version with the old content: updateType ROLLBACK, rollbackSource; unknown version: not-found', async () => {
       await publishThree();
       const rolled = await rc.rollback(1);
