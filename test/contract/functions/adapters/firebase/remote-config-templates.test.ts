@@ -1,6 +1,8 @@
 import { classifyError, isPortError, PortError } from '../../../../../functions/core/errors';
 import { FirebaseRemoteConfigTemplates } from '../../../../../functions/adapters/firebase/remote-config-templates';
 import type { RemoteConfigTemplate } from '../../../../../functions/pipeline/ports';
+import { useEmulatorAsDefaultApp } from '../../../../../emulators/firebase-ml/sdk-app';
+import { remoteConfigTemplates } from '../../../../../functions/entry/wiring';
 import { startRemoteConfig, type RemoteConfigFixture } from '../../../../helpers/remote-config-emulator';
 
 /** ferry's 5 % step: a seeded percent condition pointing flowers_model at the candidate. */
@@ -119,5 +121,20 @@ describe('FirebaseRemoteConfigTemplates (firebase-admin against the Remote Confi
     await fx.emulator.stop();
     const error = await portError(templates.get());
     expect(error.kind).toBe('busy');
+  });
+
+  test("the wiring's remoteConfigTemplates() works on the process's default Firebase app, as a stack sets it", async () => {
+    const release = await useEmulatorAsDefaultApp({ ...fx.emulator.env });
+    try {
+      fx.remoteConfig.editAsConsole((content) => ({
+        ...content,
+        parameters: { welcome: { defaultValue: { value: 'hi' } } },
+      }));
+      const template = await remoteConfigTemplates().get();
+      expect(template.etag).toBe(`etag-${fx.remoteConfig.projectNumber}-1`);
+      expect(Object.keys(template.parameters)).toEqual(['welcome']);
+    } finally {
+      await release();
+    }
   });
 });
