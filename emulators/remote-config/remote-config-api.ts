@@ -95,7 +95,7 @@ export function createRemoteConfigApi(options: RemoteConfigApiOptions): RemoteCo
       ...(ifMatch === undefined ? {} : { ifMatch }),
     });
     if (recorded.length > MAX_RECORDED_CALLS) recorded.shift();
-    const project = decodeURIComponent(match[1]);
+    const project = decodedProject(match[1]);
     if (project !== projectId && project !== projectNumber)
       throw new RestError(
         'NOT_FOUND',
@@ -208,6 +208,17 @@ function versionNumberOf(value: unknown): number {
       `versionNumber ${JSON.stringify(value)}: must be a positive integer (int64 as a string)`,
     );
   return Number(text);
+}
+
+function decodedProject(segment: string): string {
+  try {
+    return decodeURIComponent(segment);
+  } catch {
+    throw new RestError(
+      'INVALID_ARGUMENT',
+      `project ${JSON.stringify(segment.slice(0, 100))}: not valid percent-encoding`,
+    );
+  }
 }
 
 function header(req: IncomingMessage, name: string): string | undefined {

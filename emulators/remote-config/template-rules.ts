@@ -69,7 +69,7 @@ function checkParameter(key: string, parameter: unknown, conditions: Set<string>
   const { defaultValue, conditionalValues, valueType } = parameter as RemoteConfigParameterJson;
   if (valueType !== undefined && !VALUE_TYPES.has(valueType))
     fail(`parameter '${key}' has an unknown valueType '${String(valueType)}'`);
-  if (defaultValue !== undefined) checkValue(`parameter '${key}' defaultValue`, defaultValue);
+  if (defaultValue !== undefined) checkValue(`parameter '${key}' defaultValue`, defaultValue, valueType);
   if (conditionalValues === undefined) return;
   if (!isObject(conditionalValues))
     fail(`parameter '${key}' conditionalValues must be a map of condition name to value`);
@@ -78,16 +78,33 @@ function checkParameter(key: string, parameter: unknown, conditions: Set<string>
       fail(
         `parameter '${key}' has a conditional value for condition '${condition}', which is not in the template's conditions`,
       );
-    checkValue(`parameter '${key}' conditional value for '${condition}'`, value);
+    checkValue(`parameter '${key}' conditional value for '${condition}'`, value, valueType);
   }
 }
 
-function checkValue(what: string, value: unknown): void {
+function checkValue(what: string, value: unknown, valueType: string | undefined): void {
   if (!isObject(value)) fail(`${what} must be an object`);
   const { value: text, useInAppDefault } = value as RemoteConfigValueJson;
   const set = [text !== undefined, useInAppDefault !== undefined].filter(Boolean).length;
   if (set !== 1) fail(`${what} must set exactly one of value and useInAppDefault`);
-  if (text !== undefined && typeof text !== 'string') fail(`${what}: value must be a string`);
+  if (text === undefined) return;
+  if (typeof text !== 'string') fail(`${what}: value must be a string`);
+  const problem = valueType ? typeProblem(text, valueType) : undefined;
+  if (problem) fail(`${what}: ${JSON.stringify(text.slice(0, 100))} ${problem} (valueType ${valueType})`);
+}
+
+/** Values are strings on the wire; a typed parameter's values must read as its type. */
+function typeProblem(text: string, valueType: string): string | undefined {
+  if (valueType === 'NUMBER' && (text.trim() === '' || !Number.isFinite(Number(text)))) return 'is not a number';
+  if (valueType === 'BOOLEAN' && !/^(?:true|false)$/.test(text)) return 'is not true or false';
+  if (valueType === 'JSON') {
+    try {
+      JSON.parse(text);
+    } catch {
+      return 'is not valid JSON';
+    }
+  }
+  return undefined;
 }
 
 function isObject(value: unknown): value is Record<string, unknown> {

@@ -295,6 +295,19 @@ describe("Remote Config emulator validation errors: HTTP 400 INVALID_ARGUMENT, [
       /exactly one of value and useInAppDefault/,
     ],
     [
+      'a NUMBER parameter with a value that is not a number',
+      { parameters: { m: { valueType: 'NUMBER', defaultValue: { value: 'five' } } } },
+      /parameter 'm' defaultValue: "five" is not a number \(valueType NUMBER\)/,
+    ],
+    [
+      'a JSON parameter with a conditional value that is not JSON',
+      {
+        conditions: [PERCENT],
+        parameters: { m: { valueType: 'JSON', conditionalValues: { ferry_rollout: { value: '{"a":' } } } },
+      },
+      /conditional value for 'ferry_rollout': "\{\\"a\\":" is not valid JSON/,
+    ],
+    [
       'an unbalanced parenthesis',
       { conditions: [{ name: 'c', expression: "(device.os == 'ios'" }] },
       /condition 'c' has a malformed expression \(unclosed '\('\)/,
