@@ -137,6 +137,10 @@ locals {
     publishMobile = {
       FERRY_MOBILE_BUCKET = google_storage_bucket.mobile.name
     }
+    # Staged mobile rollouts: the reconciler widens their manifest entry.
+    reconcile = {
+      FERRY_MOBILE_BUCKET = google_storage_bucket.mobile.name
+    }
     notifyRunEvent = var.notify_format == null ? {} : {
       FERRY_NOTIFY_FORMAT = var.notify_format
     }

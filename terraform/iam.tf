@@ -4,7 +4,7 @@ locals {
   reads_artifacts = ["onArtifact", "validatePredictions", "publishMobile"]
   uses_vertex     = ["registerModel", "deployModel", "awaitOperation", "validatePredictions", "onDeadLetter", "reconcile"]
   # The functions whose code uses Remote Config templates (wiring's remoteConfigTemplates); a test derives it.
-  uses_remote_config = []
+  uses_remote_config = ["publishMobile", "reconcile"]
 
   topic_publishers = merge([
     for entry_point, f in local.functions : {
@@ -101,15 +101,8 @@ resource "google_storage_bucket_iam_member" "mobile_writer" {
   member = google_service_account.function["publishMobile"].member
 }
 
-# Staged mobile rollouts (workflow mobile.rollout): publishMobile publishes the first step of the
-# Remote Config template, the reconciler widens it and moves the Firebase manifest's rollout entry.
-resource "google_project_iam_member" "remote_config_admin" {
-  for_each = toset(["publishMobile", "reconcile"])
-  project  = var.project_id
-  role     = "roles/cloudconfig.admin"
-  member   = google_service_account.function[each.key].member
-}
-
+# Staged mobile rollouts (workflow mobile.rollout): the reconciler widens each step and moves the
+# Firebase manifest's rollout entry (publishMobile wrote it, with mobile_writer above).
 resource "google_storage_bucket_iam_member" "mobile_manifest_reconcile" {
   bucket = google_storage_bucket.mobile.name
   role   = "roles/storage.objectUser"

@@ -72,7 +72,9 @@ export async function openOperator(io: CliIo, project?: string): Promise<Operato
     warn: (message) => io.err(`warning: ${message}`),
     error: (message) => io.err(message),
   };
+  const mobile = await openMobileRollout(() => storage, clock);
   return {
+    mobileRollout: mobile.deps,
     runs: new GcsRunStore(documents),
     publisher: new PubSubPublisher(() => pubsub),
     clock,
@@ -83,7 +85,46 @@ export async function openOperator(io: CliIo, project?: string): Promise<Operato
     leases: documents,
     by: operatorName(),
     close: async () => {
-      await Promise.all([pubsub.close(), vertex.close()]);
+      await Promise.all([pubsub.close(), vertex.close(), mobile.close()]);
+    },
+  };
+}
+
+/**
+ * Remote Config and the Firebase manifest for abort and rollback of staged mobile rollouts:
+ * firebase-admin on the local stack's emulator when one runs (its variables are set), else on
+ * Application Default Credentials for the real project; the manifest in FERRY_MOBILE_BUCKET.
+ */
+async function openMobileRollout(
+  storage: () => import('@google-cloud/storage').Storage,
+  clock: MobileRolloutDeps['clock'],
+): Promise<{ deps: MobileRolloutDeps; close(): Promise<void> }> {
+  const admin = await import('firebase-admin/app');
+  const { FirebaseRemoteConfigTemplates } = await import('../../functions/adapters/firebase/remote-config-templates');
+  const { FirebaseStorageChannel } = await import('../../functions/adapters/firebase/storage-channel');
+  const { FIREBASE_ML_EMULATOR_ENV } = await import('../../emulators/firebase-ml/client-config');
+  const { firebaseMlEmulatorApp } = await import('../../emulators/firebase-ml/sdk-app');
+  let app: import('firebase-admin/app').App | undefined;
+  const appOf = () => {
+    if (app) return app;
+    if (process.env[FIREBASE_ML_EMULATOR_ENV.host]) {
+      app = firebaseMlEmulatorApp(process.env, 'ferry-cli-operator');
+    } else {
+      app =
+        admin.getApps().find((a) => a.name === 'ferry-cli-operator') ??
+        admin.initializeApp({ projectId: process.env.FERRY_PROJECT }, 'ferry-cli-operator');
+    }
+    return app;
+  };
+  const bucket = process.env.FERRY_MOBILE_BUCKET;
+  return {
+    deps: {
+      templates: new FirebaseRemoteConfigTemplates(appOf),
+      manifest: bucket ? new FirebaseStorageChannel(storage, bucket) : undefined,
+      clock,
+    },
+    close: async () => {
+      if (app && admin.getApps().includes(app)) await admin.deleteApp(app);
     },
   };
 }

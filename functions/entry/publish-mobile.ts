@@ -3,9 +3,22 @@ import { parseStageMessage } from '../pipeline/messages';
 import { runStage } from '../pipeline/run-stage';
 import { publishMobileStage } from '../pipeline/stages/publish-mobile';
 import { stageHandler } from './stage-handler';
-import { clock, elapsedMs, mobileChannels, objects, stageDeps, tfliteRunner, workflows } from './wiring';
+import {
+  clock,
+  elapsedMs,
+  mobileChannels,
+  objects,
+  remoteConfigTemplates,
+  rolloutManifest,
+  stageDeps,
+  tfliteRunner,
+  workflows,
+} from './wiring';
 
-/** ferry.tflite.ready → TFLite golden set, then Firebase ML and Cloud Storage for Firebase. */
+/**
+ * ferry.tflite.ready → TFLite golden set, then Firebase ML and Cloud Storage for Firebase; with
+ * `mobile.rollout`, the candidate's first step through Remote Config.
+ */
 export const publishMobileHandler = stageHandler('publishMobile', parseStageMessage, (message, log) =>
   runStage(
     stageDeps(log),
@@ -17,6 +30,7 @@ export const publishMobileHandler = stageHandler('publishMobile', parseStageMess
       workflows: workflows(),
       clock,
       elapsedMs,
+      mobileRollout: { templates: remoteConfigTemplates(), manifest: rolloutManifest(), clock },
     }),
   ),
 );

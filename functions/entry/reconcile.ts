@@ -2,11 +2,21 @@ import { cloudEvent, type CloudEvent } from '@google-cloud/functions-framework';
 import { reconcile } from '../pipeline/stages/reconcile';
 import { eventAgeMs } from './events';
 import { jsonLogger } from './logger';
-import { clock, endpoints, functionConfig, pendingStore, registry, stageDeps, workflows } from './wiring';
+import {
+  clock,
+  endpoints,
+  functionConfig,
+  pendingStore,
+  registry,
+  remoteConfigTemplates,
+  rolloutManifest,
+  stageDeps,
+  workflows,
+} from './wiring';
 
 /**
  * ferry.reconcile (a Cloud Scheduler tick) → one reconciler pass: stalled runs are nudged, then
- * ended safely; leases of ended runs released. A tick retried past the maximum event age is
+ * ended safely; leases of ended runs released; staged mobile rollouts widened when a step is due. A tick retried past the maximum event age is
  * dropped: a newer tick does the same work.
  */
 export async function reconcileHandler(event: CloudEvent<unknown>): Promise<void> {
@@ -20,9 +30,10 @@ export async function reconcileHandler(event: CloudEvent<unknown>): Promise<void
     rollout: { endpoints, registry, clock },
     leases: pendingStore(),
     workflows: workflows(),
+    mobileRollout: { templates: remoteConfigTemplates(), manifest: rolloutManifest(), clock },
   });
   log.info(
-    `reconciled: ${report.nudged.length} nudged, ${report.ended.length} ended, ${report.timedOut.length} approval(s) timed out, ${report.released.length} lease(s) released, ${report.errors.length} left for the next pass`,
+    `reconciled: ${report.nudged.length} nudged, ${report.ended.length} ended, ${report.timedOut.length} approval(s) timed out, ${report.widened.length} mobile rollout(s) widened, ${report.released.length} lease(s) released, ${report.errors.length} left for the next pass`,
     { ...report },
   );
 }

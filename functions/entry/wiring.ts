@@ -16,7 +16,7 @@ import { VertexPredictor } from '../adapters/vertex/vertex-predictor';
 import { endpointClient, modelClient, predictionClient, vertex } from '../adapters/vertex/vertex-clients';
 import { loadWorkflows } from '../adapters/workflow-files';
 import type { WorkflowSet } from '../core/workflow/workflow-set';
-import type { Clock, Logger, MobileChannel, RemoteConfigTemplates } from '../pipeline/ports';
+import type { Clock, Logger, MobileChannel, RemoteConfigTemplates, RolloutManifest } from '../pipeline/ports';
 import type { StageDeps } from '../pipeline/run-stage';
 import { readConfig, type FunctionConfig } from './config';
 
@@ -59,6 +59,12 @@ export const predictor = new VertexPredictor(predictionClient);
 export const tfliteRunner = new WasmTfliteRunner();
 /** firebase-admin (and its remote-config module) load on the first call, not here. */
 export const remoteConfigTemplates = (): RemoteConfigTemplates => new FirebaseRemoteConfigTemplates(getFirebaseApp);
+
+/** The Firebase manifest's rollout entries (staged mobile rollouts); none without a Firebase bucket. */
+export function rolloutManifest(): RolloutManifest | undefined {
+  const bucket = functionConfig().mobileBucket;
+  return bucket ? new FirebaseStorageChannel(storageClient, bucket) : undefined;
+}
 
 export function mobileChannels(): MobileChannel[] {
   const channels: MobileChannel[] = [

@@ -40,7 +40,8 @@ describe('functionNeeds of the real entry points', () => {
     },
     publishMobile: { vertex: [], firebase: true, tflite: true },
     onDeadLetter: { vertex: [`${V1}.EndpointService`, `${V1}.ModelService`], firebase: false, tflite: false },
-    reconcile: { vertex: [`${V1}.EndpointService`, `${V1}.ModelService`], firebase: false, tflite: false },
+    // Firebase for Remote Config: the reconciler widens staged mobile rollouts.
+    reconcile: { vertex: [`${V1}.EndpointService`, `${V1}.ModelService`], firebase: true, tflite: false },
     notifyRunEvent: { vertex: [], firebase: false, tflite: false },
   };
 
