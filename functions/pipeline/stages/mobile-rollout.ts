@@ -1,14 +1,16 @@
+import { classifyError, errorMessage } from '../../core/errors';
 import { candidateModelName } from '../../core/mobile/firebase-ml-names';
 import { versionObject } from '../../core/mobile/manifest-paths';
 import {
   applyRolloutStep,
   firstStepBaseline,
   restoreRollout,
+  RolloutTemplateError,
   rolloutSeed,
   type TemplateRollout,
 } from '../../core/mobile/rollout-template';
 import type { MobileRolloutRecord, RunRecord } from '../../core/run/run-record';
-import { advance } from '../../core/run/transitions';
+import { advance, endRun } from '../../core/run/transitions';
 import type { Workflow } from '../../core/workflow/types';
 import type { Clock, MobileChannel, MobileRelease, RemoteConfigTemplates, RolloutManifest } from '../ports';
 import type { Stage } from '../run-stage';
@@ -128,11 +130,21 @@ export function mobileRolloutStepStage(deps: MobileRolloutDeps, step: number): S
       const now = deps.clock.now();
       if (!isStepDue(run, now)) return run;
       const to = rollout.steps[step + 1];
-      const change = await changeTemplate(
-        deps.templates,
-        (template) => applyRolloutStep(template, templateRollout(rollout), rollout.percent, to),
-        `ferry ${run.runId}: ${rollout.parameter} → ${rollout.candidateValue} for ${to} %`,
-      );
+      let change;
+      try {
+        change = await changeTemplate(
+          deps.templates,
+          (template) => applyRolloutStep(template, templateRollout(rollout), rollout.percent, to),
+          `ferry ${run.runId}: ${rollout.parameter} → ${rollout.candidateValue} for ${to} %`,
+        );
+      } catch (error) {
+        // A hand edit of ferry's part stops the run as it is (never overwritten); a transient error
+        // is retried by the next pass; anything else (the service refusing the template) would leave
+        // the candidate at a share nobody widens: ferry's part is restored and the run ends failed.
+        if (error instanceof RolloutTemplateError || classifyError(error) === 'transient') throw error;
+        const reason = `Remote Config refused the ${to} % step: ${errorMessage(error)}`;
+        return endRun(run, 'failed', `${reason}; ${await restoreMobileRollout(deps, run, reason)}`, now);
+      }
       if (rollout.candidate.object && deps.manifest) {
         if (to === 100) await deps.manifest.complete(rollout.modelName, run.runId);
         else await deps.manifest.widen(rollout.modelName, run.runId, to);

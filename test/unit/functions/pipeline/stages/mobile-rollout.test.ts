@@ -192,6 +192,23 @@ describe('staged mobile rollout through Remote Config', () => {
     expect(t.templates.peek().conditions[0].expression).toMatch(/between 0 and 50$/);
   });
 
+  it('restores ferry’s part and ends failed when Remote Config refuses a step (invalid)', async () => {
+    const t = setUp();
+    await t.start();
+    t.clock.advance(DAY);
+    t.templates.failNext('invalid');
+    await reconcile(t.deps);
+    const ended = await t.state();
+    expect(ended.state).toBe('failed');
+    expect(ended.reason).toMatch(
+      /Remote Config refused the 25 % step: Remote Config: injected invalid; Remote Config "flowers_model" restored as before the rollout/,
+    );
+    const template = t.templates.peek();
+    expect(template.conditions).toEqual(initialTemplate().conditions);
+    expect(template.parameters.flowers_model).toEqual(initialTemplate().parameters.flowers_model);
+    expect(t.manifest.manifests.get('flowers_staged')?.rollout).toBeUndefined();
+  });
+
   it('ferry abort restores the parameter exactly, keeps concurrent edits, and clears the manifest entry', async () => {
     const t = setUp();
     await t.start();
