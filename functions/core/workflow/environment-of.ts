@@ -58,3 +58,27 @@ export function nextEnvironment(workflow: Workflow, name: string | undefined): E
 export function isLastEnvironment(workflow: Workflow, name: string | undefined): boolean {
   return !workflow.environments || name === undefined || nextEnvironment(workflow, name) === undefined;
 }
+
+/**
+ * What names a run's endpoint among the workflow's: the workflow, plus the environment when it
+ * has one. The Endpoints port derives the endpoint id from it (`ferry-<key>`, at most 63
+ * characters: workflow names have at most 40, environment names 16).
+ */
+export function endpointKey(workflow: string, environment: string | undefined): string {
+  return environment === undefined ? workflow : `${workflow}-${environment}`;
+}
+
+/** The endpoint lease's scope (endpoint-lease.ts): one rollout at a time per endpoint, not per workflow. */
+export function leaseScope(workflow: string, environment: string | undefined): string {
+  return environment === undefined ? workflow : `${workflow}/${environment}`;
+}
+
+/**
+ * The Model Registry aliases a promotion (or a rollback) in this environment moves: its own name,
+ * plus `default` in the last one (a workflow without environments moves `default` alone). An
+ * earlier environment leaves `default` where production has it.
+ */
+export function promotionAliases(workflow: Workflow, environment: string | undefined): string[] {
+  if (environment === undefined) return ['default'];
+  return isLastEnvironment(workflow, environment) ? ['default', environment] : [environment];
+}

@@ -13,6 +13,7 @@ import type { Clock, MobileChannel, ObjectReader, TfliteRunner } from '../ports'
 import type { Stage } from '../run-stage';
 import { loadGoldenSet } from './sample-golden-set';
 import { workflowOf } from './workflow-of';
+import { environmentOf } from '../../core/workflow/environment-of';
 
 export interface PublishMobileDeps {
   objects: ObjectReader;
@@ -62,7 +63,7 @@ export function publishMobileStage(deps: PublishMobileDeps): Stage {
         if (isPortError(error, 'not-runnable')) return reject(error.message);
         throw error;
       }
-      const decision = evaluateGates(workflow.validation.gates, tally, golden.length);
+      const decision = evaluateGates(environmentOf(workflow).gates, tally, golden.length);
       const answered = tally.byModel[CANDIDATE];
       const validation = {
         examples: golden.length,

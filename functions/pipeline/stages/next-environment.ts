@@ -1,0 +1,60 @@
+import { nextEnvironmentRun, type HomeParent } from '../../core/run/next-environment-run';
+import type { RunRecord } from '../../core/run/run-record';
+import type { WorkflowSet } from '../../core/workflow/workflow-set';
+import type { NextMessage } from '../run-stage';
+import { announce, type StageDeps } from '../run-stage';
+import { TOPICS } from '../topics';
+import { workflowOf } from './workflow-of';
+
+export interface NextEnvironmentDeps extends Pick<StageDeps, 'runs' | 'publisher' | 'log'> {
+  workflows: WorkflowSet;
+  /** The functions' own Vertex location: asked only when an environment names another region or project. */
+  home?: HomeParent;
+}
+
+/**
+ * A version promoted in one environment starts its rollout in the next: the next environment's
+ * run is created create-only under an id fixed by the version and the environment, so a duplicate
+ * delivery of the promotion (or a retried step) creates nothing new. Called before the promoting
+ * run's own write: if that write is lost, the retry finds the next run there and goes on. Its
+ * first message is published by the promoting stage's `next` (nextEnvironmentMessages); a lost
+ * publish leaves the new run stalled in `checked`/`registered`, which the reconciler nudges.
+ */
+export async function startNextEnvironment(deps: NextEnvironmentDeps, promoted: RunRecord): Promise<void> {
+  const next = nextEnvironmentRun(
+    promoted,
+    workflowOf(deps.workflows, promoted),
+    deps.home ?? noHome,
+    new Date(promoted.updatedAt),
+  );
+  if (!next) return;
+  if (await deps.runs.create(next)) await announce(deps, undefined, next);
+  else
+    deps.log.info(`run ${next.runId} (${next.environment?.name}) exists already: not created again`, {
+      runId: promoted.runId,
+    });
+}
+
+/** What the next environment's run waits for (modelRegistered or savedModelReady), once its promoting run is promoted. */
+export function nextEnvironmentMessages(deps: NextEnvironmentDeps, promoted: RunRecord): NextMessage[] {
+  const next = nextEnvironmentRun(
+    promoted,
+    workflowOf(deps.workflows, promoted),
+    deps.home ?? noHome,
+    new Date(promoted.updatedAt),
+  );
+  // Narrow on purpose (not awaitedMessages): Terraform grants awaitOperation these topics only.
+  if (!next) return [];
+  return [
+    {
+      topic: next.state === 'registered' ? TOPICS.modelRegistered : TOPICS.savedModelReady,
+      data: { runId: next.runId },
+    },
+  ];
+}
+
+function noHome(): string {
+  throw new Error(
+    'an environment names another region or project, but the functions’ own (FERRY_PROJECT, FERRY_LOCATION) is not wired',
+  );
+}
