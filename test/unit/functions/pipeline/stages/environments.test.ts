@@ -192,6 +192,13 @@ describe('a version promoted in staging, then in production', () => {
       expect((await s.endpoints.get(run.endpoint!.name)).trafficSplit).toEqual({
         [run.deployment!.deployedModelId]: 100,
       });
+    // Run events name the environment (notifications and audit read them).
+    expect(s.publisher.on(TOPICS.runEvents)).toEqual(
+      expect.arrayContaining([
+        expect.objectContaining({ runId: staging.runId, environment: 'staging', state: 'promoted' }),
+        expect.objectContaining({ runId: productionId('7'), environment: 'production', state: 'promoted' }),
+      ]),
+    );
     // staging moved its own alias; production (the last) moved default and its own.
     expect(await s.registry.aliasesOf(stagingRun!.model!.versionName)).toEqual(
       expect.arrayContaining(['staging', 'default', 'production']),
