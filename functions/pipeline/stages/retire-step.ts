@@ -89,7 +89,7 @@ async function retireStep(
   const done = { ...run, promotion: { ...promotion, retiring: [], retired, leftovers }, pendingOperations: [] };
   const left = Object.entries(leftovers).map(([id, why]) => `${id} still deployed without traffic (${why})`);
   const detail = [
-    `promoted at 100 %: default → ${model.versionName}`,
+    `promoted at 100 %: ${promotionAliases(workflowOf(deps.workflows, run), run.environment?.name).join(', ')} → ${model.versionName}`,
     retired.length ? `retired ${retired.join(', ')}` : 'nothing to retire',
     ...(left.length ? [`${left.join('; ')}: undeploy by hand`] : []),
   ].join('; ');

@@ -2,7 +2,7 @@ import { isPortError } from '../../core/errors';
 import type { RunRecord } from '../../core/run/run-record';
 import { advance } from '../../core/run/transitions';
 import { stepSplit } from '../../core/traffic-split';
-import { environmentOf } from '../../core/workflow/environment-of';
+import { environmentOf, promotionAliases } from '../../core/workflow/environment-of';
 import type { Workflow } from '../../core/workflow/types';
 import type { Clock, Endpoints, ModelRegistry } from '../ports';
 
@@ -42,11 +42,12 @@ export async function stepUp(
 export function promote(deps: RolloutDeps, run: RunRecord, workflow: Workflow, summary: string): RunRecord {
   const { model } = required(run);
   const keep = environmentOf(workflow, run.environment?.name).rollout.keepPrevious;
+  const aliases = promotionAliases(workflow, run.environment?.name).join(', ');
   return advance(
     { ...run, promotion: { defaultMoved: false }, pendingOperations: [] },
     'promoting',
     deps.clock.now(),
-    `${summary}; promoting ${model.versionName} (default, keeping ${keep} previous good version${keep === 1 ? '' : 's'})`,
+    `${summary}; promoting ${model.versionName} (${aliases}, keeping ${keep} previous good version${keep === 1 ? '' : 's'})`,
   );
 }
 

@@ -132,13 +132,13 @@ function stack(workflows: WorkflowSet, options: { badVersion?: string; badOn?: s
      * message is seen (a duplicate delivery), once when it comes again (a duplicate re-sends what
      * the run waits for; doubling those too would grow without end).
      */
-    async pump() {
+    async pump(duplicates = true) {
       const seen = new Set<string>();
       for (let guard = 0; guard < 2000 && delivered < publisher.messages.length; guard += 1) {
         const { topic, data } = publisher.messages[delivered];
         delivered += 1;
         const key = `${topic} ${JSON.stringify(data)}`;
-        const copies = seen.has(key) ? 1 : 2;
+        const copies = seen.has(key) || !duplicates ? 1 : 2;
         seen.add(key);
         for (let copy = 0; copy < copies; copy += 1) await deliver(topic, data as { runId: string });
       }
@@ -203,6 +203,13 @@ describe('a version promoted in staging, then in production', () => {
     expect(await s.registry.aliasesOf(stagingRun!.model!.versionName)).toEqual(
       expect.arrayContaining(['staging', 'default', 'production']),
     );
+  });
+
+  it('starts production when every message is delivered exactly once (no duplicate to lean on)', async () => {
+    const s = stack(stagedWorkflow());
+    await drop(s, '7');
+    await s.pump(false);
+    expect(await stored(s, productionId('7'))).toMatchObject({ state: 'promoted' });
   });
 
   it('creates one production run however often the promotion is delivered', async () => {
