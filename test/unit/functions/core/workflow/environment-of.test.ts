@@ -5,6 +5,7 @@ import {
   nextEnvironment,
 } from '../../../../../functions/core/workflow/environment-of';
 import { parseWorkflow } from '../../../../../functions/core/workflow/parse-workflow';
+import { WorkflowSet } from '../../../../../functions/core/workflow/workflow-set';
 
 const common = `
 name: staged
@@ -67,5 +68,27 @@ describe('environment order', () => {
     expect(firstEnvironment(single)).toBeUndefined();
     expect(nextEnvironment(single, undefined)).toBeUndefined();
     expect(isLastEnvironment(single, undefined)).toBe(true);
+  });
+});
+
+describe('endpoint ids across workflows', () => {
+  it('refuses a workflow whose endpoint id is another workflow environment’s', () => {
+    const plain = parseWorkflow(
+      `${common.replace('name: staged', 'name: staged-eu').replace('models/staged/', 'models/staged-eu/')}endpoint: { displayName: x }\n`,
+      'staged-eu.yaml',
+    );
+    const withEu = parseWorkflow(
+      `${common}environments:\n  - { name: eu, endpoint: { displayName: e } }\n`,
+      'staged.yaml',
+    );
+    expect(() => new WorkflowSet([withEu, plain])).toThrow(
+      /staged-eu\.yaml: name: its endpoint id ferry-staged-eu is also that of staged\.yaml \(environment eu\)/,
+    );
+    // In another region the ids name different endpoints.
+    const elsewhere = parseWorkflow(
+      `${common}environments:\n  - { name: eu, region: europe-west4, endpoint: { displayName: e } }\n`,
+      'staged.yaml',
+    );
+    expect(() => new WorkflowSet([elsewhere, plain])).not.toThrow();
   });
 });
