@@ -5,6 +5,7 @@ import { gcsArtifactFiles, parseGcsUri } from '../functions/adapters/gcs/gcs-art
 import { loadLocalModel } from '../functions/runtime/load-local-model';
 import { startFirebaseMlEmulator, type FirebaseMlEmulator } from './firebase-ml/firebase-ml-emulator';
 import { startPubSubEmulator, type PubSubEmulator } from './pubsub';
+import { createRemoteConfigApi, type RemoteConfigApi } from './remote-config/remote-config-api';
 import { startStorageEmulator, type StorageEmulator } from './storage/storage-emulator';
 import { startVertexEmulator, type VertexEmulator } from './vertex/vertex-emulator';
 
@@ -39,13 +40,15 @@ export interface LocalCloud {
   pubsubHost: string;
   vertex: VertexEmulator;
   firebaseMl: FirebaseMlEmulator;
+  /** Remote Config, served on Firebase ML's listener (the same firebase-admin app reaches both). */
+  remoteConfig: RemoteConfigApi;
   /** What ferry's functions and the official clients need to reach the emulators. */
   env: Record<string, string>;
   stop(): Promise<void>;
 }
 
 /**
- * Starts Cloud Storage, Pub/Sub, Vertex AI and Firebase ML on 127.0.0.1. Vertex answers
+ * Starts Cloud Storage, Pub/Sub, Vertex AI, Firebase ML and Remote Config on 127.0.0.1. Vertex answers
  * predictions by running the deployed artifact (read back from the Storage emulator through the
  * official client) in ferry's own runtimes; Firebase ML reads model files from Storage too.
  */
@@ -90,8 +93,13 @@ export async function startLocalCloud(options: LocalCloudOptions = {}): Promise<
       },
     });
     started.push(vertex);
+    const remoteConfig = createRemoteConfigApi({
+      projectId,
+      dataDir: options.dataDir && join(options.dataDir, 'remote-config'),
+    });
     const firebaseMl = await startFirebaseMlEmulator({
       projectId,
+      apis: [remoteConfig],
       dataDir: options.dataDir && join(options.dataDir, 'firebase-ml'),
       validationDelayMs: options.firebaseValidationMs,
       readObject: (gcsUri) => {
@@ -120,6 +128,7 @@ export async function startLocalCloud(options: LocalCloudOptions = {}): Promise<
       pubsubHost,
       vertex,
       firebaseMl,
+      remoteConfig,
       env,
       stop: () => stopAll(started),
     };

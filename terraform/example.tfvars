@@ -14,3 +14,8 @@ region     = "us-central1"
 
 # Where Cloud Monitoring alerts go (dead letters waiting, a run failed, an approval overdue).
 # notification_channels = ["projects/my-ferry-project/notificationChannels/123"]
+
+# Workflow environments in other projects (environments[].project in a workflow file): the
+# functions get Vertex AI User there, and each project's Vertex AI service agent may read the
+# artifacts bucket. Leave it out when every environment is in project_id (any region).
+# environment_projects = ["my-ferry-prod"]

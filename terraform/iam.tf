@@ -3,6 +3,8 @@
 locals {
   reads_artifacts = ["onArtifact", "validatePredictions", "publishMobile"]
   uses_vertex     = ["registerModel", "deployModel", "awaitOperation", "validatePredictions", "onDeadLetter", "reconcile"]
+  # The functions whose code uses Remote Config templates (wiring's remoteConfigTemplates); a test derives it.
+  uses_remote_config = []
 
   topic_publishers = merge([
     for entry_point, f in local.functions : {
@@ -81,6 +83,16 @@ resource "google_project_iam_member" "firebase_ml_admin" {
   project = var.project_id
   role    = "roles/firebaseml.admin"
   member  = google_service_account.function["publishMobile"].member
+}
+
+# firebase-admin's remoteConfig(): getTemplate, validateTemplate and publishTemplate, which are
+# cloudconfig.configs.get and .update, the two permissions of Firebase Remote Config Admin.
+# https://cloud.google.com/iam/docs/roles-permissions/cloudconfig
+resource "google_project_iam_member" "remote_config_admin" {
+  for_each = toset(local.uses_remote_config)
+  project  = var.project_id
+  role     = "roles/cloudconfig.admin"
+  member   = google_service_account.function[each.key].member
 }
 
 resource "google_storage_bucket_iam_member" "mobile_writer" {

@@ -25,6 +25,7 @@ locals {
     "eventarc.googleapis.com",
     "firebase.googleapis.com",
     "firebaseml.googleapis.com",
+    "firebaseremoteconfig.googleapis.com",
     "firebasestorage.googleapis.com",
     "iam.googleapis.com",
     "iamcredentials.googleapis.com",

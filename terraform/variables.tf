@@ -9,6 +9,17 @@ variable "region" {
   default     = "us-central1"
 }
 
+variable "environment_projects" {
+  description = "Other projects that workflow environments deploy to (environments[].project), by project id. Each gets Vertex AI User for the functions that call Vertex, and its Vertex AI service agent may read the artifacts bucket; [] grants nothing outside project_id."
+  type        = list(string)
+  default     = []
+
+  validation {
+    condition     = alltrue([for project in var.environment_projects : can(regex("^[a-z][a-z0-9-]{4,28}[a-z0-9]$", project))])
+    error_message = "environment_projects must hold project ids (6-30 characters: lowercase letters, digits, hyphens), not names or numbers."
+  }
+}
+
 variable "name_prefix" {
   description = "Prefix of every resource name; bucket names also get the project id to be globally unique."
   type        = string

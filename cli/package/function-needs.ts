@@ -17,7 +17,7 @@ export interface FunctionNeeds {
   wiring: string[];
   /** Fully qualified Vertex services whose protos the bundle keeps; none → no Vertex client. */
   vertexServices: string[];
-  /** Firebase Admin SDK (Firebase ML, signed URLs). */
+  /** Firebase Admin SDK (Firebase ML, signed URLs, Remote Config). */
   firebase: boolean;
   /** Google's TFLite runtime (wasm files shipped beside the bundle). */
   tfliteWasm: boolean;
@@ -72,7 +72,7 @@ export function functionNeeds(root: string, entryPoint: string): FunctionNeeds {
       .filter((n) => n in VERTEX_SERVICE_OF)
       .map((n) => VERTEX_SERVICE_OF[n])
       .sort(),
-    firebase: wiring.has('mobileChannels'),
+    firebase: wiring.has('mobileChannels') || wiring.has('remoteConfigTemplates'),
     tfliteWasm: wiring.has('tfliteRunner'),
   };
 }

@@ -17,29 +17,39 @@ export async function openVertexPorts(): Promise<VertexPorts> {
     { EndpointServiceClient },
     { ModelServiceClient },
     { vertexConfig },
+    { RegionalClients },
     { VertexEndpoints },
     { VertexModelRegistry },
   ] = await Promise.all([
     import('@google-cloud/aiplatform/build/src/v1/endpoint_service_client'),
     import('@google-cloud/aiplatform/build/src/v1/model_service_client'),
     import('../../functions/adapters/vertex/vertex-config'),
+    import('../../functions/adapters/vertex/regional-clients'),
     import('../../functions/adapters/vertex/vertex-endpoints'),
     import('../../functions/adapters/vertex/vertex-model-registry'),
   ]);
   const vertex = vertexConfig();
-  const endpointClient = new EndpointServiceClient(vertex.clientOptions);
-  const modelClient = new ModelServiceClient(vertex.clientOptions);
+  const endpointClients = new RegionalClients(
+    (options) => new EndpointServiceClient(options),
+    vertex.optionsFor,
+    () => vertex.location,
+  );
+  const modelClients = new RegionalClients(
+    (options) => new ModelServiceClient(options),
+    vertex.optionsFor,
+    () => vertex.location,
+  );
   return {
     endpoints: new VertexEndpoints(
-      () => endpointClient,
+      (location) => endpointClients.get(location),
       () => vertex.parent,
     ),
     registry: new VertexModelRegistry(
-      () => modelClient,
+      (location) => modelClients.get(location),
       () => vertex.parent,
     ),
     close: async () => {
-      await Promise.all([endpointClient.close(), modelClient.close()]);
+      await Promise.all([endpointClients.close(), modelClients.close()]);
     },
   };
 }

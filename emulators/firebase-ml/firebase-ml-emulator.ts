@@ -38,6 +38,18 @@ export interface FirebaseMlEmulatorOptions {
    * Without it nothing outlives `stop()`.
    */
   dataDir?: string;
+  /**
+   * Other Google APIs served on the same TLS listener, chosen by the request's Host (the agent
+   * sends every firebase-admin request here); the caller is authenticated here first.
+   */
+  apis?: HostedApi[];
+}
+
+/** An API served by this emulator's listener for its own host name (e.g. Remote Config). */
+export interface HostedApi {
+  hostname: string;
+  /** Answers one authenticated request; a thrown RestError is sent as the Google error JSON. */
+  handle(req: IncomingMessage, res: ServerResponse, caller: { email: string }): Promise<void>;
 }
 
 export interface FirebaseMlEmulator {
@@ -121,6 +133,12 @@ export async function startFirebaseMlEmulator(options: FirebaseMlEmulatorOptions
   const recorded: RecordedCall[] = [];
   const handle = async (req: IncomingMessage, res: ServerResponse): Promise<void> => {
     const url = new URL(req.url ?? '/', 'https://firebaseml.googleapis.com');
+    const hosted = options.apis?.find((api) => api.hostname === hostnameOf(req));
+    if (hosted) {
+      if (!tokens.accepts(req.headers.authorization)) throw unauthenticated();
+      await hosted.handle(req, res, { email: creds.serviceAccount.client_email });
+      return;
+    }
     if (url.pathname === '/token' && req.method === 'POST') {
       const form = await readBody(req);
       if (await injected('token', res)) return;
@@ -136,12 +154,7 @@ export async function startFirebaseMlEmulator(options: FirebaseMlEmulatorOptions
     const body = await readBody(req);
     recorded.push({ method, path: `${url.pathname}${url.search}`, body });
     if (recorded.length > MAX_RECORDED_CALLS) recorded.shift();
-    if (!tokens.accepts(req.headers.authorization)) {
-      throw new RestError(
-        'UNAUTHENTICATED',
-        'request is missing a valid OAuth 2.0 access token (Authorization: Bearer ...) for this emulator',
-      );
-    }
+    if (!tokens.accepts(req.headers.authorization)) throw unauthenticated();
     if (decodePathSegment(match[1]) !== options.projectId) {
       throw new RestError(
         'PERMISSION_DENIED',
@@ -228,6 +241,18 @@ export async function startFirebaseMlEmulator(options: FirebaseMlEmulatorOptions
       if (creds.temporary) rmSync(creds.dir, { recursive: true, force: true });
     },
   };
+}
+
+function unauthenticated(): RestError {
+  return new RestError(
+    'UNAUTHENTICATED',
+    'request is missing a valid OAuth 2.0 access token (Authorization: Bearer ...) for this emulator',
+  );
+}
+
+/** The Host header without its port. */
+function hostnameOf(req: IncomingMessage): string {
+  return (req.headers.host ?? '').replace(/:\d+$/, '').toLowerCase();
 }
 
 function decodePathSegment(segment: string): string {

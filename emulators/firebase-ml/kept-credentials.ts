@@ -1,6 +1,7 @@
 import { X509Certificate, createPrivateKey, createPublicKey } from 'node:crypto';
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { EMULATED_HOSTS } from './emulated-hosts';
 import type { LocalCredentials } from './local-credentials';
 
 /** The files a dataDir keeps the emulator's credentials in. */
@@ -34,6 +35,8 @@ export function readKeptCredentials(dir: string, projectId: string): Omit<LocalC
     throw fail(paths.ca, `not a PEM certificate (${(error as Error).message})`);
   }
   if (Date.parse(cert.validTo) <= Date.now()) throw fail(paths.ca, `the certificate expired on ${cert.validTo}`);
+  const uncovered = EMULATED_HOSTS.find((host) => cert.checkHost(host) === undefined);
+  if (uncovered) throw fail(paths.ca, `the certificate does not cover ${uncovered} (an older ferry made it)`);
   const keyPem = readFileSync(paths.tlsKey, 'utf8');
   try {
     if (!cert.checkPrivateKey(createPrivateKey(keyPem))) throw new Error('it is not the key of ca.pem');

@@ -3,10 +3,8 @@ import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import selfsigned from 'selfsigned';
+import { EMULATED_HOSTS } from './emulated-hosts';
 import { CREDENTIAL_FILES, readKeptCredentials } from './kept-credentials';
-
-/** Host names the emulator's certificate is valid for: the ML API and the OAuth token endpoint. */
-export const EMULATED_HOSTS = ['firebaseml.googleapis.com', 'oauth2.googleapis.com'] as const;
 
 export interface LocalCredentials {
   /** Self-signed certificate (its own CA) and its key, for the HTTPS server. */

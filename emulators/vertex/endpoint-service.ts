@@ -10,7 +10,7 @@ import {
 import { paginate } from './list-filter';
 import type { OperationReplay } from './operations';
 import type { Msg } from './protos';
-import { parseLocation } from './resource-names';
+import { parseEndpointName, parseLocation } from './resource-names';
 import { Code, RpcError, badField, failedPrecondition, invalidArgument, notFound } from './rpc-error';
 import { splitForDeploy, splitForUndeploy, splitForUpdate } from './traffic-split';
 import type { Handler } from './unary';
@@ -164,7 +164,15 @@ export function endpointServiceHandlers(ctx: VertexContext): Record<string, Hand
       endpoints.checkIdle(entry);
       const dm = req.deployedModel as Msg | undefined;
       if (!dm || typeof dm !== 'object') throw badField('deployed_model', 'is required.');
-      const { entry: modelEntry, version } = models.resolve(dm.model, 'deployed_model.model');
+      const { entry: modelEntry, version, ref } = models.resolve(dm.model, 'deployed_model.model');
+      // Vertex is regional: a model serves only from endpoints in its own location (copy it first).
+      // https://cloud.google.com/vertex-ai/docs/general/locations
+      const endpointLocation = parseEndpointName(entry.name, 'endpoint').location;
+      if (ref.location !== endpointLocation)
+        throw badField(
+          'deployed_model.model',
+          `is in ${ref.location}, the endpoint in ${endpointLocation}; copy the model into the endpoint's location first (CopyModel).`,
+        );
       checkResources(dm);
       const id = endpoints.deployedModelId(entry, dm.id);
       const ids = (): string[] => entry.deployed.map((d) => d.id);

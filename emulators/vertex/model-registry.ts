@@ -23,6 +23,12 @@ export interface ModelVersion extends Filterable {
   etag: string;
 }
 
+/** What a version is made of, as UploadModel gives it or CopyModel takes it from the source. */
+export type VersionFields = Pick<
+  ModelVersion,
+  'displayName' | 'description' | 'versionDescription' | 'artifactUri' | 'containerSpec' | 'labels'
+>;
+
 /** A model: its versions keyed by version id. */
 export interface ModelEntry {
   name: string;
@@ -33,7 +39,7 @@ export interface ModelEntry {
 
 /** The alias that marks the version a bare model name resolves to. */
 export const DEFAULT_ALIAS = 'default';
-const MODEL_ID_RE = /^[a-z_][a-z0-9_-]{0,62}$/;
+export const MODEL_ID_RE = /^[a-z_][a-z0-9_-]{0,62}$/;
 
 /**
  * Model Registry state and rules: versions under a parent model, aliases unique within a model
@@ -45,7 +51,8 @@ export class ModelRegistry {
   /** Saved and restored with the emulator's state (dataDir). */
   etagCount = 0;
 
-  constructor(private readonly newId: () => string) {}
+  /** Draws the id of a model created without `model_id` (UploadModel, CopyModel). */
+  constructor(readonly newId: () => string) {}
 
   nextEtag(): string {
     this.etagCount += 1;
@@ -115,36 +122,51 @@ export class ModelRegistry {
     };
     check();
     const commit = (): { model: string; modelVersionId: string } => {
-      const existing = check();
-      const now = Date.now();
-      const entry: ModelEntry = existing ?? { name: target, createTime: now, versions: new Map(), nextVersion: 1 };
-      const versionId = String(entry.nextVersion);
-      const versionAliases = [...aliases];
-      const makeDefault = entry.versions.size === 0 || versionAliases.includes(DEFAULT_ALIAS);
-      if (makeDefault) {
-        for (const v of entry.versions.values()) v.versionAliases = v.versionAliases.filter((a) => a !== DEFAULT_ALIAS);
-        if (!versionAliases.includes(DEFAULT_ALIAS)) versionAliases.unshift(DEFAULT_ALIAS);
-      }
-      entry.versions.set(versionId, {
-        versionId,
-        versionAliases,
+      check();
+      const fields = {
         displayName,
         description: model.description,
         versionDescription: model.versionDescription,
         artifactUri: model.artifactUri,
         containerSpec: model.containerSpec,
         labels,
-        createTime: now,
-        updateTime: now,
-        deployedModels: [],
-        deploying: 0,
-        etag: this.nextEtag(),
-      });
-      entry.nextVersion += 1;
-      this.models.set(target, entry);
-      return { model: target, modelVersionId: versionId };
+      };
+      return this.addVersion(target, fields, aliases);
     };
     return { name: target, ids, commit };
+  }
+
+  /**
+   * Adds a version to `target`, creating the model if it has none yet. The new version takes
+   * `default` when it is the model's first or asks for it (UploadModel's and CopyModel's rule).
+   */
+  addVersion(target: string, fields: VersionFields, aliases: string[]): { model: string; modelVersionId: string } {
+    const now = Date.now();
+    const entry: ModelEntry = this.models.get(target) ?? {
+      name: target,
+      createTime: now,
+      versions: new Map(),
+      nextVersion: 1,
+    };
+    const versionId = String(entry.nextVersion);
+    const versionAliases = [...aliases];
+    if (entry.versions.size === 0 || versionAliases.includes(DEFAULT_ALIAS)) {
+      for (const v of entry.versions.values()) v.versionAliases = v.versionAliases.filter((a) => a !== DEFAULT_ALIAS);
+      if (!versionAliases.includes(DEFAULT_ALIAS)) versionAliases.unshift(DEFAULT_ALIAS);
+    }
+    entry.versions.set(versionId, {
+      ...fields,
+      versionId,
+      versionAliases,
+      createTime: now,
+      updateTime: now,
+      deployedModels: [],
+      deploying: 0,
+      etag: this.nextEtag(),
+    });
+    entry.nextVersion += 1;
+    this.models.set(target, entry);
+    return { model: target, modelVersionId: versionId };
   }
 
   /** ListModels: the default version of each model under `parent` matching `filter`. */

@@ -1,14 +1,15 @@
 import { genericMetadata } from './clock';
 import { paginate } from './list-filter';
 import type { Handler } from './unary';
+import { planCopy } from './model-copy';
 import { parseLocation } from './resource-names';
 import type { VertexContext } from './vertex-context';
 
 const V1 = 'google.cloud.aiplatform.v1';
 
 /**
- * ModelService RPCs ferry uses: UploadModel (versions under a parent model), GetModel, ListModels,
- * ListModelVersions, MergeVersionAliases, DeleteModel, DeleteModelVersion.
+ * ModelService RPCs ferry uses: UploadModel (versions under a parent model), CopyModel (into
+ * another location), GetModel, ListModels, ListModelVersions, MergeVersionAliases, DeleteModel, DeleteModelVersion.
  * https://cloud.google.com/vertex-ai/docs/reference/rpc/google.cloud.aiplatform.v1#modelservice
  */
 export function modelServiceHandlers(ctx: VertexContext): Record<string, Handler> {
@@ -50,6 +51,22 @@ export function modelServiceHandlers(ctx: VertexContext): Record<string, Handler
         durationMs: ctx.durationMs('UploadModel'),
         run: plan.commit,
         replay: { method: 'UploadModel', request: req, ids: plan.ids },
+      });
+      return operations.toProto(op);
+    },
+
+    async CopyModel(req) {
+      const parent = parseLocation(req.parent, 'parent');
+      const plan = planCopy(models, parent, req);
+      const created = Date.now();
+      const op = await operations.start({
+        parent: plan.name,
+        metadataType: `${V1}.CopyModelOperationMetadata`,
+        metadata: () => ({ genericMetadata: genericMetadata(created) }),
+        responseType: `${V1}.CopyModelResponse`,
+        durationMs: ctx.durationMs('CopyModel'),
+        run: plan.commit,
+        replay: { method: 'CopyModel', request: req, ids: plan.ids },
       });
       return operations.toProto(op);
     },

@@ -160,5 +160,5 @@ export async function loadVertexState(
 }
 
 function sequenceFor(method: LroMethod, ids: VertexIds): IdSequence {
-  return method === 'UploadModel' ? ids.models : ids.endpoints;
+  return method === 'UploadModel' || method === 'CopyModel' ? ids.models : ids.endpoints;
 }

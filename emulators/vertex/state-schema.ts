@@ -82,6 +82,7 @@ const endpoint = {
 
 const LRO_METHODS = [
   'UploadModel',
+  'CopyModel',
   'DeleteModel',
   'DeleteModelVersion',
   'CreateEndpoint',

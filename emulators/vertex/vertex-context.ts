@@ -5,6 +5,7 @@ import type { OperationStore } from './operations';
 /** The long-running RPCs whose duration can be set. */
 export type LroMethod =
   | 'UploadModel'
+  | 'CopyModel'
   | 'DeleteModel'
   | 'DeleteModelVersion'
   | 'CreateEndpoint'

@@ -172,6 +172,7 @@ export async function startVertexEmulator(options: VertexEmulatorOptions): Promi
 /** RPCs that change state; reads (Get/List/Predict/WaitOperation) never write the state file. */
 const MUTATING = new Set([
   'UploadModel',
+  'CopyModel',
   'MergeVersionAliases',
   'DeleteModel',
   'DeleteModelVersion',

@@ -2,6 +2,7 @@ import { performance } from 'node:perf_hooks';
 import { StorageArtifactChecker } from '../adapters/artifact-checker';
 import { FirebaseMlChannel } from '../adapters/firebase/firebase-ml-channel';
 import { getFirebaseApp } from '../adapters/firebase/firebase-app';
+import { FirebaseRemoteConfigTemplates } from '../adapters/firebase/remote-config-templates';
 import { FirebaseStorageChannel } from '../adapters/firebase/storage-channel';
 import { GcsDocuments } from '../adapters/gcs/gcs-documents';
 import { GcsObjectReader } from '../adapters/gcs/gcs-object-reader';
@@ -15,7 +16,7 @@ import { VertexPredictor } from '../adapters/vertex/vertex-predictor';
 import { endpointClient, modelClient, predictionClient, vertex } from '../adapters/vertex/vertex-clients';
 import { loadWorkflows } from '../adapters/workflow-files';
 import type { WorkflowSet } from '../core/workflow/workflow-set';
-import type { Clock, Logger, MobileChannel } from '../pipeline/ports';
+import type { Clock, Logger, MobileChannel, RemoteConfigTemplates } from '../pipeline/ports';
 import type { StageDeps } from '../pipeline/run-stage';
 import { readConfig, type FunctionConfig } from './config';
 
@@ -56,6 +57,8 @@ export const registry = new VertexModelRegistry(modelClient, () => vertex().pare
 export const endpoints = new VertexEndpoints(endpointClient, () => vertex().parent);
 export const predictor = new VertexPredictor(predictionClient);
 export const tfliteRunner = new WasmTfliteRunner();
+/** firebase-admin (and its remote-config module) load on the first call, not here. */
+export const remoteConfigTemplates = (): RemoteConfigTemplates => new FirebaseRemoteConfigTemplates(getFirebaseApp);
 
 export function mobileChannels(): MobileChannel[] {
   const channels: MobileChannel[] = [

@@ -5,6 +5,7 @@ import { WORKFLOW_LABEL } from '../../core/labels';
 import { isPortError } from '../../core/errors';
 import { operationPollOptions } from './operation-poll';
 import { operationStatus, translated, type Translation } from './port-errors';
+import { locationOf } from './regional-clients';
 
 interface EndpointLike {
   name?: string | null;
@@ -43,27 +44,30 @@ function info(endpoint: EndpointLike): EndpointInfo {
  * operation's name without waiting: the pipeline follows operations across invocations. Errors
  * reach the pipeline as PortErrors (port-errors.ts): NOT_FOUND → not-found, ALREADY_EXISTS →
  * already-exists, INVALID_ARGUMENT → invalid, and FAILED_PRECONDITION on DeployModel, UndeployModel
- * (with a split) and UpdateEndpoint → busy.
+ * (with a split) and UpdateEndpoint → busy. Every call goes to the regional client of the location
+ * its resource name (or `parent`) is in.
  * @see https://cloud.google.com/vertex-ai/docs/reference/rpc/google.cloud.aiplatform.v1#endpointservice
  */
 export class VertexEndpoints implements Endpoints {
   constructor(
-    private readonly client: () => EndpointServiceClient,
+    /** The client for a location (default: the functions' own); names pick theirs with locationOf. */
+    private readonly client: (location?: string) => EndpointServiceClient,
     private readonly parent: () => string,
   ) {}
 
   /**
-   * One endpoint per workflow, with an id derived from the workflow (`ferry-<workflow>`), so two
-   * first versions racing cannot create two endpoints: the second create gets ALREADY_EXISTS.
+   * One endpoint per workflow and location (`parent`, default the functions' own), with an id
+   * derived from the workflow (`ferry-<workflow>`), so two first versions racing cannot create two
+   * endpoints: the second create gets ALREADY_EXISTS.
    */
-  endpointName(workflow: string): string {
-    return `${this.parent()}/endpoints/ferry-${workflow}`;
+  endpointName(workflow: string, parent: string = this.parent()): string {
+    return `${parent}/endpoints/ferry-${workflow}`;
   }
 
   /** The workflow's endpoint if it exists (`ferry plan` looks without creating). */
-  async find(_displayName: string, workflow: string): Promise<EndpointInfo | undefined> {
+  async find(_displayName: string, workflow: string, parent?: string): Promise<EndpointInfo | undefined> {
     try {
-      return await this.get(this.endpointName(workflow));
+      return await this.get(this.endpointName(workflow, parent));
     } catch (error) {
       if (isPortError(error, 'not-found')) return undefined;
       throw error;
@@ -74,13 +78,18 @@ export class VertexEndpoints implements Endpoints {
    * A CreateEndpoint not done at once is handed on (its operation returned), never waited on.
    * @see https://cloud.google.com/vertex-ai/docs/reference/rpc/google.cloud.aiplatform.v1#google.cloud.aiplatform.v1.EndpointService.CreateEndpoint
    */
-  async getOrCreate(displayName: string, workflow: string): Promise<EndpointInfo | PendingOperation> {
-    const found = await this.find(displayName, workflow);
+  async getOrCreate(
+    displayName: string,
+    workflow: string,
+    parent: string = this.parent(),
+  ): Promise<EndpointInfo | PendingOperation> {
+    const found = await this.find(displayName, workflow, parent);
     if (found) return found;
+    const name = this.endpointName(workflow, parent);
     try {
-      return await translated(this.endpointName(workflow), async () => {
-        const [operation] = await this.client().createEndpoint({
-          parent: this.parent(),
+      return await translated(name, async () => {
+        const [operation] = await this.client(locationOf(parent)).createEndpoint({
+          parent,
           endpointId: `ferry-${workflow}`,
           endpoint: { displayName, labels: { [WORKFLOW_LABEL]: workflow } },
         });
@@ -90,18 +99,18 @@ export class VertexEndpoints implements Endpoints {
       });
     } catch (error) {
       if (!isPortError(error, 'already-exists')) throw error;
-      return this.get(this.endpointName(workflow));
+      return this.get(name);
     }
   }
 
   async get(endpoint: string): Promise<EndpointInfo> {
-    const [found] = await translated(endpoint, () => this.client().getEndpoint({ name: endpoint }));
+    const [found] = await translated(endpoint, () => this.client(locationOf(endpoint)).getEndpoint({ name: endpoint }));
     return info(found);
   }
 
   async deploy(request: DeployRequest): Promise<string> {
     const deploy = () =>
-      this.client().deployModel({
+      this.client(locationOf(request.endpoint)).deployModel({
         endpoint: request.endpoint,
         deployedModel: {
           id: request.deployedModelId,
@@ -126,7 +135,7 @@ export class VertexEndpoints implements Endpoints {
   async undeploy(endpoint: string, deployedModelId: string, trafficSplit: TrafficSplit): Promise<string> {
     const [operation] = await translated(
       `${endpoint} (deployed model ${deployedModelId})`,
-      () => this.client().undeployModel({ endpoint, deployedModelId, trafficSplit }),
+      () => this.client(locationOf(endpoint)).undeployModel({ endpoint, deployedModelId, trafficSplit }),
       Object.keys(trafficSplit).length > 0 ? ENDPOINT_BUSY : {},
     );
     return operation.name ?? '';
@@ -136,7 +145,7 @@ export class VertexEndpoints implements Endpoints {
     await translated(
       endpoint,
       () =>
-        this.client().updateEndpoint({
+        this.client(locationOf(endpoint)).updateEndpoint({
           endpoint: { name: endpoint, trafficSplit },
           updateMask: { paths: ['traffic_split'] },
         }),
@@ -146,7 +155,10 @@ export class VertexEndpoints implements Endpoints {
 
   async operation(name: string, withinMs?: number): Promise<OperationStatus> {
     // The typings want the protobufjs class; a plain object is what the client sends anyway.
-    const [operation] = await this.client().getOperation({ name } as never, operationPollOptions(withinMs));
+    const [operation] = await this.client(locationOf(name)).getOperation(
+      { name } as never,
+      operationPollOptions(withinMs),
+    );
     return operationStatus(operation);
   }
 }

@@ -11,6 +11,7 @@ import {
 import { RUN_LABEL, WORKFLOW_LABEL } from '../../core/labels';
 import { operationPollOptions } from './operation-poll';
 import { operationStatus, translated } from './port-errors';
+import { locationOf } from './regional-clients';
 
 interface ModelLike {
   name?: string | null;
@@ -25,25 +26,27 @@ function ref(model: ModelLike): ModelVersionRef {
 }
 
 /**
- * Vertex AI Model Registry through the official ModelServiceClient.
+ * Vertex AI Model Registry through the official ModelServiceClient, each call on the regional
+ * client of the location its resource name (or `parent`) is in.
  * @see https://cloud.google.com/vertex-ai/docs/reference/rpc/google.cloud.aiplatform.v1#modelservice
  */
 export class VertexModelRegistry implements ModelRegistry {
   constructor(
-    private readonly client: () => ModelServiceClient,
+    /** The client for a location (default: the functions' own); names pick theirs with locationOf. */
+    private readonly client: (location?: string) => ModelServiceClient,
     private readonly parent: () => string,
   ) {}
 
-  async findModel(displayName: string, workflow: string): Promise<string | undefined> {
-    const [models] = await this.client().listModels({
-      parent: this.parent(),
+  async findModel(displayName: string, workflow: string, parent: string = this.parent()): Promise<string | undefined> {
+    const [models] = await this.client(locationOf(parent)).listModels({
+      parent,
       filter: `display_name="${displayName}" AND labels.${WORKFLOW_LABEL}="${workflow}"`,
     });
     return models[0]?.name ?? undefined;
   }
 
   async findVersionByRun(parentModel: string, runId: string): Promise<ModelVersionRef | undefined> {
-    const [versions] = await this.client().listModelVersions({
+    const [versions] = await this.client(locationOf(parentModel)).listModelVersions({
       name: parentModel,
       filter: `labels.${RUN_LABEL}="${runId}"`,
     });
@@ -56,9 +59,10 @@ export class VertexModelRegistry implements ModelRegistry {
    * @see https://cloud.google.com/vertex-ai/docs/reference/rpc/google.cloud.aiplatform.v1#google.cloud.aiplatform.v1.ModelService.UploadModel
    */
   async upload(request: UploadRequest): Promise<ModelVersionRef | PendingOperation> {
-    return startedVersion(request.parentModel ?? `${this.parent()} (${request.displayName})`, request.aliases, () =>
-      this.client().uploadModel({
-        parent: request.parent ?? this.parent(),
+    const parent = request.parent ?? this.parent();
+    return startedVersion(request.parentModel ?? `${parent} (${request.displayName})`, request.aliases, () =>
+      this.client(locationOf(parent)).uploadModel({
+        parent,
         ...(request.parentModel ? { parentModel: request.parentModel } : {}),
         model: {
           displayName: request.displayName,
@@ -74,12 +78,12 @@ export class VertexModelRegistry implements ModelRegistry {
 
   /**
    * Starts CopyModel into `request.parent`, as a new version of `parentModel` when given; waits only
-   * if it is already done, as `upload` does.
+   * if it is already done, as `upload` does. CopyModel is called in the destination's location.
    * @see https://cloud.google.com/vertex-ai/docs/reference/rpc/google.cloud.aiplatform.v1#google.cloud.aiplatform.v1.ModelService.CopyModel
    */
   async copy(request: CopyRequest): Promise<ModelVersionRef | PendingOperation> {
     return startedVersion(request.sourceVersionName, [], () =>
-      this.client().copyModel({
+      this.client(locationOf(request.parent)).copyModel({
         parent: request.parent,
         sourceModel: request.sourceVersionName,
         ...(request.parentModel ? { parentModel: request.parentModel } : {}),
@@ -90,20 +94,22 @@ export class VertexModelRegistry implements ModelRegistry {
   async operation(name: string, withinMs?: number): Promise<OperationStatus> {
     // The typings want the protobufjs class; a plain object is what the client sends anyway.
     const [operation] = await translated(name, () =>
-      this.client().getOperation({ name } as never, operationPollOptions(withinMs)),
+      this.client(locationOf(name)).getOperation({ name } as never, operationPollOptions(withinMs)),
     );
     return operationStatus(operation);
   }
 
   /** GetModel on `model@version`: the version, with its `versionAliases`. */
   async aliasesOf(versionName: string): Promise<string[]> {
-    const [model] = await translated(versionName, () => this.client().getModel({ name: versionName }));
+    const [model] = await translated(versionName, () =>
+      this.client(locationOf(versionName)).getModel({ name: versionName }),
+    );
     return model.versionAliases ?? [];
   }
 
   async mergeAliases(versionName: string, aliases: string[]): Promise<void> {
     await translated(versionName, () =>
-      this.client().mergeVersionAliases({ name: versionName, versionAliases: aliases }),
+      this.client(locationOf(versionName)).mergeVersionAliases({ name: versionName, versionAliases: aliases }),
     );
   }
 }

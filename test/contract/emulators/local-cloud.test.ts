@@ -6,7 +6,12 @@ import {
 } from '@google-cloud/aiplatform/build/src/v1';
 import { PubSub } from '@google-cloud/pubsub';
 import { Storage } from '@google-cloud/storage';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { deleteApp } from 'firebase-admin/app';
 import { getMachineLearning } from 'firebase-admin/machine-learning';
+import { getRemoteConfig } from 'firebase-admin/remote-config';
 import { ownPubsub, startLocalCloud, type LocalCloud } from '../../../emulators/local-cloud';
 import { firebaseMlEmulatorApp } from '../../../emulators/firebase-ml/sdk-app';
 import { fromValue, toValue } from '../../../functions/adapters/vertex/proto-value';
@@ -109,5 +114,38 @@ describe('startLocalCloud', () => {
     const published = await ml.publishModel(model.modelId);
     expect(published.published).toBe(true);
     expect((await ml.getModel(model.modelId)).validationError).toBeUndefined();
+  });
+});
+
+describe('startLocalCloud: Remote Config', () => {
+  test('the Firebase ML app of the stack reaches Remote Config too; a restart on the same dataDir keeps the template', async () => {
+    const dataDir = mkdtempSync(join(tmpdir(), 'ferry-cloud-rc-'));
+    try {
+      const first = await startLocalCloud({ dataDir });
+      const app = firebaseMlEmulatorApp({ ...process.env, ...first.env });
+      const rc = getRemoteConfig(app);
+      const read = await rc.getTemplate();
+      const published = await rc.publishTemplate({
+        etag: read.etag,
+        conditions: [{ name: 'ferry_rollout', expression: "percent('run-1') between 0 and 5" }],
+        parameters: { flowers_model: { defaultValue: { value: 'flowers_v1' } } },
+        parameterGroups: {},
+      });
+      expect(first.remoteConfig.template().etag).toBe(published.etag);
+      await deleteApp(app);
+      await first.stop();
+      const second = await startLocalCloud({ dataDir });
+      try {
+        const again = firebaseMlEmulatorApp({ ...process.env, ...second.env }, 'ferry-cloud-rc-again');
+        const kept = await getRemoteConfig(again).getTemplate();
+        expect(kept.etag).toBe(published.etag);
+        expect(kept.conditions).toEqual(published.conditions);
+        await deleteApp(again);
+      } finally {
+        await second.stop();
+      }
+    } finally {
+      rmSync(dataDir, { recursive: true, force: true });
+    }
   });
 });

@@ -420,6 +420,78 @@ describe('least privilege', () => {
     expect(root.locals.reads_artifacts).toEqual(['onArtifact', 'validatePredictions', 'publishMobile']);
   });
 
+  it('gives Remote Config Admin (cloudconfig.configs.get/update) only to the functions whose code uses Remote Config templates', () => {
+    const users = ENTRY_POINTS.filter((e) => functionNeeds(ROOT, e).wiring.includes('remoteConfigTemplates'));
+    expect([...(root.locals.uses_remote_config as string[])].sort()).toEqual([...users].sort());
+    expect(findBlock(root, 'resource', 'google_project_iam_member', 'remote_config_admin').body).toMatchObject({
+      for_each: '${toset(local.uses_remote_config)}',
+      project: '${var.project_id}',
+      role: 'roles/cloudconfig.admin',
+      member: '${google_service_account.function[each.key].member}',
+    });
+    expect(root.locals.apis).toEqual(expect.stringContaining('"firebaseremoteconfig.googleapis.com"'));
+  });
+
+  describe('environments in other projects', () => {
+    const grant = (type: string, name: string) => findBlock(root, 'resource', type, name).body;
+
+    it('lists project ids, none by default, leaving out the functions’ own project', () => {
+      const variable = root.variables.get('environment_projects')!;
+      expect(variable).toMatchObject({ type: '${list(string)}', default: [] });
+      expect(unwrap(root.locals.environment_projects)).toBe(
+        'toset([for project in var.environment_projects : project if project != var.project_id])',
+      );
+    });
+
+    it('grants Vertex AI User in each listed project to exactly the functions that call Vertex', () => {
+      expect(unwrap(root.locals.environment_vertex_users)).toMatch(
+        /^merge\(\[\s*for entry_point in local\.uses_vertex : \{\s*for project in local\.environment_projects :\s*"\$\{entry_point\}\/\$\{project\}" => \{ entry_point = entry_point, project = project \}\s*\}\s*\]\.\.\.\)$/,
+      );
+      expect(grant('google_project_iam_member', 'environment_vertex_user')).toEqual({
+        for_each: '${local.environment_vertex_users}',
+        project: '${each.value.project}',
+        role: 'roles/aiplatform.user',
+        member: '${google_service_account.function[each.value.entry_point].member}',
+      });
+    });
+
+    it('lets each listed project’s Vertex AI service agent read the artifacts bucket, and nothing more', () => {
+      expect(grant('google_project_service_identity', 'environment_vertex')).toMatchObject({
+        for_each: '${local.environment_projects}',
+        project: '${each.value}',
+        service: 'aiplatform.googleapis.com',
+      });
+      expect(grant('google_storage_bucket_iam_member', 'artifacts_environment_vertex_agent')).toEqual({
+        for_each: '${local.environment_projects}',
+        bucket: '${google_storage_bucket.artifacts.name}',
+        role: 'roles/storage.objectViewer',
+        member: 'serviceAccount:${google_project_service_identity.environment_vertex[each.key].email}',
+      });
+    });
+
+    it('touches no other project: every other project-scoped block is in project_id', () => {
+      const elsewhere = new Set([
+        'google_project_iam_member.environment_vertex_user',
+        'google_project_service_identity.environment_vertex',
+      ]);
+      const scoped = root.blocks.filter((b) => b.kind !== 'module' && b.body.project !== undefined);
+      expect(scoped.length).toBeGreaterThan(10);
+      for (const block of scoped) {
+        const id = `${block.type}.${block.name}`;
+        if (elsewhere.has(id)) continue;
+        expect([id, block.body.project]).toEqual([id, '${var.project_id}']);
+      }
+      // Every block that reads the environment projects is one of the three grants above.
+      const readers = root.blocks
+        .filter((b) => /environment_(projects|vertex_users)/.test(JSON.stringify(b.body)))
+        .map((b) => `${b.type}.${b.name}`)
+        .sort();
+      expect(readers).toEqual(
+        [...elsewhere, 'google_storage_bucket_iam_member.artifacts_environment_vertex_agent'].sort(),
+      );
+    });
+  });
+
   it('has the service-agent and signing grants Eventarc, dead-lettering, Vertex and firebase-admin need', () => {
     const member = (type: string, name: string) => findBlock(root, 'resource', type, name).body;
     expect(member('google_pubsub_topic_iam_member', 'dead_letter_publisher')).toMatchObject({

@@ -1,3 +1,4 @@
+import selfsigned from 'selfsigned';
 import { createHash } from 'node:crypto';
 import { mkdir, mkdtemp, readdir, readFile, rm, unlink, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
@@ -282,6 +283,25 @@ describe('damaged Firebase ML state or credentials stop startup with a message n
     expect(error).toMatch(message);
     expect(error).toMatch(
       /delete ca\.pem, ca-key\.pem, service-account\.json in .* to make new ones \(clients must then trust the new ca\.pem\)/,
+    );
+  });
+
+  test('refuses a CA an older ferry made, which does not cover the Remote Config host', async () => {
+    const old = selfsigned.generate([{ name: 'commonName', value: 'ferry firebase-ml emulator' }], {
+      days: 30,
+      keySize: 2048,
+      extensions: [
+        { name: 'basicConstraints', cA: true },
+        {
+          name: 'subjectAltName',
+          altNames: ['firebaseml.googleapis.com', 'oauth2.googleapis.com'].map((value) => ({ type: 2, value })),
+        },
+      ],
+    });
+    await writeFile(join(dataDir, 'credentials/ca.pem'), old.cert);
+    await writeFile(join(dataDir, 'credentials/ca-key.pem'), old.private);
+    expect(await refusal()).toMatch(
+      /ca\.pem: the certificate does not cover firebaseremoteconfig\.googleapis\.com \(an older ferry made it\); .*delete ca\.pem, ca-key\.pem, service-account\.json/,
     );
   });
 

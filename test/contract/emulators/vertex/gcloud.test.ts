@@ -159,6 +159,36 @@ describeWithGcloud('gcloud ai against the emulator', () => {
     expect(emulator.state().endpoints.map((e) => e.name)).not.toContain(created!.name);
   });
 
+  it('copies a model into another region and into an existing model there (gcloud ai models copy)', async () => {
+    const destination = `projects/${emulator.project}/locations/europe-west4`;
+    const copy = (...flags: string[]) =>
+      runGcloud(
+        {
+          dir: config,
+          project: emulator.project,
+          overrides: { aiplatform: `http://${emulator.endpoint}:${emulator.port}/` },
+        },
+        'ai',
+        'models',
+        'copy',
+        `--source-model=${model}`,
+        `--region=${destination}`,
+        ...flags,
+      );
+    await copy('--destination-model-id=flowers_eu');
+    const copied = emulator.state().models.find((m) => m.name === `${destination}/models/flowers_eu`);
+    expect(copied?.versions).toEqual([
+      expect.objectContaining({
+        versionId: '1',
+        versionAliases: ['default'],
+        artifactUri: expect.stringMatching(/times-2/),
+      }),
+    ]);
+    await copy(`--destination-parent-model=${destination}/models/flowers_eu`);
+    const versions = emulator.state().models.find((m) => m.name === `${destination}/models/flowers_eu`)?.versions;
+    expect(versions?.map((v) => v.versionId)).toEqual(['1', '2']);
+  });
+
   it("prints the emulator's NOT_FOUND for a model that does not exist", async () => {
     const err = await rejection<{ stderr: string }>(gcloud('ai', 'models', 'describe', '404'));
     expect(err.stderr).toMatch(/NOT_FOUND: Model projects\/.*\/models\/404 not found/);

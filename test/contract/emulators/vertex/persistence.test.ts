@@ -179,6 +179,29 @@ describe('Vertex AI emulator state in dataDir', () => {
     }
   });
 
+  it('finishes a CopyModel in flight at shutdown under the same operation and the same generated model id', async () => {
+    const first = await start(dataDir);
+    const { model } = await upload(first.clients, first.emulator, 'gs://a/models/1/times-2/');
+    first.emulator.setOperationDuration('CopyModel', 600);
+    const destination = 'projects/local-project/locations/europe-west4';
+    const [op] = await first.clients.models.copyModel({ parent: destination, sourceModel: model });
+    expect(op.done).toBe(false);
+    const copied = (op.name as string).replace(/\/operations\/\d+$/, '');
+    await first.end();
+
+    const second = await start(dataDir);
+    try {
+      const [res] = await (await second.clients.models.checkCopyModelProgress(op.name as string)).promise();
+      expect(res).toMatchObject({ model: copied, modelVersionId: '1' });
+      const [version] = await second.clients.models.getModel({ name: copied });
+      expect(version.artifactUri).toBe('gs://a/models/1/times-2/');
+      const next = await upload(second.clients, second.emulator, 'gs://a/models/2/times-3/', { displayName: 'other' });
+      expect(next.model).not.toBe(copied);
+    } finally {
+      await second.end();
+    }
+  });
+
   it('ends a deployment in flight whose artifact then fails to load with that error, leaving the endpoint unchanged', async () => {
     const first = await start(dataDir, { deployDurationMs: 200 });
     const { model } = await upload(first.clients, first.emulator, 'gs://a/models/1/broken/');

@@ -85,3 +85,19 @@ describe('functionNeeds on broken sources', () => {
     ]);
   });
 });
+
+describe('functionNeeds: firebase-admin stays in the bundle of', () => {
+  const dir = useTempDir('ferry-needs-');
+  it.each([
+    ['mobileChannels', true],
+    ['remoteConfigTemplates', true],
+    ['publisher', false],
+  ])('a function that takes %s from the wiring: %s', (name, firebase) => {
+    mkdirSync(join(dir(), 'functions/entry'), { recursive: true });
+    writeFileSync(
+      join(dir(), 'functions/entry/stage-x.ts'),
+      `import { ${name} } from './wiring';\nhttp('stageX', () => ${name});\n`,
+    );
+    expect(functionNeeds(dir(), 'stageX').firebase).toBe(firebase);
+  });
+});
