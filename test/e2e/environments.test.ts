@@ -33,6 +33,18 @@ environments:
     approval: { before: promote, timeout: 1h }
 `;
 
+/** Production in another region of the same project: the version is copied there (CopyModel). */
+const ELSEWHERE = `name: staged-eu
+match: models/staged-eu/{version}/
+artifact: savedmodel
+model: { displayName: staged-eu }
+rollout: { canaryPercent: 10, steps: [100] }
+validation: { goldenSet: golden/staged.jsonl, minCandidateAnswers: 10 }
+environments:
+  - { name: staging, endpoint: { displayName: staged-eu-staging } }
+  - { name: production, region: europe-west4, endpoint: { displayName: staged-eu-production } }
+`;
+
 jest.setTimeout(300_000);
 
 /**
@@ -48,7 +60,7 @@ describe('environments on the local stack: staging, then production', () => {
   beforeAll(async () => {
     process.env.FERRY_LOG_FILE = join(mkdtempSync(join(tmpdir(), 'ferry-e2e-')), 'functions.log');
     stack = await startLocalStack({
-      workflowsDir: writeWorkflows({ staged: WORKFLOW }),
+      workflowsDir: writeWorkflows({ staged: WORKFLOW, 'staged-eu': ELSEWHERE }),
       timeScale: 0.0005,
       maxDeliveryAttempts: 5,
       functionProcesses: true,
@@ -168,5 +180,33 @@ describe('environments on the local stack: staging, then production', () => {
     expect((await endpointNamed('staged-staging')).trafficSplit).toEqual({
       [staging.deployment!.deployedModelId]: 100,
     });
+  });
+
+  it('copies the version into another region with CopyModel and rolls it out there', async () => {
+    const root = 'models/staged-eu/1/';
+    for (const [path, bytes] of Object.entries(writeExampleSavedModel({ a: 0.5, b: 2, numShards: 1 })))
+      await putArtifact(storage, stack, `${root}${path}`, bytes, { createOnly: true });
+    const staging = await ended(runIdOf(stack, 'staged-eu', '1'));
+    expect(staging.state).toBe('promoted');
+    const europe = vertexConfig().parent.replace(/locations\/[^/]+$/, 'locations/europe-west4');
+    const production = await ended(runIdFor('staged-eu', '1', stack.buckets.artifacts, root, 1, 'production'));
+    expect(production).toMatchObject({
+      state: 'promoted',
+      environment: { name: 'production', parent: europe },
+      copyFrom: staging.model!.versionName,
+    });
+    expect(production.model!.name.startsWith(`${europe}/models/`)).toBe(true);
+    expect(production.endpoint!.name.startsWith(`${europe}/endpoints/`)).toBe(true);
+    // Seen from outside: the copy in europe-west4 holds default and production; the endpoint there serves it.
+    const [versions] = await models.listModelVersions({ name: production.model!.name });
+    expect(versions.map((v) => [v.versionId, [...(v.versionAliases ?? [])].sort()])).toEqual([
+      [production.model!.versionId, ['default', 'production', 'v1']],
+    ]);
+    const [endpoint] = await endpoints.getEndpoint({ name: production.endpoint!.name });
+    expect(endpoint.trafficSplit).toEqual({ [production.deployment!.deployedModelId]: 100 });
+    // The source version stays home with staging's alias; production's is on the copy only. (Vertex
+    // gives a model's first version `default` on upload, so home's v1 holds it too.)
+    const [home] = await models.listModelVersions({ name: staging.model!.name });
+    expect(home.map((v) => [...(v.versionAliases ?? [])].sort())).toEqual([['default', 'staging', 'v1']]);
   });
 });
