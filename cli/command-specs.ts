@@ -182,6 +182,12 @@ export const COMMAND_SPECS = {
         otherwise: 'the version that served before the one serving now',
         help: 'the promoted version to go back to',
       },
+      environment: {
+        type: 'string',
+        value: 'NAME',
+        otherwise: 'none for a workflow without environments, its only one; required when it lists several',
+        help: 'the workflow environment to roll back (staging, production): only its endpoint and alias move',
+      },
       reason: { type: 'string', value: 'TEXT', help: 'why, recorded on the run' },
       project: PROJECT_FLAG,
     },

@@ -15,7 +15,10 @@ export function formatRun(run: RunRecord): string {
   const outcome = run.outcome ? `${ICON[run.outcome] ?? ''} ${run.outcome}` : `… ${run.state}`;
   // A `ferry rollback` run names the version it puts back; its root is that version's artifact.
   const what = run.kind === 'rollback' ? `rollback to v${run.version} (${run.root})` : `${run.kind} ${run.root}`;
-  const lines = [`${run.runId}  ${what} (workflow ${run.workflow})  ${outcome}`];
+  const where = run.environment
+    ? `workflow ${run.workflow}, environment ${run.environment.name}${run.environment.parent ? ` in ${run.environment.parent}` : ''}${run.promotedFrom ? `, promoted from ${run.promotedFrom}` : ''}`
+    : `workflow ${run.workflow}`;
+  const lines = [`${run.runId}  ${what} (${where})  ${outcome}`];
   for (const entry of run.timeline) {
     const seconds = ((Date.parse(entry.at) - start) / 1000).toFixed(2).padStart(7);
     lines.push(`  +${seconds}s  ${entry.state.padEnd(12)} ${entry.detail ?? ''}`);

@@ -2,6 +2,12 @@ import { stat } from 'node:fs/promises';
 import { runIdFor, versionAlias } from '../../functions/core/run/run-id';
 import { servingImageFor } from '../../functions/core/serving-image';
 import { deploySplit } from '../../functions/core/traffic-split';
+import {
+  endpointKey,
+  environmentOf,
+  firstEnvironment,
+  promotionAliases,
+} from '../../functions/core/workflow/environment-of';
 import type { ArtifactMatch } from '../../functions/core/workflow/workflow-set';
 import { parseCommandArgs } from '../command-spec';
 import { COMMAND_SPECS } from '../command-specs';
@@ -64,31 +70,43 @@ export const plan: Command = async (args, io) => {
       `model: a new version of "${workflow.model?.displayName}" with aliases ${versionAlias(match.version)}, candidate; image ${image.image}${image.warning ? ` (${image.warning})` : ''}`,
     );
     let current: Record<string, number> = {};
-    if (process.env.FERRY_PROJECT && workflow.endpoint) {
+    // A workflow with environments: the drop rolls out in the first one; the others follow its promotion.
+    const first = firstEnvironment(workflow);
+    const env = environmentOf(workflow, first?.name);
+    if (first)
+      io.out(
+        `environment ${first.name} first, then ${
+          workflow
+            .environments!.slice(1)
+            .map((e) => e.name)
+            .join(', ') || 'nothing more'
+        } once promoted`,
+      );
+    if (process.env.FERRY_PROJECT && env.endpoint && !first?.region && !first?.project) {
       const { VertexEndpoints } = await import('../../functions/adapters/vertex/vertex-endpoints');
       const { endpointClient, vertex } = await import('../../functions/adapters/vertex/vertex-clients');
       const endpoint = await new VertexEndpoints(endpointClient, () => vertex().parent).find(
-        workflow.endpoint.displayName,
-        workflow.name,
+        env.endpoint.displayName,
+        endpointKey(workflow.name, first?.name),
       );
       current = endpoint?.trafficSplit ?? {};
       io.out(
-        `endpoint "${workflow.endpoint.displayName}": ${endpoint ? `now ${JSON.stringify(current)}` : 'does not exist yet (would be created)'}`,
+        `endpoint "${env.endpoint.displayName}": ${endpoint ? `now ${JSON.stringify(current)}` : 'does not exist yet (would be created)'}`,
       );
       const { closeVertexClients } = await import('../../functions/adapters/vertex/vertex-clients');
       await closeVertexClients();
     }
-    const split = deploySplit(current, workflow.rollout.canaryPercent);
-    const steps = split['0'] === 100 ? [] : workflow.rollout.steps;
+    const split = deploySplit(current, env.rollout.canaryPercent);
+    const steps = split['0'] === 100 ? [] : env.rollout.steps;
     io.out(
       `deploy at ${split['0']} % (split ${JSON.stringify(split)}, "0" = the candidate)${steps.length ? `, then ${steps.join(' % → ')} %` : ''}`,
     );
-    const g = workflow.validation.gates;
+    const g = env.gates;
     io.out(
       `validated at each step on ${workflow.validation.goldenSet}: ≥ ${workflow.validation.minCandidateAnswers} candidate answers, match ≥ ${g.minMatchRate * 100} %, errors ≤ ${g.maxErrorRate * 100} %${g.maxP95LatencyMs ? `, p95 ≤ ${g.maxP95LatencyMs} ms` : ''}${g.maxP95LatencyRatio ? `, p95 ≤ ${g.maxP95LatencyRatio}× incumbent` : ''}`,
     );
     io.out(
-      `on failure: the split goes back to ${JSON.stringify(current)} exactly and the candidate is undeployed; on success: default → the candidate, ${workflow.rollout.keepPrevious} previous deployment(s) kept`,
+      `on failure: the split goes back to ${JSON.stringify(current)} exactly and the candidate is undeployed; on success: ${promotionAliases(workflow, first?.name).join(', ')} → the candidate, ${env.rollout.keepPrevious} previous deployment(s) kept`,
     );
     return exitCode;
   } catch (error) {

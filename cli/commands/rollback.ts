@@ -1,6 +1,7 @@
 import { chooseRollback } from '../../functions/core/rollout/rollback-target';
 import { rollbackRun } from '../../functions/core/rollout/rollback-run';
 import type { RunRecord } from '../../functions/core/run/run-record';
+import { endpointKey, environmentOf, promotionAliases } from '../../functions/core/workflow/environment-of';
 import type { Workflow } from '../../functions/core/workflow/types';
 import { rollbackMobileRollout } from '../../functions/pipeline/operator/rollback-mobile';
 import { announce } from '../../functions/pipeline/run-stage';
@@ -14,7 +15,7 @@ import { openOperator, type OperatorDeps } from '../stack/operator-deps';
 const SPEC = COMMAND_SPECS.rollback;
 
 /**
- * `ferry rollback <workflow> [--to VERSION] [--reason TEXT] [--project PROJECT]`: puts an earlier
+ * `ferry rollback <workflow> [--to VERSION] [--environment NAME] [--reason TEXT] [--project PROJECT]`: puts an earlier
  * promoted version back at 100 % with `default` on it. It only creates a run of kind `rollback`
  * (create-only, so the same command twice at once makes one run) and hands it to deployModel,
  * which waits for the endpoint's turn and does the work under the run's claim; if the message is
@@ -27,16 +28,18 @@ export const rollbackCommand =
     const parsed = parseCommandArgs(SPEC, args);
     const [name] = parsed.positionals;
     const to = parsed.string('to');
+    const environment = parsed.string('environment');
     const reason = textFlag(SPEC, parsed, 'reason');
     if (to !== undefined && to.trim() === '') throw new UsageError(SPEC, '--to needs a version, e.g. --to 1');
     try {
       const deps = await open(io, parsed.string('project'));
       try {
-        return await rollBack(deps, io, name, to, reason);
+        return await rollBack(deps, io, name, to, reason, environment);
       } finally {
         await deps.close();
       }
     } catch (error) {
+      if (error instanceof UsageError) throw error; // --environment, checked against the workflow read here
       io.err(error instanceof Error ? error.message : String(error));
       return 1;
     }
@@ -50,19 +53,21 @@ async function rollBack(
   name: string,
   to: string | undefined,
   reason: string | undefined,
+  environmentFlag: string | undefined,
 ): Promise<number> {
   const staged = deps.workflows.workflows.find((w) => w.name === name && w.mobile?.rollout);
   if (staged) return rollBackMobile(deps, io, name, to, reason);
   const workflow = endpointWorkflow(deps, name);
+  const environment = environmentNamed(workflow, environmentFlag);
   const runs = await deps.runs.list();
-  const choice = chooseRollback(runs, workflow.name, to);
+  const choice = chooseRollback(runs, workflow.name, to, environment);
   if (choice.action === 'refuse') {
     io.err(choice.message);
     return 1;
   }
   if (choice.action === 'under-way') return underWay(io, choice.run);
   const { target, serving, versions } = choice;
-  if (target.version === serving.version && (await alreadyBack(deps, workflow, target))) {
+  if (target.version === serving.version && (await alreadyBack(deps, workflow, target, environment))) {
     const others = versions.filter((version) => version !== target.version).map((version) => `v${version}`);
     io.out(
       `nothing to do: v${target.version} of ${workflow.name} already serves 100 % and holds default (${serving.kind === 'rollback' ? 'rolled back' : 'promoted'} by run ${serving.runId})`,
@@ -119,11 +124,11 @@ async function rollBackMobile(
 /** The workflow named, if it serves from an endpoint; else an error naming those that do. */
 function endpointWorkflow(deps: OperatorDeps, name: string): Workflow {
   const all = deps.workflows.workflows;
-  const withEndpoint = all.filter((w) => w.endpoint).map((w) => w.name);
+  const withEndpoint = all.filter((w) => w.endpoint || w.environments).map((w) => w.name);
   const workflow = all.find((w) => w.name === name);
   if (!workflow)
     throw new Error(`no workflow "${name}"; known workflows: ${all.map((w) => w.name).join(', ') || 'none'}`);
-  if (!workflow.endpoint)
+  if (!workflow.endpoint && !workflow.environments)
     throw new Error(
       `${name} publishes to apps, not to an endpoint: ferry rollback acts on ${withEndpoint.join(', ') || 'endpoint workflows'}`,
     );
@@ -134,8 +139,15 @@ function endpointWorkflow(deps: OperatorDeps, name: string): Workflow {
  * True when the endpoint gives all its traffic to a deployment of the target's version and the
  * version holds `default`: anything else (a split or an alias changed by hand) is put right by a run.
  */
-async function alreadyBack(deps: OperatorDeps, workflow: Workflow, target: RunRecord): Promise<boolean> {
-  const endpoint = await deps.endpoints.find(workflow.endpoint!.displayName, workflow.name);
+async function alreadyBack(
+  deps: OperatorDeps,
+  workflow: Workflow,
+  target: RunRecord,
+  environment: string | undefined,
+): Promise<boolean> {
+  const config = environmentOf(workflow, environment).endpoint!;
+  const parent = target.environment?.parent;
+  const endpoint = await deps.endpoints.find(config.displayName, endpointKey(workflow.name, environment), parent);
   const model = target.model;
   if (!endpoint || !model) return false;
   const serves = endpoint.deployedModels.some(
@@ -144,7 +156,31 @@ async function alreadyBack(deps: OperatorDeps, workflow: Workflow, target: RunRe
       d.modelVersionId === model.versionId &&
       endpoint.trafficSplit[d.id] === 100,
   );
-  return serves && (await deps.registry.aliasesOf(model.versionName)).includes('default');
+  const [alias] = promotionAliases(workflow, environment);
+  return serves && (await deps.registry.aliasesOf(model.versionName)).includes(alias);
+}
+
+/**
+ * The environment `--environment` names: required when the workflow lists several (a rollback
+ * acts on one endpoint), refused when it lists none or not that one.
+ */
+function environmentNamed(workflow: Workflow, flag: string | undefined): string | undefined {
+  const names = workflow.environments?.map((e) => e.name) ?? [];
+  if (names.length === 0) {
+    if (flag !== undefined)
+      throw new UsageError(SPEC, `${workflow.name} lists no environments: leave out --environment ${flag}`);
+    return undefined;
+  }
+  if (flag === undefined) {
+    if (names.length === 1) return names[0];
+    throw new UsageError(
+      SPEC,
+      `${workflow.name} rolls out in ${names.join(', ')}: say which one to roll back with --environment (e.g. --environment ${names[names.length - 1]})`,
+    );
+  }
+  if (!names.includes(flag))
+    throw new UsageError(SPEC, `${workflow.name} has no environment "${flag}"; its environments: ${names.join(', ')}`);
+  return flag;
 }
 
 function underWay(io: CliIo, run: RunRecord): number {

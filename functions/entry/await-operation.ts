@@ -2,6 +2,7 @@ import { cloudEvent } from '@google-cloud/functions-framework';
 import { parseOperationMessage } from '../pipeline/messages';
 import { awaitOperation } from '../pipeline/stages/await-operation';
 import { stageHandler } from './stage-handler';
+import { vertex } from '../adapters/vertex/vertex-clients';
 import { clock, endpoints, functionConfig, registry, stageDeps, workflows } from './wiring';
 
 /** ferry.operation.pending → follows a Vertex LRO for at most its budget, then hands it on. */
@@ -19,6 +20,7 @@ export const awaitOperationHandler = stageHandler(
         budgetMs: config.awaitBudgetMs,
         pollMs: config.awaitPollMs,
         operationTimeoutMs: config.operationTimeoutMs,
+        home: () => vertex().parent,
       },
       message,
     );

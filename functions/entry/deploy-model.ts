@@ -3,6 +3,7 @@ import { parseStageMessage } from '../pipeline/messages';
 import { runStage } from '../pipeline/run-stage';
 import { deployModelStage } from '../pipeline/stages/deploy-model';
 import { awaitEndpointTurn } from '../pipeline/stages/endpoint-turn';
+import { leaseScopeOf } from '../pipeline/stages/endpoint-lease';
 import { stageHandler } from './stage-handler';
 import { clock, endpoints, functionConfig, pendingStore, publisher, registry, stageDeps, workflows } from './wiring';
 
@@ -25,7 +26,7 @@ export const deployModelHandler = stageHandler('deployModel', parseStageMessage,
       budgetMs: config.awaitBudgetMs,
       pollMs: config.awaitPollMs,
     };
-    if (!(await awaitEndpointTurn(turn, message.runId, run.value.workflow, message.since))) return;
+    if (!(await awaitEndpointTurn(turn, message.runId, leaseScopeOf(run.value), message.since))) return;
   }
   await runStage(deps, message.runId, deployModelStage({ endpoints, registry, workflows: workflows(), clock }));
 });

@@ -5,6 +5,7 @@ import { parseStorageObjectData } from '../pipeline/storage-event';
 import { TOPICS } from '../pipeline/topics';
 import { eventAgeMs } from './events';
 import { jsonLogger } from './logger';
+import { vertexConfig } from '../adapters/vertex/vertex-config';
 import { checker, clock, functionConfig, objects, pendingStore, publisher, runStore, workflows } from './wiring';
 
 /** Storage finalize (Eventarc `google.cloud.storage.object.v1.finalized`) → at most one run per artifact version. */
@@ -37,7 +38,17 @@ export async function onArtifactHandler(event: CloudEvent<unknown>): Promise<voi
     return;
   }
   await onArtifact(
-    { workflows: workflows(), objects, runs: runStore(), pending: pendingStore(), checker, publisher, clock, log },
+    {
+      workflows: workflows(),
+      objects,
+      runs: runStore(),
+      pending: pendingStore(),
+      checker,
+      publisher,
+      clock,
+      log,
+      home: () => vertexConfig().parent,
+    },
     object,
   );
 }

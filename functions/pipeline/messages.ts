@@ -117,7 +117,7 @@ export function parseRunEvent(value: unknown): RunEvent {
     state: field(record, 'state', what, STATE),
     at,
   };
-  for (const name of ['outcome', 'detail', 'deadLetterId'] as const)
+  for (const name of ['environment', 'outcome', 'detail', 'deadLetterId'] as const)
     if (record[name] !== undefined) event[name] = field(record, name, what);
   return event;
 }

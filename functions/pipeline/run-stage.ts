@@ -159,6 +159,7 @@ export async function announce(
     const event: RunEvent = {
       runId: after.runId,
       workflow: after.workflow,
+      ...(after.environment ? { environment: after.environment.name } : {}),
       state: entry.state,
       at: entry.at,
       ...(entry.detail ? { detail: entry.detail } : {}),

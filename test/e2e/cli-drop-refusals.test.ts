@@ -68,7 +68,7 @@ describe('ferry drop and plan refuse what would start nothing or burn a version'
   it('drops the golden set saying it starts no run; then plan is clean and no run has started', async () => {
     const dropped = await ferry('drop', join(dir, 'ex', 'golden.jsonl'), 'golden/flowers.jsonl');
     expect(dropped.stdout).toMatch(
-      /the golden set of flowers-reviewed \(models\/flowers-reviewed\/\{version\}\/\), flowers \(models\/flowers\/\{version\}\/\): it starts no run; their next runs use it/,
+      /the golden set of flowers-reviewed \(models\/flowers-reviewed\/\{version\}\/\), flowers-staged \(models\/flowers-staged\/\{version\}\/\), flowers \(models\/flowers\/\{version\}\/\): it starts no run; their next runs use it/,
     );
     expect(dropped.code).toBe(0);
     const planned = await ferry('plan', model, 'models/flowers/7/');

@@ -42,7 +42,12 @@ export function runView(body, labels) {
     h(
       'div',
       { class: 'summary' },
-      h('h1', {}, `v${run.version} `, h('span', { class: 'muted' }, `of ${run.workflow}`)),
+      h(
+        'h1',
+        {},
+        `v${run.version} `,
+        h('span', { class: 'muted' }, `of ${run.workflow}${run.environment ? ` in ${run.environment.name}` : ''}`),
+      ),
       badge(run.state),
       run.kind === 'rollback' && h('span', { class: 'muted' }, 'a ferry rollback'),
       run.attempt > 1 && h('span', { class: 'muted' }, `attempt ${run.attempt}`),

@@ -94,7 +94,7 @@ export function workflowsView(overview) {
               'tr',
               {},
               h('td', {}, runLink(r.runId)),
-              h('td', {}, r.workflow),
+              h('td', {}, r.environment ? `${r.workflow} (${r.environment})` : r.workflow),
               h(
                 'td',
                 {},

@@ -8,6 +8,8 @@ import type { PendingArtifact } from '../../stack/pending-artifacts';
 export interface RunSummary {
   runId: string;
   workflow: string;
+  /** The workflow environment (staging, production) of a workflow with `environments`. */
+  environment?: string;
   kind: RunRecord['kind'];
   version: string;
   state: RunState;

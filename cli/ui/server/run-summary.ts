@@ -12,6 +12,7 @@ export function summarize(run: RunRecord): RunSummary {
     createdAt: run.createdAt,
     updatedAt: run.updatedAt,
   };
+  if (run.environment) summary.environment = run.environment.name;
   if (run.outcome) summary.outcome = run.outcome;
   if (run.attempt !== undefined) summary.attempt = run.attempt;
   if (run.state === 'awaiting-approval' && run.approval) {

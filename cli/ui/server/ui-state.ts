@@ -5,6 +5,7 @@ import { readPendingArtifacts } from '../../stack/pending-artifacts';
 import { resolveTarget } from '../../stack/target';
 import { openVertexPorts } from '../../stack/vertex-ports';
 import type { Gates } from '../../../functions/core/workflow/types';
+import { endpointKey } from '../../../functions/core/workflow/environment-of';
 import { loadCliWorkflows } from '../../workflows-dir';
 import type { Overview } from './api-types';
 import { buildOverview, defaultCandidates, type WorkflowInfo } from './overview';
@@ -44,6 +45,9 @@ export async function openUiState(project?: string): Promise<UiState> {
   const endpoint = async (workflow: string, loaded = workflows()) => {
     const known = loaded.find((w) => w.name === workflow);
     if (known && known.artifact !== 'savedmodel') return undefined;
+    // A workflow with environments: the last one's endpoint (production), where `default` serves.
+    const last = known?.environments?.at(-1);
+    if (last) return endpoints.find(last.endpoint.displayName, endpointKey(workflow, last.name));
     return endpoints.find(known?.endpoint?.displayName ?? workflow, workflow);
   };
   return {

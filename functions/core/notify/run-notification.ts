@@ -7,6 +7,8 @@
 export interface RunEventFacts {
   runId: string;
   workflow: string;
+  /** The workflow environment the run rolls out in (staging, production), when it has them. */
+  environment?: string;
   state: string;
   outcome?: string;
   detail?: string;
@@ -28,6 +30,7 @@ export interface RunNotification {
   next: string;
   runId: string;
   workflow: string;
+  environment?: string;
   at: string;
 }
 
@@ -65,11 +68,12 @@ export function runNotification(event: RunEventFacts): RunNotification | undefin
   const kind: NotificationKind = base === 'failed' && event.deadLetterId ? 'dead-letter' : base;
   return {
     kind,
-    title: `ferry: run ${event.runId} (${event.workflow}) ${HEADLINE[kind]}`,
+    title: `ferry: run ${event.runId} (${event.workflow}${event.environment ? ` in ${event.environment}` : ''}) ${HEADLINE[kind]}`,
     ...(event.detail ? { detail: event.detail } : {}),
     next: nextStep(kind, event.runId),
     runId: event.runId,
     workflow: event.workflow,
+    ...(event.environment ? { environment: event.environment } : {}),
     at: event.at,
   };
 }

@@ -20,8 +20,12 @@ export interface RollbackRequest {
  * rollback to the same version (after a failed one, or from another version) gets a new id.
  */
 export function rollbackRunId(runs: RunRecord[], target: RunRecord): string {
-  const n = runs.filter((run) => run.workflow === target.workflow && run.kind === 'rollback').length + 1;
-  return runIdFor(target.workflow, `rollback${n}-to-v${target.version}`, target.bucket, target.root);
+  const environment = target.environment?.name;
+  const n =
+    runs.filter(
+      (run) => run.workflow === target.workflow && run.kind === 'rollback' && run.environment?.name === environment,
+    ).length + 1;
+  return runIdFor(target.workflow, `rollback${n}-to-v${target.version}`, target.bucket, target.root, 1, environment);
 }
 
 /**
@@ -38,6 +42,8 @@ export function rollbackRun({ target, serving, runs, by, reason, now }: Rollback
     runId: rollbackRunId(runs, target),
     workflow: target.workflow,
     kind: 'rollback',
+    // The rollback acts on the target's environment only (its endpoint, its alias, its lease).
+    ...(target.environment ? { environment: { ...target.environment } } : {}),
     bucket: target.bucket,
     root: target.root,
     version: target.version,
@@ -51,7 +57,7 @@ export function rollbackRun({ target, serving, runs, by, reason, now }: Rollback
       {
         state: 'registered',
         at,
-        detail: `rollback of ${target.workflow} to v${target.version} (${model.versionName}) by ${by}${from}${why}`,
+        detail: `rollback of ${target.workflow}${target.environment ? ` in ${target.environment.name}` : ''} to v${target.version} (${model.versionName}) by ${by}${from}${why}`,
       },
     ],
   };

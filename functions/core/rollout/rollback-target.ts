@@ -24,8 +24,15 @@ const label = (version: string) => `v${version}`;
  * version whose run ended promoted: only a version that passed validation is put back without
  * validating it again.
  */
-export function chooseRollback(all: RunRecord[], workflow: string, to?: string): RollbackChoice {
-  const runs = all.filter((run) => run.workflow === workflow);
+export function chooseRollback(
+  all: RunRecord[],
+  workflowName: string,
+  to?: string,
+  /** One environment of a workflow with `environments`: only its runs count, only its endpoint moves. */
+  environment?: string,
+): RollbackChoice {
+  const runs = all.filter((run) => run.workflow === workflowName && run.environment?.name === environment);
+  const workflow = environment === undefined ? workflowName : `${workflowName} in ${environment}`;
   const live = runs.filter((run) => !isTerminal(run)).sort(byNewest);
   // Newest first: the run found for a version is its latest promotion (a retry's, say).
   const promoted = runs

@@ -1,3 +1,4 @@
+import { environmentOf } from '../workflow/environment-of';
 import type { Workflow } from '../workflow/types';
 import type { OperatorAction, RunRecord } from './run-record';
 import { advance } from './transitions';
@@ -10,9 +11,10 @@ import { advance } from './transitions';
  * up to 100 % is not asked again: that approval was for it.
  */
 export function approvalNeeded(workflow: Workflow, run: RunRecord, action: 'promote' | 'step-up'): boolean {
-  const before = workflow.approval?.before;
+  const { approval, rollout } = environmentOf(workflow, run.environment?.name);
+  const before = approval?.before;
   if (!before) return false;
-  if (action === 'step-up') return before === 'each-step' || workflow.rollout.steps[run.step + 1] >= 100;
+  if (action === 'step-up') return before === 'each-step' || rollout.steps[run.step + 1] >= 100;
   return !(run.operatorActions ?? []).some((a) => a.verb === 'approve' && a.step === run.step - 1);
 }
 
@@ -28,11 +30,11 @@ export function requestApproval(
   summary: string,
   now: Date,
 ): RunRecord {
-  const approval = workflow.approval;
+  const { approval, rollout } = environmentOf(workflow, run.environment?.name);
   if (!approval) throw new Error(`${workflow.file}: approval: is not set`);
   const deadline = new Date(now.getTime() + approval.timeoutMs).toISOString();
   const next =
-    action === 'promote' ? 'promote it (default moves to it)' : `step up to ${workflow.rollout.steps[run.step + 1]} %`;
+    action === 'promote' ? 'promote it (default moves to it)' : `step up to ${rollout.steps[run.step + 1]} %`;
   return advance(
     run,
     'awaiting-approval',

@@ -20,7 +20,9 @@ export function attemptOf(run: RunRecord): number {
 
 /** The id the next attempt of `run` gets: create-only, so a second retry finds it taken. */
 export function nextAttemptId(run: RunRecord): string {
-  return runIdFor(run.workflow, run.version, run.bucket, run.root, attemptOf(run) + 1);
+  // A run a promotion started (a later environment) keeps its environment in its attempts' ids.
+  const environment = run.promotedFrom ? run.environment?.name : undefined;
+  return runIdFor(run.workflow, run.version, run.bucket, run.root, attemptOf(run) + 1, environment);
 }
 
 /**
@@ -71,6 +73,9 @@ export function retryAttempt(run: RunRecord, request: RetryRequest): RetryDecisi
     kind: run.kind,
     attempt,
     retryOf: run.runId,
+    ...(run.environment ? { environment: run.environment } : {}),
+    ...(run.promotedFrom ? { promotedFrom: run.promotedFrom } : {}),
+    ...(run.copyFrom ? { copyFrom: run.copyFrom } : {}),
     bucket: run.bucket,
     root: run.root,
     version: run.version,

@@ -10,13 +10,24 @@ const HASH_LENGTH = 10;
  * Vertex label value (lowercase `[a-z0-9_-]`, at most 63 characters), so a retried step can find
  * what its first attempt created by label. Attempt 1 (a drop) has no suffix; `ferry retry` makes
  * attempt 2, 3… of the same version (`-a2`, `-a3`), shortening the readable part, never the hash.
+ * A workflow environment after the first gets its own run per version (its name in the readable
+ * part and the hash), created when the previous environment promotes it.
  * @see https://cloud.google.com/vertex-ai/docs/reference/rest/v1/projects.locations.models#Model.FIELDS.labels
  */
-export function runIdFor(workflow: string, version: string, bucket: string, root: string, attempt = 1): string {
+export function runIdFor(
+  workflow: string,
+  version: string,
+  bucket: string,
+  root: string,
+  attempt = 1,
+  /** A later workflow environment (the first one's run is the drop's, without it). */
+  environment?: string,
+): string {
   if (!Number.isInteger(attempt) || attempt < 1) throw new Error(`attempt ${attempt}: must be a whole number ≥ 1`);
-  const hash = createHash('sha256').update(`${bucket}/${root}`).digest('hex').slice(0, HASH_LENGTH);
+  const hashed = environment === undefined ? `${bucket}/${root}` : `${bucket}/${root}#${environment}`;
+  const hash = createHash('sha256').update(hashed).digest('hex').slice(0, HASH_LENGTH);
   const suffix = attempt === 1 ? '' : `-a${attempt}`;
-  const readable = `${workflow}-${version}`
+  const readable = `${workflow}-${version}${environment === undefined ? '' : `-${environment}`}`
     .toLowerCase()
     .replace(/[^a-z0-9_-]/g, '_')
     .slice(0, LABEL_MAX - HASH_LENGTH - 1 - suffix.length);

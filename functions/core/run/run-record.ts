@@ -78,6 +78,19 @@ export interface RunRecord {
   attempt?: number;
   /** The attempt this one retries (`ferry retry`), whose Model Registry version it reuses. */
   retryOf?: string;
+  /**
+   * The workflow environment this run rolls out in (absent: a workflow without `environments`).
+   * `parent` (`projects/P/locations/L`) is set when the environment is in another region or
+   * project than the functions; absent: their own.
+   */
+  environment?: { name: string; parent?: string };
+  /** The run of the previous environment whose promotion started this one. */
+  promotedFrom?: string;
+  /**
+   * A run in another region of the same project: the Model Registry version to copy there
+   * (CopyModel) instead of uploading the artifact again.
+   */
+  copyFrom?: string;
   bucket: string;
   /** `models/flowers/7/` or `mobile/flowers/7/model.tflite`. */
   root: string;

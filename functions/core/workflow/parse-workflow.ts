@@ -6,7 +6,7 @@ import schema from './workflow.schema.json';
 import { compilePattern } from './path-pattern';
 import { mobileRolloutOf, type RawMobileRollout } from './mobile-rollout';
 import { durationMs } from '../text/duration';
-import { WORKFLOW_DEFAULTS, type Approval, type Workflow } from './types';
+import { WORKFLOW_DEFAULTS, type Approval, type Environment, type Gates, type Workflow } from './types';
 
 /** A workflow file that cannot be used; the message names the file and the field. */
 export class WorkflowError extends Error {
@@ -70,7 +70,11 @@ function schemaError(file: string, errors: ErrorObject[]): WorkflowError {
   // A misspelt field also makes the right one "missing": name the misspelling first. Ajv reports
   // `if/then` and `allOf` wrappers after their real cause, so those come last.
   const rank = (e: ErrorObject) =>
-    e.keyword === 'additionalProperties' ? 0 : e.keyword === 'if' || e.keyword === 'allOf' ? 2 : 1;
+    e.keyword === 'additionalProperties'
+      ? 0
+      : e.keyword === 'if' || e.keyword === 'allOf' || e.keyword === 'anyOf'
+        ? 2
+        : 1;
   const error = [...errors].sort((a, b) => rank(a) - rank(b))[0];
   const path = error.instancePath.slice(1).replace(/\//g, '.');
   if (error.keyword === 'additionalProperties') {
@@ -107,10 +111,27 @@ function schemaError(file: string, errors: ErrorObject[]): WorkflowError {
   return new WorkflowError(file, path || '(top level)', error.message ?? 'is invalid');
 }
 
-type RawWorkflow = Omit<Workflow, 'file' | 'model' | 'endpoint' | 'rollout' | 'validation' | 'mobile' | 'approval'> & {
-  approval?: { before: Approval['before']; timeout?: string; onTimeout?: Approval['onTimeout'] };
+type RawApproval = { before: Approval['before']; timeout?: string; onTimeout?: Approval['onTimeout'] };
+type RawEndpoint = Partial<NonNullable<Workflow['endpoint']>> & { displayName: string };
+
+type RawEnvironment = {
+  name: string;
+  endpoint: RawEndpoint;
+  region?: string;
+  project?: string;
+  rollout?: Partial<Workflow['rollout']>;
+  gates?: Partial<Gates>;
+  approval?: RawApproval;
+};
+
+type RawWorkflow = Omit<
+  Workflow,
+  'file' | 'model' | 'endpoint' | 'rollout' | 'validation' | 'mobile' | 'approval' | 'environments'
+> & {
+  approval?: RawApproval;
+  environments?: RawEnvironment[];
   model?: Partial<NonNullable<Workflow['model']>> & { displayName: string };
-  endpoint?: Partial<NonNullable<Workflow['endpoint']>> & { displayName: string };
+  endpoint?: RawEndpoint;
   rollout?: Partial<Workflow['rollout']>;
   validation: Partial<Omit<Workflow['validation'], 'gates'>> & {
     goldenSet: string;
@@ -138,32 +159,15 @@ function withDefaults(raw: RawWorkflow, file: string): Workflow {
     );
   if (raw.validation.goldenSet.trim() === '')
     throw new WorkflowError(file, 'validation.goldenSet', 'is empty: name the golden set (e.g. golden/flowers.jsonl)');
-  checkGates(raw.validation.gates ?? {}, file);
+  checkGates(raw.validation.gates ?? {}, file, 'validation.gates');
   if (raw.artifact === 'savedmodel' && !pattern.isFolder)
     throw new WorkflowError(file, 'match', 'a SavedModel is a folder: end the pattern with "/" (models/x/{version}/)');
   if (raw.artifact === 'tflite' && !raw.match.endsWith('.tflite'))
     throw new WorkflowError(file, 'match', 'a TFLite pattern names the file: end it with .tflite');
   checkMobileTags(raw.mobile?.tags ?? [], file);
-  const canaryPercent = raw.rollout?.canaryPercent ?? WORKFLOW_DEFAULTS.canaryPercent;
-  const steps = rolloutSteps(raw.rollout?.steps ?? [], canaryPercent, file);
-  const endpoint = raw.endpoint && {
-    displayName: raw.endpoint.displayName,
-    machineType: raw.endpoint.machineType ?? WORKFLOW_DEFAULTS.machineType,
-    minReplicas: raw.endpoint.minReplicas ?? WORKFLOW_DEFAULTS.minReplicas,
-    maxReplicas: raw.endpoint.maxReplicas ?? raw.endpoint.minReplicas ?? WORKFLOW_DEFAULTS.minReplicas,
-  };
-  if (endpoint && endpoint.maxReplicas > MAX_REPLICAS)
-    throw new WorkflowError(
-      file,
-      'endpoint.maxReplicas',
-      `is ${endpoint.maxReplicas}; ferry refuses more than ${MAX_REPLICAS} (a typo or a runaway bill): lower it`,
-    );
-  if (endpoint && endpoint.maxReplicas < endpoint.minReplicas)
-    throw new WorkflowError(
-      file,
-      'endpoint.maxReplicas',
-      `is ${endpoint.maxReplicas}, below minReplicas ${endpoint.minReplicas}`,
-    );
+  const rollout = rolloutOf(raw.rollout ?? {}, file, '');
+  const endpoint = raw.endpoint && endpointOf(raw.endpoint, file, 'endpoint');
+  const environments = raw.environments && environmentsOf(raw, file);
   return {
     name: raw.name,
     description: raw.description,
@@ -177,20 +181,15 @@ function withDefaults(raw: RawWorkflow, file: string): Workflow {
       labels: raw.model.labels ?? {},
     },
     endpoint,
-    rollout: { canaryPercent, steps, keepPrevious: raw.rollout?.keepPrevious ?? WORKFLOW_DEFAULTS.keepPrevious },
-    ...(raw.approval ? { approval: approvalOf(raw, file) } : {}),
+    rollout,
+    ...(raw.approval ? { approval: approvalOf(raw.approval, raw.artifact, file, 'approval') } : {}),
     validation: {
       goldenSet: raw.validation.goldenSet,
       minCandidateAnswers: raw.validation.minCandidateAnswers ?? WORKFLOW_DEFAULTS.minCandidateAnswers,
       maxRequests: raw.validation.maxRequests ?? WORKFLOW_DEFAULTS.maxRequests,
-      gates: {
-        minMatchRate: raw.validation.gates?.minMatchRate ?? WORKFLOW_DEFAULTS.minMatchRate,
-        maxErrorRate: raw.validation.gates?.maxErrorRate ?? WORKFLOW_DEFAULTS.maxErrorRate,
-        maxP95LatencyMs: raw.validation.gates?.maxP95LatencyMs,
-        maxP95LatencyRatio: raw.validation.gates?.maxP95LatencyRatio,
-        latencySlackMs: raw.validation.gates?.latencySlackMs ?? WORKFLOW_DEFAULTS.latencySlackMs,
-      },
+      gates: gatesOf(raw.validation.gates ?? {}),
     },
+    ...(environments ? { environments } : {}),
     mobile: raw.mobile && mobileOf(raw.mobile, file),
   };
 }
@@ -212,13 +211,118 @@ function mobileOf(mobile: NonNullable<RawWorkflow['mobile']>, file: string): Non
   };
 }
 
-/** `approval` with its defaults; only SavedModel rollouts have a canary to hold while a person decides. */
-function approvalOf(raw: RawWorkflow, file: string): Approval {
-  const approval = raw.approval!;
+/** `rollout` with its defaults; `prefix` names the environment it belongs to in errors. */
+function rolloutOf(raw: Partial<Workflow['rollout']>, file: string, prefix: string): Workflow['rollout'] {
+  const canaryPercent = raw.canaryPercent ?? WORKFLOW_DEFAULTS.canaryPercent;
+  const steps = rolloutSteps(raw.steps ?? [], canaryPercent, file, prefix);
+  return { canaryPercent, steps, keepPrevious: raw.keepPrevious ?? WORKFLOW_DEFAULTS.keepPrevious };
+}
+
+function gatesOf(raw: Partial<Gates>): Gates {
+  return {
+    minMatchRate: raw.minMatchRate ?? WORKFLOW_DEFAULTS.minMatchRate,
+    maxErrorRate: raw.maxErrorRate ?? WORKFLOW_DEFAULTS.maxErrorRate,
+    maxP95LatencyMs: raw.maxP95LatencyMs,
+    maxP95LatencyRatio: raw.maxP95LatencyRatio,
+    latencySlackMs: raw.latencySlackMs ?? WORKFLOW_DEFAULTS.latencySlackMs,
+  };
+}
+
+function endpointOf(raw: RawEndpoint, file: string, field: string): NonNullable<Workflow['endpoint']> {
+  const endpoint = {
+    displayName: raw.displayName,
+    machineType: raw.machineType ?? WORKFLOW_DEFAULTS.machineType,
+    minReplicas: raw.minReplicas ?? WORKFLOW_DEFAULTS.minReplicas,
+    maxReplicas: raw.maxReplicas ?? raw.minReplicas ?? WORKFLOW_DEFAULTS.minReplicas,
+  };
+  if (endpoint.maxReplicas > MAX_REPLICAS)
+    throw new WorkflowError(
+      file,
+      `${field}.maxReplicas`,
+      `is ${endpoint.maxReplicas}; ferry refuses more than ${MAX_REPLICAS} (a typo or a runaway bill): lower it`,
+    );
+  if (endpoint.maxReplicas < endpoint.minReplicas)
+    throw new WorkflowError(
+      file,
+      `${field}.maxReplicas`,
+      `is ${endpoint.maxReplicas}, below minReplicas ${endpoint.minReplicas}`,
+    );
+  return endpoint;
+}
+
+/** Aliases ferry moves itself: an environment of that name would fight over them. */
+const RESERVED_ALIASES = ['default', 'candidate', 'rejected'];
+
+/**
+ * `environments` with the top-level rollout, gates and approval as each one's defaults (field by
+ * field for rollout and gates; an environment's approval replaces the top-level one). Two
+ * environments cannot share a name, nor an endpoint display name in the same project and region:
+ * they would roll out on one endpoint.
+ */
+function environmentsOf(raw: RawWorkflow, file: string): Environment[] {
   if (raw.artifact !== 'savedmodel')
     throw new WorkflowError(
       file,
-      'approval',
+      'environments',
+      'applies to SavedModel workflows (each environment is a Vertex AI endpoint); remove it from this TFLite workflow',
+    );
+  if (raw.endpoint)
+    throw new WorkflowError(
+      file,
+      'endpoint',
+      'is set together with environments: move it into each environment (environments[].endpoint) and remove the top-level one',
+    );
+  const names = new Map<string, number>();
+  const endpoints = new Map<string, number>();
+  return raw.environments!.map((env, i) => {
+    const field = `environments[${i}]`;
+    const sameName = names.get(env.name);
+    if (sameName !== undefined)
+      throw new WorkflowError(
+        file,
+        `${field}.name`,
+        `"${env.name}" is already environments[${sameName}]'s name; names must be unique`,
+      );
+    names.set(env.name, i);
+    if (RESERVED_ALIASES.includes(env.name) || /^v\d/.test(env.name))
+      throw new WorkflowError(
+        file,
+        `${field}.name`,
+        `"${env.name}" is a Model Registry alias ferry sets itself (${RESERVED_ALIASES.join(', ')}, v<version>); name the environment e.g. staging or production`,
+      );
+    const place = `${env.project ?? '(own project)'}/${env.region ?? '(own region)'}`;
+    const endpointKey = `${place}/${env.endpoint.displayName}`;
+    const sameEndpoint = endpoints.get(endpointKey);
+    if (sameEndpoint !== undefined)
+      throw new WorkflowError(
+        file,
+        `${field}.endpoint.displayName`,
+        `"${env.endpoint.displayName}" is also environments[${sameEndpoint}]'s endpoint in ${place}; give each environment its own endpoint`,
+      );
+    endpoints.set(endpointKey, i);
+    const gates = { ...raw.validation.gates, ...env.gates };
+    checkGates(gates, file, `${field}.gates`);
+    const approval = env.approval ?? raw.approval;
+    return {
+      name: env.name,
+      endpoint: endpointOf(env.endpoint, file, `${field}.endpoint`),
+      ...(env.region ? { region: env.region } : {}),
+      ...(env.project ? { project: env.project } : {}),
+      rollout: rolloutOf({ ...raw.rollout, ...env.rollout }, file, `${field}.`),
+      gates: gatesOf(gates),
+      ...(approval
+        ? { approval: approvalOf(approval, raw.artifact, file, env.approval ? `${field}.approval` : 'approval') }
+        : {}),
+    };
+  });
+}
+
+/** `approval` with its defaults; only SavedModel rollouts have a canary to hold while a person decides. */
+function approvalOf(approval: RawApproval, artifact: Workflow['artifact'], file: string, field: string): Approval {
+  if (artifact !== 'savedmodel')
+    throw new WorkflowError(
+      file,
+      field,
       'applies to SavedModel workflows (a canary serves while a person decides); remove it from this TFLite workflow',
     );
   const timeout = approval.timeout ?? WORKFLOW_DEFAULTS.approvalTimeout;
@@ -226,19 +330,19 @@ function approvalOf(raw: RawWorkflow, file: string): Approval {
   if (!timeoutMs)
     throw new WorkflowError(
       file,
-      'approval.timeout',
+      `${field}.timeout`,
       `"${timeout}" is not a duration above zero; write e.g. 30m, 24h or 2d`,
     );
   return { before: approval.before, timeoutMs, onTimeout: approval.onTimeout ?? WORKFLOW_DEFAULTS.approvalOnTimeout };
 }
 
 /** Steps after the canary: strictly ascending, above the canary, ending at 100 (added if absent). */
-function rolloutSteps(steps: number[], canaryPercent: number, file: string): number[] {
+function rolloutSteps(steps: number[], canaryPercent: number, file: string, prefix: string): number[] {
   steps.forEach((step, i) => {
     if (step <= (i === 0 ? canaryPercent : steps[i - 1])) {
       throw new WorkflowError(
         file,
-        `rollout.steps[${i}]`,
+        `${prefix}rollout.steps[${i}]`,
         `is ${step}; steps must rise above the canary (${canaryPercent}) and each other`,
       );
     }
@@ -267,12 +371,12 @@ function checkMobileTags(tags: string[], file: string): void {
  * Gates that pass any candidate are refused: with no matches required, every error allowed and
  * no latency bound, validation decides nothing. Weaker settings are warnings (workflow-warnings.ts).
  */
-function checkGates(gates: Partial<Workflow['validation']['gates']>, file: string): void {
+function checkGates(gates: Partial<Gates>, file: string, field: string): void {
   const latency = gates.maxP95LatencyMs !== undefined || gates.maxP95LatencyRatio !== undefined;
   if (gates.minMatchRate === 0 && gates.maxErrorRate === 1 && !latency)
     throw new WorkflowError(
       file,
-      'validation.gates',
+      field,
       'minMatchRate 0 with maxErrorRate 1 passes any candidate; raise minMatchRate or lower maxErrorRate',
     );
 }

@@ -36,6 +36,13 @@ export interface Workflow {
     maxRequests: number;
     gates: Gates;
   };
+  /**
+   * Where a promoted version goes next, in order (staging, then production): each its own
+   * endpoint and, where set, its own rollout, gates and approval. Absent: one implicit
+   * environment made of `endpoint`, `rollout`, `validation.gates` and `approval`
+   * (read them through environment-of.ts, never directly).
+   */
+  environments?: Environment[];
   mobile?: {
     modelName: string;
     tags: string[];
@@ -54,6 +61,20 @@ export interface MobileRollout {
   steps: number[];
   /** Time between steps. */
   everyMs: number;
+}
+
+/** One environment with the workflow's defaults applied (top-level rollout, gates, approval). */
+export interface Environment {
+  /** Lowercase, also the Vertex alias its promotion moves (e.g. `staging`). */
+  name: string;
+  endpoint: NonNullable<Workflow['endpoint']>;
+  /** Another Vertex region (e.g. europe-west4); absent: the functions' own. */
+  region?: string;
+  /** Another Google Cloud project id; absent: the functions' own. */
+  project?: string;
+  rollout: Workflow['rollout'];
+  gates: Gates;
+  approval?: Approval;
 }
 
 export interface Approval {

@@ -1,5 +1,6 @@
 import { compilePattern, matchPattern, type PathPattern } from './path-pattern';
 import { WorkflowError } from './parse-workflow';
+import { endpointKey } from './environment-of';
 import type { Workflow } from './types';
 
 export interface ArtifactMatch {
@@ -36,6 +37,7 @@ export class WorkflowSet {
       names.set(workflow.name, workflow);
       patterns.set(workflow.match, workflow);
     }
+    checkEndpointIds(workflows);
     // Longest literal prefix first, so `models/flowers/eu/{version}/` wins over `models/flowers/{version}/`.
     this.compiled = workflows
       .map((workflow) => ({ workflow, pattern: compilePattern(workflow.match) }))
@@ -52,5 +54,32 @@ export class WorkflowSet {
 
   byName(name: string): Workflow | undefined {
     return this.workflows.find((w) => w.name === name);
+  }
+}
+
+/**
+ * Endpoint ids are `ferry-<workflow>` or `ferry-<workflow>-<environment>` (environment-of.ts
+ * endpointKey): workflow `a-b` and environment `b` of workflow `a` would share one endpoint in the
+ * same project and region. Refused, naming both.
+ */
+function checkEndpointIds(workflows: Workflow[]): void {
+  const seen = new Map<string, string>();
+  for (const workflow of workflows) {
+    if (workflow.artifact !== 'savedmodel') continue;
+    const places = workflow.environments
+      ? workflow.environments.map((e) => ({ place: `${e.project ?? ''}/${e.region ?? ''}`, env: e.name }))
+      : [{ place: '/', env: undefined }];
+    for (const { place, env } of places) {
+      const key = `${place}/${endpointKey(workflow.name, env)}`;
+      const owner = `${workflow.file}${env ? ` (environment ${env})` : ''}`;
+      const other = seen.get(key);
+      if (other)
+        throw new WorkflowError(
+          workflow.file,
+          env ? 'environments' : 'name',
+          `its endpoint id ferry-${endpointKey(workflow.name, env)} is also that of ${other}; rename the workflow or the environment`,
+        );
+      seen.set(key, owner);
+    }
   }
 }

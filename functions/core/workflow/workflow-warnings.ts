@@ -1,3 +1,4 @@
+import { environmentOf, type EffectiveEnvironment } from './environment-of';
 import type { Workflow } from './types';
 
 /** A setting that is allowed but weakens a gate; `ferry workflows check` prints it and still passes. */
@@ -20,31 +21,41 @@ export const ERROR_RATE_WARNING = 0.5;
 export function workflowWarnings(workflow: Workflow): WorkflowWarning[] {
   const warnings: WorkflowWarning[] = [];
   const warn = (field: string, problem: string) => warnings.push({ file: workflow.file, field, problem });
-  const { gates } = workflow.validation;
-  if (workflow.artifact === 'savedmodel' && workflow.rollout.canaryPercent === 100)
-    warn(
-      'rollout.canaryPercent',
-      'is 100: the candidate takes all traffic before it is validated (no canary); use a smaller canary and rollout.steps',
-    );
-  if (gates.minMatchRate === 0)
-    warn(
-      'validation.gates.minMatchRate',
-      'is 0: any answers pass the golden set; raise it, or set a latency gate if answers are not comparable',
-    );
-  if (gates.maxErrorRate > ERROR_RATE_WARNING)
-    warn(
-      'validation.gates.maxErrorRate',
-      `is ${gates.maxErrorRate}: a candidate failing more than half its requests passes; lower it`,
-    );
-  if (workflow.endpoint && workflow.endpoint.maxReplicas > REPLICAS_WARNING)
-    warn(
-      'endpoint.maxReplicas',
-      `is ${workflow.endpoint.maxReplicas}: autoscaling may start that many billed nodes; check the quota and the budget`,
-    );
+  // Each environment's settings, under the field a person would edit (its own, or the top-level default).
+  for (const [prefix, env] of settingsToCheck(workflow)) {
+    if (workflow.artifact === 'savedmodel' && env.rollout.canaryPercent === 100)
+      warn(
+        `${prefix}rollout.canaryPercent`,
+        'is 100: the candidate takes all traffic before it is validated (no canary); use a smaller canary and rollout.steps',
+      );
+    const gates = env.gates;
+    const gatesField = prefix ? `${prefix}gates` : 'validation.gates';
+    if (gates.minMatchRate === 0)
+      warn(
+        `${gatesField}.minMatchRate`,
+        'is 0: any answers pass the golden set; raise it, or set a latency gate if answers are not comparable',
+      );
+    if (gates.maxErrorRate > ERROR_RATE_WARNING)
+      warn(
+        `${gatesField}.maxErrorRate`,
+        `is ${gates.maxErrorRate}: a candidate failing more than half its requests passes; lower it`,
+      );
+    if (env.endpoint && env.endpoint.maxReplicas > REPLICAS_WARNING)
+      warn(
+        `${prefix}endpoint.maxReplicas`,
+        `is ${env.endpoint.maxReplicas}: autoscaling may start that many billed nodes; check the quota and the budget`,
+      );
+  }
   return warnings;
 }
 
 /** `file: field: problem`, the shape of a WorkflowError's message. */
 export function formatWarning(warning: WorkflowWarning): string {
   return `${warning.file}: ${warning.field}: ${warning.problem}`;
+}
+
+/** The implicit environment (field prefix '') or each listed one (prefix `environments[i].`). */
+function settingsToCheck(workflow: Workflow): Array<[string, EffectiveEnvironment]> {
+  if (!workflow.environments) return [['', environmentOf(workflow)]];
+  return workflow.environments.map((env, i) => [`environments[${i}].`, env]);
 }

@@ -8,6 +8,9 @@ import { runStage, type Stage, type StageDeps } from '../run-stage';
 import { TOPICS } from '../topics';
 import { resumeStage } from './resume-stage';
 import { finishRollback } from './rollback-to-version';
+import { workflowOf } from './workflow-of';
+import { promotionAliases } from '../../core/workflow/environment-of';
+import type { HomeParent } from '../../core/run/next-environment-run';
 import { retireStage } from './retire-step';
 
 export interface AwaitDeps extends StageDeps {
@@ -20,6 +23,8 @@ export interface AwaitDeps extends StageDeps {
   pollMs: number;
   /** An operation still running after this long ends the run failed. */
   operationTimeoutMs: number;
+  /** The functions' own Vertex location, for a promotion that starts a run in an environment elsewhere. */
+  home?: HomeParent;
 }
 
 /**
@@ -97,7 +102,14 @@ function completionStage(deps: AwaitDeps, message: OperationMessage, status: Ope
         next: (run) => [{ topic: TOPICS.modelDeployed, data: { runId: run.runId, step: run.step } }],
         work: async (run: RunRecord) => {
           // A `ferry rollback` run ends here, rolled-back, with no validation (rollback-to-version.ts).
-          if (run.kind === 'rollback') return finishRollback(deps, run, failure, now());
+          if (run.kind === 'rollback')
+            return finishRollback(
+              deps,
+              run,
+              failure,
+              now(),
+              promotionAliases(workflowOf(deps.workflows, run), run.environment?.name),
+            );
           if (failure)
             return endRun(
               run,

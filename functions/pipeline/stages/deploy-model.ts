@@ -3,6 +3,7 @@ import { deployedModelIdFor } from '../../core/run/run-id';
 import type { RunRecord } from '../../core/run/run-record';
 import { advance } from '../../core/run/transitions';
 import { deploySplit, withoutModel, type TrafficSplit } from '../../core/traffic-split';
+import { endpointKey, environmentOf } from '../../core/workflow/environment-of';
 import type { WorkflowSet } from '../../core/workflow/workflow-set';
 import type { OperationMessage } from '../messages';
 import { isPending, type Clock, type Endpoints, type ModelRegistry } from '../ports';
@@ -41,17 +42,22 @@ export function deployModelStage(deps: DeployDeps): Stage {
     async work(run: RunRecord) {
       const workflow = workflowOf(deps.workflows, run);
       if (run.kind === 'rollback') return startRollback(deps, run, workflow);
-      const endpointConfig = workflow.endpoint;
+      const environment = environmentOf(workflow, run.environment?.name);
+      const endpointConfig = environment.endpoint;
       if (!endpointConfig || !run.model)
         throw new Error(`${workflow.file}: endpoint: is required for SavedModel workflows`);
       // A recorded CreateEndpoint is followed (awaitOperation resumes this stage when it is done).
       if ((await checkRecorded(run, 'creating-endpoint', (name) => deps.endpoints.operation(name))) === 'running')
         return { ...run };
-      const endpoint = await deps.endpoints.getOrCreate(endpointConfig.displayName, workflow.name);
+      const endpoint = await deps.endpoints.getOrCreate(
+        endpointConfig.displayName,
+        endpointKey(workflow.name, run.environment?.name),
+        run.environment?.parent,
+      );
       if (isPending(endpoint)) return recordPending(run, 'creating-endpoint', endpoint.operation, deps.clock.now());
       const deployedModelId = deployedModelIdFor(run.runId);
       const previousSplit: TrafficSplit = withoutModel(endpoint.trafficSplit, deployedModelId);
-      const split = deploySplit(previousSplit, workflow.rollout.canaryPercent);
+      const split = deploySplit(previousSplit, environment.rollout.canaryPercent);
       let operation: string | undefined;
       if (!endpoint.deployedModels.some((d) => d.id === deployedModelId)) {
         try {

@@ -5,6 +5,7 @@ import { advance, endRun, type StagePoint } from '../../core/run/transitions';
 import type { DocumentStore } from '../ports';
 import { runStage, type StageDeps } from '../run-stage';
 import { releaseEndedLease } from './lease-release';
+import { leaseScopeOf } from './endpoint-lease';
 import { restoreMobileRollout, type MobileRolloutDeps } from './mobile-rollout';
 import { rollBack, type RolloutDeps } from './rollout-actions';
 
@@ -60,7 +61,7 @@ export async function endRunSafely(deps: EndRunDeps, runId: string, request: End
     const after = await deps.runs.get(runId);
     if (!after || isTerminal(after.value)) {
       if (deps.leases && after)
-        await releaseEndedLease({ leases: deps.leases, runs: deps.runs }, after.value.workflow, runId);
+        await releaseEndedLease({ leases: deps.leases, runs: deps.runs }, leaseScopeOf(after.value), runId);
       return 'ended';
     }
   }

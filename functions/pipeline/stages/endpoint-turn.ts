@@ -24,17 +24,18 @@ export interface TurnDeps {
 export async function awaitEndpointTurn(
   deps: TurnDeps,
   runId: string,
-  workflow: string,
+  /** The run's lease scope (leaseScopeOf): its workflow, and environment when it has one. */
+  scope: string,
   /** When the first copy of the waiting message was published: carried on (message-age.ts). */
   since?: string,
 ): Promise<boolean> {
-  const key = leaseKey(workflow);
+  const key = leaseKey(scope);
   const started = deps.clock.now().getTime();
   for (;;) {
     const holder = await takeTurn(deps, key, runId);
     if (holder === runId) return true;
     if (deps.clock.now().getTime() - started + deps.pollMs > deps.budgetMs) {
-      deps.log.info(`the ${workflow} endpoint is busy with run ${holder}; waiting for it to end`, { runId });
+      deps.log.info(`the ${scope} endpoint is busy with run ${holder}; waiting for it to end`, { runId });
       const message: StageMessage = { runId, ...(since ? { since } : {}) };
       await deps.publisher.publish(TOPICS.modelRegistered, message);
       return false;

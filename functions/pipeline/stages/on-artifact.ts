@@ -1,5 +1,7 @@
 import { releaseNameProblem } from '../../core/mobile/firebase-ml-names';
+import { runEnvironment, type HomeParent } from '../../core/run/next-environment-run';
 import { runIdFor } from '../../core/run/run-id';
+import { firstEnvironment } from '../../core/workflow/environment-of';
 import type { RunRecord } from '../../core/run/run-record';
 import type { ArtifactMatch, WorkflowSet } from '../../core/workflow/workflow-set';
 import type { ArtifactChecker, Clock, DocumentStore, Logger, ObjectReader, Publisher, RunStore } from '../ports';
@@ -18,6 +20,8 @@ export interface OnArtifactDeps {
   publisher: Publisher;
   clock: Clock;
   log: Logger;
+  /** The functions' own Vertex location: asked only when the first environment is elsewhere. */
+  home?: HomeParent;
 }
 
 /** Files whose arrival triggers a full completeness check of a SavedModel folder; any other file costs O(1). */
@@ -85,10 +89,13 @@ async function startRun(deps: OnArtifactDeps, bucket: string, match: ArtifactMat
   const detail = passed
     ? `static checks passed (${kind} ${match.root})`
     : `static checks failed: ${result.problems.join('; ')}`;
+  // A drop's run rolls out in the workflow's first environment (a promotion there starts the next).
+  const first = firstEnvironment(match.workflow);
   const run: RunRecord = {
     runId,
     workflow: match.workflow.name,
     kind,
+    ...(first ? { environment: runEnvironment(first, deps.home ?? missingHome) } : {}),
     bucket,
     root: match.root,
     version: match.version,
@@ -108,4 +115,8 @@ async function startRun(deps: OnArtifactDeps, bucket: string, match: ArtifactMat
 /** A version the mobile release could not carry (a Firebase ML tag or candidate model name it would refuse). */
 function releaseProblem(match: ArtifactMatch): string | undefined {
   return match.workflow.mobile ? releaseNameProblem(match.workflow.mobile, match.version) : undefined;
+}
+
+function missingHome(): string {
+  throw new Error('the functions’ own project and region are not wired (home): set FERRY_PROJECT and FERRY_LOCATION');
 }

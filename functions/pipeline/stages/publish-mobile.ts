@@ -14,6 +14,7 @@ import type { Stage } from '../run-stage';
 import { loadGoldenSet } from './sample-golden-set';
 import { startMobileRollout, type MobileRolloutDeps } from './mobile-rollout';
 import { workflowOf } from './workflow-of';
+import { environmentOf } from '../../core/workflow/environment-of';
 
 export interface PublishMobileDeps {
   objects: ObjectReader;
@@ -65,7 +66,7 @@ export function publishMobileStage(deps: PublishMobileDeps): Stage {
         if (isPortError(error, 'not-runnable')) return reject(error.message);
         throw error;
       }
-      const decision = evaluateGates(workflow.validation.gates, tally, golden.length);
+      const decision = evaluateGates(environmentOf(workflow).gates, tally, golden.length);
       const answered = tally.byModel[CANDIDATE];
       const validation = {
         examples: golden.length,

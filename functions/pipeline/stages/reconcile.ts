@@ -5,7 +5,7 @@ import type { DocumentStore } from '../ports';
 import type { WorkflowSet } from '../../core/workflow/workflow-set';
 import { enforceApproval } from './approval-timeout';
 import { awaitedMessages } from './awaited-messages';
-import { leaseKey, type Lease } from './endpoint-lease';
+import { leaseKey, leaseScopeOf, type Lease } from './endpoint-lease';
 import { endRunSafely, type EndRunDeps } from './end-run-safely';
 import { releaseEndedLease } from './lease-release';
 import { isStepDue, mobileRolloutStepStage, type MobileRolloutDeps } from './mobile-rollout';
@@ -59,9 +59,9 @@ export async function reconcile(deps: ReconcileDeps): Promise<ReconcileReport> {
   const runs = await deps.runs.list();
   const live = new Set(runs.filter((r) => !isTerminal(r)).map((r) => r.runId));
   const holders = new Map<string, string | undefined>();
-  const holderOf = async (workflow: string) => {
-    if (!holders.has(workflow)) holders.set(workflow, (await deps.leases.get<Lease>(leaseKey(workflow)))?.value.runId);
-    return holders.get(workflow);
+  const holderOf = async (scope: string) => {
+    if (!holders.has(scope)) holders.set(scope, (await deps.leases.get<Lease>(leaseKey(scope)))?.value.runId);
+    return holders.get(scope);
   };
   for (const listed of runs.filter((r) => !isTerminal(r))) {
     try {
@@ -83,7 +83,7 @@ export async function reconcile(deps: ReconcileDeps): Promise<ReconcileReport> {
         continue;
       }
       if (listed.state === 'registered') {
-        const holder = await holderOf(listed.workflow);
+        const holder = await holderOf(leaseScopeOf(listed));
         if (holder && holder !== listed.runId && live.has(holder)) continue; // waiting for its turn
       }
       const verdict = stallVerdict(listed, deps.clock.now(), deps.budgets);
@@ -103,11 +103,11 @@ export async function reconcile(deps: ReconcileDeps): Promise<ReconcileReport> {
       report.errors.push(listed.runId);
     }
   }
-  for (const workflow of new Set(runs.map((r) => r.workflow))) {
+  for (const scope of new Set(runs.map(leaseScopeOf))) {
     try {
-      if (await releaseEndedLease(deps, workflow)) report.released.push(workflow);
+      if (await releaseEndedLease(deps, scope)) report.released.push(scope);
     } catch (error) {
-      deps.log.warn(`reconcile: lease of ${workflow}: ${errorMessage(error)}; the next pass tries again`);
+      deps.log.warn(`reconcile: lease of ${scope}: ${errorMessage(error)}; the next pass tries again`);
     }
   }
   return report;

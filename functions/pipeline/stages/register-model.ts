@@ -40,22 +40,36 @@ export function registerModelStage(deps: RegisterDeps): Stage {
       if ((await checkRecorded(run, 'registering', (name) => deps.registry.operation(name))) === 'running')
         return { ...run };
       if (run.model) return reuseVersion(deps, run, run.model);
-      const parentModel = await deps.registry.findModel(model.displayName, workflow.name);
+      // An environment elsewhere (run.environment.parent): its own registry's model of that name.
+      const parent = run.environment?.parent;
+      const parentModel = await deps.registry.findModel(model.displayName, workflow.name, parent);
       const found = parentModel ? await findEarlierUpload(deps.registry, parentModel, run) : undefined;
+      const copyRequest = run.copyFrom && parent ? { sourceVersionName: run.copyFrom, parent, parentModel } : undefined;
       const version =
         found ??
-        (await deps.registry.upload({
-          displayName: model.displayName,
-          description: model.description,
-          artifactUri: `gs://${run.bucket}/${run.root}`,
-          servingImage: image.image,
-          labels: { ...model.labels, [RUN_LABEL]: run.runId, [WORKFLOW_LABEL]: workflow.name },
-          aliases: [versionAlias(run.version)],
-          parentModel,
-        }));
+        (copyRequest
+          ? await deps.registry.copy(copyRequest)
+          : await deps.registry.upload({
+              displayName: model.displayName,
+              description: model.description,
+              artifactUri: `gs://${run.bucket}/${run.root}`,
+              servingImage: image.image,
+              labels: { ...model.labels, [RUN_LABEL]: run.runId, [WORKFLOW_LABEL]: workflow.name },
+              aliases: [versionAlias(run.version)],
+              parentModel,
+              ...(parent ? { parent } : {}),
+            }));
       if (isPending(version)) return recordPending(run, 'registering', version.operation, deps.clock.now());
-      if (!version.aliases.includes('candidate')) await deps.registry.mergeAliases(version.versionName, ['candidate']);
-      const detail = `${version.versionName} (${versionAlias(run.version)}, candidate)${found ? ', found from an earlier attempt' : ''}${image.warning ? `; ${image.warning}` : ''}`;
+      // A copy carries neither the version alias nor the labels of this run: add the alias here.
+      const wanted = copyRequest ? ['candidate', versionAlias(run.version)] : ['candidate'];
+      if (wanted.some((alias) => !version.aliases.includes(alias)))
+        await deps.registry.mergeAliases(version.versionName, wanted);
+      const how = found
+        ? ', found from an earlier attempt'
+        : copyRequest
+          ? `, copied from ${copyRequest.sourceVersionName}`
+          : '';
+      const detail = `${version.versionName} (${versionAlias(run.version)}, candidate)${how}${image.warning ? `; ${image.warning}` : ''}`;
       return advance({ ...run, pendingOperation: undefined }, 'registered', deps.clock.now(), detail, {
         model: {
           name: version.name,
@@ -68,14 +82,18 @@ export function registerModelStage(deps: RegisterDeps): Stage {
   };
 }
 
-/** The version this run uploaded (a retried delivery), else the one the attempt it retries uploaded late. */
+/** The version this run uploaded or copied (a retried delivery), else the one the attempt it retries uploaded late. */
 async function findEarlierUpload(
   registry: ModelRegistry,
   parentModel: string,
   run: RunRecord,
 ): Promise<ModelVersionRef | undefined> {
   const own = await registry.findVersionByRun(parentModel, run.runId);
-  if (own || !run.retryOf) return own;
+  if (own) return own;
+  // CopyModel keeps the source's labels: an earlier copy carries the promoting run's label.
+  const copied =
+    run.copyFrom && run.promotedFrom ? await registry.findVersionByRun(parentModel, run.promotedFrom) : undefined;
+  if (copied || !run.retryOf) return copied;
   return registry.findVersionByRun(parentModel, run.retryOf);
 }
 

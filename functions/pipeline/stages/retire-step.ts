@@ -2,6 +2,7 @@ import { classifyError, errorMessage, isPortError } from '../../core/errors';
 import { retireOrder, type Incumbent } from '../../core/rollout/retire-order';
 import type { RunRecord } from '../../core/run/run-record';
 import { advance } from '../../core/run/transitions';
+import { environmentOf, promotionAliases } from '../../core/workflow/environment-of';
 import type { WorkflowSet } from '../../core/workflow/workflow-set';
 import type { OperationMessage } from '../messages';
 import type { Clock, EndpointInfo, Endpoints, ModelRegistry, RunStore } from '../ports';
@@ -9,8 +10,9 @@ import type { Stage } from '../run-stage';
 import { TOPICS } from '../topics';
 import { DEPLOYED_NAME_PREFIX, operationMessage } from './deploy-model';
 import { workflowOf } from './workflow-of';
+import { nextEnvironmentMessages, startNextEnvironment, type NextEnvironmentDeps } from './next-environment';
 
-export interface RetireDeps {
+export interface RetireDeps extends NextEnvironmentDeps {
   endpoints: Endpoints;
   registry: ModelRegistry;
   runs: RunStore;
@@ -36,7 +38,7 @@ export function retireStage(deps: RetireDeps, message: OperationMessage, failure
     next: (run) =>
       run.state === 'promoting'
         ? [{ topic: TOPICS.operationPending, data: operationMessage(run, 'retire', run.pendingOperations?.[0]) }]
-        : [],
+        : nextEnvironmentMessages(deps, run),
     work: (run) => retireStep(deps, run, message, failure),
   };
 }
@@ -55,8 +57,10 @@ async function retireStep(
   if (!promotion.defaultMoved) {
     // The order is decided before the alias moves: after it moves, a failure cannot be a rollback.
     const retiring = await decideRetiring(deps, run, await deps.endpoints.get(endpoint.name));
-    await deps.registry.mergeAliases(model.versionName, ['default', '-candidate']);
-    const detail = `default → ${model.versionName}; retiring ${retiring.length ? retiring.join(', ') : 'nothing'}`;
+    // `default` in the last (or only) environment; an earlier one moves its own alias (staging).
+    const aliases = promotionAliases(workflowOf(deps.workflows, run), run.environment?.name);
+    await deps.registry.mergeAliases(model.versionName, [...aliases, '-candidate']);
+    const detail = `${aliases.join(', ')} → ${model.versionName}; retiring ${retiring.length ? retiring.join(', ') : 'nothing'}`;
     return note({ ...run, promotion: { defaultMoved: true, retiring } }, detail, now);
   }
   const [head, ...rest] = promotion.retiring ?? [];
@@ -85,11 +89,13 @@ async function retireStep(
   const done = { ...run, promotion: { ...promotion, retiring: [], retired, leftovers }, pendingOperations: [] };
   const left = Object.entries(leftovers).map(([id, why]) => `${id} still deployed without traffic (${why})`);
   const detail = [
-    `promoted at 100 %: default → ${model.versionName}`,
+    `promoted at 100 %: ${promotionAliases(workflowOf(deps.workflows, run), run.environment?.name).join(', ')} → ${model.versionName}`,
     retired.length ? `retired ${retired.join(', ')}` : 'nothing to retire',
     ...(left.length ? [`${left.join('; ')}: undeploy by hand`] : []),
   ].join('; ');
-  return advance(done, 'promoted', now, detail);
+  const promoted = advance(done, 'promoted', now, detail);
+  await startNextEnvironment(deps, promoted);
+  return promoted;
 }
 
 /** The retire order (core/rollout/retire-order.ts) over what the endpoint holds and how their runs ended. */
@@ -108,7 +114,8 @@ async function decideRetiring(deps: RetireDeps, run: RunRecord, current: Endpoin
       ...(outcome ? { outcome } : {}),
     });
   }
-  return retireOrder(incumbents, workflowOf(deps.workflows, run).rollout.keepPrevious).retire;
+  const { rollout } = environmentOf(workflowOf(deps.workflows, run), run.environment?.name);
+  return retireOrder(incumbents, rollout.keepPrevious).retire;
 }
 
 /** The run still promoting, with a timeline line saying what this step did. */

@@ -3,6 +3,7 @@ import { deployedModelIdFor } from '../../core/run/run-id';
 import type { RunRecord } from '../../core/run/run-record';
 import { advance, endRun } from '../../core/run/transitions';
 import { NEW_MODEL_KEY, type TrafficSplit } from '../../core/traffic-split';
+import { endpointKey, environmentOf, promotionAliases } from '../../core/workflow/environment-of';
 import type { Workflow } from '../../core/workflow/types';
 import type { Clock, DeployedModelInfo, Endpoints, ModelRegistry } from '../ports';
 import { DEPLOYED_NAME_PREFIX } from './deploy-model';
@@ -24,9 +25,13 @@ export interface RollbackDeps {
  */
 export async function startRollback(deps: RollbackDeps, run: RunRecord, workflow: Workflow): Promise<RunRecord> {
   const { model } = run;
-  const config = workflow.endpoint;
+  const config = environmentOf(workflow, run.environment?.name).endpoint;
   if (!config || !model) throw new Error(`${workflow.file}: a rollback needs a SavedModel workflow with an endpoint`);
-  const endpoint = await deps.endpoints.find(config.displayName, workflow.name);
+  const endpoint = await deps.endpoints.find(
+    config.displayName,
+    endpointKey(workflow.name, run.environment?.name),
+    run.environment?.parent,
+  );
   if (!endpoint)
     throw new Error(
       `the ${workflow.name} endpoint (${config.displayName}) does not exist, so there is nothing to roll back; drop the version again to deploy it`,
@@ -37,7 +42,7 @@ export async function startRollback(deps: RollbackDeps, run: RunRecord, workflow
   if (deployed) {
     const split = Object.fromEntries(endpoint.deployedModels.map((d) => [d.id, d.id === deployed.id ? 100 : 0]));
     await deps.endpoints.setSplit(endpoint.name, split);
-    await deps.registry.mergeAliases(model.versionName, ['default']);
+    await deps.registry.mergeAliases(model.versionName, promotionAliases(workflow, run.environment?.name));
     return advance(
       run,
       'rolled-back',
@@ -85,12 +90,14 @@ export async function finishRollback(
   run: RunRecord,
   failure: string | undefined,
   now: Date,
+  /** The environment's aliases (promotionAliases): `default` in the last or only one. */
+  aliases: string[] = ['default'],
 ): Promise<RunRecord> {
   if (failure)
     return endRun(run, 'failed', `DeployModel failed: ${failure}; the previous traffic split is unchanged`, now);
   const { model, deployment } = run;
   if (!model || !deployment) throw new Error(`run ${run.runId} has no deployment to roll back to`);
-  await deps.registry.mergeAliases(model.versionName, ['default']);
+  await deps.registry.mergeAliases(model.versionName, aliases);
   return advance(
     run,
     'rolled-back',

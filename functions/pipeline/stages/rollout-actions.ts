@@ -2,6 +2,7 @@ import { isPortError } from '../../core/errors';
 import type { RunRecord } from '../../core/run/run-record';
 import { advance } from '../../core/run/transitions';
 import { stepSplit } from '../../core/traffic-split';
+import { environmentOf, promotionAliases } from '../../core/workflow/environment-of';
 import type { Workflow } from '../../core/workflow/types';
 import type { Clock, Endpoints, ModelRegistry } from '../ports';
 
@@ -20,7 +21,7 @@ export async function stepUp(
 ): Promise<RunRecord> {
   const { endpoint, deployment } = required(run);
   const step = run.step + 1;
-  const percent = workflow.rollout.steps[step];
+  const percent = environmentOf(workflow, run.environment?.name).rollout.steps[step];
   const current = await deps.endpoints.get(endpoint);
   const split = stepSplit(current.trafficSplit, deployment.deployedModelId, percent);
   await deps.endpoints.setSplit(endpoint, split);
@@ -40,12 +41,13 @@ export async function stepUp(
  */
 export function promote(deps: RolloutDeps, run: RunRecord, workflow: Workflow, summary: string): RunRecord {
   const { model } = required(run);
-  const keep = workflow.rollout.keepPrevious;
+  const keep = environmentOf(workflow, run.environment?.name).rollout.keepPrevious;
+  const aliases = promotionAliases(workflow, run.environment?.name).join(', ');
   return advance(
     { ...run, promotion: { defaultMoved: false }, pendingOperations: [] },
     'promoting',
     deps.clock.now(),
-    `${summary}; promoting ${model.versionName} (default, keeping ${keep} previous good version${keep === 1 ? '' : 's'})`,
+    `${summary}; promoting ${model.versionName} (${aliases}, keeping ${keep} previous good version${keep === 1 ? '' : 's'})`,
   );
 }
 

@@ -13,6 +13,7 @@ import { promote, rollBack, stepUp, type RolloutDeps } from './rollout-actions';
 import { sampleEndpoint } from './sample-endpoint';
 import { loadGoldenSet } from './sample-golden-set';
 import { workflowOf } from './workflow-of';
+import { environmentOf } from '../../core/workflow/environment-of';
 
 export interface ValidateDeps extends RolloutDeps {
   objects: ObjectReader;
@@ -87,7 +88,8 @@ async function validate(deps: ValidateDeps, run: RunRecord): Promise<RunRecord> 
     const progress = { step: run.step, tally, startedAt: saved?.startedAt ?? now.toISOString() };
     return { ...run, updatedAt: at, validation: { ...progress, handOns: (saved?.handOns ?? 0) + 1, lastHandOn: end } };
   }
-  const decision = evaluateGates(workflow.validation.gates, tally, workflow.validation.minCandidateAnswers);
+  const environment = environmentOf(workflow, run.environment?.name);
+  const decision = evaluateGates(environment.gates, tally, workflow.validation.minCandidateAnswers);
   const percent = deployment.split?.[deployment.deployedModelId] ?? 0;
   const recorded: RunRecord = {
     ...run,
@@ -96,7 +98,7 @@ async function validate(deps: ValidateDeps, run: RunRecord): Promise<RunRecord> 
   };
   if (!decision.passed) return rollBack(deps, recorded, `rejected at ${percent} %: ${decision.reasons.join('; ')}`);
   const summary = summarise(decision, percent);
-  const action = percent >= 100 || run.step + 1 >= workflow.rollout.steps.length ? 'promote' : 'step-up';
+  const action = percent >= 100 || run.step + 1 >= environment.rollout.steps.length ? 'promote' : 'step-up';
   if (approvalNeeded(workflow, recorded, action))
     return requestApproval(recorded, workflow, action, summary, deps.clock.now());
   return action === 'promote' ? promote(deps, recorded, workflow, summary) : stepUp(deps, recorded, workflow, summary);

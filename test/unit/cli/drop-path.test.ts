@@ -17,7 +17,7 @@ describe('classifyDropPath', () => {
   });
 
   it.each([
-    ['golden/flowers.jsonl', ['flowers-reviewed', 'flowers']],
+    ['golden/flowers.jsonl', ['flowers-reviewed', 'flowers-staged', 'flowers']],
     ['golden/flowers-mobile.jsonl', ['flowers-mobile-staged', 'flowers-mobile']],
   ])('%s is the golden set of %j', (path, names) => {
     const where = classify(path, false);

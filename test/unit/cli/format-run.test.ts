@@ -13,6 +13,18 @@ describe('formatRun', () => {
     expect(formatRun({ ...run, state: 'failed', outcome: 'failed' })).not.toContain('reconciler');
   });
 
+  it('names the environment a run rolls out in, where it is, and the run that promoted the version before', () => {
+    const run = sampleRun({
+      state: 'registered',
+      environment: { name: 'production', parent: 'projects/p/locations/europe-west4' },
+      promotedFrom: 'flowers-7-abc',
+    });
+    expect(formatRun(run).split('\n')[0]).toBe(
+      'flowers-7-abc  savedmodel models/flowers/7/ (workflow flowers, environment production in projects/p/locations/europe-west4, promoted from flowers-7-abc)  … registered',
+    );
+    expect(formatRun(sampleRun()).split('\n')[0]).toContain('(workflow flowers)');
+  });
+
   it('names the version a rollback run puts back, and its outcome', () => {
     const run = sampleRun({
       runId: 'flowers-rollback1-to-v1-abc',

@@ -161,7 +161,7 @@ describe('ferry rollback', () => {
       const io = captureIo();
       expect(await runCli(args, io)).toBe(2);
       expect(io.stderr.join('\n')).toContain(
-        'usage: ferry rollback <workflow> [--to VERSION] [--reason TEXT] [--project PROJECT]',
+        'usage: ferry rollback <workflow> [--to VERSION] [--environment NAME] [--reason TEXT] [--project PROJECT]',
       );
     }
   });

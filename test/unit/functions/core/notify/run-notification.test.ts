@@ -33,6 +33,14 @@ describe('runNotification', () => {
     (state) => expect(runNotification(event({ state }))).toBeUndefined(),
   );
 
+  it('names the environment of a run in a workflow with environments, in the title the chat shows', () => {
+    const n = runNotification(event({ state: 'promoted', environment: 'staging' }))!;
+    expect(n.title).toBe('ferry: run flowers-7-abc (flowers in staging) was promoted');
+    expect(n.environment).toBe('staging');
+    expect(chatPayload('chat', n)).toMatchObject({ text: expect.stringContaining('(flowers in staging)') });
+    expect(runNotification(event({ state: 'promoted' }))!).not.toHaveProperty('environment');
+  });
+
   it('keeps the pipeline’s reason as the detail', () => {
     expect(runNotification(event({ detail: 'mean error 1.0 > 0.1 at 10 %' }))!.detail).toBe(
       'mean error 1.0 > 0.1 at 10 %',

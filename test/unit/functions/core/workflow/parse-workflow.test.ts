@@ -135,7 +135,7 @@ describe('the workflow schema', () => {
 });
 
 describe('parseWorkflow', () => {
-  it.each(['flowers.yaml', 'flowers-mobile.yaml'])('loads the shipped workflows/%s', (name) => {
+  it.each(['flowers.yaml', 'flowers-mobile.yaml', 'flowers-staged.yaml'])('loads the shipped workflows/%s', (name) => {
     const workflow = parseWorkflow(readFileSync(join(WORKFLOWS, name), 'utf8'), name);
     expect(workflow.file).toBe(name);
     expect(workflow.validation.goldenSet).toMatch(/^golden\//);

@@ -105,6 +105,11 @@ describe('parseRunEvent', () => {
     expect(parseRunEvent(JSON.parse(JSON.stringify(failed)))).toEqual(failed);
   });
 
+  it('keeps the environment of a run in a workflow with environments', () => {
+    const staged = { ...failed, environment: 'production' };
+    expect(parseRunEvent(JSON.parse(JSON.stringify(staged)))).toEqual(staged);
+  });
+
   it.each([
     [null, /expected a JSON object/],
     [{ ...failed, runId: 'Bad Id' }, /"runId"/],
@@ -112,5 +117,6 @@ describe('parseRunEvent', () => {
     [{ ...failed, state: 'FAILED!' }, /"state"/],
     [{ ...failed, at: 'yesterday' }, /"at" is not a date/],
     [{ ...failed, detail: 3 }, /"detail"/],
+    [{ ...failed, environment: 7 }, /"environment"/],
   ])('refuses %j', (value, message) => expect(() => parseRunEvent(value)).toThrow(message));
 });
