@@ -12,8 +12,9 @@ const DEMO_PROJECT = 'ferry-local';
 
 /**
  * `npm start [-- --pubsub HOST:PORT]`: the whole pipeline on the embedded emulators — v1 promoted,
- * a bad v2 rolled back, v3 promoted from a canary, a TFLite model published on both channels, a
- * corrupted one refused. Exits 0 only if every run ended as expected; stops every server it
+ * a bad v2 rolled back, v3 promoted from a canary, an approval, a version promoted in staging then
+ * production, a TFLite model published on both channels, a corrupted one refused, a staged mobile
+ * rollout through Remote Config. Exits 0 only if every run ended as expected; stops every server it
  * started. `--pubsub` (or PUBSUB_EMULATOR_HOST already set) uses an external Pub/Sub emulator.
  * `--keep` leaves the stack serving afterwards, as `ferry up` does (`.ferry/stack.json`), so that
  * `ferry ui` or `ferry status` in another terminal show the demo's runs, until Ctrl-C.
@@ -41,9 +42,8 @@ export const demo: Command = async (args, io) => {
     for (const { scenario, run } of runs) {
       const as = run.state === scenario.expect;
       ok &&= as;
-      io.out(
-        `  ${as ? '✔' : '✘'} ${scenario.bucketPath.padEnd(32)} ${run.state.padEnd(10)} (expected ${scenario.expect})`,
-      );
+      const where = scenario.environment ? `${scenario.bucketPath} in ${scenario.environment}` : scenario.bucketPath;
+      io.out(`  ${as ? '✔' : '✘'} ${where.padEnd(40)} ${run.state.padEnd(10)} (expected ${scenario.expect})`);
     }
     if (endpoint) io.out(`  endpoint ${endpoint.displayName}: traffic ${JSON.stringify(endpoint.trafficSplit)}`);
     const dead = stack.deadLetters();

@@ -1,6 +1,6 @@
-import { mkdtemp, rm, writeFile, mkdir } from 'node:fs/promises';
+import { mkdtemp, rm, writeFile, mkdir, readdir, readFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { join, resolve } from 'node:path';
 import { Storage } from '@google-cloud/storage';
 import { startLocalStack, type LocalStack } from '../../emulators/local-stack';
 import { exampleGoldenSet } from '../../functions/artifacts/example-golden-set';
@@ -11,6 +11,8 @@ import { runIdFor } from '../../functions/core/run/run-id';
 import type { CliIo } from '../io';
 import { formatRun } from '../format-run';
 import { dropArtifact } from '../stack/drop-artifact';
+import { workflowsDir } from '../workflows-dir';
+import { createRolloutParameter, followRemoteConfigRollout } from './remote-config-rollout';
 import { waitForRun } from './wait-for-run';
 
 export interface DemoOptions {
@@ -32,6 +34,12 @@ export interface Scenario {
   expect: RunRecord['state'];
   /** The workflow waits for a person: the demo approves as `ferry approve <run>` would. */
   approve?: string;
+  /** The run's environment (a workflow with `environments:`: the drop's run is the first one's). */
+  environment?: string;
+  /** Environments after the first: the demo follows the version into each (their runs join the results). */
+  thenIn?: string[];
+  /** A staged mobile rollout: the demo shows the Remote Config template at each step and edits it as a person would. */
+  remoteConfig?: true;
 }
 
 export interface DemoResult {
@@ -76,6 +84,17 @@ function scenarios(dir: string): Scenario[] {
       approve: 'the demo approves, as a person would',
     },
     {
+      title:
+        'flowers-staged v1 is promoted in staging, then rolled out in production as the same Model Registry version',
+      local: join(dir, 'v1'),
+      bucketPath: 'models/flowers-staged/1/',
+      workflow: 'flowers-staged',
+      version: '1',
+      expect: 'promoted',
+      environment: 'staging',
+      thenIn: ['production'],
+    },
+    {
       title: 'a TFLite model is validated with the TFLite runtime, then published on both channels',
       local: join(dir, 'mobile-1.tflite'),
       bucketPath: 'mobile/flowers/1/model.tflite',
@@ -91,7 +110,36 @@ function scenarios(dir: string): Scenario[] {
       version: '2',
       expect: 'rejected',
     },
+    {
+      title: `flowers-mobile-staged v1 reaches app instances 5 % → 25 % → 100 % through Remote Config (every: ${DEMO_EVERY} here, 24h in the workflow file)`,
+      local: join(dir, 'mobile-1.tflite'),
+      bucketPath: 'mobile/flowers-staged/1/model.tflite',
+      workflow: 'flowers-mobile-staged',
+      version: '1',
+      expect: 'published',
+      remoteConfig: true,
+    },
   ];
+}
+
+/** The staged mobile workflow widens once a day; the demo's copy of it, every few seconds. */
+const DEMO_EVERY = '3s';
+
+/**
+ * The repository's workflows as the demo's functions load them: the same files, except that the
+ * staged mobile rollout widens every DEMO_EVERY instead of every 24h. Under .ferry/, not a temp
+ * folder: `ferry demo --keep` leaves the functions serving after the demo.
+ */
+async function demoWorkflows(): Promise<string> {
+  const target = resolve('.ferry', 'demo-workflows');
+  await rm(target, { recursive: true, force: true });
+  await mkdir(target, { recursive: true });
+  for (const name of await readdir(workflowsDir())) {
+    if (!/\.ya?ml$/.test(name)) continue;
+    const text = await readFile(join(workflowsDir(), name), 'utf8');
+    await writeFile(join(target, name), text.replace(/^(\s+every:) 24h$/m, `$1 ${DEMO_EVERY}`));
+  }
+  return target;
 }
 
 async function writeArtifacts(dir: string): Promise<void> {
@@ -145,6 +193,9 @@ export async function runDemo(io: CliIo, options: DemoOptions = {}): Promise<Dem
     timeScale: options.timeScale ?? 0.0005,
     projectId: options.projectId,
     pubsubHost: options.pubsubHost,
+    workflowsDir: await demoWorkflows(),
+    // Cloud Scheduler ticks every 10 minutes; the demo's rollout steps are seconds apart.
+    reconcileEveryMs: 1000,
   });
   try {
     await writeArtifacts(dir);
@@ -163,14 +214,26 @@ export async function runDemo(io: CliIo, options: DemoOptions = {}): Promise<Dem
     io.out('golden sets: gs://ferry-artifacts/golden/flowers.jsonl and flowers-mobile.jsonl (y = 0.5x + 2)');
     const runs: DemoResult['runs'] = [];
     for (const scenario of scenarios(dir)) {
-      io.out(`\n▶ ${scenario.title}\n  ferry drop ${scenario.local} ${scenario.bucketPath}`);
+      io.out(`\n▶ ${scenario.title}`);
+      if (scenario.remoteConfig) await createRolloutParameter(io, stack);
+      io.out(`  ferry drop ${scenario.local} ${scenario.bucketPath}`);
       await dropArtifact(storage, stack.buckets.artifacts, scenario.local, scenario.bucketPath);
       const root = scenario.bucketPath;
       const runId = runIdFor(scenario.workflow, scenario.version, stack.buckets.artifacts, root);
       if (scenario.approve) await approveWhenAsked(io, storage, stack.buckets.state, runId, scenario.approve);
+      if (scenario.remoteConfig) await followRemoteConfigRollout(io, stack, storage, runId);
       const run = await waitForRun(storage, stack.buckets.state, runId);
       io.out(formatRun(run));
       runs.push({ scenario, run });
+      for (const environment of run.state === 'promoted' ? (scenario.thenIn ?? []) : []) {
+        const nextId = runIdFor(scenario.workflow, scenario.version, stack.buckets.artifacts, root, 1, environment);
+        io.out(
+          `\n▶ … promoted in ${run.environment?.name}: the same version goes on in ${environment} (run ${nextId})`,
+        );
+        const next = await waitForRun(storage, stack.buckets.state, nextId);
+        io.out(formatRun(next));
+        runs.push({ scenario: { ...scenario, environment, title: `${scenario.title} (${environment})` }, run: next });
+      }
     }
     return { runs, stack };
   } finally {

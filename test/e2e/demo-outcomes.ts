@@ -1,5 +1,6 @@
 import { Storage } from '@google-cloud/storage';
 import { getMachineLearning } from 'firebase-admin/machine-learning';
+import { getRemoteConfig } from 'firebase-admin/remote-config';
 import type { DemoResult } from '../../cli/demo/run-demo';
 import { firebaseMlEmulatorApp } from '../../emulators/firebase-ml/sdk-app';
 
@@ -16,13 +17,16 @@ export function demoOutcomeTests(get: () => { result: DemoResult; stdout: string
   };
 
   it('ends every run as expected and leaves no dead letters', () => {
-    expect(get().result.runs.map((r) => [r.scenario.bucketPath, r.run.state])).toEqual([
-      ['models/flowers/1/', 'promoted'],
-      ['models/flowers/2/', 'rejected'],
-      ['models/flowers/3/', 'promoted'],
-      ['models/flowers-reviewed/1/', 'promoted'],
-      ['mobile/flowers/1/model.tflite', 'published'],
-      ['mobile/flowers/2/model.tflite', 'rejected'],
+    expect(get().result.runs.map((r) => [r.scenario.bucketPath, r.run.environment?.name, r.run.state])).toEqual([
+      ['models/flowers/1/', undefined, 'promoted'],
+      ['models/flowers/2/', undefined, 'rejected'],
+      ['models/flowers/3/', undefined, 'promoted'],
+      ['models/flowers-reviewed/1/', undefined, 'promoted'],
+      ['models/flowers-staged/1/', 'staging', 'promoted'],
+      ['models/flowers-staged/1/', 'production', 'promoted'],
+      ['mobile/flowers/1/model.tflite', undefined, 'published'],
+      ['mobile/flowers/2/model.tflite', undefined, 'rejected'],
+      ['mobile/flowers-staged/1/model.tflite', undefined, 'published'],
     ]);
     expect(get().result.stack.deadLetters()).toEqual([]);
   });
@@ -111,6 +115,48 @@ export function demoOutcomeTests(get: () => { result: DemoResult; stdout: string
       .getFiles({ prefix: 'models/flowers_mobile/2/' });
     expect(files).toHaveLength(0);
     expect(run('mobile/flowers/2/model.tflite').reason).toMatch(/not "TFL3"/);
+  });
+
+  it('promotes flowers-staged v1 in staging, then the same Model Registry version in production', () => {
+    const [staging, production] = get()
+      .result.runs.filter((r) => r.scenario.bucketPath === 'models/flowers-staged/1/')
+      .map((r) => r.run);
+    expect(production.promotedFrom).toBe(staging.runId);
+    expect(production.model?.versionName).toBe(staging.model?.versionName);
+    const state = get().result.stack.cloud.vertex.state();
+    const splits = Object.fromEntries(
+      state.endpoints
+        .filter((e: { displayName: string }) => e.displayName.startsWith('flowers-staged-'))
+        .map((e: { displayName: string; trafficSplit: Record<string, number> }) => [e.displayName, e.trafficSplit]),
+    );
+    expect(splits).toEqual({
+      'flowers-staged-staging': { [staging.deployment?.deployedModelId as string]: 100 },
+      'flowers-staged-production': { [production.deployment?.deployedModelId as string]: 100 },
+    });
+    const version = state.models
+      .flatMap(
+        (m: { versions: Array<{ versionId: string; versionAliases: string[]; labels: Record<string, string> }> }) =>
+          m.versions.map((v) => ({ ...v, model: m })),
+      )
+      .find((v: { labels: Record<string, string> }) => v.labels.ferry_workflow?.startsWith('flowers-staged'));
+    expect([...(version?.versionAliases ?? [])].sort()).toEqual(['default', 'production', 'staging', 'v1']);
+    expect(get().stdout.join('\n')).toContain(
+      `promoted in staging: the same version goes on in production (run ${production.runId})`,
+    );
+  });
+
+  it('rolls the staged mobile model out 5 → 25 → 100 % through Remote Config, keeping the console edit', async () => {
+    const staged = run('mobile/flowers-staged/1/model.tflite');
+    expect(staged.timeline.filter((t) => t.state === 'rolling-out')).toHaveLength(2);
+    expect(staged.mobile?.rollout?.templateVersions).toHaveLength(3);
+    const app = firebaseMlEmulatorApp({ ...process.env, ...get().result.stack.cloud.env });
+    const template = await getRemoteConfig(app).getTemplate();
+    expect(template.conditions.map((c) => c.name)).not.toContain('ferry_flowers_model_rollout');
+    expect(template.parameters.flowers_model.defaultValue).toEqual({ value: 'flowers_staged_v1' });
+    expect(template.parameters.welcome_text.defaultValue).toEqual({ value: 'Spring flowers are in!' });
+    const text = get().stdout.join('\n');
+    expect(text).toMatch(/rolling-out at 5 %: .*between 0 and 5 → flowers_model = "flowers_staged_v1"/);
+    expect(text).toMatch(/rolling-out at 25 %: .*between 0 and 25/);
   });
 
   it('prints a timeline per run', () => {
