@@ -1,7 +1,7 @@
 import type { Msg } from './protos';
-import { MODEL_ID_RE, type ModelRegistry } from './model-registry';
-import { type LocationName, locationPath, modelPath, parseModelName } from './resource-names';
-import { RpcError, badField, Code, notFound } from './rpc-error';
+import type { ModelRegistry } from './model-registry';
+import { type LocationName, locationPath, parseModelName } from './resource-names';
+import { badField } from './rpc-error';
 
 /** A checked CopyModel request: the model it will write to, the ids it drew, and its commit. */
 export interface CopyPlan {
@@ -32,26 +32,11 @@ export function planCopy(models: ModelRegistry, parent: LocationName, req: Msg):
   }
   models.resolve(req.sourceModel, 'source_model');
   if (req.modelId && req.parentModel) throw badField('model_id', 'give model_id or parent_model, not both.');
-  const ids: string[] = [];
-  let target: string;
-  if (req.parentModel) {
-    const ref = parseModelName(req.parentModel, 'parent_model');
-    if (ref.version) throw badField('parent_model', 'must name a model without @version.');
-    if (locationPath(ref) !== locationPath(parent))
-      throw badField('parent_model', 'must be in the location given as parent.');
-    target = modelPath(ref);
-  } else {
-    if (req.modelId && !MODEL_ID_RE.test(req.modelId))
-      throw badField('model_id', 'must be at most 63 characters of [a-z0-9_-], not starting with a digit or hyphen.');
-    if (!req.modelId) ids.push(models.newId());
-    target = `${locationPath(parent)}/models/${req.modelId || ids[0]}`;
-  }
+  const { target, ids } = models.destination(parent, req);
   /** Checked when the copy starts and again when it completes: either may have changed meanwhile. */
   const check = () => {
     const found = models.resolve(req.sourceModel, 'source_model');
-    const exists = models.models.has(target);
-    if (req.parentModel && !exists) throw notFound(`Model ${target} not found.`);
-    if (!req.parentModel && exists) throw new RpcError(Code.ALREADY_EXISTS, `Model ${target} already exists.`);
+    models.checkDestination(target, req);
     return found.version;
   };
   check();

@@ -39,7 +39,7 @@ export interface ModelEntry {
 
 /** The alias that marks the version a bare model name resolves to. */
 export const DEFAULT_ALIAS = 'default';
-export const MODEL_ID_RE = /^[a-z_][a-z0-9_-]{0,62}$/;
+const MODEL_ID_RE = /^[a-z_][a-z0-9_-]{0,62}$/;
 
 /**
  * Model Registry state and rules: versions under a parent model, aliases unique within a model
@@ -71,6 +71,32 @@ export class ModelRegistry {
     return { entry, version, ref };
   }
 
+  /**
+   * Where an UploadModel or CopyModel writes: a new version of `parent_model` (which must be in
+   * `parent`), or a new model named `model_id` or a generated id (drawn into `ids`).
+   */
+  destination(parent: LocationName, req: Msg): { target: string; ids: string[] } {
+    if (req.parentModel) {
+      const ref = parseModelName(req.parentModel, 'parent_model');
+      if (ref.version) throw badField('parent_model', 'must name a model without @version.');
+      if (locationPath(ref) !== locationPath(parent))
+        throw badField('parent_model', 'must be in the location given as parent.');
+      return { target: modelPath(ref), ids: [] };
+    }
+    if (req.modelId !== undefined && req.modelId !== '' && !MODEL_ID_RE.test(req.modelId))
+      throw badField('model_id', 'must be at most 63 characters of [a-z0-9_-], not starting with a digit or hyphen.');
+    const ids = req.modelId ? [] : [this.newId()];
+    return { target: `${locationPath(parent)}/models/${req.modelId || ids[0]}`, ids };
+  }
+
+  /** The destination as the request expects it now: `parent_model` exists, a new model does not. */
+  checkDestination(target: string, req: Msg): ModelEntry | undefined {
+    const entry = this.models.get(target);
+    if (req.parentModel && !entry) throw notFound(`Model ${target} not found.`);
+    if (!req.parentModel && entry) throw new RpcError(Code.ALREADY_EXISTS, `Model ${target} already exists.`);
+    return entry;
+  }
+
   /** Checks an UploadModel request; the returned closure commits it (re-checking aliases then). */
   planUpload(
     parent: LocationName,
@@ -87,27 +113,9 @@ export class ModelRegistry {
         'is required: give a serving container image (a prebuilt TensorFlow one for SavedModels).',
       );
     }
-    let target: string;
-    const ids: string[] = [];
-    if (req.parentModel) {
-      const ref = parseModelName(req.parentModel, 'parent_model');
-      if (ref.version) throw badField('parent_model', 'must name a model without @version.');
-      if (locationPath(ref) !== locationPath(parent))
-        throw badField('parent_model', 'must be in the location given as parent.');
-      target = modelPath(ref);
-      if (!this.models.has(target)) throw notFound(`Model ${target} not found.`);
-    } else {
-      if (req.modelId !== undefined && req.modelId !== '' && !MODEL_ID_RE.test(req.modelId)) {
-        throw badField('model_id', 'must be at most 63 characters of [a-z0-9_-], not starting with a digit or hyphen.');
-      }
-      if (!req.modelId) ids.push(this.newId());
-      target = `${locationPath(parent)}/models/${req.modelId || ids[0]}`;
-      if (this.models.has(target)) throw new RpcError(Code.ALREADY_EXISTS, `Model ${target} already exists.`);
-    }
+    const { target, ids } = this.destination(parent, req);
     const check = (): ModelEntry | undefined => {
-      const entry = this.models.get(target);
-      if (req.parentModel && !entry) throw notFound(`Model ${target} not found.`);
-      if (!req.parentModel && entry) throw new RpcError(Code.ALREADY_EXISTS, `Model ${target} already exists.`);
+      const entry = this.checkDestination(target, req);
       for (const alias of aliases) {
         if (alias === DEFAULT_ALIAS) continue;
         const owner = entry && [...entry.versions.values()].find((v) => v.versionAliases.includes(alias));
