@@ -70,8 +70,11 @@ if (MISSING) console.warn(`skipping the demo on Google's Pub/Sub emulator: ${MIS
         '✔ models/flowers/2/ rejected (expected rejected)',
         '✔ models/flowers/3/ promoted (expected promoted)',
         '✔ models/flowers-reviewed/1/ promoted (expected promoted)',
+        '✔ models/flowers-staged/1/ in staging promoted (expected promoted)',
+        '✔ models/flowers-staged/1/ in production promoted (expected promoted)',
         '✔ mobile/flowers/1/model.tflite published (expected published)',
         '✔ mobile/flowers/2/model.tflite rejected (expected rejected)',
+        '✔ mobile/flowers-staged/1/model.tflite published (expected published)',
       ]);
       expect(summary).toMatch(/dead letters: 0/);
       expect(io.stderr).toEqual([]);

@@ -37,7 +37,7 @@ describe('ferry demo --keep', () => {
       });
       expect(status.status).toBe(0);
       const runs = (JSON.parse(status.stdout) as { runs: Array<{ state: string }> }).runs.map((r) => r.state);
-      expect(runs).toHaveLength(6);
+      expect(runs).toHaveLength(9);
       process.kill(-demo.pid!, 'SIGINT');
       expect(await exited).toBe(0);
       expect(existsSync(stackFile)).toBe(false);
