@@ -163,7 +163,7 @@ function topLevelParameter(template: RcTemplateBody, parameter: string): RcParam
     'broken',
     group
       ? `the Remote Config parameter "${parameter}" is in the parameter group "${group}"; ferry rolls out top-level parameters only: move it out of the group`
-      : `the Remote Config template has no parameter "${parameter}": create it with the model apps use today as its default value, then drop the model again`,
+      : `the Remote Config template has no parameter "${parameter}": create it with the model apps use today as its default value, then retry the run (ferry retry <run>)`,
   );
 }
 
