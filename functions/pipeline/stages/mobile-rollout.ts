@@ -156,7 +156,11 @@ export function mobileRolloutStepStage(deps: MobileRolloutDeps, step: number): S
         ...(to < 100 ? { nextStepAt: new Date(now.getTime() + rollout.everyMs).toISOString() } : {}),
         templateVersions: [...rollout.templateVersions, ...(change.publishedVersion ? [change.publishedVersion] : [])],
       };
-      const patched = { ...run, step: step + 1, mobile: { ...run.mobile, rollout: record } };
+      const patched = {
+        ...run,
+        step: step + 1,
+        mobile: { ...run.mobile, channels: widenedChannels(run.mobile.channels, rollout, to), rollout: record },
+      };
       const where = `Remote Config "${rollout.parameter}" → ${rollout.candidateValue}`;
       return to === 100
         ? advance(
@@ -173,6 +177,21 @@ export function mobileRolloutStepStage(deps: MobileRolloutDeps, step: number): S
           );
     },
   };
+}
+
+/** The Storage channel's line follows the manifest (it said the first step's share when it was staged). */
+function widenedChannels(
+  channels: NonNullable<RunRecord['mobile']>['channels'],
+  rollout: MobileRolloutRecord,
+  to: number,
+): NonNullable<RunRecord['mobile']>['channels'] {
+  const object = rollout.candidate.object;
+  if (!object || !channels.firebaseStorage) return channels;
+  const detail =
+    to === 100
+      ? `${object} is the manifest's current version (the rollout reached 100 %)`
+      : `${object}: the manifest's rollout entry offers it to ${to} % of app instances`;
+  return { ...channels, firebaseStorage: { status: 'published', detail } };
 }
 
 /** Whether a rolling-out run's next step is due. */

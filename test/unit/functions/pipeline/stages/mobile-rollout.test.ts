@@ -114,9 +114,7 @@ describe('staged mobile rollout through Remote Config', () => {
       percent: 5,
       seed,
       before: { defaultValue: { value: 'flowers_staged_v7' } },
-      nextStepAt:
-        '2026-11-30T11:00:00.000Z'.replace('11:00', '10:00').replace('30T', '30T') &&
-        new Date(Date.parse('2026-11-30T10:00:00Z') + DAY).toISOString(),
+      nextStepAt: new Date(Date.parse('2026-11-30T10:00:00Z') + DAY).toISOString(),
       templateVersions: ['2'],
     });
   });
@@ -133,11 +131,17 @@ describe('staged mobile rollout through Remote Config', () => {
     expect((await t.state()).mobile?.rollout?.percent).toBe(25);
     expect(t.templates.peek().conditions[0].expression).toBe(percentExpression(rolloutSeed(t.run.runId), 25));
     expect(t.manifest.manifests.get('flowers_staged')?.rollout?.percent).toBe(25);
+    expect((await t.state()).mobile?.channels.firebaseStorage.detail).toBe(
+      "models/flowers_staged/8/model.tflite: the manifest's rollout entry offers it to 25 % of app instances",
+    );
     t.clock.advance(DAY);
     await reconcile(t.deps);
     const done = await t.state();
     expect(done.state).toBe('published');
     expect(done.mobile?.rollout?.templateVersions).toEqual(['2', '4', '5']);
+    expect(done.mobile?.channels.firebaseStorage.detail).toBe(
+      "models/flowers_staged/8/model.tflite is the manifest's current version (the rollout reached 100 %)",
+    );
     const template = t.templates.peek();
     expect(template.conditions).toEqual([{ name: 'android', expression: "device.os == 'android'" }]);
     expect(template.parameters.flowers_model).toEqual({ defaultValue: { value: 'flowers_staged_v8' } });
