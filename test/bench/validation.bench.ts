@@ -48,12 +48,13 @@ export const bench: Bench = {
         endpoint,
         golden.slice(0, 200),
         { ...validation, minCandidateAnswers: 200 },
+        validation.gates,
         warmUp,
         noDeadline,
       );
       let start = process.hrtime.bigint();
       const tally = newTally(candidate);
-      await sampleEndpoint(deps, endpoint, golden, validation, tally, noDeadline);
+      await sampleEndpoint(deps, endpoint, golden, validation, validation.gates, tally, noDeadline);
       const endpointS = seconds(start);
       const answered = candidateAnswers(tally);
       const mine = tally.byModel[candidate];

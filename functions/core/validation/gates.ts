@@ -8,8 +8,12 @@ import {
   type ValidationTally,
 } from './tally';
 
-/** Incumbent requests needed before its p95 is compared with the candidate's. */
-export const MIN_LATENCY_SAMPLES = 10;
+/**
+ * Requests each model must have answered before their p95 latencies are compared. A nearest-rank
+ * p95 of fewer than 20 requests is their slowest one, so one stalled request (a pause of the
+ * machine, not of the model) decided the gate; with 20 it takes two.
+ */
+export const MIN_LATENCY_SAMPLES = 20;
 
 export interface ModelSummary {
   deployedModelId: string;
@@ -46,6 +50,22 @@ function summarise(deployedModelId: string, tally: ModelTally | undefined): Mode
   };
 }
 
+/**
+ * Whether the sample so far can be judged: the candidate answered enough golden examples and, when
+ * a latency gate is set, both it and the incumbent (if one answered at all: at 100 % none does)
+ * sent MIN_LATENCY_SAMPLES requests. The caller also stops at the workflow's request budget.
+ */
+export function sampleComplete(gates: Gates, tally: ValidationTally, minCandidateAnswers: number): boolean {
+  if (candidateAnswers(tally) < minCandidateAnswers) return false;
+  if (gates.maxP95LatencyMs === undefined && gates.maxP95LatencyRatio === undefined) return true;
+  const requests = (id: string | undefined) => (id === undefined ? 0 : (tally.byModel[id]?.requests ?? 0));
+  if (requests(tally.candidateId) < MIN_LATENCY_SAMPLES) return false;
+  const incumbent = incumbentOf(tally);
+  return (
+    gates.maxP95LatencyRatio === undefined || incumbent === undefined || requests(incumbent) >= MIN_LATENCY_SAMPLES
+  );
+}
+
 /** The incumbent to compare with: the other model that answered most. */
 function incumbentOf(tally: ValidationTally): string | undefined {
   return Object.entries(tally.byModel)
@@ -80,11 +100,12 @@ export function evaluateGates(gates: Gates, tally: ValidationTally, minCandidate
   if (gates.maxP95LatencyMs !== undefined && candidate.p95LatencyMs > gates.maxP95LatencyMs) {
     reasons.push(`p95 latency ${candidate.p95LatencyMs.toFixed(1)} ms is above ${gates.maxP95LatencyMs} ms`);
   }
-  // The ratio needs enough samples of the incumbent to mean anything, and a few milliseconds of
+  // The ratio needs enough samples of both models to mean anything (sampleComplete asks for them), and a few milliseconds of
   // jitter on a fast model is not a regression: both must hold to reject.
   if (
     gates.maxP95LatencyRatio !== undefined &&
     incumbent &&
+    candidate.requests >= MIN_LATENCY_SAMPLES &&
     incumbent.requests >= MIN_LATENCY_SAMPLES &&
     incumbent.p95LatencyMs > 0
   ) {

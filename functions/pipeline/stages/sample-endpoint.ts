@@ -2,15 +2,15 @@ import { classifyError, errorMessage, isPortError } from '../../core/errors';
 import { mismatch, type GoldenExample } from '../../core/validation/golden-set';
 import { backoffMs, PREDICT_RETRY } from '../../core/validation/predict-retry';
 import { batchRequests } from '../../core/validation/request-batches';
+import { sampleComplete } from '../../core/validation/gates';
 import {
-  candidateAnswers,
   recordFailure,
   recordResponse,
   recordTransportError,
   totalRequests,
   type ValidationTally,
 } from '../../core/validation/tally';
-import type { Workflow } from '../../core/workflow/types';
+import type { Gates, Workflow } from '../../core/workflow/types';
 import type { Clock, Predictor } from '../ports';
 
 /** Few instances per request: every request is one more draw through the traffic split. */
@@ -27,8 +27,9 @@ export interface SampleDeps {
 export type SampleEnd = 'sampled' | 'time budget' | 'transient errors';
 
 /**
- * Sends the golden set through the endpoint, adding to `tally`, until the candidate has answered
- * enough of it or the workflow's request budget is spent; each answer is attributed to the deployed
+ * Sends the golden set through the endpoint, adding to `tally`, until the sample can be judged by
+ * `gates` (sampleComplete: enough answers, and enough requests for a latency gate's p95s) or the
+ * workflow's request budget is spent; each answer is attributed to the deployed
  * model that gave it. Only what a model did is evidence: an answer, or a refusal (`invalid`, e.g.
  * INVALID_ARGUMENT on its output) counted against the candidate. Transient errors are retried with
  * backoff on the Clock and counted apart; past PREDICT_RETRY.transientBudget, or at `deadline`
@@ -40,13 +41,17 @@ export async function sampleEndpoint(
   endpoint: string,
   golden: GoldenExample[],
   validation: Workflow['validation'],
+  gates: Gates,
   tally: ValidationTally,
   deadline: number,
 ): Promise<SampleEnd> {
   const batches = batchRequests(golden, INSTANCES_PER_REQUEST, undefined, endpoint);
   let transient = 0;
   let inARow = 0;
-  while (candidateAnswers(tally) < validation.minCandidateAnswers && totalRequests(tally) < validation.maxRequests) {
+  while (
+    !sampleComplete(gates, tally, validation.minCandidateAnswers) &&
+    totalRequests(tally) < validation.maxRequests
+  ) {
     if (deps.clock.now().getTime() >= deadline) return 'time budget';
     // Resumed tallies go on where the last invocation stopped in the golden set.
     const batch = batches[totalRequests(tally) % batches.length];

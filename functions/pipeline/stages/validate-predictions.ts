@@ -75,11 +75,13 @@ async function validate(deps: ValidateDeps, run: RunRecord): Promise<RunRecord> 
     return rollBack(deps, run, gaveUp(saved, now), 'failed');
   const golden = await loadGoldenSet(deps.objects, workflow, run);
   const tally = resumeTally(run.validation, run.step, deployment.deployedModelId);
+  const environment = environmentOf(workflow, run.environment?.name);
   const end = await sampleEndpoint(
     deps,
     endpoint.name,
     golden,
     workflow.validation,
+    environment.gates,
     tally,
     now.getTime() + deps.budgetMs,
   );
@@ -88,7 +90,6 @@ async function validate(deps: ValidateDeps, run: RunRecord): Promise<RunRecord> 
     const progress = { step: run.step, tally, startedAt: saved?.startedAt ?? now.toISOString() };
     return { ...run, updatedAt: at, validation: { ...progress, handOns: (saved?.handOns ?? 0) + 1, lastHandOn: end } };
   }
-  const environment = environmentOf(workflow, run.environment?.name);
   const decision = evaluateGates(environment.gates, tally, workflow.validation.minCandidateAnswers);
   const percent = deployment.split?.[deployment.deployedModelId] ?? 0;
   const recorded: RunRecord = {

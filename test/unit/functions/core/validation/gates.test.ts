@@ -1,4 +1,4 @@
-import { evaluateGates } from '../../../../../functions/core/validation/gates';
+import { evaluateGates, MIN_LATENCY_SAMPLES, sampleComplete } from '../../../../../functions/core/validation/gates';
 import { newTally, percentile, recordFailure, recordResponse } from '../../../../../functions/core/validation/tally';
 
 const gates = { minMatchRate: 0.99, maxErrorRate: 0.01, maxP95LatencyRatio: 2 };
@@ -74,6 +74,21 @@ describe('evaluateGates', () => {
     );
   });
 
+  it('does not let one stalled request of the candidate decide the ratio, but two do', () => {
+    const stalled = (n: number) => {
+      const tally = tallyOf({ answers: MIN_LATENCY_SAMPLES - n, latency: 3 }, { answers: 200, latency: 3 });
+      for (let i = 0; i < n; i += 1) recordResponse(tally, '222', 300, [undefined]);
+      return evaluateGates({ ...gates, latencySlackMs: 20 }, tally, 20);
+    };
+    expect(stalled(1).passed).toBe(true);
+    expect(stalled(2).reasons).toEqual([expect.stringMatching(/p95 latency is 100\.00× the incumbent's/)]);
+  });
+
+  it('judges no ratio on fewer than MIN_LATENCY_SAMPLES requests of the candidate', () => {
+    const few = tallyOf({ answers: MIN_LATENCY_SAMPLES - 1, latency: 300 }, { answers: 200, latency: 3 });
+    expect(evaluateGates({ ...gates, latencySlackMs: 20 }, few, 19).passed).toBe(true);
+  });
+
   it('applies an absolute latency gate when there is no incumbent', () => {
     const decision = evaluateGates(
       { minMatchRate: 1, maxErrorRate: 0, maxP95LatencyMs: 20 },
@@ -82,6 +97,36 @@ describe('evaluateGates', () => {
     );
     expect(decision.reasons).toEqual(['p95 latency 30.0 ms is above 20 ms']);
     expect(decision.incumbent).toBeUndefined();
+  });
+});
+
+describe('sampleComplete', () => {
+  const noLatency = { minMatchRate: 1, maxErrorRate: 0 };
+  /** The candidate answering 4 golden examples a request, the incumbent `incumbent` requests. */
+  function sample(candidateRequests: number, incumbentRequests = 0) {
+    const tally = newTally('222');
+    for (let i = 0; i < candidateRequests; i += 1)
+      recordResponse(tally, '222', 5, [undefined, undefined, undefined, undefined]);
+    for (let i = 0; i < incumbentRequests; i += 1) recordResponse(tally, '111', 5, [undefined]);
+    return tally;
+  }
+
+  it('needs only the answers without a latency gate', () => {
+    expect(sampleComplete(noLatency, sample(4), 20)).toBe(false);
+    expect(sampleComplete(noLatency, sample(5), 20)).toBe(true);
+  });
+
+  it('needs MIN_LATENCY_SAMPLES requests of the candidate for an absolute latency gate', () => {
+    const absolute = { ...noLatency, maxP95LatencyMs: 100 };
+    expect(sampleComplete(absolute, sample(MIN_LATENCY_SAMPLES - 1, 500), 20)).toBe(false);
+    expect(sampleComplete(absolute, sample(MIN_LATENCY_SAMPLES, 1), 20)).toBe(true);
+  });
+
+  it('needs MIN_LATENCY_SAMPLES requests of both models for a ratio gate, of the candidate alone when no incumbent answers', () => {
+    const ratio = { ...noLatency, maxP95LatencyRatio: 2 };
+    expect(sampleComplete(ratio, sample(MIN_LATENCY_SAMPLES, MIN_LATENCY_SAMPLES - 1), 20)).toBe(false);
+    expect(sampleComplete(ratio, sample(MIN_LATENCY_SAMPLES, MIN_LATENCY_SAMPLES), 20)).toBe(true);
+    expect(sampleComplete(ratio, sample(MIN_LATENCY_SAMPLES), 20)).toBe(true);
   });
 });
 

@@ -1,5 +1,6 @@
 import { exampleGoldenSet } from '../../../../../functions/artifacts/example-golden-set';
 import { PortError } from '../../../../../functions/core/errors';
+import { MIN_LATENCY_SAMPLES } from '../../../../../functions/core/validation/gates';
 import { VALIDATION_PATIENCE_MS } from '../../../../../functions/core/validation/predict-retry';
 import { newTally } from '../../../../../functions/core/validation/tally';
 import type { RunRecord } from '../../../../../functions/core/run/run-record';
@@ -47,6 +48,7 @@ function harness(
   clock = fixedClock(),
   budgetMs = 300_000,
   extra: Partial<RunRecord> = {},
+  set = workflows,
 ) {
   const runs = new MemoryRuns();
   const publisher = new MemoryPublisher();
@@ -61,7 +63,7 @@ function harness(
     clock,
     objects: new MemoryObjects({ 'golden/flowers.jsonl': exampleGoldenSet(0.5, 2) }),
     predictor,
-    workflows,
+    workflows: set,
     elapsedMs: () => clock.now().getTime(),
     budgetMs,
   };
@@ -193,5 +195,40 @@ describe('validatePredictionsStage: the model is judged, not the weather', () =>
     expect(run.reason).toMatch(/Predict kept failing transiently, 900 times \(last: 14 UNAVAILABLE\)/);
     expect(h.endpoint.splits).toEqual([{ '111': 100 }]);
     expect(predictor.calls).toBe(0);
+  });
+
+  it('samples until both models sent MIN_LATENCY_SAMPLES requests under a latency gate: one stalled request does not reject', async () => {
+    const timed = new WorkflowSet([
+      parseWorkflow(
+        [
+          'name: flowers',
+          'match: models/flowers/{version}/',
+          'artifact: savedmodel',
+          'model: {displayName: flowers}',
+          'endpoint: {displayName: flowers}',
+          'rollout: {steps: [100]}',
+          'validation: {goldenSet: golden/flowers.jsonl, minCandidateAnswers: 20, gates: {maxErrorRate: 0, maxP95LatencyRatio: 3}}',
+          '',
+        ].join('\n'),
+        'flowers.yaml',
+      ),
+    ]);
+    const clock = fixedClock();
+    let calls = 0;
+    // One request in ten reaches the candidate, as at a 10 % canary; the candidate's first one stalls 300 ms.
+    const predictor = new ScriptedPredictor((instances) => {
+      calls += 1;
+      const candidate = calls % 10 === 1;
+      clock.advance(candidate && calls === 1 ? 300 : 3);
+      return { ...goodAnswer(instances), deployedModelId: candidate ? CANDIDATE : '111' };
+    });
+    const h = await started(harness(predictor, clock, 300_000, {}, timed));
+    await h.deliver(1);
+    const run = await h.stored();
+    const first = run.decisions?.[0];
+    expect(first).toMatchObject({ passed: true, trafficPercent: 10 });
+    expect(first?.candidate.requests).toBe(MIN_LATENCY_SAMPLES);
+    expect(first?.incumbent?.requests).toBeGreaterThanOrEqual(MIN_LATENCY_SAMPLES);
+    expect(first?.candidate.answers).toBeGreaterThan(20);
   });
 });
