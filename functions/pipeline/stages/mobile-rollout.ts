@@ -44,19 +44,22 @@ export async function startMobileRollout(
   const { rollout } = mobile;
   const channels: Record<string, { status: 'published' | 'skipped'; detail: string }> = {};
   const firebaseMlModel = mobile.channels.firebaseMl ? candidateModelName(mobile.modelName, run.version) : undefined;
-  const ml = deps.channels.find((c) => c.name === 'firebaseMl');
-  if (firebaseMlModel && ml)
-    channels.firebaseMl = { status: 'published', detail: await ml.publish({ ...release, modelName: firebaseMlModel }) };
   const object = versionObject(mobile.modelName, run.version);
   const useStorage = mobile.channels.firebaseStorage && deps.manifest !== undefined;
   const seed = rolloutSeed(run.runId);
   const candidateValue = firebaseMlModel ?? object;
   const first = rollout.steps[0];
+  const plan = { parameter: rollout.parameter, seed, candidateValue };
+  // A parameter that is missing (or in a group) fails the run before anything is published, so
+  // it leaves no candidate model in Firebase ML that nothing points at.
+  firstStepBaseline(await deps.templates.get(), plan, first);
+  const ml = deps.channels.find((c) => c.name === 'firebaseMl');
+  if (firebaseMlModel && ml)
+    channels.firebaseMl = { status: 'published', detail: await ml.publish({ ...release, modelName: firebaseMlModel }) };
   let before: TemplateRollout['before'] | undefined;
   const change = await changeTemplate(
     deps.templates,
     (template) => {
-      const plan = { parameter: rollout.parameter, seed, candidateValue };
       before = firstStepBaseline(template, plan, first);
       return applyRolloutStep(template, { ...plan, before }, undefined, first);
     },

@@ -253,6 +253,9 @@ describe('staged mobile rollout through Remote Config', () => {
     const run = await t.state();
     expect(run.state).toBe('failed');
     expect(run.reason).toMatch(/no parameter "flowers_model": create it/);
+    // Nothing was published for it: no candidate model in Firebase ML, no rollout in the manifest.
+    expect(t.mlReleases).toEqual([]);
+    expect(t.manifest.calls).toEqual([]);
   });
 
   describe('ferry rollback (after 100 %)', () => {
