@@ -70,7 +70,7 @@ locals {
       description   = "ferry.dead-letter: ends the run of a dead-lettered stage message (canary rolled back, run failed, lease released)."
       trigger_topic = "deadLetter"
       dead_letter   = false
-      publishes     = ["runEvents"]
+      publishes     = ["savedModelReady", "modelRegistered", "runEvents"]
       memory_mb     = 512
       timeout_s     = 300
       max_instances = 5

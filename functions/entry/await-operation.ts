@@ -1,6 +1,8 @@
 import { cloudEvent } from '@google-cloud/functions-framework';
 import { parseOperationMessage } from '../pipeline/messages';
 import { awaitOperation } from '../pipeline/stages/await-operation';
+import { startNextEnvironment } from '../pipeline/stages/next-environment';
+import { jsonLogger } from './logger';
 import { stageHandler } from './stage-handler';
 import { vertex } from '../adapters/vertex/vertex-clients';
 import { clock, endpoints, functionConfig, registry, stageDeps, workflows } from './wiring';
@@ -25,7 +27,16 @@ export const awaitOperationHandler = stageHandler(
       message,
     );
   },
-  () => ({ endpoints, registry, clock }),
+  () => ({
+    endpoints,
+    registry,
+    clock,
+    nextEnvironment: (promoted) =>
+      startNextEnvironment(
+        { ...stageDeps(jsonLogger('awaitOperation')), workflows: workflows(), home: () => vertex().parent },
+        promoted,
+      ),
+  }),
 );
 
 cloudEvent('awaitOperation', awaitOperationHandler);

@@ -2,9 +2,11 @@ import { cloudEvent, type CloudEvent } from '@google-cloud/functions-framework';
 import { errorMessage } from '../core/errors';
 import { deadLetterReason, readDeadLetter } from '../pipeline/dead-letter-message';
 import { endRunSafely } from '../pipeline/stages/end-run-safely';
+import { startNextEnvironment } from '../pipeline/stages/next-environment';
 import { eventAgeMs, messageJson, messageMeta } from './events';
 import { jsonLogger } from './logger';
-import { clock, endpoints, functionConfig, pendingStore, registry, stageDeps } from './wiring';
+import { vertex } from '../adapters/vertex/vertex-clients';
+import { clock, endpoints, functionConfig, pendingStore, registry, stageDeps, workflows } from './wiring';
 
 /**
  * ferry.dead-letter → ends the run a dead-lettered stage message was for, so it neither keeps an
@@ -40,7 +42,13 @@ export async function onDeadLetterHandler(event: CloudEvent<unknown>): Promise<v
     return;
   }
   const result = await endRunSafely(
-    { ...stageDeps(log), rollout: { endpoints, registry, clock }, leases: pendingStore() },
+    {
+      ...stageDeps(log),
+      rollout: { endpoints, registry, clock },
+      leases: pendingStore(),
+      nextEnvironment: (promoted) =>
+        startNextEnvironment({ ...stageDeps(log), workflows: workflows(), home: () => vertex().parent }, promoted),
+    },
     letter.runId,
     { reason: deadLetterReason(letter), at: letter.at, patch: { deadLetterId: id } },
   );

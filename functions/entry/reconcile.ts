@@ -1,5 +1,7 @@
 import { cloudEvent, type CloudEvent } from '@google-cloud/functions-framework';
+import { startNextEnvironment } from '../pipeline/stages/next-environment';
 import { reconcile } from '../pipeline/stages/reconcile';
+import { vertex } from '../adapters/vertex/vertex-clients';
 import { eventAgeMs } from './events';
 import { jsonLogger } from './logger';
 import {
@@ -30,6 +32,8 @@ export async function reconcileHandler(event: CloudEvent<unknown>): Promise<void
     rollout: { endpoints, registry, clock },
     leases: pendingStore(),
     workflows: workflows(),
+    nextEnvironment: (promoted) =>
+      startNextEnvironment({ ...stageDeps(log), workflows: workflows(), home: () => vertex().parent }, promoted),
     mobileRollout: { templates: remoteConfigTemplates(), manifest: rolloutManifest(), clock },
   });
   log.info(

@@ -1,7 +1,7 @@
 import type { CloudEvent } from '@google-cloud/functions-framework';
 import type { Logger } from '../pipeline/ports';
 import { handleStageEvent } from '../pipeline/stage-event';
-import type { RolloutDeps } from '../pipeline/stages/rollout-actions';
+import type { StageEventDeps } from '../pipeline/stage-event';
 import { eventId, messageJson } from './events';
 import { jsonLogger } from './logger';
 import { functionConfig, pendingStore, stageDeps } from './wiring';
@@ -17,7 +17,7 @@ export function stageHandler<M extends { runId: string; since?: string }>(
   name: string,
   parse: (json: unknown) => M,
   run: (message: M, log: Logger) => Promise<void>,
-  rollout?: () => RolloutDeps,
+  rollout?: StageEventDeps['rollout'],
 ): (event: CloudEvent<unknown>) => Promise<void> {
   return (event) => {
     const log = jsonLogger(name);

@@ -21,8 +21,11 @@ export interface StageDelivery {
 export interface StageEventDeps extends Omit<EndRunDeps, 'rollout'> {
   /** Past this age (retries and hand-ons included) the run is given up and ended safely. */
   maxEventAgeMs: number;
-  /** The Vertex ports a give-up needs to roll a canary back; built only when a give-up happens. */
-  rollout?: () => RolloutDeps;
+  /**
+   * The Vertex ports a give-up needs to roll a canary back (and, for a run given up while
+   * promoting, what starts the next environment); built only when a give-up happens.
+   */
+  rollout?: () => RolloutDeps & Pick<EndRunDeps, 'nextEnvironment'>;
 }
 
 /**
@@ -74,7 +77,9 @@ export async function handleStageEvent<M extends { runId: string; since?: string
 
 async function giveUp(deps: StageEventDeps, runId: string, reason: string): Promise<void> {
   const { rollout, maxEventAgeMs: _unused, ...rest } = deps;
-  const result = await endRunSafely({ ...rest, ...(rollout ? { rollout: rollout() } : {}) }, runId, { reason });
+  const ports = rollout?.();
+  const ending = ports ? { rollout: ports, nextEnvironment: ports.nextEnvironment } : {};
+  const result = await endRunSafely({ ...rest, ...ending }, runId, { reason });
   if (result === 'cannot-roll-back')
     deps.log.error(
       `${reason}; run ${runId} may have traffic on its candidate, which this function cannot roll back: the reconciler ends it`,

@@ -16,6 +16,12 @@ export interface EndRunDeps extends StageDeps {
   leases?: DocumentStore;
   /** Remote Config and the manifest: a rolling-out mobile run gets ferry's part of the template restored. */
   mobileRollout?: MobileRolloutDeps;
+  /**
+   * Called with a run this ends `promoted`: the version goes on to the workflow's next environment,
+   * as after a confirmed promotion (startNextEnvironment, next-environment.ts). Injected, not
+   * imported, so that only the functions wired with it are granted its topics.
+   */
+  nextEnvironment?: (promoted: RunRecord) => Promise<void>;
 }
 
 export interface EndRequest {
@@ -80,14 +86,18 @@ async function end(deps: EndRunDeps, run: RunRecord, request: EndRequest): Promi
   const { reason } = request;
   const outcome = request.outcome ?? 'failed';
   const patched = { ...run, ...request.patch };
-  if (run.state === 'promoting')
+  if (run.state === 'promoting') {
     // Validated at 100 % and `default` moved: only retiring old deployments was left unconfirmed.
-    return advance(
+    const promoted = advance(
       patched,
       'promoted',
       now(),
       `promoted at 100 %; retiring old deployments not confirmed (${(run.pendingOperations ?? []).join(', ') || 'none'}): ${reason}`,
     );
+    // As retire-step does, before the run's own write: the version goes on to the next environment.
+    await deps.nextEnvironment?.(promoted);
+    return promoted;
+  }
   if (run.state === 'rolling-out' && deps.mobileRollout)
     return restoreAndEnd(deps.mobileRollout, patched, reason, outcome);
   if (!mayHoldTraffic(run) || !deps.rollout) return endRun(patched, outcome, reason, now());

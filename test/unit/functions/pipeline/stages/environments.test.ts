@@ -14,6 +14,8 @@ import { runStage } from '../../../../../functions/pipeline/run-stage';
 import { abortRun } from '../../../../../functions/pipeline/operator/abort-run';
 import { AWAIT_DEFAULTS, awaitOperation } from '../../../../../functions/pipeline/stages/await-operation';
 import { deployModelStage } from '../../../../../functions/pipeline/stages/deploy-model';
+import { endRunSafely } from '../../../../../functions/pipeline/stages/end-run-safely';
+import { startNextEnvironment } from '../../../../../functions/pipeline/stages/next-environment';
 import { leaseKey, leaseScopeOf } from '../../../../../functions/pipeline/stages/endpoint-lease';
 import { awaitEndpointTurn } from '../../../../../functions/pipeline/stages/endpoint-turn';
 import { reconcile } from '../../../../../functions/pipeline/stages/reconcile';
@@ -145,6 +147,8 @@ function stack(workflows: WorkflowSet, options: { badVersion?: string; badOn?: s
       if (delivered < publisher.messages.length) throw new Error('pump: messages left undelivered');
     },
     reconcileDeps: () => ({ ...stage, leases, rollout, workflows }),
+    /** What onDeadLetter and the reconciler give endRunSafely to start the next environment. */
+    nextEnvironment: (promoted: RunRecord) => startNextEnvironment({ ...stage, workflows, home: () => HOME }, promoted),
   };
 }
 
@@ -255,6 +259,32 @@ describe('a version promoted in staging, then in production', () => {
     expect(aborted.result).toBe('aborted');
     expect(await stored(s, productionId('7'))).toMatchObject({ state: 'aborted' });
     expect(await stored(s, staging.runId)).toMatchObject({ state: 'promoted', outcome: 'promoted' });
+  });
+
+  it('goes on to production when staging’s promotion is ended unconfirmed (its retire step dead-lettered)', async () => {
+    const s = stack(stagedWorkflow());
+    const staging = await drop(s, '7');
+    // The retire step's message never arrives: staging stays `promoting`, default already moved.
+    const original = s.publisher.publish.bind(s.publisher);
+    s.publisher.publish = async (topic, data) =>
+      topic === TOPICS.operationPending && (data as OperationMessage).purpose === 'retire'
+        ? 'lost'
+        : original(topic, data);
+    await s.pump();
+    expect(await stored(s, staging.runId)).toMatchObject({ state: 'promoting' });
+    expect(await stored(s, productionId('7'))).toBeUndefined();
+    s.publisher.publish = original;
+    const ending = { ...s.reconcileDeps(), nextEnvironment: s.nextEnvironment };
+    const request = { reason: 'dead-lettered after 5 deliveries', at: { state: 'promoting' as const } };
+    expect(await endRunSafely(ending, staging.runId, request)).toBe('ended');
+    expect(await endRunSafely(ending, staging.runId, request)).toBe('already-ended');
+    expect(await stored(s, staging.runId)).toMatchObject({
+      state: 'promoted',
+      reason: expect.stringMatching(/retiring old deployments not confirmed/),
+    });
+    await s.pump();
+    expect(await stored(s, productionId('7'))).toMatchObject({ state: 'promoted', promotedFrom: staging.runId });
+    expect((await s.runs.list()).filter((r) => r.environment?.name === 'production')).toHaveLength(1);
   });
 
   it('heals a lost publish of the production run’s first message with the reconciler’s nudge', async () => {
