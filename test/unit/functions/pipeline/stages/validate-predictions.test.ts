@@ -18,21 +18,24 @@ const ENDPOINT = 'projects/p/locations/l/endpoints/1';
 const CANDIDATE = '222';
 /** 10 golden examples in requests of 4, 4, 2: 20 answers take 6 requests per traffic step. */
 const REQUESTS_PER_STEP = 6;
-const workflows = new WorkflowSet([
-  parseWorkflow(
-    [
-      'name: flowers',
-      'match: models/flowers/{version}/',
-      'artifact: savedmodel',
-      'model: {displayName: flowers}',
-      'endpoint: {displayName: flowers}',
-      'rollout: {steps: [100]}',
-      'validation: {goldenSet: golden/flowers.jsonl, minCandidateAnswers: 20, gates: {maxErrorRate: 0}}',
-      '',
-    ].join('\n'),
-    'flowers.yaml',
-  ),
-]);
+/** The flowers workflow with these gates, one step to 100 % after the canary. */
+const flowersWith = (gates: string) =>
+  new WorkflowSet([
+    parseWorkflow(
+      [
+        'name: flowers',
+        'match: models/flowers/{version}/',
+        'artifact: savedmodel',
+        'model: {displayName: flowers}',
+        'endpoint: {displayName: flowers}',
+        'rollout: {steps: [100]}',
+        `validation: {goldenSet: golden/flowers.jsonl, minCandidateAnswers: 20, gates: ${gates}}`,
+        '',
+      ].join('\n'),
+      'flowers.yaml',
+    ),
+  ]);
+const workflows = flowersWith('{maxErrorRate: 0}');
 
 /** The example model y = 0.5·x + 2, answering as the candidate. */
 const goodAnswer = (instances: unknown[]): PredictResult => ({
@@ -198,21 +201,7 @@ describe('validatePredictionsStage: the model is judged, not the weather', () =>
   });
 
   it('samples until both models sent MIN_LATENCY_SAMPLES requests under a latency gate: one stalled request does not reject', async () => {
-    const timed = new WorkflowSet([
-      parseWorkflow(
-        [
-          'name: flowers',
-          'match: models/flowers/{version}/',
-          'artifact: savedmodel',
-          'model: {displayName: flowers}',
-          'endpoint: {displayName: flowers}',
-          'rollout: {steps: [100]}',
-          'validation: {goldenSet: golden/flowers.jsonl, minCandidateAnswers: 20, gates: {maxErrorRate: 0, maxP95LatencyRatio: 3}}',
-          '',
-        ].join('\n'),
-        'flowers.yaml',
-      ),
-    ]);
+    const timed = flowersWith('{maxErrorRate: 0, maxP95LatencyRatio: 3}');
     const clock = fixedClock();
     let calls = 0;
     // One request in ten reaches the candidate, as at a 10 % canary; the candidate's first one stalls 300 ms.
