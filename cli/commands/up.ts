@@ -7,6 +7,7 @@ import { awaitStopSignal } from '../stop-signal';
 import { exportLine } from '../stack/gcloud-config';
 import { externalPubsubHost } from '../stack/pubsub-option';
 import { removeStackConfig, writeStackConfig } from '../stack/write-stack-config';
+import type { LocalStack } from '../../emulators/local-stack';
 
 /** The project the local stack plays (also the project an external emulator's topics go in). */
 const LOCAL_PROJECT = 'ferry-local';
@@ -57,6 +58,7 @@ async function serve(
     pubsubHost,
   });
   const config = writeStackConfig(stack);
+  await seedLocalRolloutParameters(io, stack);
   io.out('ferry is up: local Cloud Storage, Pub/Sub, Vertex AI, Firebase ML and the eight functions.');
   if (pubsubHost) io.out(`Pub/Sub: the external emulator at ${pubsubHost}`);
   for (const [name, url] of Object.entries(stack.functions)) io.out(`  ${name.padEnd(20)} ${url}`);
@@ -70,4 +72,34 @@ async function serve(
   await stopRequested;
   await stack.stop();
   removeStackConfig(config);
+}
+
+/**
+ * The local template starts empty; a staged mobile workflow's Remote Config parameter is created
+ * there, so a staged drop rolls out on a laptop (in a real project the app team's exists already).
+ */
+async function seedLocalRolloutParameters(io: CliIo, stack: LocalStack): Promise<void> {
+  const [{ deleteApp }, { firebaseMlEmulatorApp }, { seedRolloutParameters }, { loadCliWorkflows }] = await Promise.all(
+    [
+      import('firebase-admin/app'),
+      import('../../emulators/firebase-ml/sdk-app'),
+      import('../stack/seed-rollout-parameters'),
+      import('../workflows-dir'),
+    ],
+  );
+  let workflows;
+  try {
+    workflows = loadCliWorkflows();
+  } catch {
+    return; // the functions report a broken workflow file; `ferry workflows` says what is wrong
+  }
+  const app = firebaseMlEmulatorApp(stack.cloud.env, 'ferry-up-console');
+  try {
+    for (const seeded of await seedRolloutParameters(app, workflows))
+      io.out(
+        `Remote Config (local): created ${seeded.parameter} = "${seeded.value}" for ${seeded.workflow}'s staged rollouts`,
+      );
+  } finally {
+    await deleteApp(app);
+  }
 }

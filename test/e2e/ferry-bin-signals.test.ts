@@ -109,6 +109,10 @@ describe('bin/ferry.js passes stop signals on to ferry up', () => {
       up = await startUp(dir());
       expect(alive(up.childPid)).toBe(true);
       expect(up.ports.length).toBeGreaterThanOrEqual(12);
+      // The local template starts empty: the staged mobile workflow's parameter is created for it.
+      expect(up.stdout()).toContain(
+        `Remote Config (local): created flowers_model = "flowers_staged" for flowers-mobile-staged's staged rollouts`,
+      );
       process.kill(to === 'group' ? -up.wrapper.pid! : up.wrapper.pid!, signal);
       expect(await exitWithin(up)).toEqual({ code: 0, signal: null });
       expect(up.stdout()).toMatch(/stopped\.\n$/);
