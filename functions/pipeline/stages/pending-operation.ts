@@ -12,6 +12,11 @@ export const KINDS = {
   'creating-endpoint': { rpc: 'CreateEndpoint', purpose: 'create-endpoint' },
 } as const;
 
+/** The RPC a run's `kind` of operation is: a registration copying from another region is a CopyModel. */
+function rpcOf(run: RunRecord, kind: Kind): string {
+  return kind === 'registering' && run.copyFrom ? 'CopyModel' : KINDS[kind].rpc;
+}
+
 /**
  * The run with an operation that outlasted its stage recorded (state unchanged): the stage's
  * `next` hands it to awaitOperation (followMessages), which publishes the stage's own message
@@ -20,7 +25,7 @@ export const KINDS = {
  */
 export function recordPending(run: RunRecord, kind: Kind, name: string, now: Date): RunRecord {
   const at = now.toISOString();
-  const detail = `${KINDS[kind].rpc} ${name} still running; following it`;
+  const detail = `${rpcOf(run, kind)} ${name} still running; following it`;
   return {
     ...run,
     pendingOperation: { kind, name, startedAt: at },
@@ -56,7 +61,7 @@ export async function checkRecorded(
   const current = await status(pending.name);
   if (current.error)
     throw new Error(
-      `${KINDS[kind].rpc} ${pending.name} failed: ${current.error.message} (code ${current.error.code}); drop the artifact again once fixed`,
+      `${rpcOf(run, kind)} ${pending.name} failed: ${current.error.message} (code ${current.error.code}); drop the artifact again once fixed`,
     );
   return current.done ? 'done' : 'running';
 }
