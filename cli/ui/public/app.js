@@ -31,11 +31,16 @@ const ROUTES = {
   endpoint: {
     nav: 'endpoint',
     title: () => 'Endpoint history',
-    render: async (name) => {
+    // `#/endpoint/<workflow>[/<environment>]`: a workflow with environments has an endpoint in each.
+    render: async (arg) => {
       const overview = await getJson('/api/overview');
       const names = overview.workflows.filter((w) => w.endpoint).map((w) => w.name);
+      const [name, environment] = arg.split('/');
       const workflow = name || names[0];
-      const history = workflow ? await getJson(`/api/endpoints/${encodeURIComponent(workflow)}/history`) : undefined;
+      const query = environment ? `?environment=${encodeURIComponent(environment)}` : '';
+      const history = workflow
+        ? await getJson(`/api/endpoints/${encodeURIComponent(workflow)}/history${query}`)
+        : undefined;
       return endpointView(workflow, names, history);
     },
   },

@@ -67,6 +67,26 @@ export function endpointView(workflow, withEndpoint, history) {
     ),
   );
   if (!history) return [h('h1', {}, 'Endpoint history'), tabs, h('p', { class: 'muted' }, 'No endpoint yet.')];
+  // One endpoint per environment (staging, production): the one shown is named and the others linked.
+  const environments = (history.environments ?? []).length > 1 ? history.environments : [];
+  const environmentTabs = environments.length
+    ? [
+        h(
+          'nav',
+          { class: 'tabs', 'aria-label': 'Environments' },
+          environments.map((env) =>
+            h(
+              'a',
+              {
+                href: `#/endpoint/${encodeURIComponent(workflow)}/${encodeURIComponent(env)}`,
+                'aria-current': env === history.environment ? 'page' : undefined,
+              },
+              env,
+            ),
+          ),
+        ),
+      ]
+    : [];
   const chart = h('div', { class: 'chart', 'data-testid': 'history-chart' });
   if (history.points.length > 0)
     requestAnimationFrame(() =>
@@ -75,8 +95,9 @@ export function endpointView(workflow, withEndpoint, history) {
       ),
     );
   return [
-    h('h1', {}, `Endpoint history: ${workflow}`),
+    h('h1', {}, `Endpoint history: ${workflow}${history.environment ? ` (${history.environment})` : ''}`),
     tabs,
+    ...environmentTabs,
     chart,
     h(
       'p',

@@ -52,7 +52,7 @@ export async function startUiServer(options: UiServerOptions = {}): Promise<UiSe
     // A page on another site that rebinds its name to 127.0.0.1 arrives with its own Host: refused.
     if (!isOwnHost(request.headers.host, port)) return json(response, 403, { error: 'unknown Host' });
     // The path exactly as sent: a URL parser would resolve `..` and `%2e%2e` into another path.
-    const path = (request.url ?? '/').split('?')[0];
+    const [path, query = ''] = (request.url ?? '/').split('?');
     if (request.method === 'POST' && path === '/api/actions') {
       if (!isOwnOrigin(request.headers.origin, port))
         return json(response, 403, { error: 'actions are accepted only from the ferry ui page itself' });
@@ -73,7 +73,12 @@ export async function startUiServer(options: UiServerOptions = {}): Promise<UiSe
     const runPath = /^\/api\/runs\/([^/]+)$/.exec(path);
     if (runPath) return runRoute(response, decodeURIComponent(runPath[1]));
     const historyPath = /^\/api\/endpoints\/([^/]+)\/history$/.exec(path);
-    if (historyPath) return historyRoute(response, decodeURIComponent(historyPath[1]));
+    if (historyPath)
+      return historyRoute(
+        response,
+        decodeURIComponent(historyPath[1]),
+        new URLSearchParams(query).get('environment') ?? undefined,
+      );
     const file = await staticFile(path);
     if (!file) return json(response, 404, { error: `nothing at ${path}` });
     response.writeHead(200, { 'Content-Type': file.type, 'Cache-Control': 'no-store' });
@@ -85,17 +90,26 @@ export async function startUiServer(options: UiServerOptions = {}): Promise<UiSe
     const run = /^[a-z0-9_-]+$/.test(runId) ? await state.run(runId) : undefined;
     if (!run) return json(response, 404, { error: `no run ${runId}` });
     const links = state.project ? consoleLinks(run, state.project) : undefined;
-    const gates = state.gates?.(run.workflow);
+    const gates = state.gates?.(run.workflow, run.environment?.name);
     return json(response, 200, { run, ...(gates ? { gates } : {}), ...(links ? { console: links } : {}) });
   }
 
-  async function historyRoute(response: ServerResponse, workflow: string): Promise<void> {
-    const runs = (await state.runs()).filter((run) => run.workflow === workflow);
-    const endpoint = await state.endpoint(workflow);
+  /** One endpoint's history: a workflow with environments has one per environment (default: the last). */
+  async function historyRoute(response: ServerResponse, workflow: string, asked?: string): Promise<void> {
+    const environments = state.environments?.(workflow) ?? [];
+    if (asked !== undefined && !environments.includes(asked))
+      return json(response, 404, {
+        error: `${workflow} has no environment "${asked}"${environments.length ? ` (it lists ${environments.join(', ')})` : ''}`,
+      });
+    const environment = asked ?? environments.at(-1);
+    const runs = (await state.runs()).filter(
+      (run) => run.workflow === workflow && run.environment?.name === environment,
+    );
+    const endpoint = await state.endpoint(workflow, environment);
     if (runs.length === 0 && !endpoint)
       return json(response, 404, { error: `no runs and no endpoint for ${workflow}` });
     const points = endpointHistory(runs, endpoint ? { endpoint, at: new Date() } : undefined);
-    return json(response, 200, { workflow, points });
+    return json(response, 200, { workflow, ...(environment ? { environment, environments } : {}), points });
   }
 
   await new Promise<void>((resolve, reject) => {

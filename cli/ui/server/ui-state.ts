@@ -5,7 +5,7 @@ import { readPendingArtifacts } from '../../stack/pending-artifacts';
 import { resolveTarget } from '../../stack/target';
 import { openVertexPorts } from '../../stack/vertex-ports';
 import type { Gates } from '../../../functions/core/workflow/types';
-import { endpointKey } from '../../../functions/core/workflow/environment-of';
+import { endpointKey, environmentOf } from '../../../functions/core/workflow/environment-of';
 import { loadCliWorkflows } from '../../workflows-dir';
 import type { Overview } from './api-types';
 import { buildOverview, defaultCandidates, type WorkflowInfo } from './overview';
@@ -18,10 +18,15 @@ export interface UiState {
   project?: string;
   runs(): Promise<RunRecord[]>;
   run(runId: string): Promise<RunRecord | undefined>;
-  /** The workflow's endpoint as Vertex has it now; undefined when it has none (yet). */
-  endpoint(workflow: string): Promise<EndpointInfo | undefined>;
-  /** The thresholds a workflow's gates judge with (the run page draws them); undefined if unknown. */
-  gates?(workflow: string): Gates | undefined;
+  /**
+   * The endpoint of the workflow's `environment` (default: its last, where `default` serves) as
+   * Vertex has it now; undefined when it has none (yet).
+   */
+  endpoint(workflow: string, environment?: string): Promise<EndpointInfo | undefined>;
+  /** The workflow's environment names, in order (empty without `environments`); undefined if unknown. */
+  environments?(workflow: string): string[] | undefined;
+  /** The thresholds a run's gates judge with (its environment's, the run page draws them); undefined if unknown. */
+  gates?(workflow: string, environment?: string): Gates | undefined;
   overview(): Promise<Overview>;
   close(): Promise<void>;
 }
@@ -42,12 +47,13 @@ export async function openUiState(project?: string): Promise<UiState> {
   const documents = new GcsDocuments(() => target.storage, target.stateBucket);
   const workflows = () => loadCliWorkflows().workflows;
   const runs = () => documents.list<RunRecord>('runs/');
-  const endpoint = async (workflow: string, loaded = workflows()) => {
+  const endpoint = async (workflow: string, loaded = workflows(), environment?: string) => {
     const known = loaded.find((w) => w.name === workflow);
     if (known && known.artifact !== 'savedmodel') return undefined;
-    // A workflow with environments: the last one's endpoint (production), where `default` serves.
-    const last = known?.environments?.at(-1);
-    if (last) return endpoints.find(last.endpoint.displayName, endpointKey(workflow, last.name));
+    // A workflow with environments: the named one's endpoint, by default the last one's
+    // (production), where `default` serves.
+    const chosen = known?.environments?.find((e) => e.name === environment) ?? known?.environments?.at(-1);
+    if (chosen) return endpoints.find(chosen.endpoint.displayName, endpointKey(workflow, chosen.name));
     return endpoints.find(known?.endpoint?.displayName ?? workflow, workflow);
   };
   return {
@@ -55,7 +61,11 @@ export async function openUiState(project?: string): Promise<UiState> {
     ...(project ? { project } : {}),
     runs,
     run: async (runId) => (await documents.get<RunRecord>(`runs/${runId}.json`))?.value,
-    endpoint: (workflow) => endpoint(workflow),
+    endpoint: (workflow, environment) => endpoint(workflow, undefined, environment),
+    environments: (workflow) => {
+      const known = workflows().find((w) => w.name === workflow);
+      return known ? (known.environments ?? []).map((e) => e.name) : undefined;
+    },
     overview: async () => {
       const loaded = workflows();
       const [all, deadLetters, waitingForFiles] = await Promise.all([
@@ -86,7 +96,14 @@ export async function openUiState(project?: string): Promise<UiState> {
         waitingForFiles,
       });
     },
-    gates: (workflow) => workflows().find((w) => w.name === workflow)?.validation.gates,
+    gates: (workflow, environment) => {
+      const known = workflows().find((w) => w.name === workflow);
+      try {
+        return known ? environmentOf(known, environment).gates : undefined;
+      } catch {
+        return undefined; // the workflow file no longer lists the run's environment
+      }
+    },
     close: () => vertex.close(),
   };
 }
