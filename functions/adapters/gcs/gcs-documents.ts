@@ -4,6 +4,22 @@ import { statusOf } from './storage-client';
 
 /** GCS answers 412 when a precondition (ifGenerationMatch) does not hold. */
 const PRECONDITION_FAILED = 412;
+/** Documents `list` downloads at once. */
+const LIST_CONCURRENCY = 16;
+
+/** `work` over `items`, at most `limit` at a time; the results in the items' order. */
+async function mapConcurrently<I, R>(items: I[], limit: number, work: (item: I) => Promise<R>): Promise<R[]> {
+  const results: R[] = new Array(items.length);
+  let next = 0;
+  const worker = async () => {
+    while (next < items.length) {
+      const index = next++;
+      results[index] = await work(items[index]);
+    }
+  };
+  await Promise.all(Array.from({ length: Math.min(limit, items.length) }, worker));
+  return results;
+}
 
 /**
  * JSON documents as objects in the state bucket: create-only writes with `ifGenerationMatch: 0`
@@ -11,6 +27,9 @@ const PRECONDITION_FAILED = 412;
  * @see https://cloud.google.com/storage/docs/request-preconditions
  */
 export class GcsDocuments implements DocumentStore {
+  /** What `list` read, by object name, with the generation it was listed at. */
+  private readonly listed = new Map<string, { generation?: string; text: string }>();
+
   constructor(
     private readonly storage: () => Storage,
     private readonly bucket: string,
@@ -67,21 +86,34 @@ export class GcsDocuments implements DocumentStore {
     }
   }
 
-  /** Every document under `prefix` + `under`, as parsed JSON. */
+  /**
+   * Every document under `prefix` + `under`, as parsed JSON, in the listing's order. The listing
+   * carries each object's generation: a document read at that generation before (by this store) is
+   * not downloaded again, so `ferry ui`'s poll and a warm reconciler read only what changed. The
+   * rest download LIST_CONCURRENCY at a time (one at a time, 500 runs took seconds per listing).
+   */
   async list<T>(under: string): Promise<T[]> {
-    const [files] = await this.storage()
-      .bucket(this.bucket)
-      .getFiles({ prefix: `${this.prefix}${under}`, autoPaginate: true });
-    const values: T[] = [];
-    for (const file of files) {
+    const prefix = `${this.prefix}${under}`;
+    const [files] = await this.storage().bucket(this.bucket).getFiles({ prefix, autoPaginate: true });
+    const read = await mapConcurrently(files, LIST_CONCURRENCY, async (file) => {
+      const generation = file.metadata.generation === undefined ? undefined : String(file.metadata.generation);
+      const known = this.listed.get(file.name);
+      if (generation !== undefined && known?.generation === generation) return known;
       try {
         const [contents] = await file.download();
-        values.push(JSON.parse(contents.toString('utf8')) as T);
+        const fresh = { generation, text: contents.toString('utf8') };
+        // Kept under the listed generation: if the download saw a newer one, the next listing differs and reads again.
+        if (generation !== undefined) this.listed.set(file.name, fresh);
+        return fresh;
       } catch (error) {
         if (statusOf(error) !== 404) throw error; // deleted between list and read
+        return undefined;
       }
-    }
-    return values;
+    });
+    const names = new Set(files.map((file) => file.name));
+    for (const name of this.listed.keys()) if (name.startsWith(prefix) && !names.has(name)) this.listed.delete(name);
+    // Parsed on every call (the text is what is kept): callers may change the values they get.
+    return read.filter((entry) => entry !== undefined).map((entry) => JSON.parse(entry.text) as T);
   }
 
   /** The generation written, or undefined when the precondition failed. */

@@ -34,6 +34,44 @@ describe('GcsDocuments and GcsObjectReader', () => {
     expect(await docs.get('a.json')).toBeUndefined();
   });
 
+  it('lists from the generations it has read: only new and changed documents are downloaded again', async () => {
+    // Every media download the client sends (alt=media), counted as it leaves.
+    const counting = new Storage({ apiEndpoint: emulator.url, projectId: 'p' });
+    let downloads = 0;
+    counting.interceptors.push({
+      request: (options) => {
+        if (JSON.stringify(options).includes('media')) downloads += 1;
+        return options as typeof options & { uri: string };
+      },
+    });
+    const writer = new GcsDocuments(() => storage, 'state', 'listed/');
+    for (let n = 0; n < 40; n += 1) await writer.create(`run-${String(n).padStart(2, '0')}.json`, { n });
+    const docs = new GcsDocuments(() => counting, 'state', 'listed/');
+    const first = await docs.list<{ n: number }>('');
+    expect(first.map((d) => d.n)).toEqual(Array.from({ length: 40 }, (_, n) => n));
+    expect(downloads).toBe(40);
+
+    downloads = 0;
+    expect(await docs.list('')).toEqual(first);
+    expect(downloads).toBe(0);
+
+    // One replaced, one deleted, one new: one download each for the two that changed.
+    const seven = await writer.get('run-07.json');
+    await writer.update('run-07.json', { n: 7, promoted: true }, seven?.generation ?? '');
+    await writer.delete('run-08.json');
+    await writer.create('run-40.json', { n: 40 });
+    downloads = 0;
+    const after = await docs.list<{ n: number; promoted?: boolean }>('');
+    expect(downloads).toBe(2);
+    expect(after).toHaveLength(40);
+    expect(after.find((d) => d.n === 7)).toEqual({ n: 7, promoted: true });
+    expect(after.map((d) => d.n)).not.toContain(8);
+    expect(after.map((d) => d.n)).toContain(40);
+    // What a caller does to a listed value does not change the next listing.
+    after[0].promoted = true;
+    expect((await docs.list<{ n: number; promoted?: boolean }>(''))[0]).toEqual({ n: 0 });
+  });
+
   it('deletes only the generation it was given, so a lease taken over since is left alone', async () => {
     const docs = new GcsDocuments(() => storage, 'state');
     await docs.create('lease.json', { runId: 'a' });
