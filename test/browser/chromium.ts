@@ -1,5 +1,5 @@
 import { existsSync } from 'node:fs';
-import { chromium, type Browser } from 'playwright-core';
+import { chromium, type Browser, type Page } from 'playwright-core';
 
 /** Debian's chromium (`apt-get install -y chromium`; .ci/run installs it): playwright downloads no browser. */
 export const CHROMIUM = process.env.FERRY_CHROMIUM ?? '/usr/bin/chromium';
@@ -26,4 +26,14 @@ export async function launchChromium(): Promise<Browser> {
       '--disable-sync',
     ],
   });
+}
+
+/** `ferry ui` at `url` in a fresh chromium, its Workflows page drawn: what each browser test starts from. */
+export async function openUiPage(url: string): Promise<{ browser: Browser; page: Page }> {
+  const browser = await launchChromium();
+  const page = await browser.newPage({ viewport: { width: 1100, height: 800 } });
+  page.setDefaultTimeout(15_000);
+  await page.goto(url);
+  await page.locator('main[data-view="#/"]').waitFor();
+  return { browser, page };
 }

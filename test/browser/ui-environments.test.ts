@@ -12,7 +12,7 @@ import type { RunState } from '../../functions/core/run/run-record';
 import type { Gates } from '../../functions/core/workflow/types';
 import { until } from '../helpers/until';
 import { putArtifact, readRun, runIdOf, stackStorage, writeWorkflows } from '../helpers/stack-io';
-import { launchChromium } from './chromium';
+import { openUiPage } from './chromium';
 
 /** Staging canaries at 50 % with looser gates; production at 10 % with the workflow's own. */
 const STAGED = [
@@ -83,11 +83,7 @@ describe('ferry ui: a workflow with staging and production', () => {
       await reach(productionId(version), 'promoted');
     }
     ui = await startUiServer({ port: 0, pollMs: 100 });
-    browser = await launchChromium();
-    page = await browser.newPage({ viewport: { width: 1100, height: 800 } });
-    page.setDefaultTimeout(15_000);
-    await page.goto(ui.url);
-    await page.locator('main[data-view="#/"]').waitFor();
+    ({ browser, page } = await openUiPage(ui.url));
   }, 120_000);
   afterAll(async () => {
     delete process.env.FERRY_ARTIFACTS_BUCKET;

@@ -12,7 +12,7 @@ import type { RunState } from '../../functions/core/run/run-record';
 import { ferryCli } from '../helpers/ferry-cli';
 import { until } from '../helpers/until';
 import { putArtifact, readRun, runIdOf, savedModelWorkflow, stackStorage, writeWorkflows } from '../helpers/stack-io';
-import { launchChromium } from './chromium';
+import { openUiPage } from './chromium';
 
 /**
  * `ferry ui` in a real browser (Debian's chromium through playwright-core) on the local stack,
@@ -86,11 +86,7 @@ describe('ferry ui in chromium', () => {
     await reach(await drop('gated', '2'), 'awaiting-approval');
     await plain;
     ui = await startUiServer({ port: 0, pollMs: 100 });
-    browser = await launchChromium();
-    page = await browser.newPage({ viewport: { width: 1100, height: 800 } });
-    page.setDefaultTimeout(15_000);
-    await page.goto(ui.url);
-    await page.locator('main[data-view="#/"]').waitFor();
+    ({ browser, page } = await openUiPage(ui.url));
   }, 120_000);
   afterEach(async () => {
     // A test that failed with its confirmation open must not leave it over the next test's page.
