@@ -28,9 +28,12 @@ export const abort: Command = async (args, io) => {
           : result.run.mobile?.rollout
             ? ` (${result.run.reason?.split('; ').slice(1).join('; ')})`
             : '';
-        io.out(
-          `run ${runId} aborted by ${deps.by}${restored}; the ${result.run.workflow} endpoint is free for the next version`,
-        );
+        // A mobile model has no endpoint: its workflow's next version may simply roll out.
+        const next =
+          result.run.kind === 'tflite'
+            ? `the next version of ${result.run.workflow} can roll out`
+            : `the ${result.run.workflow} endpoint is free for the next version`;
+        io.out(`run ${runId} aborted by ${deps.by}${restored}; ${next}`);
         return 0;
       }
       case 'already-ended':

@@ -58,11 +58,11 @@ async function serve(
     pubsubHost,
   });
   const config = writeStackConfig(stack);
-  await seedLocalRolloutParameters(io, stack);
   io.out('ferry is up: local Cloud Storage, Pub/Sub, Vertex AI, Firebase ML and the eight functions.');
   if (pubsubHost) io.out(`Pub/Sub: the external emulator at ${pubsubHost}`);
   for (const [name, url] of Object.entries(stack.functions)) io.out(`  ${name.padEnd(20)} ${url}`);
   io.out(`function logs: ${process.env.FERRY_LOG_FILE}`);
+  await seedLocalRolloutParameters(io, stack);
   io.out('In another terminal: ferry drop <artifact> models/flowers/7/ ; ferry status.');
   io.out("For gcloud storage|pubsub|ai (the README's Deploy steps 3 and 4 run as written) and ferry from any folder:");
   io.out(`  ${config.exportLine}`);

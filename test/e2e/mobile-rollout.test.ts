@@ -125,6 +125,7 @@ describe('staged mobile rollout through Remote Config on the local stack', () =>
     const aborted = await ferryCli('abort', runId, '--reason', 'crash reports');
     expect(aborted).toMatchObject({ code: 0, err: '' });
     expect(aborted.out).toMatch(/Remote Config "hpt_model" restored as before the rollout/);
+    expect(aborted.out).toMatch(/; the next version of slow can roll out\n?$/);
     const after = await template();
     expect(after.parameters.hpt_model).toEqual(before);
     expect(after.conditions.map((c) => c.name)).not.toContain('ferry_hpt_model_rollout');
