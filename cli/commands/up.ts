@@ -8,6 +8,7 @@ import { exportLine } from '../stack/gcloud-config';
 import { externalPubsubHost } from '../stack/pubsub-option';
 import { removeStackConfig, writeStackConfig } from '../stack/write-stack-config';
 import type { LocalStack } from '../../emulators/local-stack';
+import type { WorkflowSet } from '../../functions/core/workflow/workflow-set';
 
 /** The project the local stack plays (also the project an external emulator's topics go in). */
 const LOCAL_PROJECT = 'ferry-local';
@@ -79,27 +80,18 @@ async function serve(
  * there, so a staged drop rolls out on a laptop (in a real project the app team's exists already).
  */
 async function seedLocalRolloutParameters(io: CliIo, stack: LocalStack): Promise<void> {
-  const [{ deleteApp }, { firebaseMlEmulatorApp }, { seedRolloutParameters }, { loadCliWorkflows }] = await Promise.all(
-    [
-      import('firebase-admin/app'),
-      import('../../emulators/firebase-ml/sdk-app'),
-      import('../stack/seed-rollout-parameters'),
-      import('../workflows-dir'),
-    ],
-  );
-  let workflows;
+  const [{ withConsole }, { seedRolloutParameters }, { loadCliWorkflows }] = await Promise.all([
+    import('../stack/console-app'),
+    import('../stack/seed-rollout-parameters'),
+    import('../workflows-dir'),
+  ]);
+  let workflows: WorkflowSet;
   try {
     workflows = loadCliWorkflows();
   } catch {
     return; // the functions report a broken workflow file; `ferry workflows` says what is wrong
   }
-  const app = firebaseMlEmulatorApp(stack.cloud.env, 'ferry-up-console');
-  try {
-    for (const seeded of await seedRolloutParameters(app, workflows))
-      io.out(
-        `Remote Config (local): created ${seeded.parameter} = "${seeded.value}" for ${seeded.workflow}'s staged rollouts`,
-      );
-  } finally {
-    await deleteApp(app);
-  }
+  const seeded = await withConsole(stack, 'ferry-up-console', (app) => seedRolloutParameters(app, workflows));
+  for (const { parameter, value, workflow } of seeded)
+    io.out(`Remote Config (local): created ${parameter} = "${value}" for ${workflow}'s staged rollouts`);
 }

@@ -1,29 +1,18 @@
 import type { Storage } from '@google-cloud/storage';
-import { deleteApp, type App } from 'firebase-admin/app';
+import type { App } from 'firebase-admin/app';
 import { getRemoteConfig, type RemoteConfigTemplate } from 'firebase-admin/remote-config';
-import { firebaseMlEmulatorApp } from '../../emulators/firebase-ml/sdk-app';
 import type { LocalStack } from '../../emulators/local-stack';
 import { rolloutConditionName } from '../../functions/core/mobile/rollout-template';
 import { isTerminal } from '../../functions/core/run/run-record';
 import type { CliIo } from '../io';
+import { withConsole } from '../stack/console-app';
 import { waitForRun } from './wait-for-run';
 
 /** The parameter flowers-mobile-staged rolls out, and the model every app runs before it. */
 const PARAMETER = 'flowers_model';
 const TODAY = 'flowers_mobile';
-
-/**
- * A person in the Firebase console, played through firebase-admin on the stack's Remote Config
- * emulator: reads the template, changes it, publishes with the ETag read.
- */
-async function withConsole<T>(stack: LocalStack, work: (app: App) => Promise<T>): Promise<T> {
-  const app = firebaseMlEmulatorApp(stack.cloud.env, 'ferry-demo-console');
-  try {
-    return await work(app);
-  } finally {
-    await deleteApp(app);
-  }
-}
+/** The demo's firebase-admin app, as a person in the console. */
+const DEMO_CONSOLE = 'ferry-demo-console';
 
 async function edit(app: App, change: (template: RemoteConfigTemplate) => void): Promise<RemoteConfigTemplate> {
   const remoteConfig = getRemoteConfig(app);
@@ -39,7 +28,7 @@ const valueOf = (template: RemoteConfigTemplate, key: string) => {
 
 /** Before the drop: the app team's parameter, pointing every app at today's model (a rollout needs it). */
 export async function createRolloutParameter(io: CliIo, stack: LocalStack): Promise<void> {
-  await withConsole(stack, (app) =>
+  await withConsole(stack, DEMO_CONSOLE, (app) =>
     edit(app, (template) => {
       template.parameters[PARAMETER] = { defaultValue: { value: TODAY }, valueType: 'STRING' };
     }),
@@ -58,7 +47,7 @@ export async function followRemoteConfigRollout(
   runId: string,
 ): Promise<void> {
   const condition = rolloutConditionName(PARAMETER);
-  await withConsole(stack, async (app) => {
+  await withConsole(stack, DEMO_CONSOLE, async (app) => {
     let shown: number | undefined;
     for (;;) {
       const run = await waitForRun(
