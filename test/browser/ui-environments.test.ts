@@ -111,10 +111,18 @@ describe('ferry ui: a workflow with staging and production', () => {
     expect(splits(staging.body)).toContain('v1:50 v2:50');
     expect(splits(staging.body)).not.toContain('v1:90 v2:10');
     for (const history of [production.body, staging.body]) expect(history.points.at(-1)?.split).toEqual({ v2: 100 });
-    expect(await get('/api/endpoints/staged/history?environment=qa')).toEqual({
-      status: 404,
-      body: { error: 'staged has no environment "qa" (it lists staging, production)' },
-    });
+    for (const [asked, shown] of [
+      ['qa', 'qa'],
+      ['', ''],
+      ['STAGING', 'STAGING'],
+      ['%2e%2e%2fstaging', '../staging'],
+    ])
+      expect(await get(`/api/endpoints/staged/history?environment=${asked}`)).toEqual({
+        status: 404,
+        body: { error: `staged has no environment "${shown}" (it lists staging, production)` },
+      });
+    // A workflow without environments has none to ask for.
+    expect((await get<{ error: string }>('/api/endpoints/nobody/history?environment=staging')).status).toBe(404);
   });
 
   it('shows one endpoint history per environment, linked from the other', async () => {

@@ -28,7 +28,7 @@ async function mapConcurrently<I, R>(items: I[], limit: number, work: (item: I) 
  */
 export class GcsDocuments implements DocumentStore {
   /** What `list` read, by object name, with the generation it was listed at. */
-  private readonly listed = new Map<string, { generation?: string; text: string }>();
+  private readonly listed = new Map<string, { name: string; generation?: string; text: string }>();
 
   constructor(
     private readonly storage: () => Storage,
@@ -101,7 +101,7 @@ export class GcsDocuments implements DocumentStore {
       if (generation !== undefined && known?.generation === generation) return known;
       try {
         const [contents] = await file.download();
-        const fresh = { generation, text: contents.toString('utf8') };
+        const fresh = { name: file.name, generation, text: contents.toString('utf8') };
         // Kept under the listed generation: if the download saw a newer one, the next listing differs and reads again.
         if (generation !== undefined) this.listed.set(file.name, fresh);
         return fresh;
@@ -113,7 +113,18 @@ export class GcsDocuments implements DocumentStore {
     const names = new Set(files.map((file) => file.name));
     for (const name of this.listed.keys()) if (name.startsWith(prefix) && !names.has(name)) this.listed.delete(name);
     // Parsed on every call (the text is what is kept): callers may change the values they get.
-    return read.filter((entry) => entry !== undefined).map((entry) => JSON.parse(entry.text) as T);
+    return read.filter((entry) => entry !== undefined).map((entry) => this.parse<T>(entry));
+  }
+
+  /** A document that is not JSON (written by hand, cut short) is named, not reported as a bare SyntaxError. */
+  private parse<T>(entry: { name: string; text: string }): T {
+    try {
+      return JSON.parse(entry.text) as T;
+    } catch (error) {
+      throw new Error(
+        `gs://${this.bucket}/${entry.name}: not a JSON document (${(error as Error).message}); ferry wrote it as JSON: restore or delete it`,
+      );
+    }
   }
 
   /** The generation written, or undefined when the precondition failed. */

@@ -72,6 +72,19 @@ describe('GcsDocuments and GcsObjectReader', () => {
     expect((await docs.list<{ n: number; promoted?: boolean }>(''))[0]).toEqual({ n: 0 });
   });
 
+  it.each([
+    ['cut short', '{"runId": "r", "state": "prom'],
+    ['not JSON at all', 'hello'],
+    ['empty', ''],
+  ])('names a listed document that is %s, every time it is listed', async (_name, text) => {
+    const docs = new GcsDocuments(() => storage, 'state', 'broken/');
+    await storage.bucket('state').file('broken/run.json').save(text);
+    for (let i = 0; i < 2; i += 1)
+      await expect(docs.list('')).rejects.toThrow(/^gs:\/\/state\/broken\/run\.json: not a JSON document \(/);
+    await storage.bucket('state').file('broken/run.json').delete();
+    expect(await docs.list('')).toEqual([]);
+  });
+
   it('deletes only the generation it was given, so a lease taken over since is left alone', async () => {
     const docs = new GcsDocuments(() => storage, 'state');
     await docs.create('lease.json', { runId: 'a' });
